@@ -1,0 +1,53 @@
+package finance
+
+import "context"
+
+// Roles, as in PRODUCT.md.
+const (
+	RoleAdmin    = "admin"
+	RoleAuditor  = "auditor"
+	RoleReviewer = "reviewer"
+	RoleOfficer  = "officer"
+)
+
+// Roles lists every role in the order pages show them.
+var Roles = []string{RoleAdmin, RoleAuditor, RoleReviewer, RoleOfficer}
+
+// Actor is the signed-in user on whose behalf a service call runs.
+type Actor struct {
+	UserID     int64
+	Email      string
+	Role       string
+	AgencyID   *int64 // officers and reviewers belong to one agency
+	AgencyCode string
+}
+
+// SeesAllAgencies reports whether the actor's role spans every agency.
+func (a *Actor) SeesAllAgencies() bool {
+	return a.Role == RoleAdmin || a.Role == RoleAuditor
+}
+
+// InAgency reports whether the actor may see records of the agency.
+func (a *Actor) InAgency(agencyID int64) bool {
+	return a.SeesAllAgencies() || (a.AgencyID != nil && *a.AgencyID == agencyID)
+}
+
+// SeesPersonalData reports whether full NIK, phone and account numbers are
+// shown to the actor (UU 27/2022: only admin and auditor).
+func (a *Actor) SeesPersonalData() bool { return a.SeesAllAgencies() }
+
+type actorKey struct{}
+
+// WithActor returns a context carrying the actor.
+func WithActor(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, or nil.
+func ActorFrom(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+// System is the actor for work that no user started (migrations, demo data).
+var System = &Actor{Email: "system", Role: RoleAdmin}

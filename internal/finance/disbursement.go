@@ -1,0 +1,172 @@
+package finance
+
+import (
+	"context"
+	"time"
+
+	"pilar/internal/money"
+)
+
+// Disbursement statuses.
+const (
+	StatusDraft     = "draft"
+	StatusSubmitted = "submitted"
+	StatusApproved  = "approved"
+	StatusPaid      = "paid"
+	StatusReturned  = "returned"
+	StatusRejected  = "rejected"
+	StatusCancelled = "cancelled"
+)
+
+// Disbursement is one payment or benefit from a program to a recipient.
+type Disbursement struct {
+	ID            int64        `json:"id"`
+	ProgramID     int64        `json:"-"`
+	Program       string       `json:"program" gorm:"->;column:program_code"`
+	AgencyID      int64        `json:"-" gorm:"->"`
+	RecipientID   int64        `json:"recipient_id"`
+	RecipientName string       `json:"recipient_name" gorm:"->"`
+	Amount        money.Amount `json:"amount"`
+	Tranche       int          `json:"tranche"`
+	Form          string       `json:"form"`
+	Status        string       `json:"status"`
+	DisbursedOn   string       `json:"disbursed_on"`
+	PaidOn        *string      `json:"paid_on"`
+	ReturnedOn    *string      `json:"returned_on"`
+	PaymentRef    string       `json:"payment_ref"`
+	Note          string       `json:"note"`
+	CreatedByID   int64        `json:"-"`
+	CreatedBy     string       `json:"created_by" gorm:"->"`
+	SubmittedByID *int64       `json:"-"`
+	ApprovedByID  *int64       `json:"-"`
+	ApprovedBy    *string      `json:"approved_by" gorm:"->"`
+	Reconciled    bool         `json:"reconciled"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+}
+
+// DisbursementInput is what a client sends to record or change a draft
+// disbursement; on a change, nil fields stay as they are.
+type DisbursementInput struct {
+	Program     *string    `json:"program"`
+	RecipientID *int64     `json:"recipient_id"`
+	Amount      *money.Raw `json:"amount"`
+	Tranche     *int       `json:"tranche"`
+	Form        *string    `json:"form"`
+	DisbursedOn *string    `json:"disbursed_on"`
+	PaymentRef  *string    `json:"payment_ref"`
+	Note        *string    `json:"note"`
+}
+
+// NewDisbursement builds a draft from input; the program and recipient are
+// resolved by the caller, which then calls CheckAgainst. Errors: validation_failed.
+func NewDisbursement(in DisbursementInput) (*Disbursement, error) {
+	d := &Disbursement{Status: StatusDraft, Tranche: 1, Form: "transfer"}
+	f := Fields{}
+	if in.Program == nil {
+		f.Add("program", "is required")
+	}
+	if in.RecipientID == nil {
+		f.Add("recipient_id", "is required")
+	}
+	if in.Amount == nil {
+		f.Add("amount", "is required")
+	}
+	if in.DisbursedOn == nil {
+		f.Add("disbursed_on", "is required")
+	}
+	d.apply(in, f)
+	return d, f.Err()
+}
+
+// Patch changes a draft with the fields present in the input. Errors:
+// invalid_transition (no longer a draft), validation_failed.
+func (d *Disbursement) Patch(in DisbursementInput) error {
+	if d.Status != StatusDraft {
+		return Errorf(EInvalidTransition, "only a draft can be changed; this disbursement is %s", d.Status)
+	}
+	f := Fields{}
+	if in.Program != nil && str(in.Program) != d.Program {
+		f.Add("program", "cannot be changed; delete the draft and record a new one")
+	}
+	d.apply(in, f)
+	return f.Err()
+}
+
+func (d *Disbursement) apply(in DisbursementInput, f Fields) {
+	if in.Program != nil {
+		d.Program = str(in.Program)
+	}
+	if in.RecipientID != nil {
+		d.RecipientID = *in.RecipientID
+	}
+	if in.Amount != nil {
+		a, err := money.Parse(string(*in.Amount))
+		if err != nil {
+			f.Add("amount", err.Error())
+		}
+		d.Amount = a
+	}
+	if in.Tranche != nil {
+		d.Tranche = *in.Tranche
+	}
+	if in.Form != nil {
+		d.Form = str(in.Form)
+	}
+	if in.DisbursedOn != nil {
+		d.DisbursedOn = str(in.DisbursedOn)
+	}
+	if in.PaymentRef != nil {
+		d.PaymentRef = str(in.PaymentRef)
+	}
+	if in.Note != nil {
+		d.Note = str(in.Note)
+	}
+	if d.Tranche < 1 || d.Tranche > 99 {
+		f.Add("tranche", "must be between 1 and 99")
+	}
+	oneOf(f, "form", d.Form, Forms)
+	if msg := ValidDate(d.DisbursedOn); msg != "" {
+		f.Add("disbursed_on", msg)
+	}
+	if len(d.Note) > 2000 {
+		f.Add("note", "must be at most 2000 characters")
+	}
+}
+
+// CheckAgainst applies the rules that need the program: it must be active,
+// and a fixed amount per recipient must be met. Errors: conflict, validation_failed.
+func (d *Disbursement) CheckAgainst(p *Program) error {
+	if p.Status != "active" {
+		return Errorf(EConflict, "program %s is %s; only an active program takes disbursements", p.Code, p.Status)
+	}
+	if p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
+		return Fields{"amount": "must be " + p.AmountPerRecipient.String() + ", the program's fixed amount per recipient"}.Err()
+	}
+	return nil
+}
+
+// DisbursementFilter narrows a disbursement list.
+type DisbursementFilter struct {
+	Program     string
+	RecipientID int64
+	Status      string
+	From, To    string // disbursed_on range, inclusive
+	Page
+}
+
+// DisbursementService records disbursements.
+type DisbursementService interface {
+	// CreateDisbursement records a draft. Errors: forbidden, validation_failed,
+	// conflict (program not active), duplicate (same recipient, program, tranche).
+	CreateDisbursement(ctx context.Context, in DisbursementInput) (*Disbursement, error)
+	// FindDisbursementByID returns one disbursement. Errors: not_found, forbidden.
+	FindDisbursementByID(ctx context.Context, id int64) (*Disbursement, error)
+	// FindDisbursements lists the disbursements the actor may see, and the next cursor.
+	FindDisbursements(ctx context.Context, filter DisbursementFilter) ([]*Disbursement, string, error)
+	// UpdateDisbursement changes a draft. Errors: not_found, forbidden,
+	// invalid_transition, validation_failed, duplicate.
+	UpdateDisbursement(ctx context.Context, id int64, in DisbursementInput) (*Disbursement, error)
+	// DeleteDisbursement deletes a draft. Errors: not_found, forbidden, invalid_transition.
+	DeleteDisbursement(ctx context.Context, id int64) error
+}

@@ -1,0 +1,17 @@
+package finance
+
+// Page asks for one page of a list: at most Limit items after Cursor.
+type Page struct {
+	Limit  int
+	Cursor int64 // the id of the last item of the previous page; 0 for the first
+}
+
+// Normalize applies API.md's defaults: 50 items, at most 1000.
+func (p *Page) Normalize() {
+	switch {
+	case p.Limit <= 0:
+		p.Limit = 50
+	case p.Limit > 1000:
+		p.Limit = 1000
+	}
+}

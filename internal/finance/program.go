@@ -1,0 +1,192 @@
+package finance
+
+import (
+	"context"
+	"time"
+
+	"pilar/internal/money"
+)
+
+// Program is one support scheme in one fiscal year. Committed, Realized,
+// Remaining and RecipientsReached are computed by the store when read.
+type Program struct {
+	ID                  int64         `json:"id"`
+	Code                string        `json:"code"`
+	Name                string        `json:"name"`
+	Kind                string        `json:"kind"`
+	FundingSource       string        `json:"funding_source"`
+	AgencyID            int64         `json:"-"`
+	Agency              string        `json:"agency" gorm:"->;column:agency_code"`
+	FiscalYear          int           `json:"fiscal_year"`
+	Budget              money.Amount  `json:"budget"`
+	OriginalBudget      money.Amount  `json:"original_budget"`
+	AmountPerRecipient  *money.Amount `json:"amount_per_recipient"`
+	TargetRecipients    int           `json:"target_recipients"`
+	EligibleSizeClasses StringList    `json:"eligible_size_classes"`
+	RegionCode          string        `json:"region_code"`
+	StartsOn            string        `json:"starts_on"`
+	EndsOn              string        `json:"ends_on"`
+	Status              string        `json:"status"`
+	Committed           money.Amount  `json:"committed" gorm:"->"`
+	Realized            money.Amount  `json:"realized" gorm:"->"`
+	Remaining           money.Amount  `json:"remaining" gorm:"-"`
+	RecipientsReached   int64         `json:"recipients_reached" gorm:"->"`
+	CreatedAt           time.Time     `json:"created_at"`
+	UpdatedAt           time.Time     `json:"updated_at"`
+}
+
+// ProgramInput is what a client sends to create or change a program; on a
+// change, nil fields stay as they are.
+type ProgramInput struct {
+	Code                *string    `json:"code"`
+	Name                *string    `json:"name"`
+	Kind                *string    `json:"kind"`
+	FundingSource       *string    `json:"funding_source"`
+	Agency              *string    `json:"agency"`
+	FiscalYear          *int       `json:"fiscal_year"`
+	Budget              *money.Raw `json:"budget"`
+	AmountPerRecipient  *money.Raw `json:"amount_per_recipient"`
+	TargetRecipients    *int       `json:"target_recipients"`
+	EligibleSizeClasses *[]string  `json:"eligible_size_classes"`
+	RegionCode          *string    `json:"region_code"`
+	StartsOn            *string    `json:"starts_on"`
+	EndsOn              *string    `json:"ends_on"`
+	Status              *string    `json:"status"`
+}
+
+// NewProgram builds a program from input; the agency code is resolved by the
+// caller. Errors: validation_failed.
+func NewProgram(in ProgramInput) (*Program, error) {
+	p := &Program{Status: "active", EligibleSizeClasses: StringList{}}
+	f := Fields{}
+	if in.Budget == nil {
+		f.Add("budget", "is required")
+	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
+		f.Add("budget", err.Error())
+	} else {
+		p.Budget, p.OriginalBudget = b, b
+	}
+	if in.Agency == nil {
+		f.Add("agency", "is required")
+	}
+	p.apply(in, f)
+	return p, f.Err()
+}
+
+// Patch changes the program with the fields present in the input. The budget
+// changes only through a revision. Errors: validation_failed.
+func (p *Program) Patch(in ProgramInput) error {
+	f := Fields{}
+	if in.Budget != nil {
+		f.Add("budget", "is changed only by a budget revision")
+	}
+	if in.Agency != nil && str(in.Agency) != p.Agency {
+		f.Add("agency", "cannot be changed")
+	}
+	if in.Code != nil && str(in.Code) != p.Code {
+		f.Add("code", "cannot be changed")
+	}
+	p.apply(in, f)
+	return f.Err()
+}
+
+func (p *Program) apply(in ProgramInput, f Fields) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = str(src)
+		}
+	}
+	set(&p.Code, in.Code)
+	set(&p.Name, in.Name)
+	set(&p.Kind, in.Kind)
+	set(&p.FundingSource, in.FundingSource)
+	set(&p.RegionCode, in.RegionCode)
+	set(&p.StartsOn, in.StartsOn)
+	set(&p.EndsOn, in.EndsOn)
+	set(&p.Status, in.Status)
+	if in.Agency != nil {
+		p.Agency = str(in.Agency)
+	}
+	if in.FiscalYear != nil {
+		p.FiscalYear = *in.FiscalYear
+	}
+	if in.TargetRecipients != nil {
+		p.TargetRecipients = *in.TargetRecipients
+	}
+	if in.EligibleSizeClasses != nil {
+		p.EligibleSizeClasses = StringList(*in.EligibleSizeClasses)
+	}
+	if in.AmountPerRecipient != nil {
+		p.AmountPerRecipient = nil
+		if *in.AmountPerRecipient != "" {
+			a, err := money.Parse(string(*in.AmountPerRecipient))
+			if err != nil {
+				f.Add("amount_per_recipient", err.Error())
+			}
+			p.AmountPerRecipient = &a
+		}
+	}
+	p.validate(f)
+}
+
+func (p *Program) validate(f Fields) {
+	if !codeRe.MatchString(p.Code) {
+		f.Add("code", "must be 2 to 40 capital letters, digits, - or _ (such as DAK-PK-2024)")
+	}
+	if p.Name == "" {
+		f.Add("name", "is required")
+	}
+	oneOf(f, "kind", p.Kind, ProgramKinds)
+	oneOf(f, "funding_source", p.FundingSource, FundingSources)
+	oneOf(f, "status", p.Status, ProgramStatuses)
+	if p.FiscalYear < 2000 || p.FiscalYear > 2100 {
+		f.Add("fiscal_year", "must be a year between 2000 and 2100")
+	}
+	if p.TargetRecipients < 0 {
+		f.Add("target_recipients", "must not be negative")
+	}
+	for _, c := range p.EligibleSizeClasses {
+		oneOf(f, "eligible_size_classes", c, SizeClasses)
+	}
+	if p.RegionCode != "" {
+		if msg := ValidRegionFormat(p.RegionCode); msg != "" {
+			f.Add("region_code", msg)
+		}
+	}
+	for field, d := range map[string]string{"starts_on": p.StartsOn, "ends_on": p.EndsOn} {
+		if msg := ValidDate(d); msg != "" {
+			f.Add(field, msg)
+		}
+	}
+	if p.EndsOn < p.StartsOn {
+		f.Add("ends_on", "must not be before starts_on")
+	}
+	if p.AmountPerRecipient != nil && p.AmountPerRecipient.Cmp(p.Budget) > 0 {
+		f.Add("amount_per_recipient", "must not exceed the budget")
+	}
+}
+
+// ComputeRemaining sets Remaining = Budget - Committed.
+func (p *Program) ComputeRemaining() { p.Remaining = p.Budget.Sub(p.Committed) }
+
+// ProgramFilter narrows a program list.
+type ProgramFilter struct {
+	Year          int
+	Agency        string
+	FundingSource string
+	Kind          string
+	Status        string
+	Page
+}
+
+// ProgramService manages programs.
+type ProgramService interface {
+	// CreateProgram adds a program. Errors: forbidden, validation_failed, duplicate.
+	CreateProgram(ctx context.Context, in ProgramInput) (*Program, error)
+	// FindProgramByCode returns one program. Errors: not_found, forbidden.
+	FindProgramByCode(ctx context.Context, code string) (*Program, error)
+	// FindPrograms lists the programs the actor may see, and the next cursor.
+	FindPrograms(ctx context.Context, filter ProgramFilter) ([]*Program, string, error)
+	// UpdateProgram changes a program. Errors: not_found, forbidden, validation_failed.
+	UpdateProgram(ctx context.Context, code string, in ProgramInput) (*Program, error)
+}

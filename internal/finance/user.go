@@ -1,0 +1,108 @@
+package finance
+
+import (
+	"context"
+	"net/mail"
+	"slices"
+	"time"
+)
+
+// User is a person who signs in to Pilar.
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Role         string    `json:"role"`
+	AgencyID     *int64    `json:"-"`
+	Agency       string    `json:"agency" gorm:"->;column:agency_code"`
+	PasswordHash string    `json:"-"`
+	Active       bool      `json:"active"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Actor returns the user as the actor of service calls.
+func (u *User) Actor() *Actor {
+	return &Actor{UserID: u.ID, Email: u.Email, Role: u.Role, AgencyID: u.AgencyID, AgencyCode: u.Agency}
+}
+
+// UserInput is what an admin gives to add a user.
+type UserInput struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Agency   string `json:"agency"`
+	Password string `json:"password"`
+}
+
+// MinPasswordLength is the shortest password Pilar accepts.
+const MinPasswordLength = 10
+
+// Validate checks the input; the agency is resolved by the caller.
+// Errors: validation_failed.
+func (in *UserInput) Validate() error {
+	f := Fields{}
+	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+		f.Add("email", "must be an email address")
+	}
+	if in.Name == "" {
+		f.Add("name", "is required")
+	}
+	if !slices.Contains(Roles, in.Role) {
+		f.Add("role", "must be one of admin, auditor, reviewer, officer")
+	}
+	needsAgency := in.Role == RoleOfficer || in.Role == RoleReviewer
+	if needsAgency && in.Agency == "" {
+		f.Add("agency", "is required for officers and reviewers")
+	}
+	if !needsAgency && in.Agency != "" {
+		f.Add("agency", "only officers and reviewers belong to an agency")
+	}
+	if msg := CheckPassword(in.Password); msg != "" {
+		f.Add("password", msg)
+	}
+	return f.Err()
+}
+
+// CheckPassword says what is wrong with a new password, or "".
+func CheckPassword(pw string) string {
+	if len([]rune(pw)) < MinPasswordLength {
+		return "must be at least 10 characters"
+	}
+	if commonPasswords[pw] {
+		return "is one of the most common passwords; choose another"
+	}
+	return ""
+}
+
+var commonPasswords = map[string]bool{
+	"1234567890": true, "12345678910": true, "123456789a": true, "qwertyuiop": true,
+	"password123": true, "password1234": true, "1q2w3e4r5t": true, "iloveyou123": true,
+	"0987654321": true, "1111111111": true, "0000000000": true, "abcdefghij": true,
+	"passw0rd123": true, "qwerty12345": true, "admin12345": true, "administrator": true,
+	"indonesia123": true, "bismillah123": true, "sayang12345": true, "rahasia123": true,
+}
+
+// Token is an API token; only its hash is stored.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"-"`
+	User       string     `json:"user" gorm:"->;column:user_email"`
+	Label      string     `json:"label"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// UserService manages users, their passwords and API tokens.
+type UserService interface {
+	// CreateUser adds a user. Errors: validation_failed, duplicate.
+	CreateUser(ctx context.Context, in UserInput) (*User, error)
+	// Authenticate checks an email and password. Errors: unauthorized.
+	Authenticate(ctx context.Context, email, password string) (*User, error)
+	// CreateToken makes a new API token for the user and returns its secret
+	// once. Errors: not_found.
+	CreateToken(ctx context.Context, email, label string) (string, *Token, error)
+	// UserByToken returns the active user owning a live token and records its
+	// use. Errors: unauthorized.
+	UserByToken(ctx context.Context, secret string) (*User, error)
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+
+	"pilar/internal/finance"
+)
+
+const disbursementSelect = `SELECT d.*, p.code AS program_code, p.agency_id AS agency_id, r.name AS recipient_name,
+  cu.email AS created_by, au.email AS approved_by
+FROM disbursements d
+JOIN programs p ON p.id = d.program_id
+JOIN recipients r ON r.id = d.recipient_id
+JOIN users cu ON cu.id = d.created_by_id
+LEFT JOIN users au ON au.id = d.approved_by_id`
+
+// CreateDisbursement records a draft (admin, or an officer for their
+// agency's programs). Errors: unauthorized, forbidden, validation_failed,
+// conflict (program not active), duplicate (same recipient, program and tranche).
+func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementInput) (*finance.Disbursement, error) {
+	actor, err := finance.Authorize(ctx, finance.ActRecordDisbursement, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, err := finance.NewDisbursement(in)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		p, err := s.checkDraft(ctx, d)
+		if err != nil {
+			return err
+		}
+		d.ProgramID = p.ID
+		d.CreatedByID = actor.UserID
+		d.CreatedAt, d.UpdatedAt = s.Now(), s.Now()
+		if err := s.conn(ctx).Omit("PaidOn", "ReturnedOn", "SubmittedByID", "ApprovedByID").Create(d).Error; err != nil {
+			return s.trancheConflict(ctx, err, d)
+		}
+		id = d.ID
+		return s.audit(ctx, "create", "disbursement", d.ID, nil, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.disbursementByID(ctx, id)
+}
+
+// checkDraft resolves the program and recipient a draft names and applies
+// the rules that need them. Errors: validation_failed, forbidden, conflict.
+func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finance.Program, error) {
+	p, err := s.programByCode(ctx, d.Program)
+	if err != nil {
+		return nil, finance.Fields{"program": "no program has this code"}.Err()
+	}
+	if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &p.AgencyID); err != nil {
+		return nil, err
+	}
+	if _, err := s.recipientByID(ctx, d.RecipientID); err != nil {
+		return nil, finance.Fields{"recipient_id": "no recipient has this id"}.Err()
+	}
+	return p, d.CheckAgainst(p)
+}
+
+// trancheConflict names the disbursement that already holds the recipient,
+// program and tranche.
+func (s *Store) trancheConflict(ctx context.Context, err error, d *finance.Disbursement) error {
+	if !errors.Is(err, gorm.ErrDuplicatedKey) {
+		return err
+	}
+	var id int64
+	s.db.WithContext(ctx).Raw(`SELECT id FROM disbursements WHERE program_id = ? AND recipient_id = ? AND tranche = ?
+		AND status NOT IN ('rejected','cancelled')`, d.ProgramID, d.RecipientID, d.Tranche).Scan(&id)
+	return finance.Errorf(finance.EDuplicate,
+		"recipient %d already has disbursement %d in program %s, tranche %d", d.RecipientID, id, d.Program, d.Tranche)
+}
+
+func (s *Store) disbursementByID(ctx context.Context, id int64) (*finance.Disbursement, error) {
+	var d finance.Disbursement
+	err := s.conn(ctx).Raw(disbursementSelect+" WHERE d.id = ?", id).Take(&d).Error
+	return &d, translate(err, "disbursement")
+}
+
+// FindDisbursementByID returns one disbursement of an agency the actor may
+// see. Errors: unauthorized, not_found, forbidden.
+func (s *Store) FindDisbursementByID(ctx context.Context, id int64) (*finance.Disbursement, error) {
+	d, err := s.disbursementByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := finance.AuthorizeRead(ctx, &d.AgencyID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// FindDisbursements lists the disbursements of the agencies the actor may
+// see, by id. Errors: unauthorized.
+func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFilter) ([]*finance.Disbursement, string, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	f.Normalize()
+	where, args := "WHERE d.id > ?", []any{f.Cursor}
+	add := func(cond string, v any) {
+		where += " AND " + cond
+		args = append(args, v)
+	}
+	if !actor.SeesAllAgencies() {
+		add("p.agency_id = ?", agencyOf(actor))
+	}
+	if f.Program != "" {
+		add("p.code = ?", f.Program)
+	}
+	if f.RecipientID != 0 {
+		add("d.recipient_id = ?", f.RecipientID)
+	}
+	if f.Status != "" {
+		add("d.status = ?", f.Status)
+	}
+	if f.From != "" {
+		add("d.disbursed_on >= ?", f.From)
+	}
+	if f.To != "" {
+		add("d.disbursed_on <= ?", f.To)
+	}
+	var out []*finance.Disbursement
+	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY d.id LIMIT ?", append(args, f.Limit)...).Scan(&out).Error; err != nil {
+		return nil, "", err
+	}
+	return out, nextCursor(len(out), f.Limit, lastID(out, func(d *finance.Disbursement) int64 { return d.ID })), nil
+}
+
+// UpdateDisbursement changes a draft. Errors: unauthorized, forbidden,
+// not_found, invalid_transition, validation_failed, duplicate.
+func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.DisbursementInput) (*finance.Disbursement, error) {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		d, err := s.FindDisbursementByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &d.AgencyID); err != nil {
+			return err
+		}
+		before := *d
+		if err := d.Patch(in); err != nil {
+			return err
+		}
+		if _, err := s.checkDraft(ctx, d); err != nil {
+			return err
+		}
+		d.UpdatedAt = s.Now()
+		err = s.conn(ctx).Table("disbursements").Where("id = ?", id).Updates(map[string]any{
+			"recipient_id": d.RecipientID, "amount": d.Amount, "tranche": d.Tranche, "form": d.Form,
+			"disbursed_on": d.DisbursedOn, "payment_ref": d.PaymentRef, "note": d.Note, "updated_at": d.UpdatedAt,
+		}).Error
+		if err != nil {
+			return s.trancheConflict(ctx, err, d)
+		}
+		return s.audit(ctx, "update", "disbursement", id, before, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.disbursementByID(ctx, id)
+}
+
+// DeleteDisbursement deletes a draft. Errors: unauthorized, forbidden,
+// not_found, invalid_transition.
+func (s *Store) DeleteDisbursement(ctx context.Context, id int64) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		d, err := s.FindDisbursementByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &d.AgencyID); err != nil {
+			return err
+		}
+		if d.Status != finance.StatusDraft {
+			return finance.Errorf(finance.EInvalidTransition, "only a draft can be deleted; this disbursement is %s", d.Status)
+		}
+		if err := s.conn(ctx).Exec("DELETE FROM disbursements WHERE id = ?", id).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, "delete", "disbursement", id, d, nil)
+	})
+}

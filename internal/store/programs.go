@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+
+	"pilar/internal/finance"
+)
+
+// programSelect reads programs with their agency code and budget use:
+// committed = approved + paid, realized = paid, reached = distinct recipients paid.
+const programSelect = `SELECT p.*, a.code AS agency_code,
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ('approved','paid')), 0) AS committed,
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status = 'paid'), 0) AS realized,
+  (SELECT COUNT(DISTINCT d.recipient_id) FROM disbursements d WHERE d.program_id = p.id AND d.status = 'paid') AS recipients_reached
+FROM programs p JOIN agencies a ON a.id = p.agency_id`
+
+// CreateProgram adds a program (admin, or a reviewer for their agency).
+// Errors: unauthorized, forbidden, validation_failed, duplicate.
+func (s *Store) CreateProgram(ctx context.Context, in finance.ProgramInput) (*finance.Program, error) {
+	if _, err := finance.Authorize(ctx, finance.ActEditProgram, nil); err != nil {
+		return nil, err
+	}
+	p, err := finance.NewProgram(in)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.agencyByCode(ctx, p.Agency)
+	if err != nil {
+		return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+	}
+	if _, err := finance.Authorize(ctx, finance.ActEditProgram, &a.ID); err != nil {
+		return nil, err
+	}
+	p.AgencyID = a.ID
+	p.CreatedAt, p.UpdatedAt = s.Now(), s.Now()
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(p).Error; err != nil {
+			return translate(err, "program "+p.Code)
+		}
+		return s.audit(ctx, "create", "program", p.Code, nil, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.programByCode(ctx, p.Code)
+}
+
+func (s *Store) programByCode(ctx context.Context, code string) (*finance.Program, error) {
+	var p finance.Program
+	if err := s.conn(ctx).Raw(programSelect+" WHERE p.code = ?", code).Take(&p).Error; err != nil {
+		return nil, translate(err, "program "+code)
+	}
+	p.ComputeRemaining()
+	return &p, nil
+}
+
+// FindProgramByCode returns one program of an agency the actor may see.
+// Errors: unauthorized, not_found, forbidden.
+func (s *Store) FindProgramByCode(ctx context.Context, code string) (*finance.Program, error) {
+	p, err := s.programByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := finance.AuthorizeRead(ctx, &p.AgencyID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// FindPrograms lists the programs of the agencies the actor may see, by id.
+// Errors: unauthorized.
+func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*finance.Program, string, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	f.Normalize()
+	where, args := "WHERE p.id > ?", []any{f.Cursor}
+	add := func(cond string, v any) {
+		where += " AND " + cond
+		args = append(args, v)
+	}
+	if !actor.SeesAllAgencies() {
+		add("p.agency_id = ?", agencyOf(actor))
+	}
+	if f.Year != 0 {
+		add("p.fiscal_year = ?", f.Year)
+	}
+	if f.Agency != "" {
+		add("a.code = ?", f.Agency)
+	}
+	if f.FundingSource != "" {
+		add("p.funding_source = ?", f.FundingSource)
+	}
+	if f.Kind != "" {
+		add("p.kind = ?", f.Kind)
+	}
+	if f.Status != "" {
+		add("p.status = ?", f.Status)
+	}
+	var out []*finance.Program
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", append(args, f.Limit)...).Scan(&out).Error; err != nil {
+		return nil, "", err
+	}
+	for _, p := range out {
+		p.ComputeRemaining()
+	}
+	return out, nextCursor(len(out), f.Limit, lastID(out, func(p *finance.Program) int64 { return p.ID })), nil
+}
+
+// agencyOf is the agency an agency-bound actor works for; -1 matches nothing.
+func agencyOf(a *finance.Actor) int64 {
+	if a.AgencyID == nil {
+		return -1
+	}
+	return *a.AgencyID
+}
+
+// UpdateProgram changes a program's fields other than its budget.
+// Errors: unauthorized, forbidden, not_found, validation_failed.
+func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.ProgramInput) (*finance.Program, error) {
+	var out *finance.Program
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		p, err := s.programByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		if _, err := finance.Authorize(ctx, finance.ActEditProgram, &p.AgencyID); err != nil {
+			return err
+		}
+		before := *p
+		if err := p.Patch(in); err != nil {
+			return err
+		}
+		p.UpdatedAt = s.Now()
+		err = s.conn(ctx).Table("programs").Where("id = ?", p.ID).Updates(map[string]any{
+			"name": p.Name, "kind": p.Kind, "funding_source": p.FundingSource, "fiscal_year": p.FiscalYear,
+			"amount_per_recipient": p.AmountPerRecipient, "target_recipients": p.TargetRecipients,
+			"eligible_size_classes": p.EligibleSizeClasses, "region_code": p.RegionCode,
+			"starts_on": p.StartsOn, "ends_on": p.EndsOn, "status": p.Status, "updated_at": p.UpdatedAt,
+		}).Error
+		if err != nil {
+			return err
+		}
+		out = p
+		return s.audit(ctx, "update", "program", p.Code, before, p)
+	})
+	return out, err
+}

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"pilar/internal/finance"
+)
+
+// CreateRecipient adds a recipient to the shared registry.
+// Errors: unauthorized, forbidden, validation_failed, duplicate (names the
+// existing recipient with the same NIK).
+func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) (*finance.Recipient, error) {
+	actor, err := finance.Authorize(ctx, finance.ActEditRecipient, nil)
+	if err != nil {
+		return nil, err
+	}
+	r, err := finance.NewRecipient(in)
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.UpdatedAt = s.Now(), s.Now()
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(r).Error; err != nil {
+			return s.recipientConflict(ctx, err, r)
+		}
+		return s.audit(ctx, "create", "recipient", r.ID, nil, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	maskFor(actor, r)
+	return r, nil
+}
+
+// recipientConflict names the existing umkm that holds the NIK.
+func (s *Store) recipientConflict(ctx context.Context, err error, r *finance.Recipient) error {
+	if !errors.Is(err, gorm.ErrDuplicatedKey) {
+		return err
+	}
+	var id int64
+	s.db.WithContext(ctx).Raw("SELECT id FROM recipients WHERE kind = 'umkm' AND nik = ?", r.NIK).Scan(&id)
+	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered as recipient %d", id)
+	e.Fields = map[string]string{"nik": "already registered as recipient " + itoa(id)}
+	return e
+}
+
+func maskFor(a *finance.Actor, rs ...*finance.Recipient) {
+	if a.SeesPersonalData() {
+		return
+	}
+	for _, r := range rs {
+		r.Mask()
+	}
+}
+
+func (s *Store) recipientByID(ctx context.Context, id int64) (*finance.Recipient, error) {
+	var r finance.Recipient
+	err := s.conn(ctx).Where("id = ?", id).Take(&r).Error
+	return &r, translate(err, "recipient")
+}
+
+// FindRecipientByID returns one recipient, masked per role.
+// Errors: unauthorized, not_found.
+func (s *Store) FindRecipientByID(ctx context.Context, id int64) (*finance.Recipient, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.recipientByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	maskFor(actor, r)
+	return r, nil
+}
+
+// FindRecipients lists recipients by id, masked per role. Errors: unauthorized.
+func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) ([]*finance.Recipient, string, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	f.Normalize()
+	q := s.conn(ctx).Model(&finance.Recipient{}).Where("id > ?", f.Cursor)
+	if f.Q != "" {
+		q = q.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(f.Q))+"%")
+	}
+	if f.NIK != "" {
+		q = q.Where("nik = ?", f.NIK)
+	}
+	if f.NIB != "" {
+		q = q.Where("nib = ?", f.NIB)
+	}
+	if f.Region != "" {
+		q = q.Where("(region_code = ? OR region_code LIKE ? ESCAPE '\\')", f.Region, likeEscape(f.Region)+".%")
+	}
+	if f.SizeClass != "" {
+		q = q.Where("size_class = ?", f.SizeClass)
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	var out []*finance.Recipient
+	if err := q.Order("id").Limit(f.Limit).Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	maskFor(actor, out...)
+	return out, nextCursor(len(out), f.Limit, lastID(out, func(r *finance.Recipient) int64 { return r.ID })), nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// UpdateRecipient changes a recipient. Errors: unauthorized, forbidden,
+// not_found, validation_failed, duplicate.
+func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.RecipientInput) (*finance.Recipient, error) {
+	actor, err := finance.Authorize(ctx, finance.ActEditRecipient, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out *finance.Recipient
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		r, err := s.recipientByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		before := *r
+		if err := r.Patch(in); err != nil {
+			return err
+		}
+		r.UpdatedAt = s.Now()
+		if err := s.conn(ctx).Save(r).Error; err != nil {
+			return s.recipientConflict(ctx, err, r)
+		}
+		out = r
+		return s.audit(ctx, "update", "recipient", r.ID, before, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	maskFor(actor, out)
+	return out, nil
+}

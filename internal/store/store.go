@@ -1,0 +1,178 @@
+// Package store implements the finance services on SQLite and PostgreSQL
+// through GORM. It owns the schema (embedded SQL migrations) and the
+// transactions; every method takes ctx first and joins a transaction
+// carried in it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"pilar"
+	"pilar/internal/finance"
+)
+
+// Store is Pilar's database.
+type Store struct {
+	db     *gorm.DB
+	driver string
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// PasswordCost is the bcrypt cost of new password hashes; tests lower it.
+	PasswordCost int
+}
+
+// Open connects to the database: driver "sqlite" (dsn is a file path) or
+// "postgres" (dsn is a libpq connection string or URL).
+func Open(driver, dsn string) (*Store, error) {
+	var dial gorm.Dialector
+	switch driver {
+	case "sqlite":
+		dial = sqlite.Open(sqliteDSN(dsn))
+	case "postgres":
+		dial = postgres.Open(dsn)
+	default:
+		return nil, fmt.Errorf("store: unknown database driver %q (use sqlite or postgres)", driver)
+	}
+	db, err := gorm.Open(dial, &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", driver, err)
+	}
+	s := &Store{db: db, driver: driver, Now: func() time.Time { return time.Now().UTC() }, PasswordCost: bcrypt.DefaultCost}
+	if err := s.Ping(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", driver, err)
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the settings Pilar needs: WAL, foreign keys, a busy
+// timeout, and BEGIN IMMEDIATE so that a transaction which checks a budget
+// and then writes holds the write lock from its start.
+func sqliteDSN(path string) string {
+	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate"
+	if strings.Contains(path, "?") {
+		return "file:" + path + "&" + params
+	}
+	return "file:" + path + "?" + params
+}
+
+// Driver is "sqlite" or "postgres".
+func (s *Store) Driver() string { return s.driver }
+
+// DB returns the underlying connection pool.
+func (s *Store) DB() (*sql.DB, error) { return s.db.DB() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+func (s *Store) provider() (*goose.Provider, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if s.driver == "postgres" {
+		dialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(pilar.Migrations, "migrations/"+s.driver)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, sqlDB, sub)
+}
+
+// Migrate applies pending migrations in order. It refuses a database whose
+// schema is newer than this binary knows.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil && !errors.Is(err, goose.ErrVersionNotFound) {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	sources := p.ListSources()
+	latest := sources[len(sources)-1].Version
+	if current > latest {
+		return fmt.Errorf("store: the database schema is version %d, newer than this pilar binary knows (%d); use a newer pilar", current, latest)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+type txKey struct{}
+
+// conn returns the transaction carried in ctx, or the pool.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return s.db.WithContext(ctx)
+}
+
+// InTx runs fn in a transaction carried in the context it gets; if ctx
+// already carries one, fn joins it.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// translate turns driver errors into domain errors; what stays is internal.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return finance.Errorf(finance.ENotFound, "%s not found", what)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return finance.Errorf(finance.EDuplicate, "%s already exists", what)
+	}
+	return err
+}
+
+// cursor returns the next cursor for a page of items whose ids are given.
+func nextCursor(n, limit int, lastID int64) string {
+	if n < limit || lastID == 0 {
+		return ""
+	}
+	return fmt.Sprint(lastID)
+}

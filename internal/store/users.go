@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"pilar/internal/finance"
+)
+
+const userSelect = `SELECT u.*, COALESCE(a.code, '') AS agency_code FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`
+
+// CreateUser adds a user with a bcrypt-hashed password. It runs for an admin
+// or for the command line (no actor). Errors: forbidden, validation_failed,
+// duplicate.
+func (s *Store) CreateUser(ctx context.Context, in finance.UserInput) (*finance.User, error) {
+	if finance.ActorFrom(ctx) != nil {
+		if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+			return nil, err
+		}
+	}
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	u := &finance.User{Email: in.Email, Name: in.Name, Role: in.Role, Active: true, CreatedAt: s.Now()}
+	if in.Agency != "" {
+		a, err := s.agencyByCode(ctx, in.Agency)
+		if err != nil {
+			return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+		}
+		u.AgencyID, u.Agency = &a.ID, a.Code
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.PasswordCost)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = string(hash)
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(u).Error; err != nil {
+			return translate(err, "user "+u.Email)
+		}
+		return s.audit(ctx, "create", "user", u.ID, nil, u)
+	})
+	return u, err
+}
+
+// FindUserByEmail returns one user. Errors: not_found.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*finance.User, error) {
+	var u finance.User
+	err := s.conn(ctx).Raw(userSelect+" WHERE u.email = ?", strings.ToLower(email)).Take(&u).Error
+	return &u, translate(err, "user "+email)
+}
+
+func (s *Store) userByID(ctx context.Context, id int64) (*finance.User, error) {
+	var u finance.User
+	err := s.conn(ctx).Raw(userSelect+" WHERE u.id = ?", id).Take(&u).Error
+	return &u, translate(err, "user")
+}
+
+// Authenticate checks an email and password and records the attempt in the
+// audit trail. Errors: unauthorized (the same for unknown email and wrong
+// password).
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*finance.User, error) {
+	u, err := s.FindUserByEmail(ctx, email)
+	if err != nil || !u.Active || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		if err := s.audit(ctx, "sign_in_failed", "user", email, nil, nil); err != nil {
+			return nil, err
+		}
+		return nil, finance.Errorf(finance.EUnauthorized, "wrong email or password")
+	}
+	return u, s.audit(finance.WithActor(ctx, u.Actor()), "sign_in", "user", u.ID, nil, nil)
+}
+
+func newSecret(prefix string) (secret, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, hashSecret(secret)
+}
+
+func hashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateToken makes a new API token for the user and returns its secret,
+// which is not stored. Errors: not_found.
+func (s *Store) CreateToken(ctx context.Context, email, label string) (string, *finance.Token, error) {
+	u, err := s.FindUserByEmail(ctx, email)
+	if err != nil {
+		return "", nil, err
+	}
+	secret, hash := newSecret("pilar_")
+	t := &finance.Token{UserID: u.ID, User: u.Email, Label: label, CreatedAt: s.Now()}
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		row := map[string]any{"user_id": t.UserID, "label": label, "token_hash": hash, "created_at": t.CreatedAt}
+		if err := s.conn(ctx).Table("api_tokens").Create(row).Error; err != nil {
+			return err
+		}
+		if err := s.conn(ctx).Raw("SELECT id FROM api_tokens WHERE token_hash = ?", hash).Scan(&t.ID).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, "create", "api_token", t.ID, nil, t)
+	})
+	return secret, t, err
+}
+
+// UserByToken returns the active owner of a live token and records when it
+// was used. Errors: unauthorized.
+func (s *Store) UserByToken(ctx context.Context, secret string) (*finance.User, error) {
+	var ids []int64
+	err := s.conn(ctx).Raw(`SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active`, hashSecret(secret)).Scan(&ids).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) != 1 {
+		return nil, finance.Errorf(finance.EUnauthorized, "the API token is not valid")
+	}
+	if err := s.conn(ctx).Exec("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", s.Now(), hashSecret(secret)).Error; err != nil {
+		return nil, err
+	}
+	return s.userByID(ctx, ids[0])
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	User *finance.User
+	CSRF string
+	Lang string
+}
+
+// CreateSession starts a session for the user and returns its id, which the
+// browser keeps in a cookie; only its hash is stored.
+func (s *Store) CreateSession(ctx context.Context, u *finance.User, lang string) (string, error) {
+	id, hash := newSecret("")
+	csrf, _ := newSecret("")
+	now := s.Now()
+	err := s.conn(ctx).Exec(`INSERT INTO sessions (id_hash, user_id, csrf_token, lang, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		hash, u.ID, csrf, lang, now, now).Error
+	return id, err
+}
+
+// SessionByID returns the live session with this id and marks it seen; a
+// session idle longer than idle or older than absolute is ended. Errors: unauthorized.
+func (s *Store) SessionByID(ctx context.Context, id string, idle, absolute time.Duration) (*Session, error) {
+	var row struct {
+		UserID     int64
+		CSRFToken  string `gorm:"column:csrf_token"`
+		Lang       string
+		CreatedAt  time.Time
+		LastSeenAt time.Time
+	}
+	hash := hashSecret(id)
+	err := s.conn(ctx).Raw("SELECT user_id, csrf_token, lang, created_at, last_seen_at FROM sessions WHERE id_hash = ?", hash).Take(&row).Error
+	if err != nil {
+		return nil, finance.Errorf(finance.EUnauthorized, "your session has ended; sign in again")
+	}
+	now := s.Now()
+	if now.Sub(row.LastSeenAt) > idle || now.Sub(row.CreatedAt) > absolute {
+		s.conn(ctx).Exec("DELETE FROM sessions WHERE id_hash = ?", hash)
+		return nil, finance.Errorf(finance.EUnauthorized, "your session has ended; sign in again")
+	}
+	u, err := s.userByID(ctx, row.UserID)
+	if err != nil || !u.Active {
+		return nil, finance.Errorf(finance.EUnauthorized, "your session has ended; sign in again")
+	}
+	if now.Sub(row.LastSeenAt) > time.Minute {
+		s.conn(ctx).Exec("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", now, hash)
+	}
+	return &Session{User: u, CSRF: row.CSRFToken, Lang: row.Lang}, nil
+}
+
+// SetSessionLang records the language the session's pages use.
+func (s *Store) SetSessionLang(ctx context.Context, id, lang string) error {
+	return s.conn(ctx).Exec("UPDATE sessions SET lang = ? WHERE id_hash = ?", lang, hashSecret(id)).Error
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	return s.conn(ctx).Exec("DELETE FROM sessions WHERE id_hash = ?", hashSecret(id)).Error
+}
