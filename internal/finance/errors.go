@@ -54,8 +54,12 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of a domain error, or EInternal for any other.
+// ErrorCode returns the code of a domain error, "" for nil, or EInternal
+// for any other error.
 func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

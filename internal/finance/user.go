@@ -106,3 +106,22 @@ type UserService interface {
 	// use. Errors: unauthorized.
 	UserByToken(ctx context.Context, secret string) (*User, error)
 }
+
+// Session is a signed-in browser: its user and the token its forms carry
+// against cross-site request forgery.
+type Session struct {
+	User *User
+	CSRF string
+}
+
+// SessionService keeps browser sessions server-side, so that several Pilar
+// processes can share them through one database.
+type SessionService interface {
+	// CreateSession starts a session and returns its id for the cookie.
+	CreateSession(ctx context.Context, u *User) (string, error)
+	// SessionByID returns a live session and marks it seen; an idle or too
+	// old one is ended. Errors: unauthorized.
+	SessionByID(ctx context.Context, id string, idle, absolute time.Duration) (*Session, error)
+	// DeleteSession ends one session.
+	DeleteSession(ctx context.Context, id string) error
+}

@@ -130,36 +130,28 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (*finance.User, 
 	return s.userByID(ctx, ids[0])
 }
 
-// Session is a signed-in browser.
-type Session struct {
-	User *finance.User
-	CSRF string
-	Lang string
-}
-
 // CreateSession starts a session for the user and returns its id, which the
 // browser keeps in a cookie; only its hash is stored.
-func (s *Store) CreateSession(ctx context.Context, u *finance.User, lang string) (string, error) {
+func (s *Store) CreateSession(ctx context.Context, u *finance.User) (string, error) {
 	id, hash := newSecret("")
 	csrf, _ := newSecret("")
 	now := s.Now()
-	err := s.conn(ctx).Exec(`INSERT INTO sessions (id_hash, user_id, csrf_token, lang, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		hash, u.ID, csrf, lang, now, now).Error
+	err := s.conn(ctx).Exec(`INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
+		hash, u.ID, csrf, now, now).Error
 	return id, err
 }
 
 // SessionByID returns the live session with this id and marks it seen; a
 // session idle longer than idle or older than absolute is ended. Errors: unauthorized.
-func (s *Store) SessionByID(ctx context.Context, id string, idle, absolute time.Duration) (*Session, error) {
+func (s *Store) SessionByID(ctx context.Context, id string, idle, absolute time.Duration) (*finance.Session, error) {
 	var row struct {
 		UserID     int64
 		CSRFToken  string `gorm:"column:csrf_token"`
-		Lang       string
 		CreatedAt  time.Time
 		LastSeenAt time.Time
 	}
 	hash := hashSecret(id)
-	err := s.conn(ctx).Raw("SELECT user_id, csrf_token, lang, created_at, last_seen_at FROM sessions WHERE id_hash = ?", hash).Take(&row).Error
+	err := s.conn(ctx).Raw("SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?", hash).Take(&row).Error
 	if err != nil {
 		return nil, finance.Errorf(finance.EUnauthorized, "your session has ended; sign in again")
 	}
@@ -175,12 +167,7 @@ func (s *Store) SessionByID(ctx context.Context, id string, idle, absolute time.
 	if now.Sub(row.LastSeenAt) > time.Minute {
 		s.conn(ctx).Exec("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", now, hash)
 	}
-	return &Session{User: u, CSRF: row.CSRFToken, Lang: row.Lang}, nil
-}
-
-// SetSessionLang records the language the session's pages use.
-func (s *Store) SetSessionLang(ctx context.Context, id, lang string) error {
-	return s.conn(ctx).Exec("UPDATE sessions SET lang = ? WHERE id_hash = ?", lang, hashSecret(id)).Error
+	return &finance.Session{User: u, CSRF: row.CSRFToken}, nil
 }
 
 // DeleteSession ends one session.

@@ -33,7 +33,6 @@ CREATE TABLE sessions (
     id_hash      TEXT PRIMARY KEY,
     user_id      BIGINT NOT NULL REFERENCES users(id),
     csrf_token   TEXT NOT NULL,
-    lang         TEXT NOT NULL DEFAULT 'id',
     created_at   TIMESTAMPTZ NOT NULL,
     last_seen_at TIMESTAMPTZ NOT NULL
 );

@@ -33,7 +33,6 @@ CREATE TABLE sessions (
     id_hash      TEXT PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES users(id),
     csrf_token   TEXT NOT NULL,
-    lang         TEXT NOT NULL DEFAULT 'id',
     created_at   TIMESTAMP NOT NULL,
     last_seen_at TIMESTAMP NOT NULL
 );

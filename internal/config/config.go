@@ -1,0 +1,163 @@
+// Package config loads Pilar's settings: defaults, then config.yaml, then
+// PILAR_* environment variables (PILAR_DATABASE_DSN overrides database.dsn).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is every setting Pilar reads.
+type Config struct {
+	Database Database `yaml:"database"`
+	Server   Server   `yaml:"server"`
+	Uploads  Uploads  `yaml:"uploads"`
+	Sessions Sessions `yaml:"sessions"`
+	Lang     string   `yaml:"lang"`
+}
+
+// Database chooses the engine.
+type Database struct {
+	Driver string `yaml:"driver"` // sqlite or postgres
+	DSN    string `yaml:"dsn"`    // a file path for sqlite
+}
+
+// Server is the HTTP listener.
+type Server struct {
+	Addr         string        `yaml:"addr"`
+	ReadTimeout  time.Duration `yaml:"read_timeout"`
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+}
+
+// Uploads limits imported files.
+type Uploads struct {
+	MaxBytes int64 `yaml:"max_bytes"`
+}
+
+// Sessions govern signed-in browsers.
+type Sessions struct {
+	IdleTimeout     time.Duration `yaml:"idle_timeout"`
+	AbsoluteTimeout time.Duration `yaml:"absolute_timeout"`
+	SecureCookie    bool          `yaml:"secure_cookie"`
+}
+
+// Default returns the settings used when nothing else is given.
+func Default() Config {
+	return Config{
+		Database: Database{Driver: "sqlite", DSN: "pilar.db"},
+		Server:   Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
+		Uploads:  Uploads{MaxBytes: 50 << 20},
+		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Lang:     "id",
+	}
+}
+
+// Load reads the file (if path is not empty, or ./config.yaml if present)
+// over the defaults, then the environment, and validates the result.
+func Load(path string, env []string) (Config, error) {
+	c := Default()
+	explicit := path != ""
+	if !explicit {
+		path = "config.yaml"
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		dec := yaml.NewDecoder(strings.NewReader(string(b)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
+			return c, fmt.Errorf("config: %s: %w", path, err)
+		}
+	case explicit || !errors.Is(err, os.ErrNotExist):
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(reflect.ValueOf(&c).Elem(), "PILAR", env); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// applyEnv sets each field from PILAR_<SECTION>_<KEY> when present.
+func applyEnv(v reflect.Value, prefix string, env []string) error {
+	for i := 0; i < v.NumField(); i++ {
+		f, sf := v.Field(i), v.Type().Field(i)
+		name := prefix + "_" + strings.ToUpper(strings.Split(sf.Tag.Get("yaml"), ",")[0])
+		if f.Kind() == reflect.Struct {
+			if err := applyEnv(f, name, env); err != nil {
+				return err
+			}
+			continue
+		}
+		val, ok := lookup(env, name)
+		if !ok {
+			continue
+		}
+		if err := setField(f, val); err != nil {
+			return fmt.Errorf("config: %s=%q: %v", name, val, err)
+		}
+	}
+	return nil
+}
+
+func lookup(env []string, name string) (string, bool) {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func setField(f reflect.Value, val string) error {
+	switch f.Interface().(type) {
+	case string:
+		f.SetString(val)
+	case time.Duration:
+		d, err := time.ParseDuration(val)
+		if err != nil {
+			return errors.New("must be a duration such as 30m")
+		}
+		f.SetInt(int64(d))
+	case int64:
+		n, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			return errors.New("must be a whole number")
+		}
+		f.SetInt(n)
+	case bool:
+		b, err := strconv.ParseBool(val)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		f.SetBool(b)
+	}
+	return nil
+}
+
+// Validate names the first key whose value cannot work.
+func (c Config) Validate() error {
+	switch {
+	case c.Database.Driver != "sqlite" && c.Database.Driver != "postgres":
+		return fmt.Errorf("config: database.driver must be sqlite or postgres, not %q", c.Database.Driver)
+	case c.Database.DSN == "":
+		return errors.New("config: database.dsn must not be empty")
+	case c.Server.Addr == "":
+		return errors.New("config: server.addr must not be empty")
+	case c.Server.ReadTimeout <= 0 || c.Server.WriteTimeout <= 0:
+		return errors.New("config: server.read_timeout and server.write_timeout must be positive")
+	case c.Uploads.MaxBytes < 1024:
+		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
+	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
+		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
+	case c.Lang != "id" && c.Lang != "en":
+		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
+	}
+	return nil
+}

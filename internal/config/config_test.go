@@ -1,0 +1,51 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.yaml")
+	os.WriteFile(file, []byte("database:\n  dsn: x.db\nuploads:\n  max_bytes: 2048\n"), 0o600)
+	c, err := Load(file, []string{"PILAR_DATABASE_DSN=y.db", "PILAR_SESSIONS_IDLE_TIMEOUT=5m", "OTHER=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database.DSN != "y.db" || c.Uploads.MaxBytes != 2048 || c.Sessions.IdleTimeout != 5*time.Minute || c.Server.Addr != "127.0.0.1:8080" {
+		t.Fatalf("got %+v", c)
+	}
+	for _, tc := range []struct {
+		env  string
+		want string
+	}{
+		{"PILAR_DATABASE_DRIVER=mysql", "database.driver"},
+		{"PILAR_UPLOADS_MAX_BYTES=lots", "PILAR_UPLOADS_MAX_BYTES"},
+		{"PILAR_SESSIONS_IDLE_TIMEOUT=soon", "PILAR_SESSIONS_IDLE_TIMEOUT"},
+		{"PILAR_LANG=fr", "lang"},
+	} {
+		_, err := Load(file, []string{tc.env})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to name %s", tc.env, err, tc.want)
+		}
+	}
+	if _, err := Load(filepath.Join(dir, "missing.yaml"), nil); err == nil {
+		t.Error("a missing explicit file must be an error")
+	}
+	os.WriteFile(file, []byte("databse:\n  dsn: x\n"), 0o600)
+	if _, err := Load(file, nil); err == nil || !strings.Contains(err.Error(), "databse") {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+func TestRepositoryConfigIsValid(t *testing.T) {
+	t.Parallel()
+	if _, err := Load("../../config.yaml", nil); err != nil {
+		t.Fatal(err)
+	}
+}

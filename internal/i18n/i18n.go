@@ -1,0 +1,50 @@
+// Package i18n holds the words of Pilar's pages in Bahasa Indonesia (the
+// default) and English, and formats dates the way each language writes them.
+package i18n
+
+import (
+	"fmt"
+	"time"
+)
+
+// Langs are the languages pages speak; the first is the default.
+var Langs = []string{"id", "en"}
+
+// Supported reports whether lang is one of Langs.
+func Supported(lang string) bool { return lang == "id" || lang == "en" }
+
+// T returns the text for key in lang, formatted with args; an unknown key
+// is returned as it is so that a missing translation shows, not breaks.
+func T(lang, key string, args ...any) string {
+	w, ok := words[key]
+	if !ok {
+		return key
+	}
+	s := w[0]
+	if lang == "en" {
+		s = w[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+var months = [2][12]string{
+	{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
+	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// Date writes a YYYY-MM-DD date as "12 Juli 2023" (or "12 July 2023");
+// anything else is returned unchanged.
+func Date(lang, ymd string) string {
+	d, err := time.Parse("2006-01-02", ymd)
+	if err != nil {
+		return ymd
+	}
+	i := 0
+	if lang == "en" {
+		i = 1
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), months[i][d.Month()-1], d.Year())
+}

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"pilar/internal/finance"
+)
+
+// apiRoute is one JSON API route; the same table registers the routes and
+// writes the OpenAPI document, so the two cannot drift apart.
+type apiRoute struct {
+	Method  string
+	Path    string // Echo form, relative to /api/v1: /programs/:code
+	Summary string
+	Query   []string // query parameters
+	Body    string   // request schema in components, "" for none
+	Result  string   // response schema; "" for 204
+	List    bool     // the response is a page of Result
+	Status  int      // success status
+	Handler echo.HandlerFunc
+}
+
+// apiRoutes is the whole JSON API.
+func (s *Server) apiRoutes() []apiRoute {
+	listQ := []string{"limit", "cursor"}
+	return []apiRoute{
+		{"GET", "/agencies", "List agencies", nil, "", "Agency", true, 200, s.listAgencies},
+		{"POST", "/agencies", "Create an agency (admin)", nil, "Agency", "Agency", false, 201, s.createAgency},
+		{"GET", "/programs", "List programs", append([]string{"year", "agency", "funding_source", "kind", "status"}, listQ...), "", "Program", true, 200, s.listPrograms},
+		{"POST", "/programs", "Create a program", nil, "Program", "Program", false, 201, s.createProgram},
+		{"GET", "/programs/:code", "Get a program", nil, "", "Program", false, 200, s.getProgram},
+		{"PATCH", "/programs/:code", "Change a program (not its budget)", nil, "Program", "Program", false, 200, s.patchProgram},
+		{"GET", "/recipients", "List recipients", append([]string{"q", "nik", "nib", "region", "size_class", "kind"}, listQ...), "", "Recipient", true, 200, s.listRecipients},
+		{"POST", "/recipients", "Register a recipient", nil, "Recipient", "Recipient", false, 201, s.createRecipient},
+		{"GET", "/recipients/:id", "Get a recipient", nil, "", "Recipient", false, 200, s.getRecipient},
+		{"PATCH", "/recipients/:id", "Change a recipient", nil, "Recipient", "Recipient", false, 200, s.patchRecipient},
+		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},
+		{"POST", "/disbursements", "Record a draft disbursement", nil, "Disbursement", "Disbursement", false, 201, s.createDisbursement},
+		{"GET", "/disbursements/:id", "Get a disbursement", nil, "", "Disbursement", false, 200, s.getDisbursement},
+		{"PATCH", "/disbursements/:id", "Change a draft disbursement", nil, "Disbursement", "Disbursement", false, 200, s.patchDisbursement},
+		{"DELETE", "/disbursements/:id", "Delete a draft disbursement", nil, "", "", false, 204, s.deleteDisbursement},
+		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
+	}
+}
+
+func (s *Server) registerAPI() {
+	s.routes = s.apiRoutes()
+	g := s.Echo.Group("/api/v1", s.authToken)
+	for _, r := range s.routes {
+		g.Add(r.Method, r.Path, r.Handler)
+	}
+	g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+}
+
+// authToken puts the owner of the bearer token in the request's context.
+func (s *Server) authToken(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get("Authorization")
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || secret == "" {
+			return finance.Errorf(finance.EUnauthorized, "send an API token as Authorization: Bearer <token>")
+		}
+		u, err := s.svc.UserByToken(c.Request().Context(), strings.TrimSpace(secret))
+		if err != nil {
+			return err
+		}
+		c.SetRequest(c.Request().WithContext(finance.WithActor(c.Request().Context(), u.Actor())))
+		return next(c)
+	}
+}
+
+// decode reads a JSON body into v. Errors: bad_request (not JSON),
+// validation_failed (a field of the wrong type), payload_too_large.
+func decode(c echo.Context, v any) error {
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
+	if mt != "application/json" {
+		return finance.Errorf(finance.EBadRequest, "send the body as application/json")
+	}
+	dec := json.NewDecoder(c.Request().Body)
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	var typeErr *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooBig):
+		return finance.Errorf(finance.ETooLarge, "the JSON body is larger than %d bytes", tooBig.Limit)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return finance.Fields{typeErr.Field: "must be " + jsonType(typeErr.Type.String())}.Err()
+	case errors.Is(err, io.EOF):
+		return finance.Errorf(finance.EBadRequest, "the request body is empty; send a JSON object")
+	}
+	return finance.Errorf(finance.EBadRequest, "malformed JSON: %v", err)
+}
+
+func jsonType(goType string) string {
+	switch strings.TrimLeft(goType, "*") {
+	case "int", "int64":
+		return "an integer"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	case "[]string":
+		return "an array of strings"
+	}
+	return "of another type"
+}
+
+// pageOf reads ?limit= and ?cursor=. Errors: bad_request.
+func pageOf(c echo.Context) (finance.Page, error) {
+	var p finance.Page
+	var err error
+	if v := c.QueryParam("limit"); v != "" {
+		if p.Limit, err = strconv.Atoi(v); err != nil || p.Limit < 1 {
+			return p, finance.Errorf(finance.EBadRequest, "limit must be a positive whole number")
+		}
+	}
+	if v := c.QueryParam("cursor"); v != "" {
+		if p.Cursor, err = strconv.ParseInt(v, 10, 64); err != nil || p.Cursor < 0 {
+			return p, finance.Errorf(finance.EBadRequest, "cursor is not one this API gave out")
+		}
+	}
+	return p, nil
+}
+
+// intQuery reads an optional whole-number query parameter. Errors: bad_request.
+func intQuery(c echo.Context, name string) (int64, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, finance.Errorf(finance.EBadRequest, "%s must be a whole number", name)
+	}
+	return n, nil
+}
+
+// pathID reads a numeric id from the path; anything else names nothing (404).
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, finance.Errorf(finance.ENotFound, "no %s has this id", name)
+	}
+	return id, nil
+}
+
+type listBody[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func list[T any](c echo.Context, items []T, next string, err error) error {
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []T{}
+	}
+	return c.JSON(http.StatusOK, listBody[T]{items, next})
+}
+
+func reply(c echo.Context, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, v)
+}

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"pilar/internal/finance"
+)
+
+func (s *Server) listAgencies(c echo.Context) error {
+	items, err := s.svc.FindAgencies(c.Request().Context())
+	return list(c, items, "", err)
+}
+
+func (s *Server) createAgency(c echo.Context) error {
+	var in finance.AgencyInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	a, err := s.svc.CreateAgency(c.Request().Context(), in)
+	return reply(c, http.StatusCreated, a, err)
+}
+
+func (s *Server) listPrograms(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	year, err := intQuery(c, "year")
+	if err != nil {
+		return err
+	}
+	items, next, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{
+		Year: int(year), Agency: c.QueryParam("agency"), FundingSource: c.QueryParam("funding_source"),
+		Kind: c.QueryParam("kind"), Status: c.QueryParam("status"), Page: page,
+	})
+	return list(c, items, next, err)
+}
+
+func (s *Server) createProgram(c echo.Context) error {
+	var in finance.ProgramInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.CreateProgram(c.Request().Context(), in)
+	return reply(c, http.StatusCreated, p, err)
+}
+
+func (s *Server) getProgram(c echo.Context) error {
+	p, err := s.svc.FindProgramByCode(c.Request().Context(), c.Param("code"))
+	return reply(c, http.StatusOK, p, err)
+}
+
+func (s *Server) patchProgram(c echo.Context) error {
+	var in finance.ProgramInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.UpdateProgram(c.Request().Context(), c.Param("code"), in)
+	return reply(c, http.StatusOK, p, err)
+}
+
+func (s *Server) listRecipients(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.svc.FindRecipients(c.Request().Context(), finance.RecipientFilter{
+		Q: c.QueryParam("q"), NIK: c.QueryParam("nik"), NIB: c.QueryParam("nib"), Region: c.QueryParam("region"),
+		SizeClass: c.QueryParam("size_class"), Kind: c.QueryParam("kind"), Page: page,
+	})
+	return list(c, items, next, err)
+}
+
+func (s *Server) createRecipient(c echo.Context) error {
+	var in finance.RecipientInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	r, err := s.svc.CreateRecipient(c.Request().Context(), in)
+	return reply(c, http.StatusCreated, r, err)
+}
+
+func (s *Server) getRecipient(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.FindRecipientByID(c.Request().Context(), id)
+	return reply(c, http.StatusOK, r, err)
+}
+
+func (s *Server) patchRecipient(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in finance.RecipientInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	r, err := s.svc.UpdateRecipient(c.Request().Context(), id, in)
+	return reply(c, http.StatusOK, r, err)
+}
+
+func (s *Server) listDisbursements(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	rid, err := intQuery(c, "recipient_id")
+	if err != nil {
+		return err
+	}
+	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+		Program: c.QueryParam("program"), RecipientID: rid, Status: c.QueryParam("status"),
+		From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
+	})
+	return list(c, items, next, err)
+}
+
+func (s *Server) createDisbursement(c echo.Context) error {
+	var in finance.DisbursementInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	d, err := s.svc.CreateDisbursement(c.Request().Context(), in)
+	return reply(c, http.StatusCreated, d, err)
+}
+
+func (s *Server) getDisbursement(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
+	return reply(c, http.StatusOK, d, err)
+}
+
+func (s *Server) patchDisbursement(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in finance.DisbursementInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	d, err := s.svc.UpdateDisbursement(c.Request().Context(), id, in)
+	return reply(c, http.StatusOK, d, err)
+}
+
+func (s *Server) deleteDisbursement(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteDisbursement(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) listAudit(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.svc.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
+		Entity: c.QueryParam("entity"), EntityID: c.QueryParam("entity_id"), Page: page,
+	})
+	return list(c, items, next, err)
+}

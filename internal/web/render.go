@@ -1,0 +1,183 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/shopspring/decimal"
+
+	"pilar"
+	"pilar/internal/finance"
+	"pilar/internal/i18n"
+	"pilar/internal/money"
+)
+
+var hundredDec = decimal.NewFromInt(100)
+
+// renderer holds one parsed template set per page and the content-hashed
+// URLs of the static files.
+type renderer struct {
+	pages  map[string]*template.Template
+	assets map[string]string
+	static fs.FS
+}
+
+func newRenderer() (*renderer, error) {
+	static, err := fs.Sub(pilar.Static, "static")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}, assets: map[string]string{}, static: static}
+	err = fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static, p)
+		sum := sha256.Sum256(b)
+		r.assets[p] = "/static/" + p + "?v=" + hex.EncodeToString(sum[:6])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(pilar.Templates, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, errors.New("web: no page templates embedded")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		t, err := template.New(name).Funcs(r.funcs()).ParseFS(pilar.Templates, "templates/layout.html", "templates/partials.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+func (r *renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) {
+			if u, ok := r.assets[name]; ok {
+				return u, nil
+			}
+			return "", fmt.Errorf("no static file %s", name)
+		},
+		"rupiah": func(v any) string {
+			switch a := v.(type) {
+			case money.Amount:
+				return a.Rupiah()
+			case *money.Amount:
+				if a != nil {
+					return a.Rupiah()
+				}
+			}
+			return "–"
+		},
+		"field": func(name, labelKey, inputType string) []string { return []string{name, labelKey, inputType} },
+		"choice": func(name, labelKey string, options []string) []string {
+			return append([]string{name, labelKey}, options...)
+		},
+		"deref": func(b *bool) bool { return b != nil && *b },
+		"pct": func(part, whole money.Amount) string {
+			if whole.IsZero() {
+				return "0"
+			}
+			return part.Decimal().Mul(hundredDec).Div(whole.Decimal()).StringFixed(1)
+		},
+	}
+}
+
+func (r *renderer) staticHandler() http.Handler {
+	files := http.FileServer(http.FS(r.static))
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		files.ServeHTTP(w, req)
+	})
+}
+
+// view is what every page template gets.
+type view struct {
+	Lang   string
+	User   *finance.User
+	CSRF   string
+	Title  string
+	Path   string
+	Data   any
+	Form   url.Values
+	Errors map[string]string
+}
+
+// T translates a key into the page's language.
+func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// Date writes a YYYY-MM-DD date in the page's language.
+func (v view) Date(ymd string) string { return i18n.Date(v.Lang, ymd) }
+
+// Val is the value a form field had when it was sent.
+func (v view) Val(name string) string { return v.Form.Get(name) }
+
+// Checked reports whether a multi-value form field held value.
+func (v view) Checked(name, value string) bool {
+	for _, x := range v.Form[name] {
+		if x == value {
+			return true
+		}
+	}
+	return false
+}
+
+// With returns the view with other data, for partial templates.
+func (v view) With(data any) view {
+	v.Data = data
+	return v
+}
+
+// Err is the validation message of a form field.
+func (v view) Err(name string) string { return v.Errors[name] }
+
+// Can reports whether the signed-in user's role may do the act.
+func (v view) Can(act string) bool { return v.User != nil && v.User.Actor().Can(finance.Act(act)) }
+
+func langOf(c echo.Context, fallback string) string {
+	if ck, err := c.Cookie("lang"); err == nil && i18n.Supported(ck.Value) {
+		return ck.Value
+	}
+	return fallback
+}
+
+// renderPage writes a page with the common view around data.
+func (s *Server) renderPage(c echo.Context, status int, name, titleKey string, data any) error {
+	return s.renderForm(c, status, name, titleKey, data, nil, nil)
+}
+
+// renderForm writes a page whose form is shown again with what was typed
+// and a message next to each refused field.
+func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]string) error {
+	t, ok := s.pages.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page %s", name)
+	}
+	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, Data: data, Form: form, Errors: fields}
+	if sess := sessionOf(c); sess != nil {
+		v.User, v.CSRF = sess.User, sess.CSRF
+	}
+	v.Title = v.T(titleKey)
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return c.HTML(status, b.String())
+}

@@ -1,0 +1,117 @@
+// Package web is Pilar's HTTP face: the JSON API under /api/v1, the
+// server-rendered pages, authentication (bearer tokens for the API, sessions
+// for pages), and the one error handler that maps domain errors to statuses.
+// Handlers read input, call one service method and render the result.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"pilar/internal/config"
+	"pilar/internal/finance"
+)
+
+// Services is what the web layer needs from the store.
+type Services interface {
+	finance.AgencyService
+	finance.ProgramService
+	finance.RecipientService
+	finance.DisbursementService
+	finance.UserService
+	finance.SessionService
+	finance.AuditService
+	Ping(ctx context.Context) error
+}
+
+// Server holds the Echo instance and what its handlers need.
+type Server struct {
+	Echo   *echo.Echo
+	svc    Services
+	cfg    config.Config
+	log    *slog.Logger
+	pages  *renderer
+	routes []apiRoute
+}
+
+// MaxJSONBytes is the largest JSON body the API reads.
+const MaxJSONBytes = 1 << 20
+
+// New builds the server and its routes; templates are parsed here, so a
+// broken or missing template fails at start.
+func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log}
+	pages, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies)
+	e.GET("/healthz", s.healthz)
+	e.GET("/openapi.json", s.openAPI)
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
+	s.registerAPI()
+	s.registerPages()
+	return s, nil
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.svc.Ping(ctx); err != nil {
+		s.log.Error("health check", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic", "path", c.Path(), "panic", r)
+				err = errInternal
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// limitBodies refuses a declared body over the limit before reading it;
+// decode and the upload handlers also cap what they read.
+func (s *Server) limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		limit := int64(MaxJSONBytes)
+		if isMultipart(c.Request()) {
+			limit = s.cfg.Uploads.MaxBytes
+		}
+		if c.Request().ContentLength > limit {
+			return finance.Errorf(finance.ETooLarge, "the request body is larger than %d bytes", limit)
+		}
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, limit)
+		return next(c)
+	}
+}
+
+func isMultipart(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return len(ct) >= 19 && ct[:19] == "multipart/form-data"
+}
