@@ -138,3 +138,12 @@ func mustUser(t testing.TB, s *store.Store, email, role, agency string) *finance
 	}
 	return u
 }
+
+// RequirePostgres skips a PostgreSQL-only test, saying so, when
+// EnvPostgres is not set.
+func RequirePostgres(t testing.TB) {
+	t.Helper()
+	if os.Getenv(EnvPostgres) == "" {
+		t.Skipf("PostgreSQL test skipped: set %s (CI sets it) to run it", EnvPostgres)
+	}
+}

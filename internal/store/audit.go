@@ -74,10 +74,11 @@ func (s *Store) FindAuditEntries(ctx context.Context, f finance.AuditFilter) ([]
 		q = q.Where("entity_id = ?", f.EntityID)
 	}
 	var out []*finance.AuditEntry
-	if err := q.Order("id").Limit(f.Limit).Find(&out).Error; err != nil {
+	if err := q.Order("id").Limit(f.Limit + 1).Find(&out).Error; err != nil {
 		return nil, "", err
 	}
-	return out, nextCursor(len(out), f.Limit, lastID(out, func(e *finance.AuditEntry) int64 { return e.ID })), nil
+	out, next := pageOf(out, f.Limit, func(x *finance.AuditEntry) int64 { return x.ID })
+	return out, next, nil
 }
 
 // VerifyAudit walks the whole chain in order and returns the first entry
@@ -100,11 +101,4 @@ func (s *Store) VerifyAudit(ctx context.Context) (*finance.AuditEntry, error) {
 		prev = e.Hash
 	}
 	return nil, rows.Err()
-}
-
-func lastID[T any](items []T, id func(T) int64) int64 {
-	if len(items) == 0 {
-		return 0
-	}
-	return id(items[len(items)-1])
 }

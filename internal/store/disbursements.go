@@ -130,10 +130,11 @@ func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFil
 		add("d.disbursed_on <= ?", f.To)
 	}
 	var out []*finance.Disbursement
-	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY d.id LIMIT ?", append(args, f.Limit)...).Scan(&out).Error; err != nil {
+	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY d.id LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
 		return nil, "", err
 	}
-	return out, nextCursor(len(out), f.Limit, lastID(out, func(d *finance.Disbursement) int64 { return d.ID })), nil
+	out, next := pageOf(out, f.Limit, func(x *finance.Disbursement) int64 { return x.ID })
+	return out, next, nil
 }
 
 // UpdateDisbursement changes a draft. Errors: unauthorized, forbidden,

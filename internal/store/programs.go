@@ -99,13 +99,14 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 		add("p.status = ?", f.Status)
 	}
 	var out []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", append(args, f.Limit)...).Scan(&out).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
 		return nil, "", err
 	}
 	for _, p := range out {
 		p.ComputeRemaining()
 	}
-	return out, nextCursor(len(out), f.Limit, lastID(out, func(p *finance.Program) int64 { return p.ID })), nil
+	out, next := pageOf(out, f.Limit, func(x *finance.Program) int64 { return x.ID })
+	return out, next, nil
 }
 
 // agencyOf is the agency an agency-bound actor works for; -1 matches nothing.

@@ -105,11 +105,12 @@ func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) (
 		q = q.Where("kind = ?", f.Kind)
 	}
 	var out []*finance.Recipient
-	if err := q.Order("id").Limit(f.Limit).Find(&out).Error; err != nil {
+	if err := q.Order("id").Limit(f.Limit + 1).Find(&out).Error; err != nil {
 		return nil, "", err
 	}
 	maskFor(actor, out...)
-	return out, nextCursor(len(out), f.Limit, lastID(out, func(r *finance.Recipient) int64 { return r.ID })), nil
+	out, next := pageOf(out, f.Limit, func(x *finance.Recipient) int64 { return x.ID })
+	return out, next, nil
 }
 
 func likeEscape(s string) string {

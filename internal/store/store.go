@@ -169,10 +169,12 @@ func translate(err error, what string) error {
 	return err
 }
 
-// cursor returns the next cursor for a page of items whose ids are given.
-func nextCursor(n, limit int, lastID int64) string {
-	if n < limit || lastID == 0 {
-		return ""
+// pageOf trims a list fetched with limit+1 rows to limit and returns the
+// cursor of the next page: the last id, or "" when there is no more.
+func pageOf[T any](items []T, limit int, id func(T) int64) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
 	}
-	return fmt.Sprint(lastID)
+	items = items[:limit]
+	return items, fmt.Sprint(id(items[limit-1]))
 }
