@@ -13,6 +13,21 @@ var Langs = []string{"id", "en"}
 // Supported reports whether lang is one of Langs.
 func Supported(lang string) bool { return lang == "id" || lang == "en" }
 
+// words maps a key to its Indonesian and English text.
+var words = map[string][2]string{}
+
+// Register adds words, each key with its Indonesian and English text; each
+// feature keeps its words in a file of its own and registers them in init.
+// A key registered twice is a programming error.
+func Register(ws map[string][2]string) {
+	for k, v := range ws {
+		if _, dup := words[k]; dup {
+			panic("i18n: word registered twice: " + k)
+		}
+		words[k] = v
+	}
+}
+
 // T returns the text for key in lang, formatted with args; an unknown key
 // is returned as it is so that a missing translation shows, not breaks.
 func T(lang, key string, args ...any) string {

@@ -1,7 +1,9 @@
 package i18n
 
-// words maps a key to its Indonesian and English text.
-var words = map[string][2]string{
+func init() { Register(coreWords) }
+
+// coreWords are the words of the foundation's pages.
+var coreWords = map[string][2]string{
 	"app.tagline":         {"Pelacak program dukungan UMKM dan koperasi", "Tracker of support programs for MSMEs and cooperatives"},
 	"nav.dashboard":       {"Beranda", "Dashboard"},
 	"nav.programs":        {"Program", "Programs"},
