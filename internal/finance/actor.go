@@ -1,6 +1,9 @@
 package finance
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Roles, as in PRODUCT.md.
 const (
@@ -51,3 +54,22 @@ func ActorFrom(ctx context.Context) *Actor {
 
 // System is the actor for work that no user started (migrations, demo data).
 var System = &Actor{Email: "system", Role: RoleAdmin}
+
+// DropMaskedEcho removes from a change the personal-data fields that merely
+// send back the masked form of the stored value, as a client shown masked
+// data does when it returns the whole record: the stored NIK, phone or
+// account number then stays as it is instead of being overwritten.
+func DropMaskedEcho(current *Recipient, in *RecipientInput) {
+	for _, f := range []struct {
+		sent   **string
+		masked string
+	}{
+		{&in.NIK, maskMiddle(current.NIK)},
+		{&in.Phone, maskAllButLast4(current.Phone)},
+		{&in.AccountNo, maskAllButLast4(current.AccountNo)},
+	} {
+		if *f.sent != nil && **f.sent != "" && strings.Contains(**f.sent, "*") && **f.sent == f.masked {
+			*f.sent = nil
+		}
+	}
+}

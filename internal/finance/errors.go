@@ -22,6 +22,7 @@ const (
 	EBudgetExceeded    = "budget_exceeded"
 	ETooLarge          = "payload_too_large"
 	EValidation        = "validation_failed"
+	ETooManyRequests   = "too_many_requests"
 	EInternal          = "internal"
 )
 

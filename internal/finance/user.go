@@ -93,15 +93,36 @@ type Token struct {
 	RevokedAt  *time.Time `json:"revoked_at"`
 }
 
+// Sign-in throttling: within SignInWindow, an account may fail
+// MaxFailuresPerAccount times and an address MaxFailuresPerAddr times before
+// further attempts are refused with too_many_requests.
+const (
+	SignInWindow          = 15 * time.Minute
+	MaxFailuresPerAccount = 5
+	MaxFailuresPerAddr    = 20
+)
+
 // UserService manages users, their passwords and API tokens.
 type UserService interface {
-	// CreateUser adds a user. Errors: validation_failed, duplicate.
+	// CreateUser adds a user. Errors: forbidden, validation_failed, duplicate.
 	CreateUser(ctx context.Context, in UserInput) (*User, error)
-	// Authenticate checks an email and password. Errors: unauthorized.
-	Authenticate(ctx context.Context, email, password string) (*User, error)
+	// FindUsers lists every user by email (admin, auditor). Errors: forbidden.
+	FindUsers(ctx context.Context) ([]*User, error)
+	// DeactivateUser stops a user from signing in, ends their sessions and
+	// voids their tokens (admin). Errors: forbidden, not_found, conflict (oneself).
+	DeactivateUser(ctx context.Context, id int64) (*User, error)
+	// Authenticate checks an email and password sent from addr, refusing
+	// while the account or the address has failed too often.
+	// Errors: unauthorized, too_many_requests.
+	Authenticate(ctx context.Context, email, password, addr string) (*User, error)
 	// CreateToken makes a new API token for the user and returns its secret
-	// once. Errors: not_found.
+	// once (admin, or the command line). Errors: forbidden, not_found.
 	CreateToken(ctx context.Context, email, label string) (string, *Token, error)
+	// FindTokens lists every API token, newest first (admin, auditor).
+	// Errors: forbidden.
+	FindTokens(ctx context.Context) ([]*Token, error)
+	// RevokeToken voids a token for good (admin). Errors: forbidden, not_found.
+	RevokeToken(ctx context.Context, id int64) error
 	// UserByToken returns the active user owning a live token and records its
 	// use. Errors: unauthorized.
 	UserByToken(ctx context.Context, secret string) (*User, error)
@@ -124,4 +145,7 @@ type SessionService interface {
 	SessionByID(ctx context.Context, id string, idle, absolute time.Duration) (*Session, error)
 	// DeleteSession ends one session.
 	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of the user in ctx (sign out
+	// everywhere). Errors: unauthorized.
+	DeleteUserSessions(ctx context.Context) error
 }

@@ -131,6 +131,7 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 			return err
 		}
 		before := *r
+		finance.DropMaskedEcho(r, &in)
 		if err := r.Patch(in); err != nil {
 			return err
 		}

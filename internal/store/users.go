@@ -64,18 +64,80 @@ func (s *Store) userByID(ctx context.Context, id int64) (*finance.User, error) {
 	return &u, translate(err, "user")
 }
 
-// Authenticate checks an email and password and records the attempt in the
-// audit trail. Errors: unauthorized (the same for unknown email and wrong
-// password).
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*finance.User, error) {
+// FindUsers lists every user by email (admin, auditor).
+// Errors: unauthorized, forbidden.
+func (s *Store) FindUsers(ctx context.Context) ([]*finance.User, error) {
+	if _, err := finance.Authorize(ctx, finance.ActReadAdmin, nil); err != nil {
+		return nil, err
+	}
+	var out []*finance.User
+	return out, s.conn(ctx).Raw(userSelect + " ORDER BY u.email").Scan(&out).Error
+}
+
+// DeactivateUser stops a user from signing in: the user is kept (the audit
+// trail names them) but their sessions end and their tokens are revoked.
+// Errors: unauthorized, forbidden, not_found, conflict (deactivating oneself).
+func (s *Store) DeactivateUser(ctx context.Context, id int64) (*finance.User, error) {
+	actor, err := finance.Authorize(ctx, finance.ActManageAdmin, nil)
+	if err != nil {
+		return nil, err
+	}
+	if actor.UserID == id {
+		return nil, finance.Errorf(finance.EConflict, "you cannot deactivate yourself")
+	}
+	var out *finance.User
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		u, err := s.userByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		before := *u
+		u.Active = false
+		db := s.conn(ctx)
+		if err := db.Exec("UPDATE users SET active = ? WHERE id = ?", false, id).Error; err != nil {
+			return err
+		}
+		if err := db.Exec("DELETE FROM sessions WHERE user_id = ?", id).Error; err != nil {
+			return err
+		}
+		if err := db.Exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", s.Now(), id).Error; err != nil {
+			return err
+		}
+		out = u
+		return s.audit(ctx, "deactivate", "user", id, before, u)
+	})
+	return out, err
+}
+
+// Authenticate checks an email and password sent from addr. Every failure
+// is written to the audit trail and counted for throttling; while the
+// account or the address has failed too often, even a right password is
+// refused. Errors: unauthorized (the same for unknown email and wrong
+// password), too_many_requests.
+func (s *Store) Authenticate(ctx context.Context, email, password, addr string) (*finance.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if err := s.checkThrottle(ctx, email, addr); err != nil {
+		if finance.ErrorCode(err) == finance.ETooManyRequests {
+			if aerr := s.audit(ctx, "sign_in_throttled", "user", email, nil, map[string]string{"addr": addr}); aerr != nil {
+				return nil, aerr
+			}
+		}
+		return nil, err
+	}
 	u, err := s.FindUserByEmail(ctx, email)
 	if err != nil || !u.Active || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		if err := s.audit(ctx, "sign_in_failed", "user", email, nil, nil); err != nil {
+		if err := s.recordFailure(ctx, email, addr); err != nil {
 			return nil, err
 		}
 		return nil, finance.Errorf(finance.EUnauthorized, "wrong email or password")
 	}
-	return u, s.audit(finance.WithActor(ctx, u.Actor()), "sign_in", "user", u.ID, nil, nil)
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Exec("DELETE FROM sign_in_failures WHERE email = ?", email).Error; err != nil {
+			return err
+		}
+		return s.audit(finance.WithActor(ctx, u.Actor()), "sign_in", "user", u.ID, nil, map[string]string{"addr": addr})
+	})
+	return u, err
 }
 
 func newSecret(prefix string) (secret, hash string) {
@@ -90,10 +152,19 @@ func hashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CreateToken makes a new API token for the user and returns its secret,
-// which is not stored. Errors: not_found.
+// CreateToken makes a new API token for an active user and returns its
+// secret, which is not stored. It runs for an admin or for the command line
+// (no actor). Errors: forbidden, not_found.
 func (s *Store) CreateToken(ctx context.Context, email, label string) (string, *finance.Token, error) {
-	u, err := s.FindUserByEmail(ctx, email)
+	if finance.ActorFrom(ctx) != nil {
+		if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+			return "", nil, err
+		}
+	}
+	u, err := s.FindUserByEmail(ctx, strings.TrimSpace(email))
+	if err == nil && !u.Active {
+		err = finance.Errorf(finance.ENotFound, "user %s is deactivated", u.Email)
+	}
 	if err != nil {
 		return "", nil, err
 	}
@@ -110,6 +181,35 @@ func (s *Store) CreateToken(ctx context.Context, email, label string) (string, *
 		return s.audit(ctx, "create", "api_token", t.ID, nil, t)
 	})
 	return secret, t, err
+}
+
+// FindTokens lists every API token, newest first, without secrets (admin,
+// auditor). Errors: unauthorized, forbidden.
+func (s *Store) FindTokens(ctx context.Context) ([]*finance.Token, error) {
+	if _, err := finance.Authorize(ctx, finance.ActReadAdmin, nil); err != nil {
+		return nil, err
+	}
+	var out []*finance.Token
+	return out, s.conn(ctx).Raw(`SELECT t.id, t.user_id, u.email AS user_email, t.label, t.created_at, t.last_used_at, t.revoked_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC`).Scan(&out).Error
+}
+
+// RevokeToken voids a live token for good (admin).
+// Errors: unauthorized, forbidden, not_found (no such live token).
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", s.Now(), id)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return finance.Errorf(finance.ENotFound, "no live API token has this id")
+		}
+		return s.audit(ctx, "revoke", "api_token", id, nil, nil)
+	})
 }
 
 // UserByToken returns the active owner of a live token and records when it
@@ -173,4 +273,19 @@ func (s *Store) SessionByID(ctx context.Context, id string, idle, absolute time.
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return s.conn(ctx).Exec("DELETE FROM sessions WHERE id_hash = ?", hashSecret(id)).Error
+}
+
+// DeleteUserSessions ends every session of the user in ctx, in every
+// browser (sign out everywhere). Errors: unauthorized.
+func (s *Store) DeleteUserSessions(ctx context.Context) error {
+	a, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Exec("DELETE FROM sessions WHERE user_id = ?", a.UserID).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, "sign_out_everywhere", "user", a.UserID, nil, nil)
+	})
 }

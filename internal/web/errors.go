@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	finance.EBudgetExceeded:    http.StatusConflict,
 	finance.ETooLarge:          http.StatusRequestEntityTooLarge,
 	finance.EValidation:        http.StatusUnprocessableEntity,
+	finance.ETooManyRequests:   http.StatusTooManyRequests,
 }
 
 var errInternal = errors.New("web: internal error")

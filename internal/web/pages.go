@@ -21,6 +21,8 @@ func (s *Server) registerPages() {
 	open.GET("/lang/:lang", s.setLang)
 	g := e.Group("", s.withSession, s.requireSession)
 	g.POST("/logout", s.logout)
+	g.POST("/logout/everywhere", s.logoutEverywhere)
+	s.registerAdminPages(g)
 	g.GET("/", s.dashboardPage)
 	g.GET("/programs", s.programsPage)
 	g.GET("/programs/new", s.newProgramPage)

@@ -46,6 +46,9 @@ const MaxJSONBytes = 1 << 20
 func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// The peer address, not X-Forwarded-For: a client could forge that header
+	// to escape sign-in throttling.
+	e.IPExtractor = echo.ExtractIPDirect()
 	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log}
 	pages, err := newRenderer()
 	if err != nil {

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -54,6 +57,8 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure when served over
+// TLS or when sessions.secure_cookie says a TLS proxy is in front.
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 	c.SetCookie(&http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
@@ -61,22 +66,57 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 	})
 }
 
+// loginCookie carries the sign-in form's CSRF token before any session
+// exists, so that another site cannot sign a browser in to its own account.
+const loginCookie = "pilar_login"
+
+// loginForm renders the sign-in form with a fresh CSRF token in its cookie
+// and hidden field.
+func (s *Server) loginForm(c echo.Context, status int, form url.Values, msgKey string) error {
+	token := randomToken()
+	s.setCookie(c, loginCookie, token, 3600)
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Del("password")
+	form.Set("_csrf", token)
+	var fields map[string]string
+	if msgKey != "" {
+		fields = map[string]string{"form": i18n.T(langOf(c, s.cfg.Lang), msgKey)}
+	}
+	return s.renderForm(c, status, "login", "signin.title", nil, form, fields)
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
 func (s *Server) loginPage(c echo.Context) error {
 	if sessionOf(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return s.renderPage(c, http.StatusOK, "login", "signin.title", nil)
+	return s.loginForm(c, http.StatusOK, nil, "")
 }
 
 func (s *Server) login(c echo.Context) error {
-	form, _ := c.FormParams()
-	u, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(form.Get("email")), form.Get("password"))
-	if finance.ErrorCode(err) == finance.EUnauthorized {
-		form.Del("password")
-		return s.renderForm(c, http.StatusUnauthorized, "login", "signin.title", nil, form,
-			map[string]string{"form": i18n.T(langOf(c, s.cfg.Lang), "signin.failed")})
-	}
+	form, err := c.FormParams()
 	if err != nil {
+		return finance.Errorf(finance.EBadRequest, "the form could not be read")
+	}
+	ck, err := c.Cookie(loginCookie)
+	if err != nil || ck.Value == "" || subtle.ConstantTimeCompare([]byte(form.Get("_csrf")), []byte(ck.Value)) != 1 {
+		return s.loginForm(c, http.StatusForbidden, form, "signin.expired")
+	}
+	u, err := s.svc.Authenticate(c.Request().Context(), form.Get("email"), form.Get("password"), c.RealIP())
+	switch finance.ErrorCode(err) {
+	case "":
+	case finance.EUnauthorized:
+		return s.loginForm(c, http.StatusUnauthorized, form, "signin.failed")
+	case finance.ETooManyRequests:
+		return s.loginForm(c, http.StatusTooManyRequests, form, "signin.throttled")
+	default:
 		return err
 	}
 	// A new id at every sign-in: a session id planted before cannot be reused.
@@ -87,6 +127,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.setCookie(c, loginCookie, "", -1)
 	s.setCookie(c, sessionCookie, id, int(s.cfg.Sessions.AbsoluteTimeout.Seconds()))
 	return c.Redirect(http.StatusSeeOther, "/")
 }
@@ -96,6 +137,15 @@ func (s *Server) logout(c echo.Context) error {
 		if err := s.svc.DeleteSession(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// logoutEverywhere ends every session of the user, in every browser.
+func (s *Server) logoutEverywhere(c echo.Context) error {
+	if err := s.svc.DeleteUserSessions(c.Request().Context()); err != nil {
+		return err
 	}
 	s.setCookie(c, sessionCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/login")

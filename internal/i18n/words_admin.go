@@ -1,0 +1,40 @@
+package i18n
+
+func init() { Register(adminWords) }
+
+// adminWords are the words of sign-in protection and the admin pages.
+var adminWords = map[string][2]string{
+	"nav.admin":        {"Administrasi", "Administration"},
+	"nav.signout_all":  {"Keluar dari semua perangkat", "Sign out everywhere"},
+	"signin.throttled": {"Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.", "Too many failed sign-in attempts. Wait 15 minutes and try again."},
+	"signin.expired":   {"Formulir kedaluwarsa. Silakan coba masuk lagi.", "The form has expired. Please sign in again."},
+	"admin.users":      {"Pengguna", "Users"},
+	"admin.agencies":   {"Instansi", "Agencies"},
+	"admin.tokens":     {"Token API", "API tokens"},
+	"admin.email":      {"Email", "Email"},
+	"admin.name":       {"Nama", "Name"},
+	"admin.role":       {"Peran", "Role"},
+	"admin.agency":     {"Instansi", "Agency"},
+	"admin.no_agency":  {"(tanpa instansi)", "(no agency)"},
+	"admin.password":   {"Kata sandi (minimal 10 karakter)", "Password (at least 10 characters)"},
+	"admin.state":      {"Status", "State"},
+	"admin.active":     {"Aktif", "Active"},
+	"admin.inactive":   {"Nonaktif", "Deactivated"},
+	"admin.revoked":    {"Dicabut", "Revoked"},
+	"admin.deactivate": {"Nonaktifkan", "Deactivate"},
+	"admin.revoke":     {"Cabut", "Revoke"},
+	"admin.user_new":   {"Tambah pengguna", "Add a user"},
+	"admin.agency_new": {"Tambah instansi", "Add an agency"},
+	"admin.token_new":  {"Buat token API", "Create an API token"},
+	"admin.token_once": {"Salin token ini sekarang: token tidak akan ditampilkan lagi.", "Copy this token now: it will not be shown again."},
+	"admin.code":       {"Kode", "Code"},
+	"admin.region":     {"Kode wilayah", "Region code"},
+	"admin.label":      {"Keterangan", "Label"},
+	"admin.user":       {"Pengguna", "User"},
+	"admin.created":    {"Dibuat", "Created"},
+	"admin.last_used":  {"Terakhir dipakai", "Last used"},
+	"role.admin":       {"Admin", "Admin"},
+	"role.auditor":     {"Auditor", "Auditor"},
+	"role.reviewer":    {"Reviu keuangan", "Finance reviewer"},
+	"role.officer":     {"Petugas program", "Program officer"},
+}
