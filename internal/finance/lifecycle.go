@@ -1,0 +1,278 @@
+package finance
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"pilar/internal/money"
+)
+
+// Actions on a disbursement, as named in POST /disbursements/{id}/{action}.
+const (
+	ActionSubmit  = "submit"
+	ActionApprove = "approve"
+	ActionReject  = "reject"
+	ActionCancel  = "cancel"
+	ActionPay     = "pay"
+	ActionReturn  = "return"
+)
+
+// Actions lists every action in the order pages show their buttons.
+var Actions = []string{ActionSubmit, ActionApprove, ActionReject, ActionPay, ActionReturn, ActionCancel}
+
+// step is one edge of the life cycle: the states an action starts from,
+// the state it leads to and the act a role needs for it.
+type step struct {
+	from []string
+	to   string
+	act  Act
+}
+
+// lifecycle is the life cycle of PRODUCT.md, the one place it is written:
+//
+//	draft -> submitted -> approved -> paid -> returned
+//	            \-> rejected
+//	cancelled from draft, submitted or approved
+var lifecycle = map[string]step{
+	ActionSubmit:  {[]string{StatusDraft}, StatusSubmitted, ActRecordDisbursement},
+	ActionApprove: {[]string{StatusSubmitted}, StatusApproved, ActApprove},
+	ActionReject:  {[]string{StatusSubmitted}, StatusRejected, ActApprove},
+	ActionCancel:  {[]string{StatusDraft, StatusSubmitted, StatusApproved}, StatusCancelled, ActCancel},
+	ActionPay:     {[]string{StatusApproved}, StatusPaid, ActPay},
+	ActionReturn:  {[]string{StatusPaid}, StatusReturned, ActPay},
+}
+
+// CheckAction refuses a name that is not one of Actions. Errors: not_found.
+func CheckAction(name string) error {
+	if _, ok := lifecycle[name]; !ok {
+		return Errorf(ENotFound, "there is no action %q; use one of %s", name, strings.Join(Actions, ", "))
+	}
+	return nil
+}
+
+// NextStatus returns the state that action leads to from status. Errors:
+// not_found (no such action), invalid_transition (not allowed from status).
+func NextStatus(status, action string) (string, error) {
+	if err := CheckAction(action); err != nil {
+		return "", err
+	}
+	st := lifecycle[action]
+	for _, f := range st.from {
+		if f == status {
+			return st.to, nil
+		}
+	}
+	return "", Errorf(EInvalidTransition, "a disbursement that is %s cannot be %s", status, pastTense[action])
+}
+
+var pastTense = map[string]string{
+	ActionSubmit: "submitted", ActionApprove: "approved", ActionReject: "rejected",
+	ActionCancel: "cancelled", ActionPay: "paid", ActionReturn: "returned",
+}
+
+// ActionInput is the optional body of an action: a note for every action,
+// paid_on and payment_ref for pay, returned_on for return.
+type ActionInput struct {
+	Note       *string `json:"note"`
+	PaidOn     *string `json:"paid_on"`
+	PaymentRef *string `json:"payment_ref"`
+	ReturnedOn *string `json:"returned_on"`
+}
+
+// MayAct checks that actor a may take action on d, apart from d's state:
+// the role's act and agency, four eyes for approve and reject (whoever
+// created or submitted d never decides on it), and an officer cancelling
+// only drafts and their own submissions. Errors: not_found, unauthorized, forbidden.
+func (d *Disbursement) MayAct(a *Actor, action string) error {
+	st, ok := lifecycle[action]
+	switch {
+	case !ok:
+		return CheckAction(action)
+	case a == nil:
+		return Errorf(EUnauthorized, "sign in first")
+	case !a.Can(st.act):
+		return Errorf(EForbidden, "your role (%s) may not %s a disbursement", a.Role, action)
+	case !a.InAgency(d.AgencyID):
+		return Errorf(EForbidden, "this disbursement belongs to another agency")
+	}
+	return d.mayAsPerson(a, action)
+}
+
+// mayAsPerson holds the rules about who, beyond the role, may act.
+func (d *Disbursement) mayAsPerson(a *Actor, action string) error {
+	switch {
+	case (action == ActionApprove || action == ActionReject) &&
+		(d.CreatedByID == a.UserID || (d.SubmittedByID != nil && *d.SubmittedByID == a.UserID)):
+		return Errorf(EForbidden, "you recorded or submitted this disbursement; another person must decide on it")
+	case action == ActionCancel && a.Role == RoleOfficer && d.Status != StatusDraft &&
+		!(d.Status == StatusSubmitted && d.SubmittedByID != nil && *d.SubmittedByID == a.UserID):
+		return Errorf(EForbidden, "an officer may cancel only drafts and their own submissions")
+	}
+	return nil
+}
+
+// AllowedActions lists the actions actor a may take on d now, for buttons.
+func (d *Disbursement) AllowedActions(a *Actor) []string {
+	var out []string
+	for _, action := range Actions {
+		if _, err := NextStatus(d.Status, action); err == nil && d.MayAct(a, action) == nil {
+			out = append(out, action)
+		}
+	}
+	return out
+}
+
+// Act moves d through action as actor a on day today (YYYY-MM-DD). The
+// role is checked first (403), then the step (409), then the person (403),
+// then the input (422); the caller checks the budget when approving.
+// Errors: not_found, unauthorized, forbidden, invalid_transition, validation_failed.
+func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string) error {
+	st, ok := lifecycle[action]
+	if ok && a != nil && !a.Can(st.act) {
+		return d.MayAct(a, action)
+	}
+	next, err := NextStatus(d.Status, action)
+	if err != nil {
+		return err
+	}
+	if err := d.MayAct(a, action); err != nil {
+		return err
+	}
+	f := Fields{}
+	switch action {
+	case ActionSubmit:
+		id := a.UserID
+		d.SubmittedByID = &id
+	case ActionApprove:
+		id := a.UserID
+		d.ApprovedByID = &id
+	case ActionPay:
+		d.PaidOn = dateOr(in.PaidOn, today, "paid_on", f)
+		if in.PaymentRef != nil {
+			d.PaymentRef = strings.TrimSpace(*in.PaymentRef)
+		}
+		if len(d.PaymentRef) > 100 {
+			f.Add("payment_ref", "must be at most 100 characters")
+		}
+	case ActionReturn:
+		d.ReturnedOn = dateOr(in.ReturnedOn, today, "returned_on", f)
+		if d.PaidOn != nil && *d.ReturnedOn < *d.PaidOn {
+			f.Add("returned_on", "must not be before the day it was paid ("+*d.PaidOn+")")
+		}
+	}
+	if in.Note != nil && strings.TrimSpace(*in.Note) != "" {
+		line := action + ": " + strings.TrimSpace(*in.Note)
+		if d.Note != "" {
+			line = d.Note + "\n" + line
+		}
+		if len(line) > 2000 {
+			f.Add("note", "makes the disbursement's note longer than 2000 characters")
+		}
+		d.Note = line
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	d.Status = next
+	return nil
+}
+
+// dateOr is the date sent, or today when none was; a bad date is a field error.
+func dateOr(sent *string, today, field string, f Fields) *string {
+	if sent == nil || strings.TrimSpace(*sent) == "" {
+		return &today
+	}
+	v := strings.TrimSpace(*sent)
+	if msg := ValidDate(v); msg != "" {
+		f.Add(field, msg)
+	}
+	return &v
+}
+
+// CheckBudget refuses approving amount in p when committed (approved +
+// paid) would then exceed the current budget. Errors: budget_exceeded.
+func CheckBudget(p *Program, amount money.Amount) error {
+	after := p.Committed.Add(amount)
+	if after.Cmp(p.Budget) > 0 {
+		return Errorf(EBudgetExceeded, "approving %s would commit %s of program %s's budget of %s (%s remaining)",
+			amount, after, p.Code, p.Budget, p.Budget.Sub(p.Committed))
+	}
+	return nil
+}
+
+// ActionResult is the outcome of one disbursement in a bulk action: the
+// changed disbursement, or the error that refused it.
+type ActionResult struct {
+	ID           int64
+	Disbursement *Disbursement
+	Err          error
+}
+
+// LifecycleService moves disbursements through their life cycle.
+type LifecycleService interface {
+	// ActOnDisbursement takes one action on a disbursement. Errors:
+	// unauthorized, not_found, forbidden, invalid_transition, budget_exceeded, validation_failed.
+	ActOnDisbursement(ctx context.Context, id int64, action string, in ActionInput) (*Disbursement, error)
+	// ActOnDisbursements takes the same action on each disbursement, each in
+	// its own transaction, and reports every outcome; one refusal does not
+	// stop the others. Errors (of the whole call): not_found (no such action).
+	ActOnDisbursements(ctx context.Context, ids []int64, action string, in ActionInput) ([]ActionResult, error)
+}
+
+// BudgetRevision is one change of a program's budget, with its reason and
+// the person who approved it.
+type BudgetRevision struct {
+	ID             int64        `json:"id"`
+	ProgramID      int64        `json:"-"`
+	Program        string       `json:"program" gorm:"->;column:program_code"`
+	PreviousBudget money.Amount `json:"previous_budget"`
+	Budget         money.Amount `json:"budget"`
+	Reason         string       `json:"reason"`
+	ApprovedByID   int64        `json:"-"`
+	ApprovedBy     string       `json:"approved_by" gorm:"->"`
+	CreatedAt      time.Time    `json:"created_at"`
+}
+
+// BudgetRevisionInput is what a client sends to revise a budget.
+type BudgetRevisionInput struct {
+	Budget *money.Raw `json:"budget"`
+	Reason *string    `json:"reason"`
+}
+
+// NewBudgetRevision builds the revision of p's budget that in asks for; a
+// budget below what p has committed is refused. Errors: validation_failed, budget_exceeded.
+func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, error) {
+	r := &BudgetRevision{ProgramID: p.ID, Program: p.Code, PreviousBudget: p.Budget, Reason: strings.TrimSpace(str(in.Reason))}
+	f := Fields{}
+	if in.Budget == nil {
+		f.Add("budget", "is required")
+	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
+		f.Add("budget", err.Error())
+	} else {
+		r.Budget = b
+	}
+	switch {
+	case r.Reason == "":
+		f.Add("reason", "is required: say why the budget changes (such as APBD-Perubahan)")
+	case len(r.Reason) > 500:
+		f.Add("reason", "must be at most 500 characters")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if r.Budget.Cmp(p.Committed) < 0 {
+		return nil, Errorf(EBudgetExceeded, "program %s has already committed %s; the budget cannot go below that", p.Code, p.Committed)
+	}
+	return r, nil
+}
+
+// BudgetRevisionService revises program budgets and keeps their history.
+type BudgetRevisionService interface {
+	// ReviseBudget sets a program's current budget. Errors: unauthorized,
+	// not_found, forbidden, validation_failed, budget_exceeded (below committed).
+	ReviseBudget(ctx context.Context, code string, in BudgetRevisionInput) (*BudgetRevision, error)
+	// FindBudgetRevisions lists a program's revisions, oldest first. Errors:
+	// unauthorized, not_found, forbidden.
+	FindBudgetRevisions(ctx context.Context, code string) ([]*BudgetRevision, error)
+}
