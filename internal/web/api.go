@@ -47,13 +47,16 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/disbursements/:id", "Get a disbursement", nil, "", "Disbursement", false, 200, s.getDisbursement},
 		{"PATCH", "/disbursements/:id", "Change a draft disbursement", nil, "Disbursement", "Disbursement", false, 200, s.patchDisbursement},
 		{"DELETE", "/disbursements/:id", "Delete a draft disbursement", nil, "", "", false, 204, s.deleteDisbursement},
+		{"POST", "/disbursements/:id/:action", "Take a life-cycle action: submit, approve, reject, cancel, pay, return", nil, "Action", "Disbursement", false, 200, s.actOnDisbursement},
+		{"POST", "/programs/:code/budget-revisions", "Revise a program's budget (admin, reviewer)", nil, "BudgetRevision", "BudgetRevision", false, 201, s.createBudgetRevision},
+		{"GET", "/programs/:code/budget-revisions", "List a program's budget revisions", nil, "", "BudgetRevision", true, 200, s.listBudgetRevisions},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
 	}
 }
 
 func (s *Server) registerAPI() {
 	s.routes = s.apiRoutes()
-	g := s.Echo.Group("/api/v1", s.authToken)
+	g := s.Echo.Group("/api/v1", s.authToken, s.idempotent)
 	for _, r := range s.routes {
 		g.Add(r.Method, r.Path, r.Handler)
 	}

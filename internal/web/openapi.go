@@ -21,6 +21,7 @@ var schemas = map[string]any{
 	"Recipient": finance.Recipient{}, "RecipientInput": finance.RecipientInput{},
 	"Disbursement": finance.Disbursement{}, "DisbursementInput": finance.DisbursementInput{},
 	"AuditEntry": finance.AuditEntry{},
+	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)

@@ -25,6 +25,9 @@ type Services interface {
 	finance.UserService
 	finance.SessionService
 	finance.AuditService
+	finance.LifecycleService
+	finance.BudgetRevisionService
+	finance.IdempotencyService
 	Ping(ctx context.Context) error
 }
 
