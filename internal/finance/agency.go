@@ -34,7 +34,7 @@ func NewAgency(in AgencyInput) (*Agency, error) {
 	if a.Name == "" {
 		f.Add("name", "is required")
 	}
-	if msg := ValidRegionFormat(a.RegionCode); msg != "" {
+	if msg := ValidRegion(a.RegionCode); msg != "" {
 		f.Add("region_code", msg)
 	}
 	return a, f.Err()

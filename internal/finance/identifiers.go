@@ -75,13 +75,35 @@ func ValidNIB(nib string) string {
 	return ""
 }
 
-// ValidNPWP reports what is wrong with an NPWP (15 digits, or 16 since
-// 2024; dots and dashes removed), or "".
+// ValidNPWP reports what is wrong with an NPWP, or "" when it is valid:
+// 15 digits whose 9th is the Luhn check digit of the first 8
+// (01.000.013.1-093.000; dots and dashes are removed before the check), or
+// 16 digits (the NIK-based NPWP used since 2024).
 func ValidNPWP(npwp string) string {
 	if (len(npwp) != 15 && len(npwp) != 16) || !allDigits(npwp) {
-		return "must be 15 digits (01.234.567.8-901.000) or 16 digits"
+		return "must be 15 digits (01.000.013.1-093.000) or 16 digits"
+	}
+	if len(npwp) == 15 && luhnCheckDigit(npwp[:8]) != npwp[8] {
+		return fmt.Sprintf("check digit (9th digit) must be %c for %s.%s.%s, not %c; look for a typing error",
+			luhnCheckDigit(npwp[:8]), npwp[:2], npwp[2:5], npwp[5:8], npwp[8])
 	}
 	return ""
+}
+
+// luhnCheckDigit is the Luhn check digit of a string of digits.
+func luhnCheckDigit(digits string) byte {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 0 { // rightmost payload digit is doubled
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return byte('0' + (10-sum%10)%10)
 }
 
 // NormalizePhone writes an Indonesian phone number as +62..., and says what

@@ -149,7 +149,7 @@ func (p *Program) validate(f Fields) {
 		oneOf(f, "eligible_size_classes", c, SizeClasses)
 	}
 	if p.RegionCode != "" {
-		if msg := ValidRegionFormat(p.RegionCode); msg != "" {
+		if msg := ValidRegion(p.RegionCode); msg != "" {
 			f.Add("region_code", msg)
 		}
 	}

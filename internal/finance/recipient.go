@@ -31,6 +31,8 @@ type Recipient struct {
 	Members       *int          `json:"members"`
 	LastRATYear   *int          `json:"last_rat_year" gorm:"column:last_rat_year"`
 	Active        *bool         `json:"active"`
+	OwnerSex      string        `json:"owner_sex,omitempty" gorm:"-"`  // F or M, decoded from the NIK
+	OwnerBorn     string        `json:"owner_born,omitempty" gorm:"-"` // YYYY-MM-DD from the NIK; withheld when masked
 	CreatedAt     time.Time     `json:"created_at"`
 	UpdatedAt     time.Time     `json:"updated_at"`
 }
@@ -172,7 +174,7 @@ func (r *Recipient) validate(f Fields) {
 		oneOf(f, "size_class", r.SizeClass, SizeClasses)
 	}
 	if r.RegionCode != "" {
-		if msg := ValidRegionFormat(r.RegionCode); msg != "" {
+		if msg := ValidRegion(r.RegionCode); msg != "" {
 			f.Add("region_code", msg)
 		}
 	}
@@ -190,9 +192,17 @@ func (r *Recipient) validate(f Fields) {
 // Mask hides personal data from roles that may not see it: NIK keeps its
 // first and last 4 digits, phone and account number their last 4.
 func (r *Recipient) Mask() {
+	r.OwnerBorn = ""
 	r.NIK = maskMiddle(r.NIK)
 	r.Phone = maskAllButLast4(r.Phone)
 	r.AccountNo = maskAllButLast4(r.AccountNo)
+}
+
+// DecodeNIK fills OwnerSex and OwnerBorn from the NIK when it holds them.
+func (r *Recipient) DecodeNIK() {
+	if born, sex, ok := NIKBirth(r.NIK); ok {
+		r.OwnerSex, r.OwnerBorn = sex, born.Format(dateLayout)
+	}
 }
 
 func maskMiddle(s string) string {

@@ -49,11 +49,11 @@ func (s *Store) recipientConflict(ctx context.Context, err error, r *finance.Rec
 }
 
 func maskFor(a *finance.Actor, rs ...*finance.Recipient) {
-	if a.SeesPersonalData() {
-		return
-	}
 	for _, r := range rs {
-		r.Mask()
+		r.DecodeNIK()
+		if !a.SeesPersonalData() {
+			r.Mask()
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/finance"
+	"pilar/internal/importer"
 	"pilar/internal/money"
 )
 
@@ -20,7 +21,7 @@ var schemas = map[string]any{
 	"Program": finance.Program{}, "ProgramInput": finance.ProgramInput{},
 	"Recipient": finance.Recipient{}, "RecipientInput": finance.RecipientInput{},
 	"Disbursement": finance.Disbursement{}, "DisbursementInput": finance.DisbursementInput{},
-	"AuditEntry": finance.AuditEntry{},
+	"AuditEntry": finance.AuditEntry{}, "ImportResult": importer.Result{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 

@@ -22,6 +22,8 @@ type Services interface {
 	finance.ProgramService
 	finance.RecipientService
 	finance.DisbursementService
+	finance.ImportService
+	finance.RecipientFlagService
 	finance.UserService
 	finance.SessionService
 	finance.AuditService

@@ -1,0 +1,373 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
+
+// What can be imported.
+const (
+	Recipients    = "recipients"
+	Disbursements = "disbursements"
+)
+
+// DefaultBatch is how many rows share one transaction when not atomic.
+const DefaultBatch = 500
+
+// Options say what to import and how.
+type Options struct {
+	Kind      string // Recipients or Disbursements
+	Atomic    bool   // all rows or none
+	Update    bool   // recipients: change the ones already registered
+	Submit    bool   // disbursements: submit each new draft
+	BatchSize int    // rows per transaction; DefaultBatch when 0
+	// Progress, when set, is told the number of rows read so far after
+	// each batch and at the end.
+	Progress func(rows int)
+	// Refused, when set, receives the refused rows as CSV: the file's
+	// header and cells with an added error column, to fix and upload again.
+	Refused io.Writer
+}
+
+// RowError is why one row was refused.
+type RowError struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Result is the answer of an import, as FORMATS.md writes it.
+type Result struct {
+	Created     int        `json:"created"`
+	Updated     int        `json:"updated"`
+	Skipped     int        `json:"skipped"`
+	Failed      int        `json:"failed"`
+	SkippedRows []int      `json:"skipped_rows"`
+	Errors      []RowError `json:"errors"`
+	Rows        int        `json:"-"` // data rows read
+}
+
+// errAtomicRefused rolls back an atomic import that refused a row.
+var errAtomicRefused = errors.New("atomic import refused a row")
+
+// Run imports the rows into the service. With Atomic, one refused row
+// writes nothing and the answer is the result with a validation_failed
+// error; otherwise rows are written in batches and the refused ones are
+// listed. Errors: validation_failed (unknown kind, missing columns, an
+// atomic import with refused rows), and the service's internal errors,
+// which stop the import (batches already committed stay).
+func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
+	m, err := newMapper(opt, rows.Header())
+	if err != nil {
+		return nil, err
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = DefaultBatch
+	}
+	res := &Result{SkippedRows: []int{}, Errors: []RowError{}}
+	var refused *csv.Writer
+	if opt.Refused != nil {
+		refused = csv.NewWriter(opt.Refused)
+		refused.Write(append(neutralise(rows.Header()), "error"))
+		defer refused.Flush()
+	}
+	refuse := func(r Row, e RowError) {
+		res.Failed++
+		res.Errors = append(res.Errors, e)
+		if refused != nil {
+			refused.Write(append(neutralise(r.Values), strings.TrimPrefix(e.Field+": ", ": ")+e.Message))
+		}
+	}
+	// batch imports rows until it has done n or the file ends; false at the end.
+	batch := func(ctx context.Context, n int) (bool, error) {
+		for i := 0; i < n; i++ {
+			if !rows.Next() {
+				return false, nil
+			}
+			r := rows.Row()
+			res.Rows++
+			if r.Err != "" {
+				refuse(r, RowError{Row: r.N, Message: r.Err})
+				continue
+			}
+			out, err := m.importRow(ctx, svc, r.Values)
+			switch {
+			case err == nil && out == finance.ImportSkipped:
+				res.Skipped++
+				res.SkippedRows = append(res.SkippedRows, r.N)
+			case err == nil && out == finance.ImportUpdated:
+				res.Updated++
+			case err == nil:
+				res.Created++
+			case finance.ErrorCode(err) == finance.EInternal:
+				return false, fmt.Errorf("import row %d: %w", r.N, err)
+			default:
+				refuse(r, rowError(r.N, err))
+			}
+		}
+		return true, nil
+	}
+	if opt.Atomic {
+		err := svc.InTx(ctx, func(ctx context.Context) error {
+			for more := true; more; {
+				var err error
+				if more, err = batch(ctx, opt.BatchSize); err != nil {
+					return err
+				}
+				progress(opt, res)
+			}
+			if res.Failed > 0 {
+				return errAtomicRefused
+			}
+			return nil
+		})
+		if errors.Is(err, errAtomicRefused) {
+			return res, finance.Errorf(finance.EValidation, "%d of %d rows were refused; as the import is atomic, nothing was written", res.Failed, res.Rows)
+		}
+		return res, err
+	}
+	for more := true; more; {
+		err := svc.InTx(ctx, func(ctx context.Context) (err error) {
+			more, err = batch(ctx, opt.BatchSize)
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+		progress(opt, res)
+	}
+	return res, nil
+}
+
+func progress(opt Options, res *Result) {
+	if opt.Progress != nil {
+		opt.Progress(res.Rows)
+	}
+}
+
+// rowError turns a refusal into one entry: the first field by name, with
+// the other fields' messages added.
+func rowError(n int, err error) RowError {
+	var e *finance.Error
+	if !errors.As(err, &e) {
+		return RowError{Row: n, Message: err.Error()}
+	}
+	if len(e.Fields) == 0 {
+		return RowError{Row: n, Message: e.Message}
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	msg := e.Fields[keys[0]]
+	for _, k := range keys[1:] {
+		msg += "; " + k + ": " + e.Fields[k]
+	}
+	return RowError{Row: n, Field: keys[0], Message: msg}
+}
+
+// neutralise keeps a spreadsheet from running cells as formulas (CSV
+// injection); the importer strips the added apostrophe on the way back in.
+func neutralise(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+			c = "'" + c
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// mapper turns a row's cells into a service call, by column name.
+type mapper struct {
+	opt Options
+	col map[string]int // lower-case column name -> index
+}
+
+var required = map[string][][]string{
+	Recipients:    {{"kind"}, {"name"}, {"nik", "legal_number"}},
+	Disbursements: {{"program_code"}, {"recipient_nik", "recipient_nib"}, {"amount"}, {"disbursed_on"}},
+}
+
+// newMapper checks the header for the kind's required columns. Errors:
+// validation_failed naming the missing columns.
+func newMapper(opt Options, header []string) (*mapper, error) {
+	need, ok := required[opt.Kind]
+	if !ok {
+		return nil, finance.Fields{"kind": "must be recipients or disbursements"}.Err()
+	}
+	m := &mapper{opt: opt, col: map[string]int{}}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := m.col[h]; !dup && h != "" {
+			m.col[h] = i
+		}
+	}
+	var missing []string
+	for _, alts := range need {
+		found := false
+		for _, c := range alts {
+			_, ok := m.col[c]
+			found = found || ok
+		}
+		if !found {
+			missing = append(missing, strings.Join(alts, " or "))
+		}
+	}
+	if len(missing) > 0 {
+		msg := "the header lacks the required column(s) " + strings.Join(missing, ", ") + " (the first row must be the header)"
+		return nil, &finance.Error{Code: finance.EValidation, Message: msg, Fields: map[string]string{"columns": strings.Join(missing, ", ")}}
+	}
+	return m, nil
+}
+
+// cell is the trimmed value of a column, nil when the column is absent or
+// the cell empty; a leading apostrophe (a spreadsheet's text marker) goes.
+func (m *mapper) cell(values []string, name string) *string {
+	i, ok := m.col[name]
+	if !ok || i >= len(values) {
+		return nil
+	}
+	v := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(values[i]), "'"))
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []string) (finance.ImportOutcome, error) {
+	f := finance.Fields{}
+	if m.opt.Kind == Recipients {
+		in := m.recipient(v, f)
+		if err := f.Err(); err != nil {
+			return 0, err
+		}
+		return svc.ImportRecipient(ctx, in, m.opt.Update)
+	}
+	row := m.disbursement(v, f)
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	return svc.ImportDisbursement(ctx, row, m.opt.Submit)
+}
+
+func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput {
+	c := func(name string) *string { return m.cell(v, name) }
+	in := finance.RecipientInput{
+		Kind: c("kind"), Name: c("name"), OwnerName: c("owner_name"), NIK: c("nik"), NIB: c("nib"), NPWP: c("npwp"),
+		Sector: c("sector"), SizeClass: c("size_class"), RegionCode: c("region_code"), Address: c("address"),
+		Phone: c("phone"), BankCode: c("bank_code"), AccountNo: c("account_no"), AccountHolder: c("account_holder"),
+		LegalNumber: c("legal_number"),
+		Capital:     m.amount(v, "capital", f), AnnualSales: m.amount(v, "annual_sales", f),
+		Members: m.int(v, "members", f), LastRATYear: m.int(v, "last_rat_year", f),
+	}
+	if in.Kind != nil {
+		k := strings.ToLower(*in.Kind)
+		in.Kind = &k
+	}
+	if a := c("active"); a != nil {
+		switch strings.ToLower(*a) {
+		case "1", "true", "ya", "yes", "aktif", "y":
+			in.Active = ptr(true)
+		case "0", "false", "tidak", "no", "nonaktif", "tidak aktif", "n":
+			in.Active = ptr(false)
+		default:
+			f.Add("active", "must be ya or tidak (yes or no)")
+		}
+	}
+	return in
+}
+
+func (m *mapper) disbursement(v []string, f finance.Fields) finance.DisbursementRow {
+	c := func(name string) *string { return m.cell(v, name) }
+	row := finance.DisbursementRow{Input: finance.DisbursementInput{
+		Program: c("program_code"), Amount: m.amount(v, "amount", f), Form: c("form"),
+		PaymentRef: c("payment_ref"), Note: c("note"),
+	}}
+	if p := c("recipient_nik"); p != nil {
+		row.RecipientNIK = *p
+	}
+	if p := c("recipient_nib"); p != nil {
+		row.RecipientNIB = *p
+	}
+	if t := m.int(v, "tranche", f); t != nil {
+		row.Input.Tranche = t
+	}
+	if d := c("disbursed_on"); d != nil {
+		day, ok := parseDate(*d)
+		if !ok {
+			f.Add("disbursed_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+		}
+		row.Input.DisbursedOn = &day
+	}
+	if row.Input.Program == nil {
+		f.Add("program_code", "is required")
+	}
+	if row.Input.Amount == nil {
+		f.Add("amount", "is required")
+	}
+	if row.Input.DisbursedOn == nil {
+		f.Add("disbursed_on", "is required")
+	}
+	return row
+}
+
+// amount reads an amount in any form ParseLocal accepts and passes it on
+// in plain form.
+func (m *mapper) amount(v []string, name string, f finance.Fields) *money.Raw {
+	s := m.cell(v, name)
+	if s == nil {
+		return nil
+	}
+	a, err := money.ParseLocal(*s)
+	if err != nil {
+		f.Add(name, err.Error())
+		return nil
+	}
+	r := money.Raw(a.String())
+	return &r
+}
+
+func (m *mapper) int(v []string, name string, f finance.Fields) *int {
+	s := m.cell(v, name)
+	if s == nil {
+		return nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(*s, ".0"))
+	if err != nil {
+		f.Add(name, "must be a whole number")
+		return nil
+	}
+	return &n
+}
+
+func ptr[T any](v T) *T { return &v }
+
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// parseDate reads YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, or a spreadsheet's
+// day number (an XLSX date cell read raw), and writes YYYY-MM-DD.
+func parseDate(s string) (string, bool) {
+	for _, layout := range []string{"2006-01-02", "2/1/2006", "2-1-2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02"), true
+		}
+	}
+	// Day numbers 18264 to 73051 are the years 1950 to 2099.
+	if n, err := strconv.Atoi(s); err == nil && n >= 18264 && n <= 73051 {
+		return excelEpoch.AddDate(0, 0, n).Format("2006-01-02"), true
+	}
+	return s, false
+}

@@ -1,0 +1,68 @@
+// Package importer reads recipient and disbursement files (CSV or XLSX)
+// row by row, in constant memory, and feeds them to the store in batched
+// transactions, answering with the counts and refused rows of FORMATS.md.
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"unicode/utf8"
+
+	"pilar/internal/finance"
+)
+
+// Row is one data row of a file.
+type Row struct {
+	N      int      // row number; the header is row 1
+	Values []string // cells in header order; valid until the next call to Next
+	Err    string   // what makes the whole row unreadable, or ""
+}
+
+// Rows reads a file's data rows one at a time.
+type Rows interface {
+	// Header is the header row as written in the file.
+	Header() []string
+	// Next advances to the next row; false at the end of the file or after
+	// a row that made the rest of the file unreadable.
+	Next() bool
+	// Row is the current row.
+	Row() Row
+	// Close releases what the reader holds.
+	Close() error
+}
+
+// sniffSize is how much of a file is looked at to tell what it is.
+const sniffSize = 8 << 10
+
+// Open reads the start of a file to tell CSV from XLSX (by content, not by
+// name) and returns a row reader over it. Errors: validation_failed (empty,
+// binary, not UTF-8, no header, an XLSX that cannot be opened).
+func Open(r io.Reader) (Rows, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(sniffSize)
+	switch {
+	case len(bytes.TrimSpace(bytes.TrimPrefix(head, bom))) == 0:
+		return nil, unreadable("the file is empty; it needs a header row and at least one data row")
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return openXLSX(br)
+	case bytes.IndexByte(head, 0) >= 0 || !validUTF8Prefix(head):
+		return nil, unreadable("the file is not a CSV text file (it holds binary data or text that is not UTF-8); save it as \"CSV UTF-8\" or upload the .xlsx")
+	}
+	return openCSV(br, head)
+}
+
+// validUTF8Prefix is utf8.Valid, forgiving a character cut at the end.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}
+
+func unreadable(msg string) error {
+	return &finance.Error{Code: finance.EValidation, Message: msg, Fields: map[string]string{"file": msg}}
+}
