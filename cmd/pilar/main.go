@@ -44,6 +44,7 @@ const usage = `usage: pilar <command> [flags]
   demo    [--config FILE]                          load the demo data set (idempotent)
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
+  audit verify [--config FILE]                     check the audit trail's hash chain; exit 1 and the first bad entry if broken
 `
 
 // Run runs the command named in args and returns the exit code.
@@ -64,6 +65,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.userAdd(ctx, args[2:])
 	case cmd == "token" && len(args) > 1 && args[1] == "create":
 		err = m.tokenCreate(ctx, args[2:])
+	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
+		err = m.auditVerify(ctx, args[2:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return 0
