@@ -44,6 +44,7 @@ const usage = `usage: pilar <command> [flags]
   demo    [--config FILE]                          load the demo data set (idempotent)
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
+  import recipients|disbursements FILE [--atomic] [--update] [--submit] [--as EMAIL]   import a CSV or XLSX file
   audit verify [--config FILE]                     check the audit trail's hash chain; exit 1 and the first bad entry if broken
 `
 
@@ -65,6 +66,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.userAdd(ctx, args[2:])
 	case cmd == "token" && len(args) > 1 && args[1] == "create":
 		err = m.tokenCreate(ctx, args[2:])
+	case cmd == "import":
+		err = m.importFile(ctx, args[1:])
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		err = m.auditVerify(ctx, args[2:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

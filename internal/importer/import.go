@@ -60,6 +60,17 @@ type Result struct {
 // errAtomicRefused rolls back an atomic import that refused a row.
 var errAtomicRefused = errors.New("atomic import refused a row")
 
+// Import opens a file (CSV or XLSX, told by content) and runs the import
+// over its rows. Errors: those of Open and Run.
+func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Options) (*Result, error) {
+	rows, err := Open(r)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return Run(ctx, svc, rows, opt)
+}
+
 // Run imports the rows into the service. With Atomic, one refused row
 // writes nothing and the answer is the result with a validation_failed
 // error; otherwise rows are written in batches and the refused ones are

@@ -316,3 +316,34 @@ func TestImport_XLSX(t *testing.T) {
 		t.Fatalf("%+v", res.Errors)
 	}
 }
+
+// FuzzOpenCSV feeds arbitrary bytes to the CSV reader: it must never panic,
+// every row it yields has a row number past the header's, and a row
+// without an error has exactly the header's number of cells (or more,
+// empty ones).
+func FuzzOpenCSV(f *testing.F) {
+	for _, s := range []string{recipientsCSV, "a;b\n1;2\n", "a,b\n\"1,2\n", "\ufeffa\n1\n\x00", "a,b\n1,2,3\n\"", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rows, err := importer.Open(bytes.NewReader(b))
+		if err != nil {
+			if finance.ErrorCode(err) != finance.EValidation {
+				t.Fatalf("error %v is not validation_failed", err)
+			}
+			return
+		}
+		defer rows.Close()
+		last := 1
+		for rows.Next() {
+			r := rows.Row()
+			if r.N <= last {
+				t.Fatalf("row %d after row %d", r.N, last)
+			}
+			last = r.N
+			if r.Err == "" && len(r.Values) < len(rows.Header()) {
+				t.Fatalf("row %d has %d cells, header %d", r.N, len(r.Values), len(rows.Header()))
+			}
+		}
+	})
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -49,18 +48,7 @@ func (s *Server) importUpload(c echo.Context, opt importer.Options) (*importer.R
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	return runImport(c.Request().Context(), s.svc, f, opt)
-}
-
-// runImport opens a file as rows and imports them. Errors: validation_failed
-// (unreadable file, missing columns, refused atomic import), internal.
-func runImport(ctx context.Context, svc finance.ImportService, r io.Reader, opt importer.Options) (*importer.Result, error) {
-	rows, err := importer.Open(r)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return importer.Run(ctx, svc, rows, opt)
+	return importer.Import(c.Request().Context(), s.svc, f, opt)
 }
 
 func spoolUpload(c echo.Context) (*os.File, error) {

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"pilar/internal/finance"
+	"pilar/internal/importer"
+)
+
+// importFile runs `pilar import recipients|disbursements FILE`: flags may
+// come before or after FILE. On a terminal it draws a progress bar with
+// rows per second; otherwise it prints only the summary.
+func (m *Main) importFile(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != importer.Recipients && args[0] != importer.Disbursements) {
+		return usageError{"import: say what to import: recipients or disbursements"}
+	}
+	fs, cfgPath := m.flags("import " + args[0])
+	opt := importer.Options{Kind: args[0]}
+	fs.BoolVar(&opt.Atomic, "atomic", false, "write all rows or none")
+	fs.BoolVar(&opt.Update, "update", false, "recipients: change those already registered")
+	fs.BoolVar(&opt.Submit, "submit", false, "disbursements: submit each new draft")
+	as := fs.String("as", "", "the acting user's email (default: system)")
+	var files []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, rest = append(files, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		return usageError{fmt.Sprintf("%s: give exactly one FILE", fs.Name())}
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := m.openStore(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	actor := finance.System
+	if *as != "" {
+		u, err := st.FindUserByEmail(ctx, *as)
+		if err != nil {
+			return fmt.Errorf("--as %s: %w", *as, err)
+		}
+		actor = u.Actor()
+	}
+	var in io.Reader = f
+	if out, ok := m.Stdout.(*os.File); ok && isatty.IsTerminal(out.Fd()) {
+		bar := newProgressBar(out, f)
+		in, opt.Progress = bar, bar.draw
+		defer fmt.Fprintln(out)
+	}
+	res, err := importer.Import(finance.WithActor(ctx, actor), st, in, opt)
+	if res != nil {
+		m.printImport(res)
+	}
+	return err
+}
+
+// printImport writes the counts and every refused row.
+func (m *Main) printImport(res *importer.Result) {
+	fmt.Fprintf(m.Stdout, "created %d, updated %d, skipped %d, failed %d (of %d rows)\n", res.Created, res.Updated, res.Skipped, res.Failed, res.Rows)
+	for _, e := range res.Errors {
+		fmt.Fprintf(m.Stdout, "row %d: %s\n", e.Row, strings.TrimPrefix(e.Field+": ", ": ")+e.Message)
+	}
+}
+
+// progressBar counts the bytes read from the file and draws how far the
+// import is, with rows per second.
+type progressBar struct {
+	out   io.Writer
+	r     io.Reader
+	size  int64
+	read  int64
+	start time.Time
+}
+
+func newProgressBar(out io.Writer, f *os.File) *progressBar {
+	p := &progressBar{out: out, r: f, start: time.Now()}
+	if fi, err := f.Stat(); err == nil {
+		p.size = fi.Size()
+	}
+	return p
+}
+
+func (p *progressBar) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	return n, err
+}
+
+func (p *progressBar) draw(rows int) {
+	frac := 1.0
+	if p.size > 0 {
+		frac = min(1, float64(p.read)/float64(p.size))
+	}
+	const width = 30
+	done := int(frac * width)
+	rate := float64(rows) / max(time.Since(p.start).Seconds(), 0.001)
+	fmt.Fprintf(p.out, "\r[%s%s] %3.0f%%  %d rows  %.0f rows/s ", strings.Repeat("#", done), strings.Repeat(".", width-done), frac*100, rows, rate)
+}
