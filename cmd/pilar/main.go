@@ -45,6 +45,8 @@ const usage = `usage: pilar <command> [flags]
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
   import recipients|disbursements FILE [--atomic] [--update] [--submit] [--as EMAIL]   import a CSV or XLSX file
+  report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
+         --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
   audit verify [--config FILE]                     check the audit trail's hash chain; exit 1 and the first bad entry if broken
 `
 
@@ -70,6 +72,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.importFile(ctx, args[1:])
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		err = m.auditVerify(ctx, args[2:])
+	case cmd == "report":
+		err = m.reportCmd(ctx, args[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return 0

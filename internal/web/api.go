@@ -52,6 +52,9 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/disbursements/:id/:action", "Take a life-cycle action: submit, approve, reject, cancel, pay, return", nil, "Action", "Disbursement", false, 200, s.actOnDisbursement},
 		{"POST", "/programs/:code/budget-revisions", "Revise a program's budget (admin, reviewer)", nil, "BudgetRevision", "BudgetRevision", false, 201, s.createBudgetRevision},
 		{"GET", "/programs/:code/budget-revisions", "List a program's budget revisions", nil, "", "BudgetRevision", true, 200, s.listBudgetRevisions},
+		{"GET", "/reports/realization", "Budget realization (Laporan Realisasi Anggaran) as json, csv, xlsx or pdf; unknown group_by or format: 400", reportQuery, "", "Realization", false, 200, s.realizationReport},
+		{"GET", "/reports/coverage", "Coverage: target against reached recipients, as json, csv or xlsx; unknown group_by or format: 400", reportQuery, "", "Coverage", false, 200, s.coverageReport},
+		{"GET", "/reports/overlaps", "Overlaps and red flags of a year, as json, csv or xlsx; unknown format: 400", reportQuery[:4], "", "Overlaps", false, 200, s.overlapsReport},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"pilar/internal/finance"
 	"pilar/internal/importer"
 	"pilar/internal/money"
+	"pilar/internal/report"
 )
 
 // schemas are the API's objects; "<Name>Input" is what a client sends.
@@ -21,7 +23,8 @@ var schemas = map[string]any{
 	"Program": finance.Program{}, "ProgramInput": finance.ProgramInput{},
 	"Recipient": finance.Recipient{}, "RecipientInput": finance.RecipientInput{},
 	"Disbursement": finance.Disbursement{}, "DisbursementInput": finance.DisbursementInput{},
-	"AuditEntry": finance.AuditEntry{}, "ImportResult": importer.Result{},
+	"AuditEntry":  finance.AuditEntry{},
+	"Realization": report.Realization{}, "Coverage": report.Coverage{}, "Overlaps": report.Overlaps{}, "ImportResult": importer.Result{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 
@@ -120,6 +123,10 @@ func schemaOf(t reflect.Type) map[string]any {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if f.Anonymous && name == "" { // embedded: its fields are the object's own
+				maps.Copy(props, schemaOf(f.Type)["properties"].(map[string]any))
+				continue
+			}
 			if name == "" || name == "-" {
 				continue
 			}

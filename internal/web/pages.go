@@ -35,6 +35,9 @@ func (s *Server) registerPages() {
 	g.GET("/disbursements", s.disbursementsPage)
 	g.GET("/disbursements/new", s.newDisbursementPage)
 	g.POST("/disbursements/new", s.createDisbursementPage)
+	g.GET("/reports/realization", s.realizationPage)
+	g.GET("/reports/coverage", s.coveragePage)
+	g.GET("/reports/overlaps", s.overlapsPage)
 }
 
 // formInput turns a submitted form into a service input: text fields become

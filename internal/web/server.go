@@ -14,6 +14,7 @@ import (
 
 	"pilar/internal/config"
 	"pilar/internal/finance"
+	"pilar/internal/report"
 )
 
 // Services is what the web layer needs from the store.
@@ -30,6 +31,7 @@ type Services interface {
 	finance.LifecycleService
 	finance.BudgetRevisionService
 	finance.IdempotencyService
+	report.Service
 	Ping(ctx context.Context) error
 }
 

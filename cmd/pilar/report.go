@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"pilar/internal/export"
+	"pilar/internal/finance"
+	"pilar/internal/report"
+)
+
+// reportCmd writes a report, as `pilar report realization|coverage|overlaps
+// --year Y [--group-by G] [--agency CODE] [--funding-source S] --format
+// csv|xlsx|json|pdf [-o FILE] [--as EMAIL]`: the same files the web serves,
+// seen as the --as user (default: the system, which sees every agency).
+func (m *Main) reportCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != report.KindRealization && args[0] != report.KindCoverage && args[0] != report.KindOverlaps) {
+		return usageError{"report: name one of realization, coverage, overlaps"}
+	}
+	kind := args[0]
+	fs, cfgPath := m.flags("report " + kind)
+	var f report.Filter
+	fs.IntVar(&f.Year, "year", time.Now().Year(), "fiscal year")
+	fs.StringVar(&f.GroupBy, "group-by", "", "grouping (realization: program, funding_source, agency, region, month, quarter; coverage: program, size_class, sector, region, sex)")
+	fs.StringVar(&f.Agency, "agency", "", "only this agency (code)")
+	fs.StringVar(&f.FundingSource, "funding-source", "", "only this funding source")
+	format := fs.String("format", "csv", "csv, xlsx, json or pdf (pdf: realization only)")
+	out := fs.String("o", "", "output file (default: standard output)")
+	as := fs.String("as", "", "the acting user's email (default: the system, all agencies)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := report.CheckFormat(kind, *format); err != nil {
+		return usageError{err.Error()}
+	}
+	st, err := m.openStore(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	actor := finance.System
+	if *as != "" {
+		u, err := st.FindUserByEmail(ctx, *as)
+		if err != nil {
+			return err
+		}
+		actor = u.Actor()
+	}
+	ctx = finance.WithActor(ctx, actor)
+	var rep any
+	switch kind {
+	case report.KindRealization:
+		rep, err = st.Realization(ctx, f)
+	case report.KindCoverage:
+		rep, err = st.Coverage(ctx, f)
+	default:
+		rep, err = st.Overlaps(ctx, f)
+	}
+	if err != nil {
+		return err
+	}
+	var w io.Writer = m.Stdout
+	if *out != "" {
+		file, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		w = file
+	}
+	if err := export.Write(w, *format, rep, export.Meta{Lang: "id", Printed: time.Now()}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if *out != "" {
+		fmt.Fprintf(m.Stderr, "report written to %s\n", *out)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"pilar/internal/i18n"
+)
+
+// Periods are the keys of every month ("2024-01") or quarter ("2024-Q1")
+// of a year, so that a period without activity still has its row.
+func Periods(groupBy string, year int) []string {
+	n, format := 12, "%d-%02d"
+	if groupBy == "quarter" {
+		n, format = 4, "%d-Q%d"
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf(format, year, i+1)
+	}
+	return out
+}
+
+var romanQuarters = []string{"I", "II", "III", "IV"}
+
+// PeriodLabel names a period key in Indonesian: "Juli 2024", "Triwulan III
+// 2024"; "" (a payment without a date) is "Tanpa tanggal".
+func PeriodLabel(key string) string {
+	year, rest, ok := strings.Cut(key, "-")
+	if !ok {
+		return i18n.T("id", "report.no_date")
+	}
+	if q, ok := strings.CutPrefix(rest, "Q"); ok {
+		n, _ := strconv.Atoi(q)
+		if n >= 1 && n <= 4 {
+			return i18n.T("id", "report.quarter", romanQuarters[n-1], year)
+		}
+		return key
+	}
+	// i18n.Date writes "1 Juli 2024"; the month and year are what we want.
+	_, label, _ := strings.Cut(i18n.Date("id", key+"-01"), " ")
+	return label
+}
+
+// CoverageLabel names a coverage group: a region by its province, the sex
+// and empty keys in words; otherwise label (the program's name, the key).
+func CoverageLabel(groupBy, key, label string) string {
+	switch {
+	case groupBy == "region" && key != "":
+		return RegionLabel(key)
+	case groupBy == "sex" || key == "":
+		return i18n.T("id", "report.sex."+key)
+	}
+	return label
+}
+
+// Ineligibility says why a recipient of the given size class and region is
+// outside a program's eligible size classes or region scope, or "" when it
+// is not. An empty list or scope admits everyone; a region scope admits the
+// region and every region inside it (64 admits 64.72).
+func Ineligibility(eligible []string, programRegion, size, region string) string {
+	if len(eligible) > 0 && !slices.Contains(eligible, size) {
+		if size == "" {
+			size = "unknown"
+		}
+		return fmt.Sprintf("size class %s is not among the program's eligible classes (%s)", size, strings.Join(eligible, ", "))
+	}
+	if programRegion != "" && region != programRegion && !strings.HasPrefix(region, programRegion+".") {
+		return fmt.Sprintf("region %q is outside the program's region %s", region, programRegion)
+	}
+	return ""
+}

@@ -1,0 +1,437 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"pilar/internal/finance"
+	"pilar/internal/money"
+	"pilar/internal/report"
+)
+
+// scope is the WHERE clause (over programs p and agencies a) of a report:
+// the year, the funding source and the agencies the actor may see.
+type scope struct {
+	where  string
+	args   []any
+	agency *finance.Agency // the one agency in scope, or nil for all
+}
+
+// reportScope checks the filter and the actor. Errors: unauthorized,
+// bad_request, forbidden (an agency the actor may not see),
+// validation_failed (no agency has the code).
+func (s *Store) reportScope(ctx context.Context, kind string, f *report.Filter) (*scope, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Check(kind); err != nil {
+		return nil, err
+	}
+	sc := &scope{where: "p.fiscal_year = ?", args: []any{f.Year}}
+	code := f.Agency
+	if code == "" && !actor.SeesAllAgencies() {
+		code = actor.AgencyCode
+	}
+	if code != "" {
+		a, err := s.agencyByCode(ctx, code)
+		if err != nil {
+			return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+		}
+		if _, err := finance.AuthorizeRead(ctx, &a.ID); err != nil {
+			return nil, err
+		}
+		sc.agency = a
+		sc.where += " AND p.agency_id = ?"
+		sc.args = append(sc.args, a.ID)
+	}
+	if f.FundingSource != "" {
+		sc.where += " AND p.funding_source = ?"
+		sc.args = append(sc.args, f.FundingSource)
+	}
+	return sc, nil
+}
+
+func (sc *scope) agencyName() string {
+	if sc.agency == nil {
+		return ""
+	}
+	return sc.agency.Name
+}
+
+// programFigures sums, per program in scope, its budgets and the amounts
+// committed (approved + paid) and realized (paid), all in integer sen.
+const programFigures = `SELECT p.code AS code, p.name AS name, p.funding_source AS funding_source,
+  a.code AS agency_code, a.name AS agency_name,
+  CASE WHEN p.region_code <> '' THEN p.region_code ELSE a.region_code END AS region,
+  p.original_budget AS original_budget, p.budget AS budget,
+  COALESCE(SUM(CASE WHEN d.status IN ('approved','paid') THEN d.amount END), 0) AS committed,
+  COALESCE(SUM(CASE WHEN d.status = 'paid' THEN d.amount END), 0) AS realized
+FROM programs p JOIN agencies a ON a.id = p.agency_id
+LEFT JOIN disbursements d ON d.program_id = p.id
+WHERE %s
+GROUP BY p.id, p.code, p.name, p.funding_source, a.code, a.name, p.region_code, a.region_code, p.original_budget, p.budget`
+
+// realizationKeys are the key and label columns of each grouping over programFigures.
+var realizationKeys = map[string][2]string{
+	"program":        {"code", "name"},
+	"funding_source": {"funding_source", "funding_source"},
+	"agency":         {"agency_code", "agency_name"},
+	"region":         {"region", "region"},
+}
+
+type figuresRow struct {
+	Key, Label                                  string
+	OriginalBudget, Budget, Committed, Realized money.Amount
+}
+
+// Realization is the budget realization report of the agencies the actor
+// may see; every program of the year appears, with zeros if nothing
+// happened. Errors: unauthorized, bad_request, forbidden, validation_failed.
+func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Realization, error) {
+	sc, err := s.reportScope(ctx, report.KindRealization, &f)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.Realization{Year: f.Year, GroupBy: f.GroupBy, Agency: sc.agencyName(), Rows: []report.RealizationRow{}}
+	if sc.agency != nil {
+		out.Region = sc.agency.RegionCode
+	}
+	if f.GroupBy == "month" || f.GroupBy == "quarter" {
+		return out, s.realizationByPeriod(ctx, sc, out)
+	}
+	k := realizationKeys[f.GroupBy]
+	q := fmt.Sprintf(`SELECT %s AS key, MIN(%s) AS label, SUM(original_budget) AS original_budget, SUM(budget) AS budget,
+  SUM(committed) AS committed, SUM(realized) AS realized FROM (`+programFigures+`) x GROUP BY %s ORDER BY %s`,
+		k[0], k[1], sc.where, k[0], k[0])
+	var rows []figuresRow
+	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		row := report.RealizationRow{Key: r.Key, Label: r.Label, Figures: report.Figures{
+			OriginalBudget: r.OriginalBudget, Budget: r.Budget, Committed: r.Committed, Realized: r.Realized}}
+		if f.GroupBy == "region" {
+			row.Label = report.RegionLabel(r.Key)
+		}
+		row.Finish()
+		out.Totals.Add(row.Figures)
+		out.Rows = append(out.Rows, row)
+	}
+	out.Totals.Finish()
+	return out, nil
+}
+
+// periodEvents moves amounts in and out of months: realized enters in the
+// month of paid_on and a return takes it out in the month of returned_on;
+// committed enters when approved (there is no approval date column, so an
+// approved disbursement counts in the month of its last change, updated_at,
+// and a paid one in the month of paid_on) and leaves with a return.
+const periodEvents = `
+SELECT SUBSTR(d.paid_on, 1, 7) AS m, 0 AS committed, d.amount AS realized
+  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+  WHERE %[1]s AND d.status IN ('paid', 'returned')
+UNION ALL
+SELECT SUBSTR(d.returned_on, 1, 7), -d.amount, -d.amount
+  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+  WHERE %[1]s AND d.status = 'returned'
+UNION ALL
+SELECT CASE WHEN d.status = 'approved' THEN SUBSTR(CAST(d.updated_at AS TEXT), 1, 7) ELSE SUBSTR(d.paid_on, 1, 7) END, d.amount, 0
+  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+  WHERE %[1]s AND d.status IN ('approved', 'paid', 'returned')`
+
+// periodKey turns a month "2024-07" into the grouping's key.
+var periodKey = map[string]string{
+	"month":   "COALESCE(m, '')",
+	"quarter": "COALESCE(SUBSTR(m, 1, 4) || '-Q' || CAST((CAST(SUBSTR(m, 6, 2) AS INTEGER) + 2) / 3 AS TEXT), '')",
+}
+
+func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.Realization) error {
+	var annual figuresRow
+	err := s.conn(ctx).Raw(`SELECT COALESCE(SUM(p.original_budget), 0) AS original_budget, COALESCE(SUM(p.budget), 0) AS budget
+		FROM programs p JOIN agencies a ON a.id = p.agency_id WHERE `+sc.where, sc.args...).Scan(&annual).Error
+	if err != nil {
+		return err
+	}
+	key := periodKey[out.GroupBy]
+	q := fmt.Sprintf(`SELECT %[2]s AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (`+periodEvents+`) e GROUP BY 1 ORDER BY 1`,
+		sc.where, key)
+	args := slices.Concat(sc.args, sc.args, sc.args)
+	var rows []figuresRow
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return err
+	}
+	byKey := map[string]figuresRow{}
+	for _, r := range rows {
+		byKey[r.Key] = r
+	}
+	for _, k := range report.Periods(out.GroupBy, out.Year) {
+		if _, ok := byKey[k]; !ok {
+			rows = append(rows, figuresRow{Key: k})
+		}
+	}
+	slices.SortFunc(rows, func(a, b figuresRow) int { return strings.Compare(a.Key, b.Key) })
+	var cum report.Figures
+	for _, r := range rows {
+		cum.Committed, cum.Realized = cum.Committed.Add(r.Committed), cum.Realized.Add(r.Realized)
+		row := report.RealizationRow{Key: r.Key, Label: report.PeriodLabel(r.Key), Figures: report.Figures{
+			OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: r.Committed, Realized: r.Realized,
+			RealizedPct: report.Percent(cum.Realized, annual.Budget), Remaining: annual.Budget.Sub(cum.Committed)}}
+		out.Rows = append(out.Rows, row)
+	}
+	out.Totals = report.Figures{OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: cum.Committed, Realized: cum.Realized}
+	out.Totals.Finish()
+	return nil
+}
+
+// Sex from the NIK: 40 is added to the birth day of women, so the 7th digit
+// is 4 to 7 for women and 0 to 3 for men (finance.NIKBirth decodes the same).
+const (
+	femaleNIK = "(LENGTH(r.nik) = 16 AND SUBSTR(r.nik, 7, 1) IN ('4','5','6','7'))"
+	maleNIK   = "(LENGTH(r.nik) = 16 AND SUBSTR(r.nik, 7, 1) IN ('0','1','2','3'))"
+)
+
+var coverageKeys = map[string]string{
+	"program":    "p.code",
+	"size_class": "r.size_class",
+	"sector":     "r.sector",
+	"region":     "r.region_code",
+	"sex":        "CASE WHEN " + femaleNIK + " THEN 'F' WHEN " + maleNIK + " THEN 'M' ELSE '' END",
+}
+
+// coverageSums counts distinct recipients paid and sums what they were paid.
+const coverageSums = `COUNT(DISTINCT d.recipient_id) AS reached,
+  COUNT(DISTINCT CASE WHEN ` + femaleNIK + ` THEN d.recipient_id END) AS female,
+  COUNT(DISTINCT CASE WHEN ` + maleNIK + ` THEN d.recipient_id END) AS male,
+  COALESCE(SUM(d.amount), 0) AS amount
+FROM programs p JOIN agencies a ON a.id = p.agency_id
+LEFT JOIN disbursements d ON d.program_id = p.id AND d.status = 'paid'
+LEFT JOIN recipients r ON r.id = d.recipient_id
+WHERE `
+
+type coverageRow struct {
+	Key, Label                    string
+	Target, Reached, Female, Male int64
+	Amount                        money.Amount
+}
+
+// Coverage is the coverage report of the agencies the actor may see: per
+// group, target and reached recipients (distinct, paid), by sex, and the
+// amount paid and its average per recipient; every program of the year
+// appears when grouped by program. Errors: unauthorized, bad_request,
+// forbidden, validation_failed.
+func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage, error) {
+	sc, err := s.reportScope(ctx, report.KindCoverage, &f)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.Coverage{Year: f.Year, GroupBy: f.GroupBy, Agency: sc.agencyName(), Rows: []report.CoverageRow{}}
+	key, label, target, where := coverageKeys[f.GroupBy], coverageKeys[f.GroupBy], "0", sc.where
+	if f.GroupBy == "program" {
+		label, target = "MIN(p.name)", "MIN(p.target_recipients)"
+	} else {
+		where += " AND d.id IS NOT NULL" // only groups somebody was paid in
+	}
+	var rows []coverageRow
+	q := fmt.Sprintf("SELECT %s AS key, %s AS label, %s AS target, %s%s GROUP BY %s ORDER BY 1", key, label, target, coverageSums, where, key)
+	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		row := report.CoverageRow{Key: r.Key, Label: report.CoverageLabel(f.GroupBy, r.Key, r.Label), CoverageFigures: report.CoverageFigures{
+			Target: r.Target, Reached: r.Reached, Female: r.Female, Male: r.Male, Amount: r.Amount,
+			Average: report.Average(r.Amount, r.Reached)}}
+		out.Rows = append(out.Rows, row)
+	}
+	var tot coverageRow
+	if err := s.conn(ctx).Raw("SELECT "+coverageSums+sc.where, sc.args...).Scan(&tot).Error; err != nil {
+		return nil, err
+	}
+	if f.GroupBy == "program" {
+		err := s.conn(ctx).Raw("SELECT COALESCE(SUM(p.target_recipients), 0) FROM programs p JOIN agencies a ON a.id = p.agency_id WHERE "+sc.where, sc.args...).Scan(&tot.Target).Error
+		if err != nil {
+			return nil, err
+		}
+	}
+	out.Totals = report.CoverageFigures{Target: tot.Target, Reached: tot.Reached, Female: tot.Female, Male: tot.Male,
+		Amount: tot.Amount, Average: report.Average(tot.Amount, tot.Reached)}
+	return out, nil
+}
+
+// liveDisbursements are those not rejected or cancelled.
+const liveDisbursements = "d.status NOT IN ('rejected', 'cancelled')"
+
+// scopedRecipients are the recipients with a live disbursement in scope.
+const scopedRecipients = `SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id
+  JOIN agencies a ON a.id = p.agency_id WHERE ` + liveDisbursements + ` AND `
+
+// Overlaps lists the red flags of a year among the recipients and programs
+// the actor may see: one NIK, NIB or bank account under several
+// recipients, recipients paid by several programs, recipients outside a
+// program's eligible size classes or region, and amounts different from a
+// program's fixed amount. Errors: unauthorized, bad_request, forbidden,
+// validation_failed.
+func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps, error) {
+	sc, err := s.reportScope(ctx, report.KindOverlaps, &f)
+	if err != nil {
+		return nil, err
+	}
+	actor := finance.ActorFrom(ctx)
+	out := &report.Overlaps{Year: f.Year, Agency: sc.agencyName()}
+	shared := []struct {
+		dst           *[]report.Flag
+		col, nonEmpty string
+		what          string
+	}{
+		{&out.SharedNIK, "r.nik", "r.nik <> ''", "NIK"},
+		{&out.SharedNIB, "r.nib", "r.nib <> ''", "NIB"},
+		{&out.SharedAccount, "r.bank_code || ' ' || r.account_no", "r.account_no <> ''", "account"},
+	}
+	for _, sh := range shared {
+		if *sh.dst, err = s.sharedIdentifier(ctx, sc, sh.col, sh.nonEmpty, sh.what, actor); err != nil {
+			return nil, err
+		}
+	}
+	if out.MultiProgram, err = s.multiProgram(ctx, sc); err != nil {
+		return nil, err
+	}
+	if out.Ineligible, err = s.ineligible(ctx, sc); err != nil {
+		return nil, err
+	}
+	if out.AmountMismatch, err = s.amountMismatch(ctx, sc); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sharedIdentifier lists the groups of recipients sharing one value of
+// col (over recipients r) of which at least one is in scope.
+func (s *Store) sharedIdentifier(ctx context.Context, sc *scope, col, nonEmpty, what string, actor *finance.Actor) ([]report.Flag, error) {
+	q := fmt.Sprintf(`SELECT %[1]s AS k, r.id AS id FROM recipients r
+WHERE %[2]s AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE %[2]s GROUP BY %[1]s HAVING COUNT(*) > 1)
+  AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE r.id IN (%[3]s))
+ORDER BY 1, 2`, col, nonEmpty, scopedRecipients+sc.where)
+	var rows []struct {
+		K  string
+		ID int64
+	}
+	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	flags := []report.Flag{}
+	for i, r := range rows {
+		if i == 0 || rows[i-1].K != r.K {
+			flags = append(flags, report.Flag{})
+		}
+		fl := &flags[len(flags)-1]
+		fl.RecipientIDs = append(fl.RecipientIDs, r.ID)
+		fl.Reason = fmt.Sprintf("%s %s is used by %d recipients", what, shownIdentifier(actor, what, r.K), len(fl.RecipientIDs))
+	}
+	return flags, nil
+}
+
+// shownIdentifier masks a NIK or account number for roles that may not see
+// personal data, as the recipient pages do.
+func shownIdentifier(actor *finance.Actor, what, v string) string {
+	if actor.SeesPersonalData() {
+		return v
+	}
+	r := finance.Recipient{}
+	switch what {
+	case "NIK":
+		r.NIK = v
+		r.Mask()
+		return r.NIK
+	case "account":
+		bank, no, _ := strings.Cut(v, " ")
+		r.AccountNo = no
+		r.Mask()
+		return bank + " " + r.AccountNo
+	}
+	return v
+}
+
+type flagRow struct {
+	ID, RecipientID int64
+	Code            string
+}
+
+// multiProgram lists the recipients paid by several programs in scope.
+func (s *Store) multiProgram(ctx context.Context, sc *scope) ([]report.Flag, error) {
+	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+WHERE d.status = 'paid' AND ` + sc.where + ` AND d.recipient_id IN (
+  SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+  WHERE d.status = 'paid' AND ` + sc.where + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)
+ORDER BY d.recipient_id, p.code, d.id`
+	var rows []flagRow
+	if err := s.conn(ctx).Raw(q, slices.Concat(sc.args, sc.args)...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	flags := []report.Flag{}
+	for i, r := range rows {
+		if i == 0 || rows[i-1].RecipientID != r.RecipientID {
+			flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}})
+		}
+		fl := &flags[len(flags)-1]
+		if !slices.Contains(fl.Programs, r.Code) {
+			fl.Programs = append(fl.Programs, r.Code)
+		}
+		fl.DisbursementIDs = append(fl.DisbursementIDs, r.ID)
+		fl.Reason = fmt.Sprintf("paid by %d programs", len(fl.Programs))
+	}
+	return flags, nil
+}
+
+// ineligible lists live disbursements to recipients outside the program's
+// eligible size classes or region scope; the rule is report.Ineligibility.
+func (s *Store) ineligible(ctx context.Context, sc *scope) ([]report.Flag, error) {
+	q := `SELECT d.id, d.recipient_id, p.code, p.eligible_size_classes, p.region_code, r.size_class, r.region_code
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+JOIN recipients r ON r.id = d.recipient_id
+WHERE ` + liveDisbursements + ` AND (p.eligible_size_classes <> '' OR p.region_code <> '') AND ` + sc.where + `
+ORDER BY d.id`
+	rows, err := s.conn(ctx).Raw(q, sc.args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	flags := []report.Flag{}
+	for rows.Next() {
+		var r flagRow
+		var sizes finance.StringList
+		var programRegion, size, region string
+		if err := rows.Scan(&r.ID, &r.RecipientID, &r.Code, &sizes, &programRegion, &size, &region); err != nil {
+			return nil, err
+		}
+		if why := report.Ineligibility(sizes, programRegion, size, region); why != "" {
+			flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code},
+				DisbursementIDs: []int64{r.ID}, Reason: why})
+		}
+	}
+	return flags, rows.Err()
+}
+
+// amountMismatch lists live disbursements whose amount differs from the
+// program's fixed amount per recipient.
+func (s *Store) amountMismatch(ctx context.Context, sc *scope) ([]report.Flag, error) {
+	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code, d.amount AS amount, p.amount_per_recipient AS fixed
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+WHERE ` + liveDisbursements + ` AND p.amount_per_recipient IS NOT NULL AND d.amount <> p.amount_per_recipient AND ` + sc.where + `
+ORDER BY d.id`
+	var rows []struct {
+		flagRow
+		Amount, Fixed money.Amount
+	}
+	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	flags := []report.Flag{}
+	for _, r := range rows {
+		flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code}, DisbursementIDs: []int64{r.ID},
+			Reason: fmt.Sprintf("amount %s differs from the program's fixed amount %s", r.Amount, r.Fixed)})
+	}
+	return flags, nil
+}
