@@ -74,12 +74,17 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 // Run imports the rows into the service. With Atomic, one refused row
 // writes nothing and the answer is the result with a validation_failed
 // error; otherwise rows are written in batches and the refused ones are
-// listed. Errors: validation_failed (unknown kind, missing columns, an
-// atomic import with refused rows), and the service's internal errors,
+// listed. Errors: unauthorized, forbidden (a role that may not import),
+// validation_failed (unknown kind, missing columns, an atomic import with
+// refused rows), and the service's internal errors,
 // which stop the import (batches already committed stay).
 func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
 	m, err := newMapper(opt, rows.Header())
 	if err != nil {
+		return nil, err
+	}
+	// A role that may never do this is refused once, not row by row.
+	if _, err := finance.Authorize(ctx, m.act, nil); err != nil {
 		return nil, err
 	}
 	if opt.BatchSize <= 0 {
@@ -204,8 +209,11 @@ func neutralise(cells []string) []string {
 // mapper turns a row's cells into a service call, by column name.
 type mapper struct {
 	opt Options
+	act finance.Act
 	col map[string]int // lower-case column name -> index
 }
+
+var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement}
 
 var required = map[string][][]string{
 	Recipients:    {{"kind"}, {"name"}, {"nik", "legal_number"}},
@@ -219,7 +227,7 @@ func newMapper(opt Options, header []string) (*mapper, error) {
 	if !ok {
 		return nil, finance.Fields{"kind": "must be recipients or disbursements"}.Err()
 	}
-	m := &mapper{opt: opt, col: map[string]int{}}
+	m := &mapper{opt: opt, act: acts[opt.Kind], col: map[string]int{}}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if _, dup := m.col[h]; !dup && h != "" {
