@@ -23,10 +23,8 @@ import (
 // reviewers are limited to their own agency's records (scoped), the status
 // on success, and req, which builds a fresh request for one cell.
 
-const (
-	everyone = "admin auditor reviewer officer"
-	noBody   = ""
-)
+// everyone is every role.
+const everyone = "admin auditor reviewer officer"
 
 // permRow is one line of the matrix.
 type permRow struct {
@@ -82,7 +80,7 @@ var permRows = []permRow{
 	{route: "GET /healthz", allow: everyone, ok: 200, req: staticPath("/healthz")},
 	{route: "GET /openapi.json", allow: everyone, ok: 200, req: staticPath("/openapi.json")},
 	{route: "GET /static/*", allow: everyone, ok: 200, req: staticPath("/static/pilar.css")},
-	{route: "GET /login", allow: everyone, ok: 303, req: staticPath("/login")}, // signed in: on to the dashboard
+	{route: "GET /login", allow: everyone, ok: 303, req: staticPath("/login")},  // signed in: on to the dashboard
 	{route: "POST /login", allow: everyone, ok: 403, req: staticPath("/login")}, // no login CSRF cookie
 	{route: "GET /lang/:lang", allow: everyone, ok: 303, req: staticPath("/lang/en?back=/programs")},
 
@@ -300,8 +298,7 @@ type matrix struct {
 
 func newMatrix(t *testing.T) *matrix {
 	e := newEnv(t)
-	m := &matrix{t: t, e: e, sessions: map[*finance.User][2]string{}}
-	return m
+	return &matrix{t: t, e: e, sessions: map[*finance.User][2]string{}}
 }
 
 func (m *matrix) code(prefix string) string {
