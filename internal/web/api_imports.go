@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 
@@ -38,11 +39,11 @@ func (s *Server) importAPI(c echo.Context, opt importer.Options) error {
 	return reply(c, http.StatusOK, res, err)
 }
 
-// importUpload spools the multipart field "file" to a temporary file, so
+// importUpload spools the upload's field "file" to a temporary file, so
 // that an upload over the limit is refused before any row is written, then
-// imports it. Errors: bad_request, payload_too_large, and those of importer.Run.
+// imports it. Errors: bad_request, payload_too_large, and those of importer.Import.
 func (s *Server) importUpload(c echo.Context, opt importer.Options) (*importer.Result, error) {
-	f, err := spoolUpload(c)
+	f, _, err := spoolUpload(c)
 	if err != nil {
 		return nil, err
 	}
@@ -51,38 +52,68 @@ func (s *Server) importUpload(c echo.Context, opt importer.Options) (*importer.R
 	return importer.Import(c.Request().Context(), s.svc, f, opt)
 }
 
-func spoolUpload(c echo.Context) (*os.File, error) {
+// spoolUpload copies the multipart field "file" to a temporary file the
+// caller removes, and returns the other (small) fields. A form the CSRF
+// check has already parsed is read from there. Errors: bad_request,
+// payload_too_large.
+func spoolUpload(c echo.Context) (*os.File, url.Values, error) {
+	fields := url.Values{}
+	if form := c.Request().MultipartForm; form != nil {
+		if len(form.File["file"]) == 0 {
+			return nil, nil, finance.Errorf(finance.EBadRequest, "the upload has no field \"file\"")
+		}
+		src, err := form.File["file"][0].Open()
+		if err != nil {
+			return nil, nil, uploadError(err)
+		}
+		defer src.Close()
+		f, err := spool(src)
+		return f, url.Values(form.Value), err
+	}
 	mr, err := c.Request().MultipartReader()
 	if err != nil {
-		return nil, finance.Errorf(finance.EBadRequest, "send the file as multipart/form-data in the field \"file\"")
+		return nil, nil, finance.Errorf(finance.EBadRequest, "send the file as multipart/form-data in the field \"file\"")
 	}
+	var file *os.File
 	for {
 		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return nil, finance.Errorf(finance.EBadRequest, "the upload has no field \"file\"")
+		switch {
+		case errors.Is(err, io.EOF) && file == nil:
+			return nil, nil, finance.Errorf(finance.EBadRequest, "the upload has no field \"file\"")
+		case errors.Is(err, io.EOF):
+			return file, fields, nil
+		case err != nil:
+			if file != nil {
+				file.Close()
+				os.Remove(file.Name())
+			}
+			return nil, nil, uploadError(err)
+		case part.FormName() == "file" && file == nil:
+			if file, err = spool(part); err != nil {
+				return nil, nil, err
+			}
+		case part.FileName() == "":
+			v, _ := io.ReadAll(io.LimitReader(part, 1024))
+			fields.Add(part.FormName(), string(v))
 		}
-		if err != nil {
-			return nil, uploadError(err)
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		f, err := os.CreateTemp("", "pilar-upload-*")
-		if err != nil {
-			return nil, err
-		}
-		if _, err := io.Copy(f, part); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return nil, uploadError(err)
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return nil, err
-		}
-		return f, nil
 	}
+}
+
+// spool copies r to a temporary file, rewound. Errors: payload_too_large, bad_request.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "pilar-upload-*")
+	if err != nil {
+		return nil, err
+	}
+	if _, err = io.Copy(f, r); err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, uploadError(err)
+	}
+	return f, nil
 }
 
 func uploadError(err error) error {

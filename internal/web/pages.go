@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,9 @@ func (s *Server) registerPages() {
 	g.GET("/recipients/new", s.newRecipientPage)
 	g.POST("/recipients/new", s.createRecipientPage)
 	g.GET("/recipients/:id", s.recipientPage)
+	g.GET("/import", s.importPage)
+	g.POST("/import", s.runImportPage)
+	g.GET("/import/refused/:token", s.refusedDownload)
 	g.GET("/disbursements", s.disbursementsPage)
 	g.GET("/disbursements/new", s.newDisbursementPage)
 	g.POST("/disbursements/new", s.createDisbursementPage)
@@ -262,10 +266,23 @@ func (s *Server) recipientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	flags, err := s.svc.FindRecipientFlags(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	var programs []string // the programs it received from, in order of first payment
+	for _, d := range ds {
+		if !slices.Contains(programs, d.Program) {
+			programs = append(programs, d.Program)
+		}
+	}
 	return s.renderPage(c, http.StatusOK, "recipient", "nav.recipients", struct {
 		Recipient     *finance.Recipient
+		Region        string
+		Programs      []string
+		Flags         []finance.RecipientFlag
 		Disbursements []*finance.Disbursement
-	}{r, ds})
+	}{r, finance.RegionLabel(r.RegionCode), programs, flags, ds})
 }
 
 var recipientTextFields = []string{"kind", "name", "owner_name", "nik", "nib", "npwp", "sector", "size_class",

@@ -66,12 +66,20 @@ func staticPath(p string) func(*matrix, permCell) (string, any) {
 }
 
 // action is a row for one life-cycle action on a disbursement that setup
-// brings to the state the action starts from.
+// brings to the state the action starts from, through the API or a page.
 func action(name, allow string, setup ...string) permRow {
 	return permRow{route: "POST /api/v1/disbursements/:id/:action", name: name, allow: allow, scoped: true, ok: 200,
 		req: func(m *matrix, c permCell) (string, any) {
 			id := m.disbursement(c, setup...)
 			return fmt.Sprintf("/api/v1/disbursements/%d/%s", id, name), map[string]any{"note": "matrix"}
+		}}
+}
+
+func pageAction(name, allow string, setup ...string) permRow {
+	return permRow{route: "POST /disbursements/:id/:action", name: name, allow: allow, scoped: true, ok: 303,
+		req: func(m *matrix, c permCell) (string, any) {
+			id := m.disbursement(c, setup...)
+			return fmt.Sprintf("/disbursements/%d/%s", id, name), url.Values{"note": {"matrix"}, "payment_ref": {"TRX-2"}}
 		}}
 }
 
@@ -179,6 +187,11 @@ var permRows = []permRow{
 	{route: "GET /recipients/:id", allow: everyone, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/recipients/%d", m.recipient()), nil
 	}},
+	{route: "GET /import", allow: everyone, ok: 200, req: staticPath("/import")},
+	{route: "POST /import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return "/import?kind=recipients", upload{"recipients.csv", "kind,name,nik\numkm,Impor Halaman," + m.nik() + "\n"}
+	}},
+	{route: "GET /import/refused/:token", allow: everyone, ok: 404, req: staticPath("/import/refused/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
 	{route: "GET /disbursements", allow: everyone, ok: 200, req: staticPath("/disbursements")},
 	{route: "GET /disbursements/new", allow: everyone, ok: 200, req: staticPath("/disbursements/new")},
 	{route: "POST /disbursements/new", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
@@ -187,6 +200,27 @@ var permRows = []permRow{
 	{route: "GET /reports/realization", allow: everyone, ok: 200, req: staticPath("/reports/realization?year=2024")},
 	{route: "GET /reports/coverage", allow: everyone, ok: 200, req: staticPath("/reports/coverage?year=2024")},
 	{route: "GET /reports/overlaps", allow: everyone, ok: 200, req: staticPath("/reports/overlaps?year=2024")},
+	{route: "GET /disbursements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d", m.disbursement(c)), nil
+	}},
+	pageAction("submit", "admin officer"),
+	pageAction("approve", "admin reviewer", "submit"),
+	pageAction("reject", "admin reviewer", "submit"),
+	pageAction("cancel", "admin reviewer officer"),
+	pageAction("pay", "admin reviewer officer", "submit", "approve"),
+	pageAction("return", "admin reviewer officer", "submit", "approve", "pay"),
+	{route: "GET /disbursements/:id/audit", allow: "admin auditor", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/audit", m.disbursement(c)), nil
+	}},
+	{route: "GET /programs/:code/audit", allow: "admin auditor", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return "/programs/" + m.program(c) + "/audit", nil
+	}},
+	{route: "GET /review", allow: everyone, ok: 200, req: staticPath("/review")},
+	// A bulk decision answers 200 with a result per disbursement, so another
+	// agency's are refused row by row; a role that may never approve is a 403.
+	{route: "POST /review", allow: "admin reviewer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return "/review", url.Values{"action": {"approve"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
+	}},
 	{route: "GET /admin/users", allow: "admin auditor", ok: 200, req: staticPath("/admin/users")},
 	{route: "POST /admin/users", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/admin/users", url.Values{"email": {strings.ToLower(m.code("u")) + "@pilar.test"}, "name": {"Baru"}, "role": {"auditor"}, "password": {"kata-sandi-panjang"}}
@@ -352,7 +386,10 @@ func (m *matrix) send(u *finance.User, method, path string, body any) *httptest.
 	cookie, csrf := m.session(u)
 	form, _ := body.(url.Values)
 	var req *http.Request
-	if method == http.MethodGet {
+	if up, ok := body.(upload); ok {
+		req = multipartRequest(m.t, method, path, up.name, up.content)
+		req.Header.Set("X-CSRF-Token", csrf)
+	} else if method == http.MethodGet {
 		req = httptest.NewRequest(method, path, nil)
 	} else {
 		if form == nil {

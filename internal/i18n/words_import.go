@@ -1,0 +1,36 @@
+package i18n
+
+func init() {
+	Register(map[string][2]string{
+		"recipient.sex":        {"Jenis kelamin pemilik (dari NIK)", "Owner's sex (from the NIK)"},
+		"recipient.female":     {"Perempuan", "Female"},
+		"recipient.male":       {"Laki-laki", "Male"},
+		"recipient.born":       {"Tanggal lahir pemilik (dari NIK)", "Owner's birth date (from the NIK)"},
+		"recipient.flags":      {"Perlu diperiksa", "Worth a second look"},
+		"recipient.programs":   {"Program yang diterima", "Programs received"},
+		"flag.shared_nib":      {"NIB yang sama dipakai penerima lain", "The same NIB is used by other recipients"},
+		"flag.shared_account":  {"Rekening bank yang sama dipakai penerima lain", "The same bank account is used by other recipients"},
+		"import.title":         {"Impor data", "Import"},
+		"import.kind":          {"Jenis data", "What to import"},
+		"import.recipients":    {"Penerima", "Recipients"},
+		"import.disbursements": {"Penyaluran", "Disbursements"},
+		"import.file":          {"Berkas CSV atau XLSX", "CSV or XLSX file"},
+		"import.atomic":        {"Semua baris atau tidak sama sekali", "All rows or none"},
+		"import.update":        {"Perbarui penerima yang sudah terdaftar", "Update recipients already registered"},
+		"import.submit":        {"Ajukan penyaluran setelah diimpor", "Submit the disbursements after import"},
+		"import.run":           {"Impor", "Import"},
+		"import.help":          {"Kolom sesuai format Pilar; baris pertama adalah judul kolom. Pemisah koma atau titik koma; angka seperti 2.400.000 diterima.", "Columns as in Pilar's format; the first row is the header. Comma or semicolon separated; amounts like 2.400.000 are accepted."},
+		"import.uploading":     {"Mengunggah…", "Uploading…"},
+		"import.working":       {"Berkas terunggah; baris sedang diimpor, mohon tunggu…", "File uploaded; importing rows, please wait…"},
+		"import.result":        {"Hasil impor", "Import result"},
+		"import.created":       {"Dibuat", "Created"},
+		"import.updated":       {"Diperbarui", "Updated"},
+		"import.skipped":       {"Dilewati (sudah ada)", "Skipped (already present)"},
+		"import.failed":        {"Ditolak", "Refused"},
+		"import.row":           {"Baris", "Row"},
+		"import.field":         {"Kolom", "Field"},
+		"import.message":       {"Masalah", "Problem"},
+		"import.refused":       {"Unduh baris yang ditolak (CSV dengan kolom error), perbaiki, lalu unggah ulang", "Download the refused rows (CSV with an error column), fix them and upload again"},
+		"import.atomic_none":   {"Impor dibatalkan: tidak ada yang ditulis karena ada baris yang ditolak.", "Import refused: nothing was written because some rows were refused."},
+	})
+}
