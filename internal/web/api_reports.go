@@ -42,8 +42,7 @@ func (s *Server) serveReport(c echo.Context, kind string, page bool, build build
 		format = "html"
 	case format == "":
 		format = "json"
-	}
-	if format != "html" {
+	default:
 		if err := report.CheckFormat(kind, format); err != nil {
 			return err
 		}
