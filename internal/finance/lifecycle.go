@@ -51,6 +51,14 @@ func CheckAction(name string) error {
 	return nil
 }
 
+// ActOf is the act a role needs to take action. Errors: not_found.
+func ActOf(action string) (Act, error) {
+	if err := CheckAction(action); err != nil {
+		return "", err
+	}
+	return lifecycle[action].act, nil
+}
+
 // NextStatus returns the state that action leads to from status. Errors:
 // not_found (no such action), invalid_transition (not allowed from status).
 func NextStatus(status, action string) (string, error) {
@@ -201,6 +209,13 @@ func CheckBudget(p *Program, amount money.Amount) error {
 	return nil
 }
 
+// BulkActionInput asks for one action on many disbursements.
+type BulkActionInput struct {
+	Action string  `json:"action"`
+	IDs    []int64 `json:"ids"`
+	ActionInput
+}
+
 // ActionResult is the outcome of one disbursement in a bulk action: the
 // changed disbursement, or the error that refused it.
 type ActionResult struct {
@@ -216,7 +231,8 @@ type LifecycleService interface {
 	ActOnDisbursement(ctx context.Context, id int64, action string, in ActionInput) (*Disbursement, error)
 	// ActOnDisbursements takes the same action on each disbursement, each in
 	// its own transaction, and reports every outcome; one refusal does not
-	// stop the others. Errors (of the whole call): not_found (no such action).
+	// stop the others. Errors (of the whole call): unauthorized, not_found
+	// (no such action), forbidden (a role that may never take it).
 	ActOnDisbursements(ctx context.Context, ids []int64, action string, in ActionInput) ([]ActionResult, error)
 }
 

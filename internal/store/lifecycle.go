@@ -65,12 +65,14 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 
 // ActOnDisbursements takes the same action on each disbursement, each in its
 // own transaction, so that one refused (say, over budget) leaves the others
-// done. Errors: unauthorized, not_found (no such action).
+// done. Errors: unauthorized, not_found (no such action), forbidden (a role
+// that may never take the action).
 func (s *Store) ActOnDisbursements(ctx context.Context, ids []int64, action string, in finance.ActionInput) ([]finance.ActionResult, error) {
-	if _, err := finance.AuthorizeRead(ctx, nil); err != nil {
+	act, err := finance.ActOf(action)
+	if err != nil {
 		return nil, err
 	}
-	if err := finance.CheckAction(action); err != nil {
+	if _, err := finance.Authorize(ctx, act, nil); err != nil {
 		return nil, err
 	}
 	out := make([]finance.ActionResult, 0, len(ids))

@@ -49,6 +49,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/disbursements/:id", "Get a disbursement", nil, "", "Disbursement", false, 200, s.getDisbursement},
 		{"PATCH", "/disbursements/:id", "Change a draft disbursement", nil, "Disbursement", "Disbursement", false, 200, s.patchDisbursement},
 		{"DELETE", "/disbursements/:id", "Delete a draft disbursement", nil, "", "", false, 204, s.deleteDisbursement},
+		{"POST", "/disbursements/bulk", "Take one life-cycle action on many disbursements; a result per id", nil, "BulkAction", "BulkResult", true, 200, s.actOnDisbursements},
 		{"POST", "/disbursements/:id/:action", "Take a life-cycle action: submit, approve, reject, cancel, pay, return", nil, "Action", "Disbursement", false, 200, s.actOnDisbursement},
 		{"POST", "/programs/:code/budget-revisions", "Revise a program's budget (admin, reviewer)", nil, "BudgetRevision", "BudgetRevision", false, 201, s.createBudgetRevision},
 		{"GET", "/programs/:code/budget-revisions", "List a program's budget revisions", nil, "", "BudgetRevision", true, 200, s.listBudgetRevisions},

@@ -37,3 +37,36 @@ func (s *Server) listBudgetRevisions(c echo.Context) error {
 	items, err := s.svc.FindBudgetRevisions(c.Request().Context(), c.Param("code"))
 	return list(c, items, "", err)
 }
+
+// bulkResult is one row of a bulk action's answer: the disbursement's new
+// status, or the error that refused it.
+type bulkResult struct {
+	ID     int64        `json:"id"`
+	Status string       `json:"status,omitempty"`
+	Error  *errorDetail `json:"error,omitempty"`
+}
+
+// actOnDisbursements is POST /disbursements/bulk: one action on many
+// disbursements, each done or refused on its own; it answers 200 with a
+// result per id (a role that may never take the action gets a 403).
+func (s *Server) actOnDisbursements(c echo.Context) error {
+	var in finance.BulkActionInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	results, err := s.svc.ActOnDisbursements(c.Request().Context(), in.IDs, in.Action, in.ActionInput)
+	if err != nil {
+		return err
+	}
+	out := make([]bulkResult, len(results))
+	for i, r := range results {
+		out[i].ID = r.ID
+		if r.Err != nil {
+			_, detail := classify(r.Err)
+			out[i].Error = &detail
+		} else {
+			out[i].Status = r.Disbursement.Status
+		}
+	}
+	return list(c, out, "", nil)
+}

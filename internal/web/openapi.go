@@ -25,6 +25,7 @@ var schemas = map[string]any{
 	"Disbursement": finance.Disbursement{}, "DisbursementInput": finance.DisbursementInput{},
 	"AuditEntry":  finance.AuditEntry{},
 	"Realization": report.Realization{}, "Coverage": report.Coverage{}, "Overlaps": report.Overlaps{}, "ImportResult": importer.Result{},
+	"BulkActionInput": finance.BulkActionInput{}, "BulkResult": bulkResult{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 

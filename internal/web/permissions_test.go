@@ -157,7 +157,8 @@ var permRows = []permRow{
 	{route: "POST /api/v1/disbursements/import", allow: "admin officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/disbursements/import", upload{"disbursements.csv", "program_code,recipient_nik,amount,disbursed_on\n" + m.program(c) + "," + m.nik() + ",1000000,2024-03-01\n"}
 	}},
-	{route: "POST /api/v1/disbursements/bulk", allow: everyone, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+	// Like POST /review: another agency's are refused row by row.
+	{route: "POST /api/v1/disbursements/bulk", allow: "admin officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/disbursements/bulk", map[string]any{"action": "submit", "ids": []int64{m.disbursement(c)}}
 	}},
 

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"pilar/internal/finance"
+)
+
+// disbursementView is a disbursement with the actions the signed-in user
+// may take on it now, for the buttons.
+type disbursementView struct {
+	*finance.Disbursement
+	Actions []string
+}
+
+func (s *Server) disbursementPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.renderDisbursement(c, http.StatusOK, id, nil)
+}
+
+// renderDisbursement shows one disbursement and its action buttons, with
+// fields' messages from a refused action.
+func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]string) error {
+	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v := disbursementView{d, d.AllowedActions(finance.ActorFrom(c.Request().Context()))}
+	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
+}
+
+// actOnDisbursementPage is the form behind a disbursement's buttons: it
+// takes the action and shows the disbursement again, or the refusal.
+func (s *Server) actOnDisbursementPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := newFormInput(c)
+	if err != nil {
+		return err
+	}
+	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on")}
+	_, err = s.svc.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
+	if status, msgs, ok := refusal(err); ok {
+		return s.renderDisbursement(c, status, id, msgs)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+}
+
+// refusal turns a domain refusal of an action on a page (a step not allowed
+// now, over budget, a bad field, not this person) into the status and the
+// messages to show next to the form; other errors go to the error page.
+func refusal(err error) (int, map[string]string, bool) {
+	var fe *finance.Error
+	if !errors.As(err, &fe) {
+		return 0, nil, false
+	}
+	switch fe.Code {
+	case finance.EValidation:
+		return http.StatusUnprocessableEntity, fe.Fields, true
+	case finance.EInvalidTransition, finance.EBudgetExceeded, finance.EForbidden:
+		return statusOf[fe.Code], map[string]string{"form": fe.Message}, true
+	}
+	return 0, nil, false
+}
+
+// reviewResult is one row of a bulk decision: the disbursement and, when
+// it was refused, why.
+type reviewResult struct {
+	ID      int64
+	Status  string
+	Message string
+}
+
+type reviewData struct {
+	Action  string
+	Results []reviewResult
+	Queue   []*finance.Disbursement
+}
+
+// reviewPage is a reviewer's approval queue: the submitted disbursements of
+// their agency (every agency for an admin).
+func (s *Server) reviewPage(c echo.Context) error {
+	return s.renderReview(c, reviewData{})
+}
+
+func (s *Server) renderReview(c echo.Context, data reviewData) error {
+	queue, _, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+		Status: finance.StatusSubmitted, Page: finance.Page{Limit: 1000}})
+	if err != nil {
+		return err
+	}
+	data.Queue = queue
+	return s.renderPage(c, http.StatusOK, "review", "review.title", data)
+}
+
+// reviewDecide approves or rejects every selected disbursement and shows
+// each one's result; one refused (say, over budget) does not stop the rest.
+func (s *Server) reviewDecide(c echo.Context) error {
+	f, err := newFormInput(c)
+	if err != nil {
+		return err
+	}
+	action := f.form.Get("action")
+	if action != finance.ActionApprove && action != finance.ActionReject {
+		return finance.Errorf(finance.EBadRequest, "choose approve or reject")
+	}
+	ids := make([]int64, 0, len(f.form["id"]))
+	for _, v := range f.form["id"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return finance.Errorf(finance.EBadRequest, "a selected disbursement id is not a number")
+		}
+		ids = append(ids, id)
+	}
+	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note")})
+	if err != nil {
+		return err
+	}
+	data := reviewData{Action: action}
+	for _, r := range results {
+		row := reviewResult{ID: r.ID}
+		if r.Err != nil {
+			_, detail := classify(r.Err)
+			row.Message = detail.Message
+		} else {
+			row.Status = r.Disbursement.Status
+		}
+		data.Results = append(data.Results, row)
+	}
+	return s.renderReview(c, data)
+}

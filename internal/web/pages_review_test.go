@@ -1,0 +1,111 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// elements returns the elements under the page's root that match keep.
+func elements(t *testing.T, body string, keep func(*html.Node) bool) []*html.Node {
+	t.Helper()
+	var out []*html.Node
+	walk(parseHTML(t, body), func(n *html.Node) {
+		if n.Type == html.ElementNode && keep(n) {
+			out = append(out, n)
+		}
+	})
+	return out
+}
+
+func TestPages_LifeCycle(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	e := m.e
+	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-PAGE-2024", "250.00")), 201)
+	var ids []string
+	for range 3 {
+		d := e.draftVia("PEN-PAGE-2024", "100.00")
+		e.expect(e.do(e.w.Officer, "POST", d+"/submit", nil), 200)
+		ids = append(ids, d[len("/api/v1/disbursements/"):])
+	}
+	t.Run("ReviewQueue", func(t *testing.T) {
+		rec := m.send(e.w.Reviewer, "GET", "/review", nil)
+		boxes := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "input" && attr(n, "type") == "checkbox" })
+		if rec.Code != 200 || len(boxes) != 3 {
+			t.Fatalf("%d, %d checkboxes", rec.Code, len(boxes))
+		}
+	})
+	t.Run("ApproveManyWithPerRowResults", func(t *testing.T) {
+		rec := m.send(e.w.Reviewer, "POST", "/review", url.Values{"id": ids, "action": {"approve"}})
+		body := rec.Body.String()
+		done := elements(t, body, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "done" })
+		refused := elements(t, body, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "refused" })
+		if rec.Code != 200 || len(done) != 2 || len(refused) != 1 || !strings.Contains(text(refused[0]), "approving 100.00 would commit 300.00") {
+			t.Fatalf("%d: %d done, %d refused: %.2000s", rec.Code, len(done), len(refused), body)
+		}
+	})
+	t.Run("ButtonsFollowRoleAndState", func(t *testing.T) {
+		forms := func(body string) []string {
+			var out []string
+			for _, n := range elements(t, body, func(n *html.Node) bool {
+				return n.Data == "form" && strings.HasPrefix(attr(n, "action"), "/disbursements/")
+			}) {
+				out = append(out, attr(n, "action"))
+			}
+			return out
+		}
+		approved := "/disbursements/" + ids[0]
+		if got := forms(m.send(e.w.Officer, "GET", approved, nil).Body.String()); len(got) != 1 || got[0] != approved+"/pay" {
+			t.Fatalf("officer on approved: %v", got)
+		}
+		if got := forms(m.send(e.w.Reviewer, "GET", approved, nil).Body.String()); len(got) != 2 || got[0] != approved+"/pay" || got[1] != approved+"/cancel" {
+			t.Fatalf("reviewer on approved: %v", got)
+		}
+		if got := forms(m.send(e.w.Auditor, "GET", approved, nil).Body.String()); len(got) != 0 {
+			t.Fatalf("auditor: %v", got)
+		}
+	})
+	t.Run("PayButton", func(t *testing.T) {
+		path := "/disbursements/" + ids[0]
+		rec := m.send(e.w.Officer, "POST", path+"/pay", url.Values{"payment_ref": {"TRX-PAGE"}, "paid_on": {"2024-05-02"}})
+		if rec.Code != 303 || rec.Header().Get("Location") != path {
+			t.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+		d := e.expect(e.do(e.w.Officer, "GET", "/api/v1"+path, nil), 200)
+		if d["status"] != "paid" || d["payment_ref"] != "TRX-PAGE" || d["paid_on"] != "2024-05-02" {
+			t.Fatalf("got %v", d)
+		}
+	})
+	t.Run("ErrInvalidTransitionShownOnThePage", func(t *testing.T) {
+		rec := m.send(e.w.Officer, "POST", "/disbursements/"+ids[0]+"/submit", url.Values{})
+		alerts := elements(t, rec.Body.String(), func(n *html.Node) bool { return attr(n, "role") == "alert" })
+		if rec.Code != 409 || len(alerts) != 1 || !strings.Contains(text(alerts[0]), "paid cannot be submitted") {
+			t.Fatalf("%d: %.1500s", rec.Code, rec.Body.String())
+		}
+	})
+	t.Run("AuditTimeline", func(t *testing.T) {
+		rec := m.send(e.w.Auditor, "GET", "/disbursements/"+ids[0]+"/audit", nil)
+		items := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "li" })
+		if rec.Code != 200 || len(items) != 4 {
+			t.Fatalf("%d, %d events: %.2000s", rec.Code, len(items), rec.Body.String())
+		}
+		for i, want := range []string{"Dibuat", "Diajukan", "Disetujui", "Dibayar"} {
+			if !strings.Contains(text(items[i]), want) {
+				t.Fatalf("event %d: %q, want %s", i, text(items[i]), want)
+			}
+		}
+		if !strings.Contains(text(items[3]), "TRX-PAGE") {
+			t.Fatalf("the payment's changes are not shown: %q", text(items[3]))
+		}
+		if got := m.send(e.w.Officer, "GET", "/disbursements/"+ids[0]+"/audit", nil).Code; got != 403 {
+			t.Fatalf("officer: %d", got)
+		}
+		if got := m.send(e.w.Admin, "GET", fmt.Sprintf("/programs/%s/audit", "PEN-PAGE-2024"), nil).Code; got != 200 {
+			t.Fatalf("program timeline: %d", got)
+		}
+	})
+}
