@@ -240,4 +240,3 @@ func mb(b uint64) float64 { return float64(b) / (1 << 20) }
 type countingWriter struct{ n int64 }
 
 func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
-
