@@ -190,7 +190,16 @@ func (s *Server) programFormData(c echo.Context) (programForm, error) {
 	return programForm{agencies, finance.ProgramKinds, finance.FundingSources, finance.SizeClasses}, err
 }
 
+// formFor refuses a form page to a role that could never save it.
+func formFor(c echo.Context, act finance.Act) error {
+	_, err := finance.Authorize(c.Request().Context(), act, nil)
+	return err
+}
+
 func (s *Server) newProgramPage(c echo.Context) error {
+	if err := formFor(c, finance.ActEditProgram); err != nil {
+		return err
+	}
 	data, err := s.programFormData(c)
 	if err != nil {
 		return err
@@ -295,6 +304,9 @@ var recipientTextFields = []string{"kind", "name", "owner_name", "nik", "nib", "
 	"region_code", "address", "phone", "bank_code", "account_no", "account_holder", "legal_number"}
 
 func (s *Server) newRecipientPage(c echo.Context) error {
+	if err := formFor(c, finance.ActEditRecipient); err != nil {
+		return err
+	}
 	return s.renderForm(c, http.StatusOK, "recipient_new", "recipient.new", recipientFormData(), url.Values{"kind": {"umkm"}}, nil)
 }
 
@@ -354,6 +366,9 @@ func (s *Server) disbursementFormData(c echo.Context) (any, error) {
 }
 
 func (s *Server) newDisbursementPage(c echo.Context) error {
+	if err := formFor(c, finance.ActRecordDisbursement); err != nil {
+		return err
+	}
 	data, err := s.disbursementFormData(c)
 	if err != nil {
 		return err

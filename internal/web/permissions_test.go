@@ -173,7 +173,7 @@ var permRows = []permRow{
 	{route: "POST /logout", allow: everyone, ok: 303, req: staticPath("/logout")},
 	{route: "POST /logout/everywhere", allow: everyone, ok: 303, req: staticPath("/logout/everywhere")},
 	{route: "GET /programs", allow: everyone, ok: 200, req: staticPath("/programs")},
-	{route: "GET /programs/new", allow: everyone, ok: 200, req: staticPath("/programs/new")},
+	{route: "GET /programs/new", allow: "admin reviewer", ok: 200, req: staticPath("/programs/new")},
 	{route: "POST /programs/new", allow: "admin reviewer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/programs/new", formOf(m.programBody(c))
 	}},
@@ -181,7 +181,7 @@ var permRows = []permRow{
 		return "/programs/" + m.program(c), nil
 	}},
 	{route: "GET /recipients", allow: everyone, ok: 200, req: staticPath("/recipients?q=%27+OR+1%3D1+--")},
-	{route: "GET /recipients/new", allow: everyone, ok: 200, req: staticPath("/recipients/new")},
+	{route: "GET /recipients/new", allow: "admin reviewer officer", ok: 200, req: staticPath("/recipients/new")},
 	{route: "POST /recipients/new", allow: "admin reviewer officer", ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/recipients/new", formOf(m.recipientBody())
 	}},
@@ -194,7 +194,7 @@ var permRows = []permRow{
 	}},
 	{route: "GET /import/refused/:token", allow: everyone, ok: 404, req: staticPath("/import/refused/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
 	{route: "GET /disbursements", allow: everyone, ok: 200, req: staticPath("/disbursements")},
-	{route: "GET /disbursements/new", allow: everyone, ok: 200, req: staticPath("/disbursements/new")},
+	{route: "GET /disbursements/new", allow: "admin officer", ok: 200, req: staticPath("/disbursements/new")},
 	{route: "POST /disbursements/new", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/disbursements/new", formOf(m.disbursementBody(c))
 	}},
