@@ -268,6 +268,21 @@ func TestImport_Disbursements(t *testing.T) {
 			t.Fatalf("%+v", res)
 		}
 	})
+	t.Run("SpreadsheetDayNumber", func(t *testing.T) {
+		// An XLSX date cell read raw is a day number: 45485 is 12 July 2024.
+		res, err := importFile(t, w, w.Officer, "program_code,recipient_nik,amount,disbursed_on,tranche\nPEN-2024,6472014506850001,2400000,45485,4\n", importer.Options{Kind: importer.Disbursements})
+		if err != nil || res.Created != 1 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		ds, _, _ := w.Store.FindDisbursements(w.Ctx(w.Admin), finance.DisbursementFilter{Program: "PEN-2024", From: "2024-07-12", To: "2024-07-12", Page: finance.Page{Limit: 10}})
+		found := false
+		for _, d := range ds {
+			found = found || d.Tranche == 4
+		}
+		if !found {
+			t.Fatalf("no tranche 4 on 2024-07-12: %+v", ds)
+		}
+	})
 	t.Run("Submit", func(t *testing.T) {
 		res, err := importFile(t, w, w.Officer, "program_code,recipient_nik,amount,disbursed_on,tranche\nPEN-2024,6472014506850001,2400000,2024-07-12,5\n", importer.Options{Kind: importer.Disbursements, Submit: true})
 		if err != nil || res.Created != 1 {
