@@ -39,4 +39,3 @@ func TestOpenAPI_CoversEveryRoute(t *testing.T) {
 		t.Fatalf("only %d API routes checked", checked)
 	}
 }
-
