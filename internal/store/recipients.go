@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"strings"
-
-	"gorm.io/gorm"
 
 	"pilar/internal/finance"
 )
@@ -24,8 +21,11 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 	}
 	r.CreatedAt, r.UpdatedAt = s.Now(), s.Now()
 	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.nikTaken(ctx, r); err != nil {
+			return err
+		}
 		if err := s.conn(ctx).Create(r).Error; err != nil {
-			return s.recipientConflict(ctx, err, r)
+			return translate(err, "an umkm with this NIK")
 		}
 		return s.audit(ctx, "create", "recipient", r.ID, nil, r)
 	})
@@ -36,13 +36,22 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 	return r, nil
 }
 
-// recipientConflict names the existing umkm that holds the NIK.
-func (s *Store) recipientConflict(ctx context.Context, err error, r *finance.Recipient) error {
-	if !errors.Is(err, gorm.ErrDuplicatedKey) {
+// nikTaken refuses an umkm whose NIK another umkm holds, naming that one.
+// It reads inside the caller's transaction, so a recipient added earlier in
+// the same import batch is found too; the unique index still guards races.
+// Errors: duplicate.
+func (s *Store) nikTaken(ctx context.Context, r *finance.Recipient) error {
+	if r.Kind != "umkm" {
+		return nil
+	}
+	var ids []int64
+	if err := s.conn(ctx).Raw("SELECT id FROM recipients WHERE kind = 'umkm' AND nik = ? AND id <> ?", r.NIK, r.ID).Scan(&ids).Error; err != nil {
 		return err
 	}
-	var id int64
-	s.db.WithContext(ctx).Raw("SELECT id FROM recipients WHERE kind = 'umkm' AND nik = ?", r.NIK).Scan(&id)
+	if len(ids) == 0 {
+		return nil
+	}
+	id := ids[0]
 	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered as recipient %d", id)
 	e.Fields = map[string]string{"nik": "already registered as recipient " + itoa(id)}
 	return e
@@ -136,8 +145,11 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 			return err
 		}
 		r.UpdatedAt = s.Now()
+		if err := s.nikTaken(ctx, r); err != nil {
+			return err
+		}
 		if err := s.conn(ctx).Save(r).Error; err != nil {
-			return s.recipientConflict(ctx, err, r)
+			return translate(err, "an umkm with this NIK")
 		}
 		out = r
 		return s.audit(ctx, "update", "recipient", r.ID, before, r)

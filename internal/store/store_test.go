@@ -126,3 +126,34 @@ func TestMigrateRefusesNewerDatabase(t *testing.T) {
 		t.Fatalf("Migrate = %v", err)
 	}
 }
+
+func TestRecipientService_Create(t *testing.T) {
+	t.Parallel()
+	w := dbtest.NewWorld(t)
+	t.Run("ErrDuplicateNamesRecipientInSameTransaction", func(t *testing.T) {
+		ctx := w.Ctx(w.Officer)
+		in := finance.RecipientInput{Kind: ptr("umkm"), Name: ptr("Kerupuk Ikan Tarakan"), NIK: ptr("6571014107850003")}
+		var first *finance.Recipient
+		err := w.Store.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			if first, err = w.Store.CreateRecipient(ctx, in); err != nil {
+				return err
+			}
+			_, err = w.Store.CreateRecipient(ctx, in)
+			return err
+		})
+		want := fmt.Sprintf("an umkm with this NIK is already registered as recipient %d", first.ID)
+		if finance.ErrorCode(err) != finance.EDuplicate || !strings.Contains(err.Error(), want) {
+			t.Fatalf("err = %v, want duplicate naming %d", err, first.ID)
+		}
+	})
+	t.Run("KoperasiMayShareNIK", func(t *testing.T) {
+		for i := 0; i < 2; i++ {
+			_, err := w.Store.CreateRecipient(w.Ctx(w.Officer), finance.RecipientInput{Kind: ptr("koperasi"), Name: ptr("Koperasi Nelayan"),
+				NIK: ptr("6571014107850004"), LegalNumber: ptr(fmt.Sprintf("AHU-%d", i))})
+			if err != nil {
+				t.Fatalf("koperasi %d: %v", i, err)
+			}
+		}
+	})
+}
