@@ -50,13 +50,9 @@ func (m *Main) importFile(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	actor := finance.System
-	if *as != "" {
-		u, err := st.FindUserByEmail(ctx, *as)
-		if err != nil {
-			return fmt.Errorf("--as %s: %w", *as, err)
-		}
-		actor = u.Actor()
+	actor, err := actingAs(ctx, st, *as)
+	if err != nil {
+		return err
 	}
 	var in io.Reader = f
 	if out, ok := m.Stdout.(*os.File); ok && isatty.IsTerminal(out.Fd()) {

@@ -126,21 +126,25 @@ func (m *Main) getenv(k string) string {
 
 func (m *Main) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(m.Stderr, nil)) }
 
+// actingAs is the actor named by --as, or the system when none is given.
+func actingAs(ctx context.Context, st *store.Store, email string) (*finance.Actor, error) {
+	if email == "" {
+		return finance.System, nil
+	}
+	u, err := st.FindUserByEmail(ctx, email)
+	if err != nil {
+		return nil, fmt.Errorf("--as %s: %w", email, err)
+	}
+	return u.Actor(), nil
+}
+
 // openStore loads the config and opens the migrated database.
 func (m *Main) openStore(ctx context.Context, cfgPath string) (*store.Store, error) {
 	cfg, err := config.Load(cfgPath, m.Env)
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(cfg.Database.Driver, cfg.Database.DSN)
-	if err != nil {
-		return nil, err
-	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	return st, nil
+	return store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {

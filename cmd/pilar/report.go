@@ -41,13 +41,9 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	actor := finance.System
-	if *as != "" {
-		u, err := st.FindUserByEmail(ctx, *as)
-		if err != nil {
-			return err
-		}
-		actor = u.Actor()
+	actor, err := actingAs(ctx, st, *as)
+	if err != nil {
+		return err
 	}
 	ctx = finance.WithActor(ctx, actor)
 	var rep any

@@ -28,12 +28,8 @@ type App struct {
 
 // New opens and migrates the database and builds the web server.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	st, err := store.Open(cfg.Database.Driver, cfg.Database.DSN)
+	st, err := store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
 	if err != nil {
-		return nil, err
-	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
 		return nil, err
 	}
 	w, err := web.New(st, cfg, log)

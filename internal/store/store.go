@@ -62,6 +62,19 @@ func Open(driver, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// OpenMigrated opens the database and applies pending migrations.
+func OpenMigrated(ctx context.Context, driver, dsn string) (*Store, error) {
+	s, err := Open(driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // sqliteDSN adds the settings Pilar needs: WAL, foreign keys, a busy
 // timeout, and BEGIN IMMEDIATE so that a transaction which checks a budget
 // and then writes holds the write lock from its start.
