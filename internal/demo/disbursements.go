@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"pilar/internal/finance"
 	"pilar/internal/store"
@@ -114,10 +115,19 @@ func advance(ctx context.Context, s *store.Store, p program, octx context.Contex
 	if err != nil {
 		return err
 	}
+	// The demo tells history: each step is taken on the disbursement's own
+	// date, so approvals and payments fall in the program's fiscal year.
+	clock := s.Now
+	defer func() { s.Now = clock }()
 	for i, d := range ds {
 		if d.Status != finance.StatusDraft {
 			continue
 		}
+		day, err := time.Parse("2006-01-02", d.DisbursedOn)
+		if err != nil {
+			return err
+		}
+		s.Now = func() time.Time { return day.Add(9 * time.Hour) }
 		for _, action := range path[fates[i%len(fates)]] {
 			actx := octx
 			if action == finance.ActionApprove || action == finance.ActionReject {

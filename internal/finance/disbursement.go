@@ -31,6 +31,7 @@ type Disbursement struct {
 	Form          string       `json:"form"`
 	Status        string       `json:"status"`
 	DisbursedOn   string       `json:"disbursed_on"`
+	ApprovedOn    *string      `json:"approved_on"`
 	PaidOn        *string      `json:"paid_on"`
 	ReturnedOn    *string      `json:"returned_on"`
 	PaymentRef    string       `json:"payment_ref"`

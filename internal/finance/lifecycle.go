@@ -154,7 +154,7 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 		d.SubmittedByID = &id
 	case ActionApprove:
 		id := a.UserID
-		d.ApprovedByID = &id
+		d.ApprovedByID, d.ApprovedOn = &id, &today
 	case ActionPay:
 		d.PaidOn = dateOr(in.PaidOn, today, "paid_on", f)
 		if in.PaymentRef != nil {

@@ -38,7 +38,7 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 		d.ProgramID = p.ID
 		d.CreatedByID = actor.UserID
 		d.CreatedAt, d.UpdatedAt = s.Now(), s.Now()
-		if err := s.conn(ctx).Omit("PaidOn", "ReturnedOn", "SubmittedByID", "ApprovedByID").Create(d).Error; err != nil {
+		if err := s.conn(ctx).Omit("ApprovedOn", "PaidOn", "ReturnedOn", "SubmittedByID", "ApprovedByID").Create(d).Error; err != nil {
 			return s.trancheConflict(ctx, err, d)
 		}
 		id = d.ID

@@ -46,7 +46,7 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 		d.UpdatedAt = s.Now()
 		res := s.conn(ctx).Table("disbursements").Where("id = ? AND status = ?", id, before.Status).Updates(map[string]any{
 			"status": d.Status, "submitted_by_id": d.SubmittedByID, "approved_by_id": d.ApprovedByID,
-			"paid_on": d.PaidOn, "returned_on": d.ReturnedOn, "payment_ref": d.PaymentRef, "note": d.Note,
+			"approved_on": d.ApprovedOn, "paid_on": d.PaidOn, "returned_on": d.ReturnedOn, "payment_ref": d.PaymentRef, "note": d.Note,
 			"updated_at": d.UpdatedAt,
 		})
 		if res.Error != nil {

@@ -102,7 +102,7 @@ func TestDisbursementService_Act(t *testing.T) {
 	p := newProgram(t, w, "PEN-ACT-2024", "1000")
 	t.Run("PayAndReturnRecordPeopleAndDays", func(t *testing.T) {
 		d := act(t, w, w.Reviewer, act(t, w, w.Officer, draft(t, w, p, "250.50"), "submit"), "approve")
-		if d.ApprovedBy == nil || *d.ApprovedBy != w.Reviewer.Email || *d.SubmittedByID != w.Officer.ID {
+		if d.ApprovedBy == nil || *d.ApprovedBy != w.Reviewer.Email || *d.SubmittedByID != w.Officer.ID || d.ApprovedOn == nil || *d.ApprovedOn != "2024-07-12" {
 			t.Fatalf("approved: %+v", d)
 		}
 		d, err := w.Store.ActOnDisbursement(w.Ctx(w.Officer), d.ID, "pay", finance.ActionInput{PaymentRef: ptr("TRX-77"), Note: ptr("BPD Kaltimtara")})

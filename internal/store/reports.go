@@ -126,9 +126,9 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 
 // periodEvents moves amounts in and out of months: realized enters in the
 // month of paid_on and a return takes it out in the month of returned_on;
-// committed enters when approved (there is no approval date column, so an
-// approved disbursement counts in the month of its last change, updated_at,
-// and a paid one in the month of paid_on) and leaves with a return.
+// committed enters in the month of approved_on (rows approved before that
+// column existed carry their payment or disbursement date) and leaves with a
+// return.
 const periodEvents = `
 SELECT SUBSTR(d.paid_on, 1, 7) AS m, 0 AS committed, d.amount AS realized
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
@@ -138,7 +138,7 @@ SELECT SUBSTR(d.returned_on, 1, 7), -d.amount, -d.amount
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
   WHERE %[1]s AND d.status = 'returned'
 UNION ALL
-SELECT CASE WHEN d.status = 'approved' THEN SUBSTR(CAST(d.updated_at AS TEXT), 1, 7) ELSE SUBSTR(d.paid_on, 1, 7) END, d.amount, 0
+SELECT SUBSTR(d.approved_on, 1, 7), d.amount, 0
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
   WHERE %[1]s AND d.status IN ('approved', 'paid', 'returned')`
 

@@ -176,13 +176,15 @@ func TestReportService_Realization(t *testing.T) {
 		if len(r.Rows) != 12 {
 			t.Fatalf("%d rows, want 12", len(r.Rows))
 		}
-		// KALTIM: annual budget 18000000.50; July: A-female paid and
-		// approved; August: B paid (one later returned), A-male approved;
-		// September: the return takes B-female out of both.
+		// KALTIM: annual budget 18000000.50; committed counts in the month
+		// of approval, realized in the month of payment. July: A-female, and
+		// both B approved, A-female paid; August: A-male approved, both B
+		// paid (one later returned); September: the return takes B-female
+		// out of both.
 		want := map[string]report.Figures{
 			"2024-06": figures("18000000.50", "18000000.50", "0", "0", "0.00", "18000000.50"),
-			"2024-07": figures("18000000.50", "18000000.50", "2400000", "2400000", "13.33", "15600000.50"),
-			"2024-08": figures("18000000.50", "18000000.50", "3733333.83", "1333333.83", "20.74", "11866666.67"),
+			"2024-07": figures("18000000.50", "18000000.50", "3733333.83", "2400000", "13.33", "14266666.67"),
+			"2024-08": figures("18000000.50", "18000000.50", "2400000", "1333333.83", "20.74", "11866666.67"),
 			"2024-09": figures("18000000.50", "18000000.50", "-1000000.50", "-1000000.50", "15.19", "12866667.17"),
 		}
 		for _, row := range r.Rows {
@@ -207,7 +209,8 @@ func TestReportService_Realization(t *testing.T) {
 		if !slices.Equal(keys, []string{"2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"}) {
 			t.Fatalf("keys %v", keys)
 		}
-		sameFigures(t, "Q4", r.Rows[3].Figures, figures("19000000.50", "19000000.50", "500000", "500000", "17.02", "13366667.17"))
+		// C-kop was approved in July (Q3) and paid on 31 December (Q4).
+		sameFigures(t, "Q4", r.Rows[3].Figures, figures("19000000.50", "19000000.50", "0", "500000", "17.02", "13366667.17"))
 	})
 	t.Run("ByFundingSourceAgencyRegion", func(t *testing.T) {
 		for _, g := range []struct{ by, key, realized string }{
