@@ -64,6 +64,10 @@ func (m *Main) importFile(ctx context.Context, args []string) error {
 	if res != nil {
 		m.printImport(res)
 	}
+	if err == nil && res.Failed > 0 {
+		// The good rows are in; the exit code still tells a script that some were not.
+		return fmt.Errorf("%d rows refused (listed above)", res.Failed)
+	}
 	return err
 }
 
