@@ -29,6 +29,7 @@ func (s *Server) registerPages() {
 	g.GET("/programs/new", s.newProgramPage)
 	g.POST("/programs/new", s.createProgramPage)
 	g.GET("/programs/:code", s.programPage)
+	g.POST("/programs/:code/budget-revisions", s.reviseBudgetPage)
 	g.GET("/recipients", s.recipientsPage)
 	g.GET("/recipients/new", s.newRecipientPage)
 	g.POST("/recipients/new", s.createRecipientPage)
@@ -74,12 +75,18 @@ func (f *formInput) str(name string) *string {
 	return &v
 }
 
+// raw reads an amount field. People type amounts the Indonesian way
+// (2.400.000 or 1.500,50), as in spreadsheets; those are rewritten in plain
+// notation, and anything else goes on as typed for the domain to judge.
 func (f *formInput) raw(name string) *money.Raw {
 	v := f.str(name)
 	if v == nil {
 		return nil
 	}
 	r := money.Raw(strings.TrimSpace(*v))
+	if a, err := money.ParseLocal(string(r)); err == nil {
+		r = money.Raw(a.String())
+	}
 	return &r
 }
 
@@ -107,7 +114,7 @@ func (f *formInput) done(call func() error) (map[string]string, error) {
 	if errors.As(err, &fe) && fe.Code == finance.EValidation {
 		return fe.Fields, nil
 	}
-	if errors.As(err, &fe) && (fe.Code == finance.EDuplicate || fe.Code == finance.EConflict) {
+	if errors.As(err, &fe) && (fe.Code == finance.EDuplicate || fe.Code == finance.EConflict || fe.Code == finance.EBudgetExceeded) {
 		return map[string]string{"form": fe.Message}, nil
 	}
 	return nil, err
@@ -166,18 +173,47 @@ func (s *Server) programsPage(c echo.Context) error {
 }
 
 func (s *Server) programPage(c echo.Context) error {
-	p, err := s.svc.FindProgramByCode(c.Request().Context(), c.Param("code"))
+	return s.renderProgram(c, http.StatusOK, nil, nil)
+}
+
+// renderProgram shows a program with its budget revisions and
+// disbursements; a refused revision comes back with what was typed.
+func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fields map[string]string) error {
+	ctx := c.Request().Context()
+	p, err := s.svc.FindProgramByCode(ctx, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	ds, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100}})
+	revisions, err := s.svc.FindBudgetRevisions(ctx, p.Code)
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "program", "nav.programs", struct {
+	ds, next, err := s.svc.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100}})
+	if err != nil {
+		return err
+	}
+	return s.renderForm(c, status, "program", "nav.programs", struct {
 		Program       *finance.Program
+		Revisions     []*finance.BudgetRevision
 		Disbursements listPage[*finance.Disbursement]
-	}{p, listPage[*finance.Disbursement]{ds, nextURL(c, next)}})
+	}{p, revisions, listPage[*finance.Disbursement]{ds, nextURL(c, next)}}, form, fields)
+}
+
+// reviseBudgetPage revises a program's budget from its page (APBD-Perubahan).
+func (s *Server) reviseBudgetPage(c echo.Context) error {
+	f, err := newFormInput(c)
+	if err != nil {
+		return err
+	}
+	in := finance.BudgetRevisionInput{Budget: f.raw("budget"), Reason: f.str("reason")}
+	fields, err := f.done(func() error { _, err := s.svc.ReviseBudget(c.Request().Context(), c.Param("code"), in); return err })
+	if err != nil {
+		return err
+	}
+	if fields != nil {
+		return s.renderProgram(c, http.StatusUnprocessableEntity, f.form, fields)
+	}
+	return c.Redirect(http.StatusSeeOther, "/programs/"+url.PathEscape(c.Param("code")))
 }
 
 type programForm struct {

@@ -180,6 +180,9 @@ var permRows = []permRow{
 	{route: "GET /programs/:code", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/programs/" + m.program(c), nil
 	}},
+	{route: "POST /programs/:code/budget-revisions", allow: "admin reviewer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return "/programs/" + m.program(c) + "/budget-revisions", formOf(map[string]any{"budget": "600000000", "reason": "APBD-P"})
+	}},
 	{route: "GET /recipients", allow: everyone, ok: 200, req: staticPath("/recipients?q=%27+OR+1%3D1+--")},
 	{route: "GET /recipients/new", allow: "admin reviewer officer", ok: 200, req: staticPath("/recipients/new")},
 	{route: "POST /recipients/new", allow: "admin reviewer officer", ok: 303, req: func(m *matrix, c permCell) (string, any) {
