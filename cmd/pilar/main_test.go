@@ -141,4 +141,3 @@ func TestCLI_DemoImportReport(t *testing.T) {
 		t.Fatalf("coverage as pdf: exit %d %q", code, errOut)
 	}
 }
-
