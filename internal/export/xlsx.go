@@ -30,7 +30,7 @@ type xlsxSink struct {
 
 // widths of each kind of column, in characters: an amount up to
 // Rp1.000.000.000.000.000,00 fits; text columns get at least their title.
-var widths = map[Kind]float64{Text: 14, Money: 26, Count: 12, Percent: 12}
+var widths = map[Kind]int{Text: 14, Money: 26, Count: 12, Percent: 12}
 
 // NewXLSX returns an encoder writing t as an XLSX workbook to w, with titles
 // in lang. Errors: those of excelize.
@@ -74,11 +74,12 @@ func (s *xlsxSink) start(sheet string, cols []Column, lang string) error {
 	for i, c := range cols {
 		s.kinds = append(s.kinds, c.Kind)
 		title := i18n.T(lang, c.Title)
-		width := max(widths[c.Kind], float64(len(title)+2))
+		width := max(widths[c.Kind], len(title)+2)
 		if c.Name == "label" || c.Name == "reason" {
 			width = 48
 		}
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+		// excelize takes widths in characters as floats; they are not amounts.
+		if err := sw.SetColWidth(i+1, i+1, float64(width)); err != nil {
 			return err
 		}
 		header[i] = excelize.Cell{StyleID: s.styles[1][Text], Value: title}
