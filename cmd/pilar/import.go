@@ -10,7 +10,6 @@ import (
 
 	"github.com/mattn/go-isatty"
 
-	"pilar/internal/finance"
 	"pilar/internal/importer"
 )
 
@@ -50,7 +49,7 @@ func (m *Main) importFile(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	actor, err := actingAs(ctx, st, *as)
+	ctx, err = actingAs(ctx, st, *as)
 	if err != nil {
 		return err
 	}
@@ -60,7 +59,7 @@ func (m *Main) importFile(ctx context.Context, args []string) error {
 		in, opt.Progress = bar, bar.draw
 		defer fmt.Fprintln(out)
 	}
-	res, err := importer.Import(finance.WithActor(ctx, actor), st, in, opt)
+	res, err := importer.Import(ctx, st, in, opt)
 	if res != nil {
 		m.printImport(res)
 	}

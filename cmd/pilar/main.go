@@ -126,16 +126,17 @@ func (m *Main) getenv(k string) string {
 
 func (m *Main) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(m.Stderr, nil)) }
 
-// actingAs is the actor named by --as, or the system when none is given.
-func actingAs(ctx context.Context, st *store.Store, email string) (*finance.Actor, error) {
+// actingAs returns ctx acting as the user named by --as, or as the system
+// when none is given.
+func actingAs(ctx context.Context, st *store.Store, email string) (context.Context, error) {
 	if email == "" {
-		return finance.System, nil
+		return finance.WithActor(ctx, finance.System), nil
 	}
 	u, err := st.FindUserByEmail(ctx, email)
 	if err != nil {
 		return nil, fmt.Errorf("--as %s: %w", email, err)
 	}
-	return u.Actor(), nil
+	return finance.WithActor(ctx, u.Actor()), nil
 }
 
 // openStore loads the config and opens the migrated database.

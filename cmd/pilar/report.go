@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"pilar/internal/export"
-	"pilar/internal/finance"
 	"pilar/internal/report"
 )
 
@@ -41,11 +40,10 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	actor, err := actingAs(ctx, st, *as)
+	ctx, err = actingAs(ctx, st, *as)
 	if err != nil {
 		return err
 	}
-	ctx = finance.WithActor(ctx, actor)
 	var rep any
 	switch kind {
 	case report.KindRealization:
