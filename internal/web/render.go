@@ -108,6 +108,15 @@ func (r *renderer) staticHandler() http.Handler {
 	})
 }
 
+// rootFile serves one static file at the site's root, cached for a day
+// (its URL carries no content hash).
+func (r *renderer) rootFile(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeFileFS(w, req, r.static, name)
+	})
+}
+
 // view is what every page template gets.
 type view struct {
 	Lang   string
@@ -115,6 +124,7 @@ type view struct {
 	CSRF   string
 	Title  string
 	Path   string
+	URI    string // path and query, for links that return to this page
 	Data   any
 	Form   url.Values
 	Errors map[string]string
@@ -170,7 +180,7 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 	if !ok {
 		return fmt.Errorf("web: no page %s", name)
 	}
-	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, Data: data, Form: form, Errors: fields}
+	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, URI: safePath(c.Request().URL.RequestURI()), Data: data, Form: form, Errors: fields}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
 	}
