@@ -87,6 +87,12 @@ func (r *renderer) funcs() template.FuncMap {
 			return "–"
 		},
 		"field": func(name, labelKey, inputType string) []string { return []string{name, labelKey, inputType} },
+		// req is a field that must be filled: marked, and required.
+		"req": func(name, labelKey, inputType string) []string {
+			return []string{name, labelKey, inputType, "required"}
+		},
+		"region":       finance.RegionLabel,
+		"rejectReason": rejectReason,
 		"choice": func(name, labelKey string, options []string) []string {
 			return append([]string{name, labelKey}, options...)
 		},
@@ -128,6 +134,16 @@ type view struct {
 	Data   any
 	Form   url.Values
 	Errors map[string]string
+	Notice string // a confirmation after a save, in the page's language
+}
+
+// Current reports whether the page is in the navigation section at prefix,
+// for aria-current.
+func (v view) Current(prefix string) bool {
+	if prefix == "/" {
+		return v.Path == "/"
+	}
+	return v.Path == prefix || strings.HasPrefix(v.Path, prefix+"/")
 }
 
 // T translates a key into the page's language.
@@ -168,6 +184,10 @@ func langOf(c echo.Context, fallback string) string {
 	return fallback
 }
 
+// titled is page data that names its record, for a title such as
+// "Penyaluran #12 — Warung Bu Sari".
+type titled interface{ pageTitle(lang string) string }
+
 // renderPage writes a page with the common view around data.
 func (s *Server) renderPage(c echo.Context, status int, name, titleKey string, data any) error {
 	return s.renderForm(c, status, name, titleKey, data, nil, nil)
@@ -184,7 +204,25 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
 	}
+	if len(fields) > 0 {
+		v.Errors = make(map[string]string, len(fields))
+		for k, m := range fields {
+			v.Errors[k] = i18n.Message(v.Lang, m)
+		}
+	}
+	// A save redirects to the new record with ?saved=kind; only known kinds
+	// are shown, so the query cannot put words on the page.
+	if k := c.QueryParam("saved"); k == "recipient" || k == "program" || k == "disbursement" {
+		v.Notice = v.T("notice.saved." + k)
+	} else if c.QueryParam("acted") == "1" {
+		v.Notice = v.T("notice.acted")
+	}
 	v.Title = v.T(titleKey)
+	if t, ok := data.(titled); ok {
+		if name := t.pageTitle(v.Lang); name != "" {
+			v.Title = name
+		}
+	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
