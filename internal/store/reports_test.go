@@ -76,11 +76,11 @@ func (f repWorld) disburse(p *finance.Program, r *finance.Recipient, amount stri
 	if err != nil {
 		f.t.Fatalf("CreateDisbursement: %v", err)
 	}
-	path := map[string][]string{
+	path := map[finance.Status][]string{
 		finance.StatusDraft: {}, finance.StatusSubmitted: {"submit"}, finance.StatusRejected: {"submit", "reject"},
 		finance.StatusCancelled: {"cancel"}, finance.StatusApproved: {"submit", "approve"},
 		finance.StatusPaid: {"submit", "approve", "pay"}, finance.StatusReturned: {"submit", "approve", "pay", "return"},
-	}[st.status]
+	}[finance.Status(st.status)]
 	old := f.w.Store.Now
 	defer func() { f.w.Store.Now = old }()
 	for _, action := range path {

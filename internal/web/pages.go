@@ -379,7 +379,7 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 		return err
 	}
 	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), Status: c.QueryParam("status"), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
+		Program: c.QueryParam("program"), Status: finance.Status(c.QueryParam("status")), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
 	})
 	if err != nil {
 		return err
@@ -387,11 +387,8 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
 		listPage[*finance.Disbursement]
 		Statuses []string
-	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, disbursementStatuses}, c.QueryParams(), nil)
+	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, finance.Statuses.Strings()}, c.QueryParams(), nil)
 }
-
-var disbursementStatuses = []string{finance.StatusDraft, finance.StatusSubmitted, finance.StatusApproved, finance.StatusPaid,
-	finance.StatusReturned, finance.StatusRejected, finance.StatusCancelled}
 
 func (s *Server) disbursementFormData(c echo.Context) (any, error) {
 	programs, _, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
