@@ -12,6 +12,7 @@ import (
 
 	"pilar/internal/finance"
 	"pilar/internal/money"
+	"pilar/internal/report"
 )
 
 func (s *Server) registerPages() {
@@ -46,9 +47,9 @@ func (s *Server) registerPages() {
 	g.GET("/programs/:code/audit", s.programAuditPage)
 	g.GET("/review", s.reviewPage)
 	g.POST("/review", s.reviewDecide)
-	g.GET("/reports/realization", s.realizationPage)
-	g.GET("/reports/coverage", s.coveragePage)
-	g.GET("/reports/overlaps", s.overlapsPage)
+	for _, k := range report.Kinds {
+		g.GET("/reports/"+k.Name, s.reportHandler(k, true))
+	}
 }
 
 // formInput turns a submitted form into a service input: text fields become
