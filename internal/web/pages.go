@@ -13,6 +13,7 @@ import (
 	"pilar/internal/finance"
 	"pilar/internal/i18n"
 	"pilar/internal/money"
+	"pilar/internal/report"
 )
 
 func (s *Server) registerPages() {
@@ -47,9 +48,9 @@ func (s *Server) registerPages() {
 	g.GET("/programs/:code/audit", s.programAuditPage)
 	g.GET("/review", s.reviewPage)
 	g.POST("/review", s.reviewDecide)
-	g.GET("/reports/realization", s.realizationPage)
-	g.GET("/reports/coverage", s.coveragePage)
-	g.GET("/reports/overlaps", s.overlapsPage)
+	for _, k := range report.Kinds {
+		g.GET("/reports/"+k.Name, s.reportHandler(k, true))
+	}
 }
 
 // formInput turns a submitted form into a service input: text fields become
@@ -378,7 +379,7 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 		return err
 	}
 	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), Status: c.QueryParam("status"), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
+		Program: c.QueryParam("program"), Status: finance.Status(c.QueryParam("status")), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
 	})
 	if err != nil {
 		return err
@@ -386,11 +387,8 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
 		listPage[*finance.Disbursement]
 		Statuses []string
-	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, disbursementStatuses}, c.QueryParams(), nil)
+	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, finance.Statuses.Strings()}, c.QueryParams(), nil)
 }
-
-var disbursementStatuses = []string{finance.StatusDraft, finance.StatusSubmitted, finance.StatusApproved, finance.StatusPaid,
-	finance.StatusReturned, finance.StatusRejected, finance.StatusCancelled}
 
 // disbursementForm is what the disbursement form shows besides the values
 // typed: the programs, and the recipient search (search, then pick one),
