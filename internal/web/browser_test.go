@@ -169,7 +169,7 @@ func (b *chrome) listen() {
 		}
 		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 		defer cancel()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Logf("no screenshot: %v", err)
 			return
@@ -442,4 +442,217 @@ func TestBrowserSignIn(t *testing.T) {
 			t.Errorf("next=//evil.example led to %s", p)
 		}
 	})
+}
+
+// digits keeps the digits of s: "Rp2.400.000" -> 2400000.
+func digits(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int64(r-'0')
+		}
+	}
+	return n
+}
+
+// tile reads a dashboard figure by its position (1 programs, 2 budget,
+// 3 committed, 4 realized).
+func (b *chrome) tile(n int) int64 {
+	b.t.Helper()
+	b.open("/")
+	return digits(b.t, b.text(fmt.Sprintf(".tiles .tile:nth-child(%d) strong", n)))
+}
+
+// idOf is the disbursement id of a page /disbursements/ID?...
+func idOf(t *testing.T, path string) string {
+	t.Helper()
+	m := regexp.MustCompile(`^/disbursements/(\d+)`).FindStringSubmatch(path)
+	if m == nil {
+		t.Fatalf("not a disbursement page: %s", path)
+	}
+	return m[1]
+}
+
+// recordDisbursement records a draft for the recipient found by name from
+// the program's page, checks the confirmation and submits it; it returns
+// the disbursement's id.
+func (b *chrome) recordDisbursement(program, search, name, tranche string) string {
+	b.t.Helper()
+	b.open("/programs/" + program)
+	b.submit(`a.button[href^="/disbursements/new?program="]`)
+	if v := b.eval(`document.querySelector("select[name=program]").value`); v != program {
+		b.t.Fatalf("the form from the program page has program %q", v)
+	}
+	if v := b.eval(`document.querySelector("input[name=amount]").value`); v != "2.400.000" {
+		b.t.Errorf("amount prefilled with %q, want the program's fixed 2.400.000", v)
+	}
+	b.fill(`input[name=recipient_q]`, search)
+	b.submit(`button[name=op][value=search]`)
+	pick := fmt.Sprintf(`//ul[@class="picklist"]//label[contains(., %q)]/input`, name)
+	b.do("pick "+name, chromedp.Click(chromedp.JSPath(fmt.Sprintf(`document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue`, pick))))
+	b.fill(`input[name=tranche]`, tranche)
+	b.choose(`input[name=disbursed_on]`, "2021-06-15")
+	b.submit(`button[name=op][value=save]`)
+	id := idOf(b.t, b.path())
+	b.contains("new disbursement", "Penyaluran tercatat sebagai draf", name, "Rp2.400.000")
+	b.submit(`form[action$="/submit"] button`)
+	b.contains("submitted disbursement", "Diajukan")
+	return id
+}
+
+// TestBrowserWalk goes through the work of a week on the demo data, each
+// person signing in through the form: the officer registers a recipient
+// (a wrong NIK first) and records two disbursements found by name; the
+// reviewer rejects one with a reason, approves the other and marks it paid,
+// and the dashboard's figures move; the officer reads the reason; the
+// auditor reads the audit trail and is offered no buttons.
+func TestBrowserWalk(t *testing.T) {
+	s := newSite(t)
+	officer := newChrome(t, s)
+	officer.login("petugas.kaltim@pilar.demo")
+
+	// A recipient, with a NIK that is too short first.
+	officer.open("/recipients")
+	officer.submit(`a.button[href="/recipients/new"]`)
+	officer.choose(`select[name=kind]`, "umkm")
+	officer.fill(`input[name=name]`, "Warung Uji Samarinda")
+	officer.fill(`input[name=owner_name]`, "Sari Uji")
+	officer.fill(`input[name=nik]`, "647201410790")
+	officer.fill(`input[name=region_code]`, "64.72")
+	if st := officer.submit(`form[action="/recipients/new"] button[type=submit]`); st != http.StatusUnprocessableEntity {
+		t.Errorf("bad NIK: status %d", st)
+	}
+	if msg := officer.text(`#err-nik`); msg != "harus 16 angka" {
+		t.Errorf("bad NIK says %q, want the Indonesian message", msg)
+	}
+	officer.fill(`input[name=nik]`, "6472014107900001")
+	officer.submit(`form[action="/recipients/new"] button[type=submit]`)
+	if p := officer.path(); !regexp.MustCompile(`^/recipients/\d+\?saved=recipient$`).MatchString(p) {
+		t.Fatalf("after saving the recipient: %s: %.800s", p, officer.body())
+	}
+	officer.contains("new recipient", "Penerima tersimpan", "Warung Uji Samarinda")
+	officer.noConsoleErrors()
+
+	rejected := officer.recordDisbursement("PEN-KALTIM-2021", "Warung Uji", "Warung Uji Samarinda", "1")
+	approved := officer.recordDisbursement("PEN-KALTIM-2021", "6472014107900001", "Warung Uji Samarinda", "2")
+	_ = approved
+	officer.noConsoleErrors()
+
+	reviewer := newChrome(t, s)
+	reviewer.login("reviu.kaltim@pilar.demo")
+	committed, realized := reviewer.tile(3), reviewer.tile(4)
+	reviewer.open("/review")
+	// Nothing ticked: the page says so.
+	reviewer.submit(`button[value=reject]`)
+	reviewer.contains("nothing selected", "Belum ada penyaluran yang dipilih")
+	// A rejection without a reason is refused; with one it goes through.
+	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+rejected+`"]`)))
+	reviewer.submit(`button[value=reject]`)
+	reviewer.contains("reject without reason", "tulis alasan penolakan")
+	reviewer.fill(`input[name=note]`, "NIK tidak cocok dengan KTP")
+	reviewer.submit(`button[value=reject]`)
+	reviewer.contains("reject results", "Ditolak")
+	if bg := reviewer.eval(`getComputedStyle(document.querySelector("button[value=reject]")).backgroundColor + "|" + getComputedStyle(document.querySelector("button[value=approve]")).backgroundColor`); strings.Split(bg, "|")[0] == strings.Split(bg, "|")[1] {
+		t.Errorf("Reject looks like Approve: %s", bg)
+	}
+	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
+	reviewer.submit(`button[value=approve]`)
+	reviewer.contains("approve results", "Disetujui")
+	if got := reviewer.tile(3); got != committed+2400000 {
+		t.Errorf("committed %d after approving, want %d", got, committed+2400000)
+	}
+	reviewer.open("/disbursements/" + approved)
+	reviewer.fill(`form[action$="/pay"] input[name=payment_ref]`, "TRX-WALK-1")
+	reviewer.choose(`form[action$="/pay"] input[name=paid_on]`, "2021-06-20")
+	reviewer.submit(`form[action$="/pay"] button`)
+	reviewer.contains("paid", "Dibayar", "Status penyaluran diperbarui")
+	if got := reviewer.tile(4); got != realized+2400000 {
+		t.Errorf("realized %d after paying, want %d", got, realized+2400000)
+	}
+	reviewer.noConsoleErrors()
+
+	// The officer sees why the first one came back.
+	officer.open("/")
+	officer.contains("officer dashboard", "Ditolak karena: NIK tidak cocok dengan KTP")
+	officer.open("/disbursements/" + rejected)
+	officer.contains("rejected disbursement", "Ditolak karena: NIK tidak cocok dengan KTP")
+
+	auditor := newChrome(t, s)
+	auditor.login("auditor@pilar.demo")
+	auditor.open("/disbursements/" + approved)
+	if n := auditor.eval(`document.querySelectorAll("form.action").length`); n != "0" {
+		t.Errorf("the auditor is offered %s action forms", n)
+	}
+	if n := auditor.eval(`document.querySelectorAll('nav a[href="/import"], nav a[href="/review"]').length`); n != "0" {
+		t.Errorf("the auditor is offered import or review: %s links", n)
+	}
+	auditor.submit(`a[href$="/audit"]`)
+	auditor.contains("audit trail", "Dibuat", "Diajukan", "Disetujui", "Dibayar", "TRX-WALK-1")
+	auditor.noConsoleErrors()
+}
+
+// TestBrowserLanguage: switching language keeps the page and its query.
+func TestBrowserLanguage(t *testing.T) {
+	s := newSite(t)
+	b := newChrome(t, s)
+	b.login("reviu.kaltim@pilar.demo")
+	b.open("/disbursements?status=submitted")
+	b.submit(`a[hreflang=en]`)
+	if p := b.path(); p != "/disbursements?status=submitted" {
+		t.Errorf("after switching to English: %s", p)
+	}
+	b.contains("English page", "Disbursements", "Submitted")
+	b.submit(`a[hreflang=id]`)
+	if p := b.path(); p != "/disbursements?status=submitted" {
+		t.Errorf("after switching back: %s", p)
+	}
+	b.contains("Indonesian page", "Penyaluran")
+	b.noConsoleErrors()
+}
+
+// TestBrowserPhoneWidth opens each main page at 390 px wide, as each role
+// that uses it: nothing may scroll sideways. With PILAR_SCREENSHOTS set it
+// saves a screenshot of each page at 390 and 1280 px there.
+func TestBrowserPhoneWidth(t *testing.T) {
+	s := newSite(t)
+	pages := map[string][]string{
+		"petugas.kaltim@pilar.demo": {"/", "/programs", "/programs/PEN-KALTIM-2021", "/recipients", "/recipients/1",
+			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/import",
+			"/reports/realization", "/reports/coverage", "/reports/overlaps"},
+		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1"},
+		"auditor@pilar.demo":      {"/disbursements/1/audit"},
+		"admin@pilar.demo":        {"/admin/users", "/admin/agencies", "/admin/tokens", "/programs/new"},
+	}
+	shots := os.Getenv("PILAR_SCREENSHOTS")
+	for _, who := range []string{"petugas.kaltim@pilar.demo", "reviu.kaltim@pilar.demo", "auditor@pilar.demo", "admin@pilar.demo"} {
+		b := newChrome(t, s)
+		b.login(who)
+		for _, p := range pages[who] {
+			for _, width := range []int64{390, 1280} {
+				if width == 1280 && shots == "" {
+					continue
+				}
+				b.do("viewport", chromedp.EmulateViewport(width, 844, chromedp.EmulateScale(1)))
+				b.open(p)
+				if width == 390 {
+					got := b.eval(`document.documentElement.scrollWidth + " " + window.innerWidth`)
+					var sw, iw int
+					fmt.Sscan(got, &sw, &iw)
+					if sw > iw {
+						wide := b.eval(`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".scroll")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`)
+						t.Errorf("%s at 390 px as %s: scrollWidth %d > %d; too wide: %s", p, who, sw, iw, wide)
+					}
+				}
+				if shots != "" {
+					png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+					if err == nil {
+						name := fmt.Sprintf("%s-%d.png", regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.Split(who, "@")[0]+p, "_"), width)
+						os.WriteFile(filepath.Join(shots, name), png, 0o644)
+					}
+				}
+			}
+		}
+		b.noConsoleErrors()
+	}
 }

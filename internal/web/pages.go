@@ -117,7 +117,7 @@ func (f *formInput) done(call func() error) (map[string]string, error) {
 		return fe.Fields, nil
 	}
 	if errors.As(err, &fe) && (fe.Code == finance.EDuplicate || fe.Code == finance.EConflict || fe.Code == finance.EBudgetExceeded) {
-		return map[string]string{"form": fe.Message}, nil
+		return map[string]string{formError: fe.Message}, nil
 	}
 	return nil, err
 }

@@ -89,7 +89,7 @@ func refusal(err error) (int, map[string]string, bool) {
 	case finance.EValidation:
 		return http.StatusUnprocessableEntity, fe.Fields, true
 	case finance.EInvalidTransition, finance.EBudgetExceeded, finance.EForbidden:
-		return statusOf[fe.Code], map[string]string{"form": fe.Message}, true
+		return statusOf[fe.Code], map[string]string{formError: fe.Message}, true
 	}
 	return 0, nil, false
 }
@@ -149,7 +149,7 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	}
 	lang := langOf(c, s.cfg.Lang)
 	if len(ids) == 0 {
-		return s.renderReview(c, reviewData{}, f.form, map[string]string{"form": i18n.T(lang, "review.nothing")})
+		return s.renderReview(c, reviewData{}, f.form, map[string]string{formError: i18n.T(lang, "review.nothing")})
 	}
 	if action == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
 		return s.renderReview(c, reviewData{}, f.form, map[string]string{"note": i18n.T(lang, "reject.reason_required")})

@@ -229,3 +229,7 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 	}
 	return c.HTML(status, b.String())
 }
+
+// formError is the key of a message about the whole form rather than one
+// field; it cannot clash with a field, such as a disbursement's "form".
+const formError = "_form"

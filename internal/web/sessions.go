@@ -97,7 +97,7 @@ func (s *Server) loginForm(c echo.Context, status int, form url.Values, msgKey s
 	form.Set("next", nextOf(form.Get("next")))
 	var fields map[string]string
 	if msgKey != "" {
-		fields = map[string]string{"form": i18n.T(langOf(c, s.cfg.Lang), msgKey)}
+		fields = map[string]string{formError: i18n.T(langOf(c, s.cfg.Lang), msgKey)}
 	}
 	return s.renderForm(c, status, "login", "signin.title", nil, form, fields)
 }
