@@ -26,6 +26,10 @@ func init() {
 		"form.cash":                 {"Tunai", "Cash"},
 		"form.in_kind":              {"Barang/natura", "In kind"},
 		"form.training_seat":        {"Kursi pelatihan", "Training seat"},
+		"disb.edit":                 {"Ubah draf", "Edit draft"},
+		"disb.delete":               {"Hapus draf", "Delete draft"},
+		"recipient.edit":            {"Ubah penerima", "Edit recipient"},
+		"notice.deleted":            {"Draf penyaluran dihapus.", "Draft disbursement deleted."},
 		"dash.rejected":             {"Ditolak, perlu diperbaiki", "Rejected, to be fixed"},
 	})
 }

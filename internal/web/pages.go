@@ -26,6 +26,7 @@ func (s *Server) registerPages() {
 	g.POST("/logout", s.logout)
 	g.POST("/logout/everywhere", s.logoutEverywhere)
 	s.registerAdminPages(g)
+	s.registerEditPages(g)
 	g.GET("/", s.dashboardPage)
 	g.GET("/programs", s.programsPage)
 	g.GET("/programs/new", s.newProgramPage)
@@ -346,8 +347,8 @@ func (s *Server) newRecipientPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "recipient_new", "recipient.new", recipientFormData(), url.Values{"kind": {"umkm"}}, nil)
 }
 
-func recipientFormData() any {
-	return struct{ Kinds, Sizes []string }{finance.RecipientKinds, finance.SizeClasses}
+func recipientFormData() recipientForm {
+	return recipientForm{Kinds: finance.RecipientKinds, Sizes: finance.SizeClasses, Action: "/recipients/new", Back: "/recipients"}
 }
 
 func (s *Server) createRecipientPage(c echo.Context) error {
@@ -355,13 +356,7 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := finance.RecipientInput{
-		Kind: f.str("kind"), Name: f.str("name"), OwnerName: f.str("owner_name"), NIK: f.str("nik"), NIB: f.str("nib"),
-		NPWP: f.str("npwp"), Sector: f.str("sector"), SizeClass: f.str("size_class"), RegionCode: f.str("region_code"),
-		Address: f.str("address"), Phone: f.str("phone"), BankCode: f.str("bank_code"), AccountNo: f.str("account_no"),
-		AccountHolder: f.str("account_holder"), Capital: f.raw("capital"), AnnualSales: f.raw("annual_sales"),
-		LegalNumber: f.str("legal_number"), Members: f.int("members"), LastRATYear: f.int("last_rat_year"),
-	}
+	in := recipientInputOf(f)
 	var r *finance.Recipient
 	fields, err := f.done(func() (err error) { r, err = s.svc.CreateRecipient(c.Request().Context(), in); return err })
 	if err != nil {

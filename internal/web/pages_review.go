@@ -18,6 +18,11 @@ import (
 type disbursementView struct {
 	*finance.Disbursement
 	Actions []string
+	CanEdit bool // a draft the user may change or delete
+}
+
+func (v disbursementView) pageTitle(lang string) string {
+	return disbursementTitle(lang, v.Disbursement)
 }
 
 func (s *Server) disbursementPage(c echo.Context) error {
@@ -35,7 +40,8 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 	if err != nil {
 		return err
 	}
-	v := disbursementView{d, d.AllowedActions(finance.ActorFrom(c.Request().Context()))}
+	a := finance.ActorFrom(c.Request().Context())
+	v := disbursementView{d, d.AllowedActions(a), d.Status == finance.StatusDraft && a.Can(finance.ActRecordDisbursement) && a.InAgency(d.AgencyID)}
 	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
 }
 

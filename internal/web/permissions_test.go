@@ -209,6 +209,21 @@ var permRows = []permRow{
 	{route: "GET /disbursements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/disbursements/%d", m.disbursement(c)), nil
 	}},
+	{route: "GET /disbursements/:id/edit", allow: "admin officer", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/edit", m.disbursement(c)), nil
+	}},
+	{route: "POST /disbursements/:id/edit", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/edit", m.disbursement(c)), url.Values{"amount": {"150.000"}}
+	}},
+	{route: "POST /disbursements/:id/delete", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/delete", m.disbursement(c)), url.Values{}
+	}},
+	{route: "GET /recipients/:id/edit", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/recipients/%d/edit", m.recipient()), nil
+	}},
+	{route: "POST /recipients/:id/edit", allow: "admin reviewer officer", ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/recipients/%d/edit", m.recipient()), url.Values{"sector": {"kuliner"}}
+	}},
 	pageAction("submit", "admin officer"),
 	pageAction("approve", "admin reviewer", "submit"),
 	pageAction("reject", "admin reviewer", "submit"),

@@ -216,6 +216,8 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 		v.Notice = v.T("notice.saved." + k)
 	} else if c.QueryParam("acted") == "1" {
 		v.Notice = v.T("notice.acted")
+	} else if c.QueryParam("deleted") == "1" {
+		v.Notice = v.T("notice.deleted")
 	}
 	v.Title = v.T(titleKey)
 	if t, ok := data.(titled); ok {
