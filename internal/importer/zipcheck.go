@@ -38,7 +38,7 @@ var xlsxOptions = excelize.Options{UnzipSizeLimit: inMemoryTotal + onDiskTotal, 
 func checkZip(r io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return unreadable("the file looks like an XLSX workbook but is not a readable zip: " + err.Error())
+		return unreadable("the file looks like an XLSX workbook but cannot be opened: " + err.Error())
 	}
 	if len(zr.File) > xlsxMaxParts {
 		return bomb(fmt.Sprintf("the workbook holds %d parts (at most %d)", len(zr.File), xlsxMaxParts))
