@@ -48,7 +48,7 @@ func TestPages_EditRecipient(t *testing.T) {
 	t.Run("MaskedValuesStayUnlessRetyped", func(t *testing.T) {
 		m := newMatrix(t)
 		e := m.e
-		r := e.expect(e.do(e.w.Admin, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Warung Ubah",
+		r := e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Warung Ubah",
 			"nik": "6472014107900001", "phone": "081234567890", "account_no": "1234567890"}), 201)
 		path := "/recipients/" + jsonID(r)
 		page := m.send(e.w.Officer, "GET", path+"/edit", nil)
@@ -65,14 +65,14 @@ func TestPages_EditRecipient(t *testing.T) {
 		if rec.Code != 303 || rec.Header().Get("Location") != path+"?saved=recipient" {
 			t.Fatalf("save: %d %s %.600s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
 		}
-		got := e.expect(e.do(e.w.Admin, "GET", "/api/v1"+path, nil), 200)
+		got := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1"+path, nil), 200)
 		if got["nik"] != "6472014107900001" || got["account_no"] != "1234567890" || got["phone"] != "+6281234567890" || got["sector"] != "kuliner" {
 			t.Fatalf("after the edit: %v", got)
 		}
 		// Retyped, a value replaces the stored one.
 		form.Set("account_no", "9876543210")
 		m.send(e.w.Officer, "POST", path+"/edit", form)
-		if got := e.expect(e.do(e.w.Admin, "GET", "/api/v1"+path, nil), 200); got["account_no"] != "9876543210" {
+		if got := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1"+path, nil), 200); got["account_no"] != "9876543210" {
 			t.Fatalf("retyped account: %v", got["account_no"])
 		}
 	})
@@ -82,8 +82,8 @@ func TestPages_Draft(t *testing.T) {
 	t.Run("EditThenDelete", func(t *testing.T) {
 		m := newMatrix(t)
 		e := m.e
-		e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-DRAFT-2024", "1000000000")), 201)
-		api := e.draftVia("PEN-DRAFT-2024", "100000.00")
+		e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-DRAFT-2024", "1000000000")), 201)
+		api := e.draftVia(t, "PEN-DRAFT-2024", "100000.00")
 		page := strings.TrimPrefix(api, "/api/v1")
 		if rec := m.send(e.w.Officer, "GET", page, nil); !strings.Contains(rec.Body.String(), page+"/edit") || !strings.Contains(rec.Body.String(), page+"/delete") {
 			t.Fatalf("the draft's page offers no edit or delete: %.1500s", rec.Body.String())
@@ -97,7 +97,7 @@ func TestPages_Draft(t *testing.T) {
 		if rec := m.send(e.w.Officer, "POST", page+"/edit", form); rec.Code != 303 || rec.Header().Get("Location") != page+"?saved=disbursement" {
 			t.Fatalf("save: %d %.600s", rec.Code, rec.Body.String())
 		}
-		if got := e.expect(e.do(e.w.Officer, "GET", api, nil), 200); got["amount"] != "1500000.00" {
+		if got := e.expect(t, e.do(t, e.w.Officer, "GET", api, nil), 200); got["amount"] != "1500000.00" {
 			t.Fatalf("amount %v", got["amount"])
 		}
 		form.Set("amount", "-5")
@@ -107,7 +107,7 @@ func TestPages_Draft(t *testing.T) {
 		if rec := m.send(e.w.Officer, "POST", page+"/delete", url.Values{}); rec.Code != 303 || rec.Header().Get("Location") != "/disbursements?deleted=1" {
 			t.Fatalf("delete: %d", rec.Code)
 		}
-		e.expect(e.do(e.w.Officer, "GET", api, nil), 404)
+		e.expect(t, e.do(t, e.w.Officer, "GET", api, nil), 404)
 		if rec := m.send(e.w.Officer, "GET", "/disbursements?deleted=1", nil); !strings.Contains(rec.Body.String(), "Draf penyaluran dihapus") {
 			t.Fatalf("no confirmation of the deletion")
 		}

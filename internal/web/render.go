@@ -200,7 +200,8 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 	if !ok {
 		return fmt.Errorf("web: no page %s", name)
 	}
-	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, URI: safePath(c.Request().URL.RequestURI()), Data: data, Form: form, Errors: fields}
+	uri, _ := SafeRedirectPath(c.Request().URL.RequestURI(), "/")
+	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, URI: uri, Data: data, Form: form, Errors: fields}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
 	}

@@ -44,7 +44,8 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if sess == nil {
 			// A page asked for is remembered, so that signing in leads there.
 			if r := c.Request(); r.Method == http.MethodGet && r.URL.Path != "/" {
-				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(safePath(r.URL.RequestURI())))
+				next, _ := SafeRedirectPath(r.URL.RequestURI(), "/")
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
 			}
 			return c.Redirect(http.StatusSeeOther, "/login")
 		}
@@ -112,7 +113,7 @@ func validToken(v string) bool {
 // nextOf is the page to go to after signing in: a path on this site, and
 // never the sign-in or sign-out pages themselves.
 func nextOf(next string) string {
-	p := safePath(next)
+	p, _ := SafeRedirectPath(next, "/")
 	if p == "/login" || strings.HasPrefix(p, "/login?") || strings.HasPrefix(p, "/logout") {
 		return "/"
 	}
@@ -189,5 +190,6 @@ func (s *Server) setLang(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	c.SetCookie(&http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	return c.Redirect(http.StatusSeeOther, safePath(c.QueryParam("back")))
+	back, _ := SafeRedirectPath(c.QueryParam("back"), "/")
+	return c.Redirect(http.StatusSeeOther, back)
 }
