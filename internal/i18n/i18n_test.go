@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestT(t *testing.T) {
 	t.Parallel()
@@ -47,5 +50,15 @@ func TestMessage(t *testing.T) {
 		if got := Message("en", in); got != in {
 			t.Errorf("Message(en, %q) = %q", in, got)
 		}
+	}
+}
+
+func TestDateTime(t *testing.T) {
+	at := time.Date(2026, 11, 30, 20, 1, 0, 0, time.UTC).In(time.FixedZone("WITA", 8*3600))
+	if got := DateTime("id", at); got != "1 Desember 2026 04.01 WITA" {
+		t.Errorf("id: %q", got)
+	}
+	if got := DateTime("en", at); got != "1 December 2026 04:01 WITA" {
+		t.Errorf("en: %q", got)
 	}
 }

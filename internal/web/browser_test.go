@@ -588,7 +588,25 @@ func TestBrowserWalk(t *testing.T) {
 		t.Errorf("the auditor is offered import or review: %s links", n)
 	}
 	auditor.submit(`a[href$="/audit"]`)
-	auditor.contains("audit trail", "Dibuat", "Diajukan", "Disetujui", "Dibayar", "TRX-WALK-1")
+	auditor.contains("audit trail", "Dibuat", "Diajukan", "Disetujui", "Dibayar", "TRX-WALK-1",
+		"WITA", "Rp2.400.000", "Rina Petugas Kaltim", "Budi Reviu Kaltim", "Referensi pembayaran", "Dibayar")
+	if body := auditor.body(); strings.Contains(body, "reviu.kaltim@pilar.demo") || strings.Contains(body, `"paid"`) {
+		t.Errorf("the ledger shows emails or codes: %.1500s", body)
+	}
+	// The global ledger, filtered to the reviewer's rejections.
+	auditor.open("/audit")
+	auditor.choose(`select[name=actor]`, "reviu.kaltim@pilar.demo")
+	auditor.choose(`select[name=action]`, "reject")
+	auditor.submit(`form[action="/audit"] button[type=submit]`)
+	if n := auditor.eval(`document.querySelectorAll(".timeline > li").length`); n == "0" {
+		t.Errorf("no rejections by the reviewer in the ledger")
+	}
+	auditor.contains("filtered ledger", "Penyaluran "+rejected, "NIK tidak cocok dengan KTP")
+	if body := auditor.body(); strings.Contains(body, "Disetujui ·") {
+		t.Errorf("the filter for rejections shows approvals")
+	}
+	auditor.open("/audit/verify")
+	auditor.contains("verification", "Rantai jejak audit utuh")
 	auditor.noConsoleErrors()
 }
 
@@ -621,7 +639,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/import",
 			"/reports/realization", "/reports/coverage", "/reports/overlaps"},
 		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1"},
-		"auditor@pilar.demo":      {"/disbursements/1/audit"},
+		"auditor@pilar.demo":      {"/disbursements/1/audit", "/audit", "/audit/verify"},
 		"admin@pilar.demo":        {"/admin/users", "/admin/agencies", "/admin/tokens", "/programs/new"},
 	}
 	shots := os.Getenv("PILAR_SCREENSHOTS")

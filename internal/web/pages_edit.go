@@ -21,6 +21,8 @@ func (s *Server) registerEditPages(g *echo.Group) {
 	g.POST("/disbursements/:id/delete", s.deleteDisbursementPage)
 	g.GET("/recipients/:id/edit", s.editRecipientPage)
 	g.POST("/recipients/:id/edit", s.updateRecipientPage)
+	g.GET("/audit", s.auditLogPage)
+	g.GET("/audit/verify", s.auditVerifyPage)
 }
 
 type draftForm struct {

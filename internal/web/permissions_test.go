@@ -236,6 +236,8 @@ var permRows = []permRow{
 	{route: "GET /programs/:code/audit", allow: "admin auditor", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/programs/" + m.program(c) + "/audit", nil
 	}},
+	{route: "GET /audit", allow: "admin auditor", ok: 200, req: staticPath("/audit?action=create&from=2020-01-01")},
+	{route: "GET /audit/verify", allow: "admin auditor", ok: 200, req: staticPath("/audit/verify")},
 	{route: "GET /review", allow: everyone, ok: 200, req: staticPath("/review")},
 	// A bulk decision answers 200 with a result per disbursement, so another
 	// agency's are refused row by row; a role that may never approve is a 403.
