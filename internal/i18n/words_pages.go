@@ -87,9 +87,9 @@ func init() {
 		"field.email":                  {"Email", "Email"},
 		"field.approved_by":            {"Disetujui oleh", "Approved by"},
 		"field.created_by":             {"Dicatat oleh", "Recorded by"},
-		"field.id":                   {"Nomor", "Number"},
-		"field.program":              {"Program", "Program"},
-		"field.reconciled":           {"Sudah direkonsiliasi", "Reconciled"},
+		"field.id":                     {"Nomor", "Number"},
+		"field.program":                {"Program", "Program"},
+		"field.reconciled":             {"Sudah direkonsiliasi", "Reconciled"},
 		"nav.audit":                    {"Jejak audit", "Audit trail"},
 		"dash.rejected":                {"Ditolak, perlu diperbaiki", "Rejected, to be fixed"},
 	})
