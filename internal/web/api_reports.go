@@ -17,7 +17,7 @@ var reportQuery = []string{"year", "agency", "funding_source", "format", "group_
 // reportFilter reads ?year= (default: this year), ?agency=,
 // ?funding_source= and ?group_by=. Errors: bad_request.
 func reportFilter(c echo.Context) (report.Filter, error) {
-	year, err := intQuery(c, "year")
+	year, err := intQuery(c, "year", minYear, maxYear)
 	if err != nil {
 		return report.Filter{}, err
 	}
