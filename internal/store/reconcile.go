@@ -397,9 +397,9 @@ func (s *Store) MatchManually(ctx context.Context, reconID int64, in finance.Man
 		}
 		switch {
 		case kind == "payment" && d.Status != finance.StatusPaid && d.Status != finance.StatusReturned:
-			return finance.Fields{"disbursement_id": "is " + d.Status + "; only a paid or returned disbursement matches a debit line"}.Err()
+			return finance.Fields{"disbursement_id": "is " + string(d.Status) + "; only a paid or returned disbursement matches a debit line"}.Err()
 		case kind == "retur" && d.Status != finance.StatusReturned:
-			return finance.Fields{"disbursement_id": "is " + d.Status + "; a credit line (retur) matches only a returned disbursement"}.Err()
+			return finance.Fields{"disbursement_id": "is " + string(d.Status) + "; a credit line (retur) matches only a returned disbursement"}.Err()
 		}
 		var taken []int64
 		s.conn(ctx).Raw("SELECT id FROM recon_matches WHERE line_id = ?", l.ID).Scan(&taken)
