@@ -256,6 +256,32 @@ var permRows = []permRow{
 	{route: "POST /review", allow: "admin reviewer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/review", url.Values{"action": {"approve"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
 	}},
+	{route: "GET /statements", allow: everyone, ok: 200, req: staticPath("/statements")},
+	{route: "POST /statements", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return "/statements?format=csv&account=0123456789&agency=" + c.side.Code, m.statementFile()
+	}},
+	{route: "GET /statements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/statements/%d", m.statement(c, "")), nil
+	}},
+	{route: "POST /statements/:id/reconcile", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/statements/%d/reconcile", m.statement(c, "")), url.Values{}
+	}},
+	{route: "GET /reconciliations/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		id, _ := m.reconciliation(c, true)
+		return fmt.Sprintf("/reconciliations/%d", id), nil
+	}},
+	{route: "POST /reconciliations/:id/matches", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id, body := m.manualMatch(c)
+		return fmt.Sprintf("/reconciliations/%d/matches", id), formOf(body)
+	}},
+	{route: "POST /reconciliations/:id/matches/:match_id/confirm", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id, match := m.reconciliation(c, true)
+		return fmt.Sprintf("/reconciliations/%d/matches/%d/confirm", id, match), url.Values{}
+	}},
+	{route: "POST /reconciliations/:id/matches/:match_id/delete", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id, match := m.reconciliation(c, true)
+		return fmt.Sprintf("/reconciliations/%d/matches/%d/delete", id, match), url.Values{}
+	}},
 	{route: "GET /admin/users", allow: "admin auditor", ok: 200, req: staticPath("/admin/users")},
 	{route: "POST /admin/users", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/admin/users", url.Values{"email": {strings.ToLower(m.code("u")) + "@pilar.test"}, "name": {"Baru"}, "role": {"auditor"}, "password": {"kata-sandi-panjang"}}
