@@ -25,6 +25,7 @@ func (s *Server) registerPages() {
 	g.POST("/logout", s.logout)
 	g.POST("/logout/everywhere", s.logoutEverywhere)
 	s.registerAdminPages(g)
+	s.registerReconPages(g)
 	g.GET("/", s.dashboardPage)
 	g.GET("/programs", s.programsPage)
 	g.GET("/programs/new", s.newProgramPage)
