@@ -182,3 +182,49 @@ func (s *Store) returnedNotClosed(ctx context.Context, sc *scope) ([]report.Flag
 	}
 	return flags, nil
 }
+
+// reconKeys are the key and label columns of the reconciliation report's groupings.
+var reconKeys = map[string][2]string{"program": {"p.code", "p.name"}, "agency": {"a.code", "a.name"}}
+
+// ReconciliationReport sums, per program or agency of the year, what was
+// paid, matched to bank lines, left unmatched, held by an amount mismatch,
+// returned, and returned but not closed, and lists the open returns.
+// Every program of the year appears. Errors: unauthorized, bad_request,
+// forbidden, validation_failed.
+func (s *Store) ReconciliationReport(ctx context.Context, f report.Filter) (*report.Reconciliation, error) {
+	sc, err := s.reportScope(ctx, report.KindReconciliation, &f)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.Reconciliation{Year: f.Year, GroupBy: f.GroupBy, Agency: sc.agencyName(), Rows: []report.ReconRow{}}
+	k := reconKeys[f.GroupBy]
+	q := fmt.Sprintf(`SELECT %[1]s AS key, MIN(%[2]s) AS label,
+  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS paid,
+  COALESCE(SUM(CASE WHEN d.status IN ? AND d.reconciled THEN d.amount END), 0) AS matched,
+  COALESCE(SUM(CASE WHEN d.status IN ? AND NOT d.reconciled AND EXISTS (SELECT 1 FROM recon_matches m
+    WHERE m.disbursement_id = d.id AND m.kind = 'payment' AND NOT m.confirmed AND m.rule = 'amount_mismatch') THEN d.amount END), 0) AS mismatched,
+  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS returned,
+  COALESCE(SUM(CASE WHEN d.status IN ? AND NOT EXISTS (SELECT 1 FROM retur_closures c WHERE c.disbursement_id = d.id) THEN d.amount END), 0) AS returned_not_closed
+FROM programs p JOIN agencies a ON a.id = p.agency_id
+LEFT JOIN disbursements d ON d.program_id = p.id
+WHERE %[3]s
+GROUP BY %[1]s ORDER BY %[1]s`, k[0], k[1], sc.where)
+	args := slices.Concat([]any{statusArg(finance.EverPaid), statusArg(finance.EverPaid), statusArg(finance.EverPaid),
+		statusArg(finance.Returned), statusArg(finance.Returned)}, sc.args)
+	var rows []struct {
+		Key, Label                                             string
+		Paid, Matched, Mismatched, Returned, ReturnedNotClosed money.Amount
+	}
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		row := report.ReconRow{Key: r.Key, Label: r.Label, ReconFigures: report.ReconFigures{Paid: r.Paid, Matched: r.Matched,
+			Unmatched: r.Paid.Sub(r.Matched), Mismatched: r.Mismatched, Returned: r.Returned, ReturnedNotClosed: r.ReturnedNotClosed}}
+		out.Totals.Add(row.ReconFigures)
+		out.Rows = append(out.Rows, row)
+	}
+	out.OpenReturns, err = s.openReturns(ctx, openReturnSQL+" AND "+sc.where+" ORDER BY d.returned_on, d.id",
+		append([]any{statusArg(finance.Returned)}, sc.args...)...)
+	return out, err
+}

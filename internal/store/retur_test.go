@@ -104,3 +104,36 @@ func TestReturService(t *testing.T) {
 		}
 	})
 }
+
+func TestReconciliationReport(t *testing.T) {
+	t.Parallel()
+	w := newReconWorld(t)
+	w.Store.Now = func() time.Time { return time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC) }
+	matched := paidTo(t, w.World, w.p, "2400000", "RPT-1", "2024-07-01", "")
+	fee := paidTo(t, w.World, w.p, "1000000", "RPT-2", "2024-07-01", "")
+	paidTo(t, w.World, w.p, "500000", "RPT-3", "2024-07-01", "") // no bank line
+	ret := paidTo(t, w.World, w.p, "300000", "RPT-4", "2024-07-01", "")
+	if _, err := w.Store.ActOnDisbursement(w.Ctx(w.Officer), ret.ID, "return", finance.ActionInput{ReturnedOn: ptr("2024-07-20")}); err != nil {
+		t.Fatal(err)
+	}
+	w.reconcile(t, "booking_date,amount,reference\n2024-07-01,-2400000,RPT-1\n2024-07-01,-1002500,RPT-2\n")
+	_ = matched
+	_ = fee
+	for _, g := range []string{"program", "agency"} {
+		r, err := w.Store.ReconciliationReport(w.Ctx(w.Reviewer), report.Filter{Year: 2024, GroupBy: g})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tt := r.Totals
+		if len(r.Rows) != 1 || tt.Paid.String() != "4200000.00" || tt.Matched.String() != "2400000.00" || tt.Unmatched.String() != "1800000.00" ||
+			tt.Mismatched.String() != "1000000.00" || tt.Returned.String() != "300000.00" || tt.ReturnedNotClosed.String() != "300000.00" {
+			t.Errorf("%s: %+v", g, r)
+		}
+		if len(r.OpenReturns) != 1 || r.OpenReturns[0].AgeDays != 43 {
+			t.Errorf("%s open returns %+v", g, r.OpenReturns)
+		}
+	}
+	if r, _ := w.Store.ReconciliationReport(w.Ctx(w.OtherOfficer), report.Filter{Year: 2024}); len(r.Rows) != 0 {
+		t.Errorf("another agency sees %+v", r.Rows)
+	}
+}

@@ -130,3 +130,25 @@ func TestStatementsAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestReconciliationReportAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, g := range []string{"program", "agency"} {
+		rec := e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/reconciliation?year=2024&group_by="+g, nil)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"group_by":"`+g+`"`) || !strings.Contains(rec.Body.String(), `"open_returns":[]`) {
+			t.Errorf("json %s: %d %s", g, rec.Code, rec.Body.String())
+		}
+	}
+	rec := e.do(t, e.w.Auditor, "GET", "/api/v1/reports/reconciliation?year=2024&format=csv", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "key,label,paid,matched,unmatched,mismatched,returned,returned_not_closed") {
+		t.Errorf("csv: %d %q", rec.Code, rec.Body.String())
+	}
+	rec = e.do(t, e.w.Officer, "GET", "/api/v1/reports/reconciliation?year=2024&format=xlsx", nil)
+	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "PK") {
+		t.Errorf("xlsx: %d", rec.Code)
+	}
+	if rec := e.do(t, e.w.Officer, "GET", "/api/v1/reports/reconciliation?year=2024&group_by=region", nil); rec.Code != 400 {
+		t.Errorf("group_by=region: %d", rec.Code)
+	}
+}
