@@ -19,6 +19,8 @@ type disbursementView struct {
 	*finance.Disbursement
 	Actions []string
 	CanEdit bool // a draft the user may change or delete
+	// Recon says whether, when, by which line and rule it was reconciled.
+	Recon *finance.DisbursementReconciliation
 }
 
 func (v disbursementView) pageTitle(lang string) string {
@@ -41,7 +43,9 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 		return err
 	}
 	a := finance.ActorFrom(c.Request().Context())
-	v := disbursementView{d, d.AllowedActions(a), d.Status == finance.StatusDraft && a.Can(finance.ActRecordDisbursement) && a.InAgency(d.AgencyID)}
+	v := disbursementView{Disbursement: d, Actions: d.AllowedActions(a),
+		CanEdit: d.Status == finance.StatusDraft && a.Can(finance.ActRecordDisbursement) && a.InAgency(d.AgencyID)}
+	v.Recon, _ = s.svc.DisbursementReconciliation(c.Request().Context(), id)
 	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
 }
 
