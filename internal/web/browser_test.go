@@ -346,6 +346,7 @@ func (b *chrome) waitFavicon() []string {
 // It lands on the dashboard. The favicon request once replaced the form's
 // CSRF cookie, so nobody could sign in.
 func TestBrowserSignIn(t *testing.T) {
+	t.Parallel()
 	t.Run("FreshProfile", func(t *testing.T) {
 		s := newSite(t)
 		b := newChrome(t, s)
@@ -508,6 +509,7 @@ func (b *chrome) recordDisbursement(program, search, name, tranche string) strin
 // and the dashboard's figures move; the officer reads the reason; the
 // auditor reads the audit trail and is offered no buttons.
 func TestBrowserWalk(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	officer := newChrome(t, s)
 	officer.login("petugas.kaltim@pilar.demo")
@@ -612,6 +614,7 @@ func TestBrowserWalk(t *testing.T) {
 
 // TestBrowserLanguage: switching language keeps the page and its query.
 func TestBrowserLanguage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b := newChrome(t, s)
 	b.login("reviu.kaltim@pilar.demo")
@@ -633,6 +636,7 @@ func TestBrowserLanguage(t *testing.T) {
 // that uses it: nothing may scroll sideways. With PILAR_SCREENSHOTS set it
 // saves a screenshot of each page at 390 and 1280 px there.
 func TestBrowserPhoneWidth(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	pages := map[string][]string{
 		"petugas.kaltim@pilar.demo": {"/", "/programs", "/programs/PEN-KALTIM-2021", "/recipients", "/recipients/1",

@@ -152,6 +152,23 @@ func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, arg
 // Date writes a YYYY-MM-DD date in the page's language.
 func (v view) Date(ymd string) string { return i18n.Date(v.Lang, ymd) }
 
+// Name is a code's name in the page's language ("PEN" -> "Pemulihan
+// Ekonomi Nasional (PEN)"), for the field it belongs to.
+func (v view) Name(field, code string) string { return i18n.Name(v.Lang, field, code) }
+
+// Pct is part of whole as a percentage with one decimal, written the
+// page's way: "12,5" in Indonesian, "12.5" in English.
+func (v view) Pct(part, whole money.Amount) string {
+	p := "0"
+	if !whole.IsZero() {
+		p = part.Decimal().Mul(hundredDec).Div(whole.Decimal()).StringFixed(1)
+	}
+	if v.Lang != "en" {
+		p = strings.Replace(p, ".", ",", 1)
+	}
+	return p
+}
+
 // Val is the value a form field had when it was sent.
 func (v view) Val(name string) string { return v.Form.Get(name) }
 
