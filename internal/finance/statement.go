@@ -173,6 +173,8 @@ type ManualMatchInput struct {
 type DisbursementReconciliation struct {
 	Reconciled bool     `json:"reconciled"`
 	Matches    []*Match `json:"matches"`
+	// Closure is how returned money was closed; nil while open or never returned.
+	Closure *ReturClosure `json:"closure"`
 }
 
 // StatementService imports statements and reconciles them.

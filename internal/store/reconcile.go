@@ -56,10 +56,10 @@ const candidateSQL = `SELECT d.id, d.amount AS amount_sen, d.paid_on, COALESCE(d
 FROM disbursements d
 JOIN programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id
-WHERE p.agency_id = ? AND d.status IN ('paid', 'returned') AND d.paid_on IS NOT NULL`
+WHERE p.agency_id = ? AND d.status IN ? AND d.paid_on IS NOT NULL`
 
 func (s *Store) candidates(ctx context.Context, agencyID int64) ([]recon.Payment, error) {
-	rows, err := s.conn(ctx).Raw(candidateSQL, agencyID).Rows()
+	rows, err := s.conn(ctx).Raw(candidateSQL, agencyID, statusArg(finance.EverPaid)).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -258,10 +258,10 @@ func (s *Store) reconciliation(ctx context.Context, id int64, _ int) (*finance.R
 	err = s.conn(ctx).Raw(`SELECT d.id, d.amount,
   NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'payment') AS open
 FROM disbursements d JOIN programs p ON p.id = d.program_id
-WHERE p.agency_id = ? AND d.status IN ('paid', 'returned')
+WHERE p.agency_id = ? AND d.status IN ?
   AND (d.id IN (SELECT disbursement_id FROM recon_matches WHERE reconciliation_id = ? AND kind = 'payment')
        OR (d.paid_on BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'payment')))
-ORDER BY d.id`, st.AgencyID, id, from, to).Scan(&ds).Error
+ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), id, from, to).Scan(&ds).Error
 	if err != nil {
 		return nil, err
 	}
@@ -519,6 +519,11 @@ func (s *Store) DisbursementReconciliation(ctx context.Context, id int64) (*fina
 	out := &finance.DisbursementReconciliation{Reconciled: d.Reconciled, Matches: []*finance.Match{}}
 	if err := s.conn(ctx).Raw(matchSelect+" WHERE m.disbursement_id = ? ORDER BY m.id", id).Scan(&out.Matches).Error; err != nil {
 		return nil, err
+	}
+	if d.Status == finance.StatusReturned {
+		if out.Closure, err = s.FindReturClosure(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -19,6 +19,9 @@ func init() {
 	schemas["Match"] = finance.Match{}
 	schemas["ManualMatchInput"] = finance.ManualMatchInput{}
 	schemas["DisbursementReconciliation"] = finance.DisbursementReconciliation{}
+	schemas["ReturClosure"] = finance.ReturClosure{}
+	schemas["ReturClosureInput"] = finance.ReturClosureInput{}
+	schemas["OpenReturn"] = finance.OpenReturn{}
 }
 
 // reconRoutes are the bank statement and reconciliation routes (issue 11).
@@ -32,6 +35,8 @@ func (s *Server) reconRoutes() []apiRoute {
 		{"POST", "/reconciliations/:id/matches", "Match a disbursement and a line by hand", nil, "ManualMatch", "Match", false, 201, s.createMatch},
 		{"POST", "/reconciliations/:id/matches/:match_id/confirm", "Confirm a probable, mismatched or manual match", nil, "", "Match", false, 200, s.confirmMatch},
 		{"DELETE", "/reconciliations/:id/matches/:match_id", "Undo a match", nil, "", "", false, 204, s.deleteMatch},
+		{"POST", "/disbursements/:id/return-closure", "Close returned money: a deposit to kas negara or kas daerah, or a re-payment", nil, "ReturClosure", "ReturClosure", false, 201, s.closeReturn},
+		{"GET", "/returns/open", "Returned money not yet deposited or paid again, oldest first, with its age", nil, "", "OpenReturn", true, 200, s.listOpenReturns},
 		{"GET", "/disbursements/:id/reconciliation", "Whether, when, by which line and rule a disbursement was reconciled", nil, "", "DisbursementReconciliation", false, 200, s.getDisbursementReconciliation},
 	}
 }
@@ -187,4 +192,22 @@ func (s *Server) getDisbursementReconciliation(c echo.Context) error {
 	}
 	r, err := s.svc.DisbursementReconciliation(c.Request().Context(), id)
 	return reply(c, http.StatusOK, r, err)
+}
+
+func (s *Server) closeReturn(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in finance.ReturClosureInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	r, err := s.svc.CloseReturn(c.Request().Context(), id, in)
+	return reply(c, http.StatusCreated, r, err)
+}
+
+func (s *Server) listOpenReturns(c echo.Context) error {
+	items, err := s.svc.OpenReturns(c.Request().Context())
+	return list(c, items, "", err)
 }

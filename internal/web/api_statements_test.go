@@ -14,8 +14,8 @@ import (
 )
 
 // statementUpload posts a statement file with form fields as u.
-func (e *env) statementUpload(u *finance.User, content string, fields map[string]string) *httptest.ResponseRecorder {
-	e.t.Helper()
+func (e *env) statementUpload(t testing.TB, u *finance.User, content string, fields map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for k, v := range fields {
@@ -37,26 +37,26 @@ func TestStatementsAPI(t *testing.T) {
 	t.Run("UploadReconcileResultShape", func(t *testing.T) {
 		e := newEnv(t)
 		// a paid disbursement of the agency with the line's reference
-		p := e.do(e.w.Admin, "POST", "/api/v1/programs", map[string]any{"code": "BPUM-API-2024", "name": "BPUM", "kind": "grant",
+		p := e.do(t, e.w.Admin, "POST", "/api/v1/programs", map[string]any{"code": "BPUM-API-2024", "name": "BPUM", "kind": "grant",
 			"funding_source": "APBN", "agency": e.w.Agency.Code, "fiscal_year": 2024, "budget": "100000000", "starts_on": "2024-01-01", "ends_on": "2024-12-31"})
 		if p.Code != 201 {
 			t.Fatal(p.Body.String())
 		}
-		r := e.do(e.w.Admin, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Toko Sari", "nik": "6472010101900001", "account_no": "1234567890"})
+		r := e.do(t, e.w.Admin, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Toko Sari", "nik": "6472010101900001", "account_no": "1234567890"})
 		var rid struct{ ID int64 }
 		json.Unmarshal(r.Body.Bytes(), &rid)
-		d := e.do(e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{"program": "BPUM-API-2024", "recipient_id": rid.ID, "amount": "2400000", "disbursed_on": "2024-06-01"})
+		d := e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{"program": "BPUM-API-2024", "recipient_id": rid.ID, "amount": "2400000", "disbursed_on": "2024-06-01"})
 		var did struct{ ID int64 }
 		json.Unmarshal(d.Body.Bytes(), &did)
 		for _, a := range []struct {
 			u    *finance.User
 			name string
 		}{{e.w.Officer, "submit"}, {e.w.Reviewer, "approve"}, {e.w.Officer, "pay"}} {
-			if rec := e.do(a.u, "POST", fmt.Sprintf("/api/v1/disbursements/%d/%s", did.ID, a.name), map[string]any{"paid_on": "2024-07-01", "payment_ref": "BPUM-1"}); rec.Code != 200 {
+			if rec := e.do(t, a.u, "POST", fmt.Sprintf("/api/v1/disbursements/%d/%s", did.ID, a.name), map[string]any{"paid_on": "2024-07-01", "payment_ref": "BPUM-1"}); rec.Code != 200 {
 				t.Fatalf("%s: %s", a.name, rec.Body.String())
 			}
 		}
-		rec := e.statementUpload(e.w.Officer, csv, fields)
+		rec := e.statementUpload(t, e.w.Officer, csv, fields)
 		if rec.Code != 201 {
 			t.Fatalf("upload: %d %s", rec.Code, rec.Body.String())
 		}
@@ -69,15 +69,15 @@ func TestStatementsAPI(t *testing.T) {
 			t.Errorf("statement %v", st)
 		}
 		// again: nothing created, 200, the duplicate named
-		again := e.statementUpload(e.w.Reviewer, csv, fields)
+		again := e.statementUpload(t, e.w.Reviewer, csv, fields)
 		if again.Code != 200 || !strings.Contains(again.Body.String(), `"statements":[]`) || !strings.Contains(again.Body.String(), "nothing was created") {
 			t.Errorf("again: %d %s", again.Code, again.Body.String())
 		}
-		got := e.do(e.w.Reviewer, "GET", fmt.Sprintf("/api/v1/statements/%v", st["id"]), nil)
+		got := e.do(t, e.w.Reviewer, "GET", fmt.Sprintf("/api/v1/statements/%v", st["id"]), nil)
 		if !strings.Contains(got.Body.String(), `"amount":"-2400000.00"`) || !strings.Contains(got.Body.String(), `"counterparty_account":"******7890"`) {
 			t.Errorf("statement: %s", got.Body.String())
 		}
-		rc := e.do(e.w.Officer, "POST", "/api/v1/reconciliations", map[string]any{"statement_id": st["id"]})
+		rc := e.do(t, e.w.Officer, "POST", "/api/v1/reconciliations", map[string]any{"statement_id": st["id"]})
 		if rc.Code != 201 {
 			t.Fatalf("reconcile: %d %s", rc.Code, rc.Body.String())
 		}
@@ -96,37 +96,59 @@ func TestStatementsAPI(t *testing.T) {
 		if totals["paid"] != "2400000.00" || totals["matched"] != "2400000.00" || totals["unmatched"] != "0.00" || totals["unmatched_lines"] != "999.00" {
 			t.Errorf("totals %v", totals)
 		}
-		get := e.do(e.w.Auditor, "GET", fmt.Sprintf("/api/v1/reconciliations/%v", res["id"]), nil)
+		get := e.do(t, e.w.Auditor, "GET", fmt.Sprintf("/api/v1/reconciliations/%v", res["id"]), nil)
 		if get.Code != 200 || !strings.Contains(get.Body.String(), `"rule":"reference"`) {
 			t.Errorf("GET: %d %s", get.Code, get.Body.String())
 		}
-		dis := e.do(e.w.Officer, "GET", fmt.Sprintf("/api/v1/disbursements/%d", did.ID), nil)
+		dis := e.do(t, e.w.Officer, "GET", fmt.Sprintf("/api/v1/disbursements/%d", did.ID), nil)
 		if !strings.Contains(dis.Body.String(), `"reconciled":true`) {
 			t.Errorf("disbursement: %s", dis.Body.String())
 		}
-		if rec := e.do(e.w.OtherOfficer, "GET", fmt.Sprintf("/api/v1/reconciliations/%v", res["id"]), nil); rec.Code != 403 {
+		if rec := e.do(t, e.w.OtherOfficer, "GET", fmt.Sprintf("/api/v1/reconciliations/%v", res["id"]), nil); rec.Code != 403 {
 			t.Errorf("other agency: %d", rec.Code)
 		}
 	})
 	t.Run("ErrCurrency", func(t *testing.T) {
 		e := newEnv(t)
-		rec := e.statementUpload(e.w.Officer, "booking_date,amount,currency\n2024-07-01,-1,USD\n", fields)
+		rec := e.statementUpload(t, e.w.Officer, "booking_date,amount,currency\n2024-07-01,-1,USD\n", fields)
 		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "USD") || !strings.Contains(rec.Body.String(), "IDR") {
 			t.Errorf("%d %s", rec.Code, rec.Body.String())
 		}
 	})
 	t.Run("ErrUnreadable", func(t *testing.T) {
 		e := newEnv(t)
-		rec := e.statementUpload(e.w.Officer, ":20:X\n:25:1\n:60F:C240701IDR1,00\n", map[string]string{"format": "mt940"})
+		rec := e.statementUpload(t, e.w.Officer, ":20:X\n:25:1\n:60F:C240701IDR1,00\n", map[string]string{"format": "mt940"})
 		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "line 1") || !strings.Contains(rec.Body.String(), ":62F:") {
 			t.Errorf("%d %s", rec.Code, rec.Body.String())
 		}
 	})
 	t.Run("ErrUnknownProfile", func(t *testing.T) {
 		e := newEnv(t)
-		rec := e.statementUpload(e.w.Officer, csv, map[string]string{"format": "csv", "account": "1", "profile": "nobank"})
+		rec := e.statementUpload(t, e.w.Officer, csv, map[string]string{"format": "csv", "account": "1", "profile": "nobank"})
 		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `"profile"`) {
 			t.Errorf("%d %s", rec.Code, rec.Body.String())
 		}
 	})
+}
+
+func TestReconciliationReportAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, g := range []string{"program", "agency"} {
+		rec := e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/reconciliation?year=2024&group_by="+g, nil)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"group_by":"`+g+`"`) || !strings.Contains(rec.Body.String(), `"open_returns":[]`) {
+			t.Errorf("json %s: %d %s", g, rec.Code, rec.Body.String())
+		}
+	}
+	rec := e.do(t, e.w.Auditor, "GET", "/api/v1/reports/reconciliation?year=2024&format=csv", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "key,label,paid,matched,unmatched,mismatched,returned,returned_not_closed") {
+		t.Errorf("csv: %d %q", rec.Code, rec.Body.String())
+	}
+	rec = e.do(t, e.w.Officer, "GET", "/api/v1/reports/reconciliation?year=2024&format=xlsx", nil)
+	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "PK") {
+		t.Errorf("xlsx: %d", rec.Code)
+	}
+	if rec := e.do(t, e.w.Officer, "GET", "/api/v1/reports/reconciliation?year=2024&group_by=region", nil); rec.Code != 400 {
+		t.Errorf("group_by=region: %d", rec.Code)
+	}
 }

@@ -23,6 +23,68 @@ func (s *Server) registerReconPages(g *echo.Group) {
 	g.POST("/reconciliations/:id/matches", s.matchPage)
 	g.POST("/reconciliations/:id/matches/:match_id/confirm", s.confirmMatchPage)
 	g.POST("/reconciliations/:id/matches/:match_id/delete", s.unmatchPage)
+	g.GET("/returns", s.openReturnsPage)
+	g.POST("/disbursements/:id/return-closure", s.closeReturnPage)
+}
+
+func (s *Server) openReturnsPage(c echo.Context) error {
+	items, err := s.svc.OpenReturns(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var total money.Amount
+	for _, o := range items {
+		total = total.Add(o.Amount)
+	}
+	return s.renderPage(c, http.StatusOK, "returns", "retur.title", struct {
+		Items []*finance.OpenReturn
+		Total money.Amount
+	}{items, total})
+}
+
+// closeReturnPage records a deposit or re-payment from the disbursement
+// page's form and shows the page again, with the refusal if any.
+func (s *Server) closeReturnPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := newFormInput(c)
+	if err != nil {
+		return err
+	}
+	in := finance.ReturClosureInput{Kind: f.str("kind"), Treasury: f.str("treasury"), ClosedOn: f.str("closed_on"),
+		Reference: f.str("reference"), Note: f.str("note")}
+	if v := f.form.Get("amount"); v != "" {
+		if a, err := money.ParseLocal(v); err == nil {
+			raw := money.Raw(a.String())
+			in.Amount = &raw
+		} else {
+			raw := money.Raw(v)
+			in.Amount = &raw
+		}
+	}
+	if v := f.form.Get("repayment_id"); v != "" {
+		var rid int64
+		fmt.Sscan(v, &rid)
+		in.RepaymentID = &rid
+	}
+	if _, err := s.svc.CloseReturn(c.Request().Context(), id, in); err != nil {
+		var fe *finance.Error
+		if asFinance(err, &fe) && (fe.Code == finance.EValidation || fe.Code == finance.EConflict || fe.Code == finance.EInvalidTransition) {
+			fields := map[string]string{"form": fe.Message}
+			for k, v := range fe.Fields {
+				fields[k] = v
+			}
+			status := http.StatusUnprocessableEntity
+			if fe.Code != finance.EValidation {
+				status = http.StatusConflict
+			}
+			return s.renderDisbursement(c, status, id, fields)
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/disbursements/%d", id))
 }
 
 // statementsView is the statement list with the upload form and, after an

@@ -82,3 +82,38 @@ func TestPages_Reconciliation(t *testing.T) {
 		t.Errorf("auditor: %d", rec.Code)
 	}
 }
+
+// TestPages_ReturClosure: a returned disbursement's page offers the
+// closure form; a wrong amount is refused next to the field, the whole
+// amount closes it and the open list empties.
+func TestPages_ReturClosure(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	e := m.e
+	own := permCell{role: "officer", user: e.w.Officer, side: e.w.Agency, clerk: e.w.Officer}
+	id := m.disbursement(own, "submit", "approve", "pay", "return")
+	page := fmt.Sprintf("/disbursements/%d", id)
+	rec := m.send(e.w.Officer, "GET", page, nil)
+	if rec.Code != 200 || len(elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "form" && attr(n, "action") == page+"/return-closure" })) != 1 {
+		t.Fatalf("%d: %.3000s", rec.Code, rec.Body.String())
+	}
+	if rec := m.send(e.w.Officer, "GET", "/returns", nil); !strings.Contains(rec.Body.String(), page) {
+		t.Errorf("open list: %.2000s", rec.Body.String())
+	}
+	form := url.Values{"kind": {"deposit"}, "treasury": {"kas_daerah"}, "closed_on": {"2099-01-02"}, "reference": {"NTPN 77"}, "amount": {"1.000"}}
+	rec = m.send(e.w.Officer, "POST", page+"/return-closure", form)
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "returns are whole") {
+		t.Fatalf("wrong amount: %d %.2000s", rec.Code, rec.Body.String())
+	}
+	form.Set("amount", "2.400.000")
+	if rec := m.send(e.w.Officer, "POST", page+"/return-closure", form); rec.Code != 303 {
+		t.Fatalf("close: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = m.send(e.w.Officer, "GET", page, nil)
+	if !strings.Contains(rec.Body.String(), "Setoran ke kas") || !strings.Contains(rec.Body.String(), "NTPN 77") {
+		t.Errorf("closed page: %.3000s", rec.Body.String())
+	}
+	if rec := m.send(e.w.Officer, "GET", "/returns", nil); strings.Contains(rec.Body.String(), page) {
+		t.Error("still in the open list")
+	}
+}

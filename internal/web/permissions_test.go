@@ -189,6 +189,12 @@ var permRows = []permRow{
 		id, match := m.reconciliation(c, true)
 		return fmt.Sprintf("/api/v1/reconciliations/%d/matches/%d", id, match), nil
 	}},
+	{route: "POST /api/v1/disbursements/:id/return-closure", allow: "admin reviewer officer", scoped: true, ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		id := m.disbursement(c, "submit", "approve", "pay", "return")
+		return fmt.Sprintf("/api/v1/disbursements/%d/return-closure", id), map[string]any{"kind": "deposit", "treasury": "kas_daerah",
+			"closed_on": "2099-01-01", "reference": "NTPN-1", "amount": "2400000"}
+	}},
+	{route: "GET /api/v1/returns/open", allow: everyone, ok: 200, req: staticPath("/api/v1/returns/open")},
 	{route: "GET /api/v1/disbursements/:id/reconciliation", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/api/v1/disbursements/%d/reconciliation", m.disbursement(c)), nil
 	}},
@@ -197,6 +203,7 @@ var permRows = []permRow{
 	{route: "GET /api/v1/reports/realization", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/realization?year=2024")},
 	{route: "GET /api/v1/reports/coverage", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/coverage?year=2024")},
 	{route: "GET /api/v1/reports/overlaps", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/overlaps?year=2024")},
+	{route: "GET /api/v1/reports/reconciliation", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/reconciliation?year=2024")},
 	{route: "GET /api/v1/audit", allow: "admin auditor", ok: 200, req: staticPath("/api/v1/audit")},
 
 	// Pages.
@@ -235,6 +242,7 @@ var permRows = []permRow{
 	{route: "GET /reports/realization", allow: everyone, ok: 200, req: staticPath("/reports/realization?year=2024")},
 	{route: "GET /reports/coverage", allow: everyone, ok: 200, req: staticPath("/reports/coverage?year=2024")},
 	{route: "GET /reports/overlaps", allow: everyone, ok: 200, req: staticPath("/reports/overlaps?year=2024")},
+	{route: "GET /reports/reconciliation", allow: everyone, ok: 200, req: staticPath("/reports/reconciliation?year=2024")},
 	{route: "GET /disbursements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/disbursements/%d", m.disbursement(c)), nil
 	}},
@@ -281,6 +289,12 @@ var permRows = []permRow{
 	{route: "POST /reconciliations/:id/matches/:match_id/delete", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		id, match := m.reconciliation(c, true)
 		return fmt.Sprintf("/reconciliations/%d/matches/%d/delete", id, match), url.Values{}
+	}},
+	{route: "GET /returns", allow: everyone, ok: 200, req: staticPath("/returns")},
+	{route: "POST /disbursements/:id/return-closure", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id := m.disbursement(c, "submit", "approve", "pay", "return")
+		return fmt.Sprintf("/disbursements/%d/return-closure", id), url.Values{"kind": {"deposit"}, "treasury": {"kas_negara"},
+			"closed_on": {"2099-01-01"}, "reference": {"NTPN-2"}, "amount": {"2.400.000"}}
 	}},
 	{route: "GET /admin/users", allow: "admin auditor", ok: 200, req: staticPath("/admin/users")},
 	{route: "POST /admin/users", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {

@@ -32,6 +32,7 @@ type Services interface {
 	finance.BudgetRevisionService
 	finance.IdempotencyService
 	finance.StatementService
+	finance.ReturService
 	report.Service
 	Ping(ctx context.Context) error
 }
