@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -85,22 +86,38 @@ type Result struct {
 // hyphens, dots, slashes and underscores, and without a leading REF or
 // NO. prefix ("ref bpum-2024/001" and "BPUM2024001" are one reference).
 func NormalizeRef(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	for _, p := range []string{"REF:", "REF.", "REF#", "REF ", "REF-", "NO.", "NO:", "NO "} {
-		if strings.HasPrefix(s, p) {
-			s = strings.TrimSpace(s[len(p):])
-			break
+	s = strings.TrimSpace(s)
+	// a prefix REF: REF. REF# "REF " REF- NO. NO: "NO ", or REF before a digit
+	if len(s) > 3 && strings.EqualFold(s[:3], "REF") && (strings.IndexByte(":.# -", s[3]) >= 0 || (s[3] >= '0' && s[3] <= '9')) {
+		if s[3] >= '0' && s[3] <= '9' {
+			s = s[3:]
+		} else {
+			s = strings.TrimSpace(s[4:])
 		}
+	} else if len(s) > 3 && strings.EqualFold(s[:2], "NO") && strings.IndexByte(".: ", s[2]) >= 0 {
+		s = strings.TrimSpace(s[3:])
 	}
-	if strings.HasPrefix(s, "REF") && len(s) > 3 && s[3] >= '0' && s[3] <= '9' {
-		s = s[3:]
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		c := s[i]
+		clean = !(c >= 'a' && c <= 'z') && c != ' ' && c != '-' && c != '.' && c != '/' && c != '_' && c != '\t' && c < 0x80
+	}
+	if clean {
+		return s // already normal: no allocation
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case ' ', '-', '.', '/', '_', '\t':
+		switch c := s[i]; {
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '\t':
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-32)
 		default:
 			b = append(b, c)
+		}
+	}
+	for _, c := range b {
+		if c >= 0x80 { // letters beyond ASCII: let strings.ToUpper handle them
+			return strings.ToUpper(strings.ToValidUTF8(string(b), ""))
 		}
 	}
 	return string(b)
@@ -120,11 +137,29 @@ func NormalizeAccount(s string) string {
 	return strings.TrimLeft(string(b), "0")
 }
 
-// Day turns YYYY-MM-DD into a day number; ok is false for anything else.
+// Day turns YYYY-MM-DD into a day number (days since 1970-01-01); ok is
+// false for anything else.
 func Day(s string) (int32, bool) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return 0, false
+	}
+	n := func(a, b int) int {
+		v := 0
+		for i := a; i < b; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return -1
+			}
+			v = v*10 + int(s[i]-'0')
+		}
+		return v
+	}
+	y, mo, d := n(0, 4), n(5, 7), n(8, 10)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return 0, false // 31 February
 	}
 	return int32(t.Unix() / 86400), true
 }
@@ -218,10 +253,14 @@ func Match(payments []Payment, lines []BankLine, windowDays int) Result {
 
 func order(n int, id func(int) int64) []int32 {
 	o := make([]int32, n)
+	sorted := true
 	for i := range o {
 		o[i] = int32(i)
+		sorted = sorted && (i == 0 || id(i-1) <= id(i))
 	}
-	sort.Slice(o, func(a, b int) bool { return id(int(o[a])) < id(int(o[b])) })
+	if !sorted {
+		slices.SortFunc(o, func(a, b int32) int { return cmp.Compare(id(int(a)), id(int(b))) })
+	}
 	return o
 }
 
