@@ -117,10 +117,10 @@ func NormalizeRef(s string) string {
 	}
 	for _, c := range b {
 		if c >= 0x80 { // letters beyond ASCII: let strings.ToUpper handle them
-			return strings.ToUpper(strings.ToValidUTF8(string(b), ""))
+			return strings.TrimSpace(strings.ToUpper(strings.ToValidUTF8(string(b), "")))
 		}
 	}
-	return string(b)
+	return strings.TrimSpace(string(b))
 }
 
 // NormalizeAccount keeps only the digits and letters of an account number.
