@@ -35,12 +35,17 @@ type Store struct {
 }
 
 // Open connects to the database: driver "sqlite" (dsn is a file path) or
-// "postgres" (dsn is a libpq connection string or URL).
+// "postgres" (dsn is a libpq connection string or URL); "sqlite-readonly"
+// opens a SQLite file without writing to it.
 func Open(driver, dsn string) (*Store, error) {
 	var dial gorm.Dialector
 	switch driver {
 	case "sqlite":
 		dial = sqlite.Open(sqliteDSN(dsn))
+	case "sqlite-readonly":
+		// A file opened to be read only, such as a backup copy: nothing is
+		// written to it, not even the journal mode.
+		driver, dial = "sqlite", sqlite.Open("file:"+dsn+"?mode=ro&_busy_timeout=10000")
 	case "postgres":
 		dial = postgres.Open(dsn)
 	default:
