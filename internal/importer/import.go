@@ -136,6 +136,9 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	if opt.Atomic {
 		err := svc.InTx(ctx, func(ctx context.Context) error {
 			for more := true; more; {
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("atomic import stopped; nothing was written: %w", err)
+				}
 				var err error
 				if more, err = batch(ctx, opt.BatchSize); err != nil {
 					return err
@@ -152,8 +155,15 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return res, err
 	}
+	// A batch, once begun, runs to its commit even if ctx ends meanwhile (a
+	// server shutting down, Ctrl-C): the import stops between batches, so
+	// what it wrote is whole batches and the counts say how far it got.
 	for more := true; more; {
-		err := svc.InTx(ctx, func(ctx context.Context) (err error) {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("import stopped after %d rows (created %d, updated %d, skipped %d, failed %d; batches written stay): %w",
+				res.Rows, res.Created, res.Updated, res.Skipped, res.Failed, err)
+		}
+		err := svc.InTx(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
 			more, err = batch(ctx, opt.BatchSize)
 			return err
 		})
