@@ -3,9 +3,9 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"reflect"
