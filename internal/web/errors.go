@@ -90,5 +90,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 }
 
 func isAPIPath(p string) bool {
-	return strings.HasPrefix(p, "/api/") || p == "/openapi.json" || p == "/healthz"
+	return strings.HasPrefix(p, "/api/") || p == "/openapi.json" || p == "/healthz" || p == "/metrics"
 }

@@ -6,14 +6,17 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/config"
 	"pilar/internal/finance"
+	"pilar/internal/metrics"
 	"pilar/internal/report"
 )
 
@@ -33,6 +36,11 @@ type Services interface {
 	finance.IdempotencyService
 	report.Service
 	Ping(ctx context.Context) error
+	// DB is the connection pool, for its metrics.
+	DB() (*sql.DB, error)
+	// CountDisbursements counts disbursements by program kind and status
+	// for the metrics (no actor: an aggregate without names).
+	CountDisbursements(ctx context.Context) ([]finance.DisbursementCount, error)
 }
 
 // Server holds the Echo instance and what its handlers need.
@@ -43,6 +51,11 @@ type Server struct {
 	log    *slog.Logger
 	pages  *renderer
 	routes []apiRoute
+	// Metrics are the Prometheus collectors served at /metrics; other
+	// parts (the importer, reconciliation) report into them.
+	Metrics      *metrics.Metrics
+	metricsAllow []netip.Prefix
+	routePaths   map[string]bool // registered route patterns, the metrics' route label
 }
 
 // MaxJSONBytes is the largest JSON body the API reads.
@@ -56,19 +69,31 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	// The peer address, not X-Forwarded-For: a client could forge that header
 	// to escape sign-in throttling.
 	e.IPExtractor = echo.ExtractIPDirect()
-	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log}
+	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow)}
+	db, err := svc.DB()
+	if err != nil {
+		return nil, err
+	}
+	s.Metrics = metrics.New(db, svc, log)
 	pages, err := newRenderer()
 	if err != nil {
 		return nil, err
 	}
 	s.pages = pages
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies)
+	e.Use(s.observe, s.recoverPanics, s.securityHeaders, s.limitBodies)
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metricsEndpoint)
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
 	s.registerAPI()
 	s.registerPages()
+	s.routePaths = map[string]bool{}
+	for _, r := range e.Routes() {
+		if r.Method != "echo_route_not_found" {
+			s.routePaths[r.Path] = true
+		}
+	}
 	return s, nil
 }
 
