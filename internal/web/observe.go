@@ -63,4 +63,3 @@ func parseAllow(list []string) []netip.Prefix {
 	}
 	return out
 }
-
