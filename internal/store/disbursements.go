@@ -74,7 +74,7 @@ func (s *Store) trancheConflict(ctx context.Context, err error, d *finance.Disbu
 	}
 	var id int64
 	s.db.WithContext(ctx).Raw(`SELECT id FROM disbursements WHERE program_id = ? AND recipient_id = ? AND tranche = ?
-		AND status NOT IN ('rejected','cancelled')`, d.ProgramID, d.RecipientID, d.Tranche).Scan(&id)
+		AND status NOT IN ?`, d.ProgramID, d.RecipientID, d.Tranche, statusArg(finance.Void)).Scan(&id)
 	return finance.Errorf(finance.EDuplicate,
 		"recipient %d already has disbursement %d in program %s, tranche %d", d.RecipientID, id, d.Program, d.Tranche)
 }
