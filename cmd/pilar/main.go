@@ -19,6 +19,7 @@ import (
 	"pilar/internal/config"
 	"pilar/internal/demo"
 	"pilar/internal/finance"
+	"pilar/internal/logging"
 	"pilar/internal/store"
 )
 
@@ -130,7 +131,10 @@ func (m *Main) getenv(k string) string {
 	return ""
 }
 
-func (m *Main) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(m.Stderr, nil)) }
+// logger is the structured log on stderr, as log.level and log.format say.
+func (m *Main) logger(cfg config.Config) *slog.Logger {
+	return logging.New(m.Stderr, cfg.Log.Level, cfg.Log.Format)
+}
 
 // actingAs returns ctx acting as the user named by --as, or as the system
 // when none is given.
@@ -168,7 +172,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *addr != "" {
 		cfg.Server.Addr = *addr
 	}
-	a, err := app.New(ctx, cfg, m.logger())
+	a, err := app.New(ctx, cfg, m.logger(cfg))
 	if err != nil {
 		return err
 	}
