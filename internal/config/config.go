@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"reflect"
@@ -53,6 +54,25 @@ type Server struct {
 	// ShutdownTimeout bounds how long a stopping server waits for requests
 	// in flight before it cuts them off.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// TrustedProxies are the CIDRs of reverse proxies in front of Pilar.
+	// Only a request from one of them has its client address taken from
+	// X-Forwarded-For (the rightmost hop that is not a trusted proxy); with
+	// none, the peer address is the client's. PILAR_SERVER_TRUSTED_PROXIES
+	// takes them separated by commas.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// TrustedProxyNets parses TrustedProxies; Validate has checked them.
+func (s Server) TrustedProxyNets() ([]*net.IPNet, error) {
+	out := make([]*net.IPNet, 0, len(s.TrustedProxies))
+	for _, c := range s.TrustedProxies {
+		_, n, err := net.ParseCIDR(strings.TrimSpace(c))
+		if err != nil {
+			return nil, fmt.Errorf("config: server.trusted_proxies: %q is not a CIDR such as 10.0.0.0/8 or 192.0.2.10/32", c)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Uploads limits imported files.
@@ -195,6 +215,9 @@ func (c Config) Validate() error {
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
+	}
+	if _, err := c.Server.TrustedProxyNets(); err != nil {
+		return err
 	}
 	return nil
 }

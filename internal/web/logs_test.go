@@ -58,9 +58,9 @@ func TestLogs(t *testing.T) {
 	}
 	b.get("/recipients?q=" + nik2)
 
-	e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Amplang", "nik": nik}), 201)
-	e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Amplang lagi", "nik": nik}), 409)
-	e.do(e.w.Officer, "GET", "/api/v1/recipients?nik="+nik+"&token="+badToken, nil)
+	e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Amplang", "nik": nik}), 201)
+	e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Amplang lagi", "nik": nik}), 409)
+	e.do(t, e.w.Officer, "GET", "/api/v1/recipients?nik="+nik+"&token="+badToken, nil)
 	serve(e, httptestRequest("GET", "/api/v1/agencies", "Bearer "+badToken))
 
 	// A sane X-Request-Id is kept and echoed; a forged one is replaced.
