@@ -201,6 +201,21 @@ func TestCLI_Backup(t *testing.T) {
 			t.Fatalf("exit %d %q", code, errOut)
 		}
 	})
+	t.Run("RefusesAnOlderSchema", func(t *testing.T) {
+		c, st, _ := seeded(t)
+		file := filepath.Join(t.TempDir(), "old.db")
+		c.must("", "backup", file)
+		st.Close()
+		db, _ := sql.Open("sqlite3", file)
+		if _, err := db.Exec("DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		code, _, errOut := c.run("", "restore", file)
+		if code != 1 || !strings.Contains(errOut, "newer than the file's") {
+			t.Fatalf("exit %d %q", code, errOut)
+		}
+	})
 	t.Run("RefusesACorruptFile", func(t *testing.T) {
 		c, st, _ := seeded(t)
 		st.Close()
