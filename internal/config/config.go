@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"pilar/internal/recon"
 )
 
 // Config is every setting Pilar reads.
@@ -25,6 +28,24 @@ type Config struct {
 	Metrics  Metrics  `yaml:"metrics"`
 	Log      Log      `yaml:"log"`
 	Lang     string   `yaml:"lang"`
+	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
+	Statements     Statements     `yaml:"statements"`
+	Reconciliation Reconciliation `yaml:"reconciliation"`
+}
+
+// Statements configures bank statement imports.
+type Statements struct {
+	// CSVProfiles maps a bank's name (bri, mandiri, bni, bankaltimtara, …)
+	// to the column names of its CSV export; config.yaml may add banks or
+	// change the shipped ones.
+	CSVProfiles map[string]recon.CSVProfile `yaml:"csv_profiles"`
+}
+
+// Reconciliation configures matching statement lines to disbursements.
+type Reconciliation struct {
+	// WindowDays bounds |booking date - paid_on| for matches by amount
+	// and account or by amount alone.
+	WindowDays int64 `yaml:"window_days"`
 }
 
 // Metrics governs /metrics.
@@ -90,13 +111,15 @@ type Sessions struct {
 // Default returns the settings used when nothing else is given.
 func Default() Config {
 	return Config{
-		Database: Database{Driver: "sqlite", DSN: "pilar.db"},
-		Server:   Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, ShutdownTimeout: 30 * time.Second},
-		Uploads:  Uploads{MaxBytes: 50 << 20},
-		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
-		Metrics:  Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
-		Log:      Log{Level: "info", Format: "auto"},
-		Lang:     "id",
+		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
+		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, ShutdownTimeout: 30 * time.Second},
+		Uploads:        Uploads{MaxBytes: 50 << 20},
+		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Metrics:        Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
+		Log:            Log{Level: "info", Format: "auto"},
+		Lang:           "id",
+		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
+		Reconciliation: Reconciliation{WindowDays: 3},
 	}
 }
 
@@ -213,6 +236,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
+	case c.Reconciliation.WindowDays < 1 || c.Reconciliation.WindowDays > 31:
+		return fmt.Errorf("config: reconciliation.window_days must be between 1 and 31, not %d", c.Reconciliation.WindowDays)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
 	}

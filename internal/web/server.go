@@ -35,6 +35,8 @@ type Services interface {
 	finance.LifecycleService
 	finance.BudgetRevisionService
 	finance.IdempotencyService
+	finance.StatementService
+	finance.ReturService
 	report.Service
 	Ping(ctx context.Context) error
 	// DB is the connection pool, for its metrics.
@@ -84,7 +86,7 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.pages = pages
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.observe, s.recoverPanics, s.securityHeaders, s.limitBodies)
+	e.Use(s.observe, s.recoverPanics, s.securityHeaders, s.limitBodies, s.refuseHostileInput)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsEndpoint)
 	e.GET("/openapi.json", s.openAPI)
