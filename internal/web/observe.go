@@ -109,3 +109,18 @@ func parseAllow(list []string) []netip.Prefix {
 	}
 	return out
 }
+
+// reconcile runs a reconciliation and reports it to the metrics
+// (metrics.ReconObserver): a finished run with its matched and unmatched
+// statement lines, or a run that failed inside; refused input is not a run.
+func (s *Server) reconcile(c echo.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
+	rc, err := s.svc.Reconcile(c.Request().Context(), in)
+	switch {
+	case err == nil:
+		matched, unmatched := len(rc.Matched), len(rc.UnmatchedLines)
+		s.Metrics.ReconciliationFinished(matched+unmatched, matched, unmatched, nil)
+	case finance.ErrorCode(err) == finance.EInternal:
+		s.Metrics.ReconciliationFinished(0, 0, 0, err)
+	}
+	return rc, err
+}
