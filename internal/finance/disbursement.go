@@ -31,9 +31,12 @@ type Disbursement struct {
 	SubmittedByID *int64       `json:"-"`
 	ApprovedByID  *int64       `json:"-"`
 	ApprovedBy    *string      `json:"approved_by" gorm:"->"`
-	Reconciled    bool         `json:"reconciled"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
+	// CreatedByName and ApprovedByName are the people's names, for pages.
+	CreatedByName  string    `json:"-" gorm:"->"`
+	ApprovedByName *string   `json:"-" gorm:"->"`
+	Reconciled     bool      `json:"reconciled"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // DisbursementInput is what a client sends to record or change a draft

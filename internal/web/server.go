@@ -91,6 +91,11 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	e.GET("/metrics", s.metricsEndpoint)
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
+	// Browsers ask for these at the site's root on their own; they are plain
+	// files, answered without a session, so that they never pass through
+	// the sign-in redirect (which once cost the sign-in form its token).
+	e.GET("/favicon.ico", echo.WrapHandler(pages.rootFile("favicon.ico")))
+	e.GET("/robots.txt", echo.WrapHandler(pages.rootFile("robots.txt")))
 	s.registerAPI()
 	s.registerPages()
 	s.routePaths = map[string]bool{}
