@@ -127,10 +127,14 @@ func (m *Main) getenv(k string) string {
 func (m *Main) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(m.Stderr, nil)) }
 
 // actingAs returns ctx acting as the user named by --as, or as the system
-// when none is given.
+// user ("Sistem") when none is given.
 func actingAs(ctx context.Context, st *store.Store, email string) (context.Context, error) {
 	if email == "" {
-		return finance.WithActor(ctx, finance.System), nil
+		a, err := st.SystemActor(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the system user: %w", err)
+		}
+		return finance.WithActor(ctx, a), nil
 	}
 	u, err := st.FindUserByEmail(ctx, email)
 	if err != nil {
