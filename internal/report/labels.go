@@ -2,10 +2,10 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
+	"pilar/internal/finance"
 	"pilar/internal/i18n"
 )
 
@@ -61,14 +61,6 @@ func CoverageLabel(groupBy, key, label string) string {
 // is not. An empty list or scope admits everyone; a region scope admits the
 // region and every region inside it (64 admits 64.72).
 func Ineligibility(eligible []string, programRegion, size, region string) string {
-	if len(eligible) > 0 && !slices.Contains(eligible, size) {
-		if size == "" {
-			size = "unknown"
-		}
-		return fmt.Sprintf("size class %s is not among the program's eligible classes (%s)", size, strings.Join(eligible, ", "))
-	}
-	if programRegion != "" && region != programRegion && !strings.HasPrefix(region, programRegion+".") {
-		return fmt.Sprintf("region %q is outside the program's region %s", region, programRegion)
-	}
-	return ""
+	_, why := finance.Ineligibility(eligible, programRegion, size, region)
+	return why
 }

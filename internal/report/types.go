@@ -1,6 +1,9 @@
 package report
 
-import "pilar/internal/money"
+import (
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
 
 // Figures are the budget figures of a realization row or of its totals:
 // committed = approved + paid, realized = paid, remaining = budget -
@@ -87,6 +90,12 @@ type Flag struct {
 	Programs        []string `json:"programs,omitempty"`
 	DisbursementIDs []int64  `json:"disbursement_ids,omitempty"`
 	Reason          string   `json:"reason"`
+	// For the flagged list: the disbursement's flags, whether it was
+	// approved despite them and why, and the exclusion lists it matched.
+	Flags          []finance.Flag `json:"flags,omitempty"`
+	Overridden     *bool          `json:"overridden,omitempty"`
+	OverrideReason string         `json:"override_reason,omitempty"`
+	ExclusionLists []int64        `json:"exclusion_lists,omitempty"`
 }
 
 // Overlaps is the overlaps and red flags report of one year.
@@ -99,12 +108,15 @@ type Overlaps struct {
 	MultiProgram   []Flag `json:"multi_program"`
 	Ineligible     []Flag `json:"ineligible"`
 	AmountMismatch []Flag `json:"amount_mismatch"`
+	// Flagged lists every live disbursement flagged at submit, approve or
+	// pay, and whether and why it was approved all the same.
+	Flagged []Flag `json:"flagged"`
 }
 
 // OverlapKinds are the lists of Overlaps in the order reports show them.
-var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch"}
+var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch", "flagged"}
 
 // Lists returns the flags of each kind of OverlapKinds, in that order.
 func (o *Overlaps) Lists() [][]Flag {
-	return [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch}
+	return [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch, o.Flagged}
 }

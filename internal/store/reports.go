@@ -303,6 +303,9 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 	if out.AmountMismatch, err = s.amountMismatch(ctx, sc); err != nil {
 		return nil, err
 	}
+	if out.Flagged, err = s.flagged(ctx, sc); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -434,4 +437,48 @@ ORDER BY d.id`
 			Reason: fmt.Sprintf("amount %s differs from the program's fixed amount %s", r.Amount, r.Fixed)})
 	}
 	return flags, nil
+}
+
+// flagged lists the live disbursements in scope that carry flags, with
+// whether and why each was approved despite them and the exclusion lists
+// its recipient matched.
+func (s *Store) flagged(ctx context.Context, sc *scope) ([]report.Flag, error) {
+	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code, d.status AS status, d.flags AS flags, d.override_reason AS override_reason
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+WHERE ` + liveDisbursements + ` AND d.flags <> '[]' AND ` + sc.where + `
+ORDER BY d.id`
+	var rows []struct {
+		ID, RecipientID int64
+		Code, Status    string
+		Flags           finance.Flags
+		OverrideReason  string
+	}
+	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := []report.Flag{}
+	for _, r := range rows {
+		fl := report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code}, DisbursementIDs: []int64{r.ID},
+			Flags: r.Flags, OverrideReason: r.OverrideReason}
+		overridden := r.OverrideReason != ""
+		fl.Overridden = &overridden
+		msgs := make([]string, len(r.Flags))
+		for i, f := range r.Flags {
+			msgs[i] = f.Message
+			if f.ListID != 0 && !slices.Contains(fl.ExclusionLists, f.ListID) {
+				fl.ExclusionLists = append(fl.ExclusionLists, f.ListID)
+			}
+		}
+		fl.Reason = strings.Join(msgs, "; ")
+		switch {
+		case overridden:
+			fl.Reason += " — approved despite the flags: " + r.OverrideReason
+		case r.Status == finance.StatusSubmitted:
+			fl.Reason += " — awaiting approval"
+		default:
+			fl.Reason += " — not overridden (" + r.Status + ")"
+		}
+		out = append(out, fl)
+	}
+	return out, nil
 }

@@ -262,6 +262,8 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	if r := f.raw("amount_per_recipient"); r != nil && *r != "" {
 		in.AmountPerRecipient = r
 	}
+	strict := f.form.Get("amount_per_recipient_strict") != ""
+	in.AmountPerRecipientStrict = &strict
 	var p *finance.Program
 	fields, err := f.done(func() (err error) { p, err = s.svc.CreateProgram(c.Request().Context(), in); return err })
 	if err != nil {

@@ -47,7 +47,8 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on")}
+	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on"),
+		OverrideReason: f.str("override_reason")}
 	_, err = s.svc.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
 	if status, msgs, ok := refusal(err); ok {
 		return s.renderDisbursement(c, status, id, msgs)
@@ -124,7 +125,7 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		}
 		ids = append(ids, id)
 	}
-	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note")})
+	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note"), OverrideReason: f.str("override_reason")})
 	if err != nil {
 		return err
 	}

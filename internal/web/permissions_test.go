@@ -71,7 +71,7 @@ func action(name, allow string, setup ...string) permRow {
 	return permRow{route: "POST /api/v1/disbursements/:id/:action", name: name, allow: allow, scoped: true, ok: 200,
 		req: func(m *matrix, c permCell) (string, any) {
 			id := m.disbursement(c, setup...)
-			return fmt.Sprintf("/api/v1/disbursements/%d/%s", id, name), map[string]any{"note": "matrix"}
+			return fmt.Sprintf("/api/v1/disbursements/%d/%s", id, name), map[string]any{"note": "matrix", "override_reason": "matrix"}
 		}}
 }
 
@@ -79,7 +79,7 @@ func pageAction(name, allow string, setup ...string) permRow {
 	return permRow{route: "POST /disbursements/:id/:action", name: name, allow: allow, scoped: true, ok: 303,
 		req: func(m *matrix, c permCell) (string, any) {
 			id := m.disbursement(c, setup...)
-			return fmt.Sprintf("/disbursements/%d/%s", id, name), url.Values{"note": {"matrix"}, "payment_ref": {"TRX-2"}}
+			return fmt.Sprintf("/disbursements/%d/%s", id, name), url.Values{"note": {"matrix"}, "payment_ref": {"TRX-2"}, "override_reason": {"matrix"}}
 		}}
 }
 
@@ -223,7 +223,7 @@ var permRows = []permRow{
 	// A bulk decision answers 200 with a result per disbursement, so another
 	// agency's are refused row by row; a role that may never approve is a 403.
 	{route: "POST /review", allow: "admin reviewer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
-		return "/review", url.Values{"action": {"approve"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
+		return "/review", url.Values{"action": {"approve"}, "override_reason": {"matrix"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
 	}},
 	{route: "GET /admin/users", allow: "admin auditor", ok: 200, req: staticPath("/admin/users")},
 	{route: "POST /admin/users", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
@@ -454,7 +454,7 @@ func (m *matrix) disbursement(c permCell, actions ...string) int64 {
 		if a == "submit" {
 			by = c.clerk
 		}
-		m.api(by, "POST", fmt.Sprintf("/api/v1/disbursements/%d/%s", id, a), map[string]any{"payment_ref": "TRX-1"})
+		m.api(by, "POST", fmt.Sprintf("/api/v1/disbursements/%d/%s", id, a), map[string]any{"payment_ref": "TRX-1", "override_reason": "matrix"})
 	}
 	return id
 }
