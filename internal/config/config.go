@@ -21,6 +21,15 @@ type Config struct {
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
 	Lang     string   `yaml:"lang"`
+	// Exclusion holds the key of exclusion-list hashes.
+	Exclusion Exclusion `yaml:"exclusion"`
+}
+
+// Exclusion is the secret that keys the hashes of exclusion-list NIKs and
+// NIBs (HMAC-SHA256). Without it Pilar runs, but refuses list uploads;
+// changing it makes the stored lists match nobody until uploaded again.
+type Exclusion struct {
+	Key string `yaml:"key"` // PILAR_EXCLUSION_KEY; at least 32 characters
 }
 
 // Database chooses the engine.
@@ -158,6 +167,8 @@ func (c Config) Validate() error {
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
+	case c.Exclusion.Key != "" && len(c.Exclusion.Key) < 32:
+		return fmt.Errorf("config: exclusion.key must be at least 32 characters (it is %d); generate one with: openssl rand -hex 32", len(c.Exclusion.Key))
 	}
 	return nil
 }

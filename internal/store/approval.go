@@ -67,8 +67,3 @@ func (s *Store) flagFacts(ctx context.Context, d *finance.Disbursement) (finance
 	f.Exclusions, err = s.exclusionMatches(ctx, r)
 	return f, err
 }
-
-// exclusionMatches lists the live exclusion lists holding r's NIK or NIB.
-func (s *Store) exclusionMatches(ctx context.Context, r *finance.Recipient) ([]finance.ExclusionMatch, error) {
-	return nil, nil
-}

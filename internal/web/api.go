@@ -56,6 +56,9 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/reports/realization", "Budget realization (Laporan Realisasi Anggaran) as json, csv, xlsx or pdf; unknown group_by or format: 400", reportQuery, "", "Realization", false, 200, s.realizationReport},
 		{"GET", "/reports/coverage", "Coverage: target against reached recipients, as json, csv or xlsx; unknown group_by or format: 400", reportQuery, "", "Coverage", false, 200, s.coverageReport},
 		{"GET", "/reports/overlaps", "Overlaps and red flags of a year, as json, csv or xlsx; unknown format: 400", reportQuery[:4], "", "Overlaps", false, 200, s.overlapsReport},
+		{"GET", "/exclusion-lists", "List exclusion lists and their counts (admin, reviewer, auditor)", nil, "", "ExclusionList", true, 200, s.listExclusionLists},
+		{"POST", "/exclusion-lists", "Upload an exclusion list of NIKs and/or NIBs, kept only as keyed hashes (multipart file, kind, source, as_of, optional replaces; admin)", []string{"kind", "source", "as_of", "replaces"}, "", "ExclusionUpload", false, 201, s.createExclusionList},
+		{"DELETE", "/exclusion-lists/:id", "Withdraw an exclusion list (admin)", nil, "", "", false, 204, s.withdrawExclusionList},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
 	}
 }

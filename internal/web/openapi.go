@@ -26,6 +26,7 @@ var schemas = map[string]any{
 	"AuditEntry":  finance.AuditEntry{},
 	"Realization": report.Realization{}, "Coverage": report.Coverage{}, "Overlaps": report.Overlaps{}, "ImportResult": importer.Result{},
 	"BulkActionInput": finance.BulkActionInput{}, "BulkResult": bulkResult{},
+	"ExclusionList": finance.ExclusionList{}, "ExclusionUpload": exclusionUpload{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 

@@ -225,6 +225,22 @@ var permRows = []permRow{
 	{route: "POST /review", allow: "admin reviewer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/review", url.Values{"action": {"approve"}, "override_reason": {"matrix"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
 	}},
+	// Exclusion lists: admins manage them; reviewers and auditors see them.
+	{route: "GET /api/v1/exclusion-lists", allow: "admin reviewer auditor", ok: 200, req: staticPath("/api/v1/exclusion-lists")},
+	{route: "POST /api/v1/exclusion-lists", allow: "admin", ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/exclusion-lists?kind=deceased&source=Dukcapil&as_of=2024-02-01", upload{"meninggal.csv", "nik\n" + m.nik() + "\n"}
+	}},
+	{route: "DELETE /api/v1/exclusion-lists/:id", allow: "admin", ok: 204, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/api/v1/exclusion-lists/%d", m.exclusionList()), nil
+	}},
+	{route: "GET /exclusion-lists", allow: "admin reviewer auditor", ok: 200, req: staticPath("/exclusion-lists")},
+	{route: "POST /exclusion-lists", allow: "admin", ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		return "/exclusion-lists?kind=blacklist&source=Inspektorat&as_of=2024-02-01", upload{"hitam.csv", "nik\n" + m.nik() + "\n"}
+	}},
+	{route: "POST /exclusion-lists/:id/withdraw", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/exclusion-lists/%d/withdraw", m.exclusionList()), url.Values{}
+	}},
+
 	{route: "GET /admin/users", allow: "admin auditor", ok: 200, req: staticPath("/admin/users")},
 	{route: "POST /admin/users", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/admin/users", url.Values{"email": {strings.ToLower(m.code("u")) + "@pilar.test"}, "name": {"Baru"}, "role": {"auditor"}, "password": {"kata-sandi-panjang"}}
@@ -470,6 +486,24 @@ func (m *matrix) user() *finance.User {
 }
 
 // token creates a fresh token to revoke.
+// exclusionList uploads a small list as admin and returns its id.
+func (m *matrix) exclusionList() int64 {
+	nik := m.nik()
+	l, err := m.e.w.Store.CreateExclusionList(m.e.w.Ctx(m.e.w.Admin), finance.ExclusionListInput{Kind: "other", Source: "Matrix", AsOf: "2024-01-01"},
+		func() (string, string, bool, error) {
+			if nik == "" {
+				return "", "", false, nil
+			}
+			v := nik
+			nik = ""
+			return finance.IdentNIK, v, true, nil
+		})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return l.ID
+}
+
 func (m *matrix) token() int64 {
 	_, tk, err := m.e.w.Store.CreateToken(m.e.w.Ctx(m.e.w.Admin), m.e.w.Officer.Email, "revoke me")
 	if err != nil {
