@@ -40,8 +40,8 @@ func (s *Store) flagFacts(ctx context.Context, d *finance.Disbursement) (finance
 	}
 	db := s.conn(ctx)
 	err = db.Raw(`SELECT DISTINCT p.code FROM disbursements d JOIN programs p ON p.id = d.program_id
-		WHERE d.recipient_id = ? AND d.status = 'paid' AND p.fiscal_year = ? AND p.id <> ? ORDER BY p.code`,
-		d.RecipientID, f.Program.FiscalYear, f.Program.ID).Scan(&f.OtherPrograms).Error
+		WHERE d.recipient_id = ? AND d.status IN ? AND p.fiscal_year = ? AND p.id <> ? ORDER BY p.code`,
+		d.RecipientID, statusArg(finance.Realized), f.Program.FiscalYear, f.Program.ID).Scan(&f.OtherPrograms).Error
 	if err != nil {
 		return f, err
 	}
