@@ -23,6 +23,24 @@ func Periods(groupBy string, year int) []string {
 	return out
 }
 
+// PeriodOf is the period of year ("2024-07", or "2024-Q3" by quarter) in
+// which something dated in month ("YYYY-MM") counts: a month before the
+// year counts in its first period, one after it (or none) in its last.
+func PeriodOf(groupBy string, year int, month string) string {
+	first, last := fmt.Sprintf("%d-01", year), fmt.Sprintf("%d-12", year)
+	switch {
+	case len(month) != 7 || month > last:
+		month = last
+	case month < first:
+		month = first
+	}
+	if groupBy == "quarter" {
+		n, _ := strconv.Atoi(month[5:7])
+		return fmt.Sprintf("%d-Q%d", year, (n+2)/3)
+	}
+	return month
+}
+
 var romanQuarters = []string{"I", "II", "III", "IV"}
 
 // PeriodLabel names a period key in Indonesian: "Juli 2024", "Triwulan III

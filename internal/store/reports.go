@@ -145,12 +145,6 @@ SELECT SUBSTR(d.approved_on, 1, 7), d.amount, 0
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
   WHERE d.status IN ? AND %[1]s`
 
-// periodKey turns a month "2024-07" into the grouping's key.
-var periodKey = map[string]string{
-	"month":   "COALESCE(m, '')",
-	"quarter": "COALESCE(SUBSTR(m, 1, 4) || '-Q' || CAST((CAST(SUBSTR(m, 6, 2) AS INTEGER) + 2) / 3 AS TEXT), '')",
-}
-
 func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.Realization) error {
 	var annual figuresRow
 	err := s.conn(ctx).Raw(`SELECT COALESCE(SUM(p.original_budget), 0) AS original_budget, COALESCE(SUM(p.budget), 0) AS budget
@@ -158,25 +152,34 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 	if err != nil {
 		return err
 	}
-	key := periodKey[out.GroupBy]
-	q := fmt.Sprintf(`SELECT %[2]s AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (`+periodEvents+`) e GROUP BY 1 ORDER BY 1`,
-		sc.where, key)
+	q := `SELECT COALESCE(m, '') AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (` +
+		fmt.Sprintf(periodEvents, sc.where) + `) e GROUP BY 1`
 	args := slices.Concat([]any{statusArg(finance.EverPaid)}, sc.args, []any{statusArg(finance.Returned)}, sc.args,
 		[]any{statusArg(finance.EverApproved)}, sc.args)
-	var rows []figuresRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	var months []figuresRow
+	if err := s.conn(ctx).Raw(q, args...).Scan(&months).Error; err != nil {
 		return err
 	}
-	byKey := map[string]figuresRow{}
-	for _, r := range rows {
-		byKey[r.Key] = r
-	}
-	for _, k := range report.Periods(out.GroupBy, out.Year) {
-		if _, ok := byKey[k]; !ok {
-			rows = append(rows, figuresRow{Key: k})
+	// The rows are exactly the fiscal year's periods: what happened before
+	// the year (an approval in December for January's program) counts in
+	// its first period, what happened after it (or carries no date) in its last.
+	byKey := map[string]*figuresRow{}
+	for _, m := range months {
+		k := report.PeriodOf(out.GroupBy, out.Year, m.Key)
+		if byKey[k] == nil {
+			byKey[k] = &figuresRow{Key: k}
 		}
+		byKey[k].Committed = byKey[k].Committed.Add(m.Committed)
+		byKey[k].Realized = byKey[k].Realized.Add(m.Realized)
 	}
-	slices.SortFunc(rows, func(a, b figuresRow) int { return strings.Compare(a.Key, b.Key) })
+	var rows []figuresRow
+	for _, k := range report.Periods(out.GroupBy, out.Year) {
+		r := figuresRow{Key: k}
+		if f := byKey[k]; f != nil {
+			r = *f
+		}
+		rows = append(rows, r)
+	}
 	var cum report.Figures
 	for _, r := range rows {
 		cum.Committed, cum.Realized = cum.Committed.Add(r.Committed), cum.Realized.Add(r.Realized)
