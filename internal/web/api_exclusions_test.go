@@ -14,8 +14,8 @@ import (
 )
 
 // uploadList posts an exclusion list with form fields, as u.
-func (e *env) uploadList(u any, name string, content []byte, fields map[string]string) *httptest.ResponseRecorder {
-	e.t.Helper()
+func (e *env) uploadList(t testing.TB, u any, name string, content []byte, fields map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for k, v := range fields {
@@ -54,7 +54,7 @@ func TestAPI_ExclusionLists(t *testing.T) {
 	nik1, nik2, nib := m.nik(), m.nik(), fmt.Sprintf("9120%09d", e.seq())
 	fields := map[string]string{"kind": "asn_tni_polri", "source": "BKD Provinsi Kaltim", "as_of": "2024-01-31"}
 	csv := "NIK;NIB\n" + nik1 + ";" + nib + "\n'" + nik2 + ";\n123;\n"
-	got := e.expect(e.uploadList(e.w.Admin, "asn.csv", []byte(csv), fields), 201)
+	got := e.expect(t, e.uploadList(t, e.w.Admin, "asn.csv", []byte(csv), fields), 201)
 	l := got["list"].(map[string]any)
 	if l["nik_count"] != float64(2) || l["nib_count"] != float64(1) || got["rows"] != float64(3) || got["refused"] != float64(1) ||
 		l["kind"] != "asn_tni_polri" || l["file_name"] != "asn.csv" {
@@ -66,15 +66,15 @@ func TestAPI_ExclusionLists(t *testing.T) {
 	first := fmt.Sprint(l["id"])
 
 	xfields := map[string]string{"kind": "deceased", "source": "Dukcapil", "as_of": "2024-02-29", "replaces": first}
-	x := e.expect(e.uploadList(e.w.Admin, "meninggal.xlsx", xlsxOf(t, [][]any{{"nik"}, {nik1}}), xfields), 201)
+	x := e.expect(t, e.uploadList(t, e.w.Admin, "meninggal.xlsx", xlsxOf(t, [][]any{{"nik"}, {nik1}}), xfields), 201)
 	if xl := x["list"].(map[string]any); xl["nik_count"] != float64(1) || fmt.Sprint(xl["replaces_id"]) != first {
 		t.Fatalf("XLSX upload replacing %s: %v", first, x)
 	}
-	lists := e.expect(e.do(e.w.Reviewer, "GET", "/api/v1/exclusion-lists", nil), 200)["items"].([]any)
+	lists := e.expect(t, e.do(t, e.w.Reviewer, "GET", "/api/v1/exclusion-lists", nil), 200)["items"].([]any)
 	if len(lists) != 2 || lists[1].(map[string]any)["withdrawn_at"] == nil || lists[0].(map[string]any)["withdrawn_at"] != nil {
 		t.Fatalf("lists after replace: %v", lists)
 	}
-	e.expect(e.do(e.w.Officer, "GET", "/api/v1/exclusion-lists", nil), 403)
+	e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/exclusion-lists", nil), 403)
 	t.Run("PageShowsCounts", func(t *testing.T) {
 		rec := m.send(e.w.Auditor, "GET", "/exclusion-lists", nil)
 		rows := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "tr" })
@@ -84,21 +84,21 @@ func TestAPI_ExclusionLists(t *testing.T) {
 		}
 	})
 	t.Run("Refusals", func(t *testing.T) {
-		if m := e.expect(e.uploadList(e.w.Admin, "x.csv", []byte("nama\nBudi\n"), fields), 422); errorField(m, "file") == "" {
+		if m := e.expect(t, e.uploadList(t, e.w.Admin, "x.csv", []byte("nama\nBudi\n"), fields), 422); errorField(m, "file") == "" {
 			t.Fatalf("no nik column: %v", m)
 		}
 		bad := map[string]string{"kind": "pns", "source": "", "as_of": "31-01-2024"}
-		if m := e.expect(e.uploadList(e.w.Admin, "x.csv", []byte("nik\n"+nik1+"\n"), bad), 422); errorField(m, "kind") == "" || errorField(m, "as_of") == "" || errorField(m, "source") == "" {
+		if m := e.expect(t, e.uploadList(t, e.w.Admin, "x.csv", []byte("nik\n"+nik1+"\n"), bad), 422); errorField(m, "kind") == "" || errorField(m, "as_of") == "" || errorField(m, "source") == "" {
 			t.Fatalf("bad fields: %v", m)
 		}
 	})
 	second := fmt.Sprint(lists[0].(map[string]any)["id"])
-	e.expect(e.do(e.w.Reviewer, "DELETE", "/api/v1/exclusion-lists/"+second, nil), 403)
-	e.expect(e.do(e.w.Admin, "DELETE", "/api/v1/exclusion-lists/"+second, nil), 204)
-	if m := e.expect(e.do(e.w.Admin, "DELETE", "/api/v1/exclusion-lists/"+second, nil), 409); errorCode(m) != "conflict" {
+	e.expect(t, e.do(t, e.w.Reviewer, "DELETE", "/api/v1/exclusion-lists/"+second, nil), 403)
+	e.expect(t, e.do(t, e.w.Admin, "DELETE", "/api/v1/exclusion-lists/"+second, nil), 204)
+	if m := e.expect(t, e.do(t, e.w.Admin, "DELETE", "/api/v1/exclusion-lists/"+second, nil), 409); errorCode(m) != "conflict" {
 		t.Fatalf("withdrawing twice: %v", m)
 	}
-	e.expect(e.do(e.w.Admin, "DELETE", "/api/v1/exclusion-lists/9999", nil), 404)
+	e.expect(t, e.do(t, e.w.Admin, "DELETE", "/api/v1/exclusion-lists/9999", nil), 404)
 	t.Run("NoPlainIdentifierStored", func(t *testing.T) {
 		db, _ := e.w.Store.DB()
 		for _, table := range []string{"exclusion_lists", "exclusion_entries", "audit_log"} {

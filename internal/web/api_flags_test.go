@@ -18,9 +18,9 @@ func TestAPI_Flags(t *testing.T) {
 	e := m.e
 	body := programBody("BPUM-FLAG-2024", "100000000")
 	body["amount_per_recipient"], body["ends_on"] = "2400000", "2024-06-30"
-	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", body), 201)
-	d := e.draftVia("BPUM-FLAG-2024", "1200000")
-	sub := e.expect(e.do(e.w.Officer, "POST", d+"/submit", nil), 200)
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", body), 201)
+	d := e.draftVia(t, "BPUM-FLAG-2024", "1200000")
+	sub := e.expect(t, e.do(t, e.w.Officer, "POST", d+"/submit", nil), 200)
 	flags, _ := sub["flags"].([]any)
 	if len(flags) != 1 || flags[0].(map[string]any)["kind"] != "amount_mismatch" ||
 		flags[0].(map[string]any)["message"] != "amount 1200000.00 differs from the program's fixed amount 2400000.00" {
@@ -33,15 +33,15 @@ func TestAPI_Flags(t *testing.T) {
 			t.Fatalf("review queue: %d, %d flags", rec.Code, len(lis))
 		}
 	})
-	m422 := e.expect(e.do(e.w.Reviewer, "POST", d+"/approve", map[string]any{"note": "ok"}), 422)
+	m422 := e.expect(t, e.do(t, e.w.Reviewer, "POST", d+"/approve", map[string]any{"note": "ok"}), 422)
 	if !strings.Contains(errorField(m422, "override_reason"), "amount_mismatch") {
 		t.Fatalf("approve without a reason: %v", m422)
 	}
-	ok := e.expect(e.do(e.w.Reviewer, "POST", d+"/approve", map[string]any{"override_reason": "Nilai 2025 turun menjadi Rp1.200.000"}), 200)
+	ok := e.expect(t, e.do(t, e.w.Reviewer, "POST", d+"/approve", map[string]any{"override_reason": "Nilai 2025 turun menjadi Rp1.200.000"}), 200)
 	if ok["status"] != "approved" || ok["override_reason"] != "Nilai 2025 turun menjadi Rp1.200.000" {
 		t.Fatalf("approve with a reason: %v", ok)
 	}
-	if got := e.expect(e.do(e.w.Auditor, "GET", d, nil), 200); got["override_reason"] != "Nilai 2025 turun menjadi Rp1.200.000" {
+	if got := e.expect(t, e.do(t, e.w.Auditor, "GET", d, nil), 200); got["override_reason"] != "Nilai 2025 turun menjadi Rp1.200.000" {
 		t.Fatalf("auditor sees %v", got["override_reason"])
 	}
 	t.Run("PageShowsFlagAndReason", func(t *testing.T) {
@@ -56,8 +56,8 @@ func TestAPI_Flags(t *testing.T) {
 	})
 	t.Run("OutsidePeriodIs422", func(t *testing.T) {
 		nik := fmt.Sprintf("647201010190%04d", e.seq())
-		r := e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Usaha " + nik, "nik": nik}), 201)
-		m := e.expect(e.do(e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
+		r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Usaha " + nik, "nik": nik}), 201)
+		m := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
 			"program": "BPUM-FLAG-2024", "recipient_id": r["id"], "amount": "2400000", "disbursed_on": "2024-07-01"}), 422)
 		if errorField(m, "disbursed_on") != "must be within the program's period 2024-01-01..2024-06-30" {
 			t.Fatalf("outside the period: %v", m)
