@@ -13,7 +13,11 @@ import (
 func (s *Store) flagDisbursement(ctx context.Context, d *finance.Disbursement, action string, in finance.ActionInput) error {
 	switch action {
 	case finance.ActionSubmit, finance.ActionApprove:
-		facts, err := s.flagFacts(ctx, d)
+		p, err := s.programByCode(ctx, d.Program)
+		if err != nil {
+			return err
+		}
+		facts, err := s.flagFacts(ctx, d, p)
 		if err != nil {
 			return err
 		}
@@ -28,13 +32,10 @@ func (s *Store) flagDisbursement(ctx context.Context, d *finance.Disbursement, a
 	return nil
 }
 
-// flagFacts gathers what finance.ComputeFlags needs about d.
-func (s *Store) flagFacts(ctx context.Context, d *finance.Disbursement) (finance.FlagFacts, error) {
-	var f finance.FlagFacts
+// flagFacts gathers what finance.ComputeFlags needs about d in program p.
+func (s *Store) flagFacts(ctx context.Context, d *finance.Disbursement, p *finance.Program) (finance.FlagFacts, error) {
+	f := finance.FlagFacts{Program: p}
 	var err error
-	if f.Program, err = s.programByCode(ctx, d.Program); err != nil {
-		return f, err
-	}
 	if f.Recipient, err = s.recipientByID(ctx, d.RecipientID); err != nil {
 		return f, err
 	}
