@@ -30,6 +30,8 @@ var programRuleWords = map[string][2]string{
 	"exclusion.kind.other_credit":  {"Penerima kredit lain", "Other bank credit"},
 	"exclusion.kind.blacklist":     {"Daftar hitam", "Blacklist"},
 	"exclusion.kind.other":         {"Lainnya", "Other"},
+	"report.col.over_under":        {"Lebih/(Kurang)", "Over/(Under)"},
+	"report.pdf.every_page":        {"%s; periode %s s.d. %s; mata uang: Rupiah (IDR); satuan: rupiah", "%s; period %s to %s; currency: Rupiah (IDR); unit: rupiah"},
 	"flag.title":                   {"Tanda peringatan", "Flags"},
 	"flag.none":                    {"Tidak ada", "None"},
 	"flag.override_reason":         {"Alasan tetap menyetujui", "Reason for approving despite flags"},

@@ -26,17 +26,17 @@ const DefaultBatch = 500
 
 // Options say what to import and how.
 type Options struct {
-	Kind      string // Recipients or Disbursements
-	Atomic    bool   // all rows or none
-	Update    bool   // recipients: change the ones already registered
-	Submit    bool   // disbursements: submit each new draft
+	Kind   string // Recipients or Disbursements
+	Atomic bool   // all rows or none
+	Update bool   // recipients: change the ones already registered
+	Submit bool   // disbursements: submit each new draft
 	// Historical enters disbursements with paid_on directly as paid,
 	// approved by the importing admin, in one transaction with one audit
 	// entry naming the file (FileName, SHA256); budgets are not enforced.
 	Historical bool
 	FileName   string
 	SHA256     string
-	BatchSize int    // rows per transaction; DefaultBatch when 0
+	BatchSize  int // rows per transaction; DefaultBatch when 0
 	// Progress, when set, is told the number of rows read so far after
 	// each batch and at the end.
 	Progress func(rows int)

@@ -15,12 +15,16 @@ type Figures struct {
 	Realized       money.Amount `json:"realized"`
 	RealizedPct    Pct          `json:"realized_pct"`
 	Remaining      money.Amount `json:"remaining"`
+	// OverUnder is the LRA's Lebih/(Kurang): realized - budget, negative
+	// while the budget is not yet spent.
+	OverUnder money.Amount `json:"over_under"`
 }
 
 // Finish computes the derived figures: remaining and realized %.
 func (f *Figures) Finish() {
 	f.Remaining = f.Budget.Sub(f.Committed)
 	f.RealizedPct = Percent(f.Realized, f.Budget)
+	f.OverUnder = f.Realized.Sub(f.Budget)
 }
 
 // Add adds the sums of another row (not the derived figures).

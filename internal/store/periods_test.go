@@ -74,7 +74,10 @@ func TestReportService_PeriodsAtYearEdges(t *testing.T) {
 					t.Errorf("row %d %s: committed %s realized %s; want %s %s %s", i, r.Key, r.Committed, r.Realized, want[i], c, z)
 				}
 			}
-			if rep.Totals.Committed.String() != "6000000.00" || rep.Totals.Realized.String() != "4000000.00" {
+			if last := rep.Rows[len(rep.Rows)-1]; last.OverUnder.String() != "-6000000.00" {
+				t.Errorf("last period's over_under %s; want realized to date - budget = -6000000.00", last.OverUnder)
+			}
+			if rep.Totals.Committed.String() != "6000000.00" || rep.Totals.Realized.String() != "4000000.00" || rep.Totals.OverUnder.String() != "-6000000.00" {
 				t.Errorf("totals %+v", rep.Totals)
 			}
 		})

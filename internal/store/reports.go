@@ -185,7 +185,8 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 		cum.Committed, cum.Realized = cum.Committed.Add(r.Committed), cum.Realized.Add(r.Realized)
 		row := report.RealizationRow{Key: r.Key, Label: report.PeriodLabel(r.Key), Figures: report.Figures{
 			OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: r.Committed, Realized: r.Realized,
-			RealizedPct: report.Percent(cum.Realized, annual.Budget), Remaining: annual.Budget.Sub(cum.Committed)}}
+			RealizedPct: report.Percent(cum.Realized, annual.Budget), Remaining: annual.Budget.Sub(cum.Committed),
+			OverUnder: cum.Realized.Sub(annual.Budget)}}
 		out.Rows = append(out.Rows, row)
 	}
 	out.Totals = report.Figures{OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: cum.Committed, Realized: cum.Realized}
