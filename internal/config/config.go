@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"reflect"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"pilar/internal/recon"
 )
 
 // Config is every setting Pilar reads.
@@ -24,6 +27,24 @@ type Config struct {
 	Lang     string   `yaml:"lang"`
 	// Exclusion holds the key of exclusion-list hashes.
 	Exclusion Exclusion `yaml:"exclusion"`
+	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
+	Statements     Statements     `yaml:"statements"`
+	Reconciliation Reconciliation `yaml:"reconciliation"`
+}
+
+// Statements configures bank statement imports.
+type Statements struct {
+	// CSVProfiles maps a bank's name (bri, mandiri, bni, bankaltimtara, …)
+	// to the column names of its CSV export; config.yaml may add banks or
+	// change the shipped ones.
+	CSVProfiles map[string]recon.CSVProfile `yaml:"csv_profiles"`
+}
+
+// Reconciliation configures matching statement lines to disbursements.
+type Reconciliation struct {
+	// WindowDays bounds |booking date - paid_on| for matches by amount
+	// and account or by amount alone.
+	WindowDays int64 `yaml:"window_days"`
 }
 
 // Exclusion is the secret that keys the hashes of exclusion-list NIKs and
@@ -80,11 +101,13 @@ type Sessions struct {
 // Default returns the settings used when nothing else is given.
 func Default() Config {
 	return Config{
-		Database: Database{Driver: "sqlite", DSN: "pilar.db"},
-		Server:   Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
-		Uploads:  Uploads{MaxBytes: 50 << 20},
-		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
-		Lang:     "id",
+		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
+		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
+		Uploads:        Uploads{MaxBytes: 50 << 20},
+		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Lang:           "id",
+		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
+		Reconciliation: Reconciliation{WindowDays: 3},
 	}
 }
 
@@ -193,6 +216,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
+	case c.Reconciliation.WindowDays < 1 || c.Reconciliation.WindowDays > 31:
+		return fmt.Errorf("config: reconciliation.window_days must be between 1 and 31, not %d", c.Reconciliation.WindowDays)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
 	case c.Exclusion.Key != "" && len(c.Exclusion.Key) < 32:

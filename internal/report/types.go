@@ -112,10 +112,13 @@ type Overlaps struct {
 	MultiProgram   []Flag `json:"multi_program"`
 	Ineligible     []Flag `json:"ineligible"`
 	AmountMismatch []Flag `json:"amount_mismatch"`
+	// ReturnedNotClosed is returned money (dana retur) neither deposited to
+	// the treasury nor paid again, with its age.
+	ReturnedNotClosed []Flag `json:"returned_not_closed"`
 	// Flagged lists every live disbursement flagged at submit, approve or
 	// pay, and whether and why it was approved all the same.
 	Flagged []Flag `json:"flagged"`
 }
 
 // OverlapKinds are the lists of Overlaps in the order reports show them.
-var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch", "flagged"}
+var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch", "returned_not_closed", "flagged"}

@@ -317,6 +317,9 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 	if out.AmountMismatch, err = s.amountMismatch(ctx, sc); err != nil {
 		return nil, err
 	}
+	if out.ReturnedNotClosed, err = s.returnedNotClosed(ctx, sc); err != nil {
+		return nil, err
+	}
 	if out.Flagged, err = s.flagged(ctx, sc); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ import (
 type disbursementView struct {
 	*finance.Disbursement
 	Actions []string
+	// Recon says whether, when, by which line and rule it was reconciled.
+	Recon *finance.DisbursementReconciliation
 }
 
 func (s *Server) disbursementPage(c echo.Context) error {
@@ -32,7 +34,8 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 	if err != nil {
 		return err
 	}
-	v := disbursementView{d, d.AllowedActions(finance.ActorFrom(c.Request().Context()))}
+	v := disbursementView{Disbursement: d, Actions: d.AllowedActions(finance.ActorFrom(c.Request().Context()))}
+	v.Recon, _ = s.svc.DisbursementReconciliation(c.Request().Context(), id)
 	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
 }
 

@@ -32,6 +32,8 @@ type Services interface {
 	finance.BudgetRevisionService
 	finance.IdempotencyService
 	finance.ExclusionService
+	finance.StatementService
+	finance.ReturService
 	report.Service
 	Ping(ctx context.Context) error
 }
@@ -66,7 +68,7 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.pages = pages
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies)
+	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies, s.refuseHostileInput)
 	e.GET("/healthz", s.healthz)
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
