@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net"
+	"net/netip"
 	"os"
 	"reflect"
 	"strconv"
@@ -24,6 +25,8 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
+	Metrics  Metrics  `yaml:"metrics"`
+	Log      Log      `yaml:"log"`
 	Lang     string   `yaml:"lang"`
 	// Exclusion holds the key of exclusion-list hashes.
 	Exclusion Exclusion `yaml:"exclusion"`
@@ -47,6 +50,19 @@ type Reconciliation struct {
 	WindowDays int64 `yaml:"window_days"`
 }
 
+// Metrics governs /metrics.
+type Metrics struct {
+	// Allow lists the networks (CIDRs) that may read /metrics; others get
+	// 403. PILAR_METRICS_ALLOW takes them separated by commas.
+	Allow []string `yaml:"allow"`
+}
+
+// Log governs the structured log on stderr.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn or error
+	Format string `yaml:"format"` // auto (JSON unless a terminal), json or text
+}
+
 // Exclusion is the secret that keys the hashes of exclusion-list NIKs and
 // NIBs (HMAC-SHA256). Without it Pilar runs, but refuses list uploads;
 // changing it makes the stored lists match nobody until uploaded again.
@@ -65,6 +81,9 @@ type Server struct {
 	Addr         string        `yaml:"addr"`
 	ReadTimeout  time.Duration `yaml:"read_timeout"`
 	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// ShutdownTimeout bounds how long a stopping server waits for requests
+	// in flight before it cuts them off.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// TrustedProxies are the CIDRs of reverse proxies in front of Pilar.
 	// Only a request from one of them has its client address taken from
 	// X-Forwarded-For (the rightmost hop that is not a trusted proxy); with
@@ -102,9 +121,11 @@ type Sessions struct {
 func Default() Config {
 	return Config{
 		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
-		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
+		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, ShutdownTimeout: 30 * time.Second},
 		Uploads:        Uploads{MaxBytes: 50 << 20},
 		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Metrics:        Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
+		Log:            Log{Level: "info", Format: "auto"},
 		Lang:           "id",
 		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
 		Reconciliation: Reconciliation{WindowDays: 3},
@@ -212,6 +233,14 @@ func (c Config) Validate() error {
 		return errors.New("config: server.addr must not be empty")
 	case c.Server.ReadTimeout <= 0 || c.Server.WriteTimeout <= 0:
 		return errors.New("config: server.read_timeout and server.write_timeout must be positive")
+	case c.Server.ShutdownTimeout <= 0:
+		return errors.New("config: server.shutdown_timeout must be positive")
+	case c.Log.Level != "debug" && c.Log.Level != "info" && c.Log.Level != "warn" && c.Log.Level != "error":
+		return fmt.Errorf("config: log.level must be debug, info, warn or error, not %q", c.Log.Level)
+	case c.Log.Format != "auto" && c.Log.Format != "json" && c.Log.Format != "text":
+		return fmt.Errorf("config: log.format must be auto, json or text, not %q", c.Log.Format)
+	case badCIDR(c.Metrics.Allow) != "":
+		return fmt.Errorf("config: metrics.allow: %q is not a network such as 10.0.0.0/8", badCIDR(c.Metrics.Allow))
 	case c.Uploads.MaxBytes < 1024:
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
@@ -227,4 +256,14 @@ func (c Config) Validate() error {
 		return err
 	}
 	return nil
+}
+
+// badCIDR returns the first entry that is not a CIDR, or "".
+func badCIDR(list []string) string {
+	for _, c := range list {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			return c
+		}
+	}
+	return ""
 }

@@ -5,7 +5,6 @@ func init() { Register(programRuleWords) }
 // programRuleWords are the words of issue 12: approval flags and their
 // override, exclusion lists, historical imports and the LRA layout.
 var programRuleWords = map[string][2]string{
-	"audit.system":                 {"Sistem", "Sistem"},
 	"report.flag.flagged":          {"Penyaluran bertanda peringatan", "Flagged disbursements"},
 	"program.strict":               {"Nilai lain ditolak", "Other amounts refused"},
 	"exclusion.title":              {"Daftar pengecualian", "Exclusion lists"},

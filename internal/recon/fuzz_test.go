@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // seedFiles adds every fixture with the suffix as a seed.
@@ -76,6 +78,24 @@ func FuzzParseAmount(f *testing.F) {
 		sen, err := ParseAmount(s)
 		if err == nil && (sen > maxSen || sen < -maxSen) {
 			t.Fatalf("%q = %d out of bounds", s, sen)
+		}
+	})
+}
+
+// FuzzNormalizeRef: normalising is idempotent and never grows a reference.
+func FuzzNormalizeRef(f *testing.F) {
+	for _, s := range []string{"REF bpum-2024/0001", "No. X-1", "ref20240001", "é-ß", "REF"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := NormalizeRef(s)
+		if NormalizeRef(n) != n && !strings.HasPrefix(n, "REF") && !strings.HasPrefix(n, "NO") {
+			t.Fatalf("NormalizeRef(%q) = %q, again %q", s, n, NormalizeRef(n))
+		}
+		if d, ok := Day(s); ok {
+			if back := time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02"); back != s {
+				t.Fatalf("Day(%q) = %d = %s", s, d, back)
+			}
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package recon
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -84,25 +86,41 @@ type Result struct {
 // hyphens, dots, slashes and underscores, and without a leading REF or
 // NO. prefix ("ref bpum-2024/001" and "BPUM2024001" are one reference).
 func NormalizeRef(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	for _, p := range []string{"REF:", "REF.", "REF#", "REF ", "REF-", "NO.", "NO:", "NO "} {
-		if strings.HasPrefix(s, p) {
-			s = strings.TrimSpace(s[len(p):])
-			break
+	s = strings.TrimSpace(s)
+	// a prefix REF: REF. REF# "REF " REF- NO. NO: "NO ", or REF before a digit
+	if len(s) > 3 && strings.EqualFold(s[:3], "REF") && (strings.IndexByte(":.# -", s[3]) >= 0 || (s[3] >= '0' && s[3] <= '9')) {
+		if s[3] >= '0' && s[3] <= '9' {
+			s = s[3:]
+		} else {
+			s = strings.TrimSpace(s[4:])
 		}
+	} else if len(s) > 3 && strings.EqualFold(s[:2], "NO") && strings.IndexByte(".: ", s[2]) >= 0 {
+		s = strings.TrimSpace(s[3:])
 	}
-	if strings.HasPrefix(s, "REF") && len(s) > 3 && s[3] >= '0' && s[3] <= '9' {
-		s = s[3:]
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		c := s[i]
+		clean = !(c >= 'a' && c <= 'z') && c != ' ' && c != '-' && c != '.' && c != '/' && c != '_' && c != '\t' && c < 0x80
+	}
+	if clean {
+		return s // already normal: no allocation
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case ' ', '-', '.', '/', '_', '\t':
+		switch c := s[i]; {
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '\t':
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-32)
 		default:
 			b = append(b, c)
 		}
 	}
-	return string(b)
+	for _, c := range b {
+		if c >= 0x80 { // letters beyond ASCII: let strings.ToUpper handle them
+			return strings.TrimSpace(strings.ToUpper(strings.ToValidUTF8(string(b), "")))
+		}
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // NormalizeAccount keeps only the digits and letters of an account number.
@@ -119,71 +137,57 @@ func NormalizeAccount(s string) string {
 	return strings.TrimLeft(string(b), "0")
 }
 
-// Day turns YYYY-MM-DD into a day number; ok is false for anything else.
+// Day turns YYYY-MM-DD into a day number (days since 1970-01-01); ok is
+// false for anything else.
 func Day(s string) (int32, bool) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return 0, false
+	}
+	n := func(a, b int) int {
+		v := 0
+		for i := a; i < b; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return -1
+			}
+			v = v*10 + int(s[i]-'0')
+		}
+		return v
+	}
+	y, mo, d := n(0, 4), n(5, 7), n(8, 10)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return 0, false // 31 February
 	}
 	return int32(t.Unix() / 86400), true
 }
 
-// refKeys are the references a line may carry: its reference, and the
-// words of its reference and description that look like one (five or
-// more characters with a digit) — banks often put the payment reference
-// in free text ("TRF KE 1234 BPUM-2024-0001").
-func refKeys(l *BankLine, withDescription bool) []string {
-	var keys []string
-	add := func(k string) {
-		if k == "" {
-			return
-		}
-		for _, x := range keys {
-			if x == k {
-				return
-			}
-		}
-		keys = append(keys, k)
-	}
-	add(NormalizeRef(l.Ref))
-	words := strings.Fields(l.Ref)
-	if withDescription {
-		words = append(words, strings.Fields(l.Description)...)
-	}
-	if len(words) > 1 || withDescription {
-		for _, w := range words {
-			if len(w) >= 5 && strings.ContainsAny(w, "0123456789") {
-				add(NormalizeRef(w))
-			}
-		}
-	}
-	return keys
-}
-
-type pay struct {
-	*Payment
-	day, retDay int32
-	ref, acct   string
-	taken       bool // matched to a debit line in this run
-	retTaken    bool
-}
-
-type line struct {
-	*BankLine
-	day   int32
-	acct  string
-	taken bool
-}
-
-type dayKey struct {
-	amount int64
-	day    int32
-}
-
-type acctKey struct {
-	amount int64
-	acct   string
-	day    int32
+// matcher holds the state of one Match run in flat arrays indexed by a
+// payment's or line's rank by id, so a million of each fit in little
+// memory: no per-item allocation beyond the normalised strings.
+type matcher struct {
+	pays    []Payment
+	lines   []BankLine
+	pOrder  []int32 // payment indexes by id
+	lOrder  []int32 // line indexes by id
+	pRef    []string
+	pAcct   []string
+	pDay    []int32
+	pTaken  []bool // paired with a debit line in this run
+	pRet    []bool // paired with a credit line in this run
+	lRef    []string
+	lAcct   []string
+	lDay    []int32
+	lTaken  []bool
+	refHead map[string]int32 // first payment (by id) with a reference
+	refNext []int32          // the next payment with the same reference, -1 at the end
+	window  int32
+	pairs   []Pair
+	cands   map[int64][]int64 // candidates of lines left open, for Ambiguous
+	claims  []int32
+	buf     []int32
 }
 
 // Match proposes matches of lines to payments, deterministically: the same
@@ -195,246 +199,304 @@ type acctKey struct {
 // a disbursement two lines; ties stay unmatched and are listed as Ambiguous.
 // windowDays bounds |booking date - paid_on| for account_date and probable.
 func Match(payments []Payment, lines []BankLine, windowDays int) Result {
-	ps := make([]*pay, 0, len(payments))
-	for i := range payments {
-		p := &pay{Payment: &payments[i], ref: NormalizeRef(payments[i].Ref), acct: NormalizeAccount(payments[i].Account)}
-		var ok bool
-		if p.day, ok = Day(p.PaidOn); !ok {
-			p.day = -1 << 30
+	m := &matcher{pays: payments, lines: lines, window: int32(windowDays), cands: map[int64][]int64{}}
+	m.pOrder = order(len(payments), func(i int) int64 { return payments[i].ID })
+	m.lOrder = order(len(lines), func(i int) int64 { return lines[i].ID })
+	np, nl := len(payments), len(lines)
+	m.pRef, m.pAcct, m.pDay = make([]string, np), make([]string, np), make([]int32, np)
+	m.pTaken, m.pRet, m.claims = make([]bool, np), make([]bool, np), make([]int32, np)
+	m.refNext, m.refHead = make([]int32, np), make(map[string]int32, np)
+	for r := np - 1; r >= 0; r-- { // chains in id order
+		p := &payments[m.pOrder[r]]
+		m.pRef[r], m.pAcct[r] = NormalizeRef(p.Ref), NormalizeAccount(p.Account)
+		d, ok := Day(p.PaidOn)
+		if !ok {
+			d = -1 << 30
 		}
-		if p.retDay, ok = Day(p.ReturnedOn); !ok {
-			p.retDay = -1 << 30
-		}
-		ps = append(ps, p)
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
-	ls := make([]*line, 0, len(lines))
-	for i := range lines {
-		l := &line{BankLine: &lines[i], acct: NormalizeAccount(lines[i].Account)}
-		l.day, _ = Day(l.BookingDate)
-		ls = append(ls, l)
-	}
-	sort.Slice(ls, func(i, j int) bool { return ls[i].ID < ls[j].ID })
-
-	m := &matcher{ps: ps, ls: ls, window: int32(windowDays), cands: map[int64][]int64{}}
-	m.byRef = map[string][]*pay{}
-	for _, p := range ps {
-		if p.ref != "" {
-			m.byRef[p.ref] = append(m.byRef[p.ref], p)
+		m.pDay[r] = d
+		m.refNext[r] = -1
+		if m.pRef[r] != "" {
+			if h, ok := m.refHead[m.pRef[r]]; ok {
+				m.refNext[r] = h
+			}
+			m.refHead[m.pRef[r]] = int32(r)
 		}
 	}
-	debit := func(l *line) bool { return l.AmountSen < 0 }
-	credit := func(l *line) bool { return l.AmountSen > 0 }
-	avail := func(p *pay) bool { return !p.Paired && !p.taken }
-	retAvail := func(p *pay) bool { return p.ReturnedOn != "" && !p.ReturPaired && !p.retTaken }
+	m.lRef, m.lAcct, m.lDay, m.lTaken = make([]string, nl), make([]string, nl), make([]int32, nl), make([]bool, nl)
+	for r := 0; r < nl; r++ {
+		l := &lines[m.lOrder[r]]
+		m.lRef[r], m.lAcct[r] = NormalizeRef(l.Ref), NormalizeAccount(l.Account)
+		m.lDay[r], _ = Day(l.BookingDate)
+	}
+	debit := func(r int) bool { return m.line(r).AmountSen < 0 }
+	credit := func(r int) bool { return m.line(r).AmountSen > 0 }
+	avail := func(r int32) bool { return !m.pay(r).Paired && !m.pTaken[r] }
+	retAvail := func(r int32) bool { p := m.pay(r); return p.ReturnedOn != "" && !p.ReturPaired && !m.pRet[r] }
 
 	m.byReference(debit, avail, true, RuleReference)
 	m.bulk()
 	m.byReference(debit, avail, false, RuleAmountMismatch)
-	m.byWindow(debit, true, RuleAccountDate)
-	m.byWindow(debit, false, RuleProbable)
+	m.byWindow(true, RuleAccountDate)
+	m.byWindow(false, RuleProbable)
 	m.byReference(credit, retAvail, true, RuleReturReference)
 	m.returAccount()
 
 	var amb []Ambiguous
-	for _, l := range ls {
-		if c := m.cands[l.ID]; !l.taken && len(c) > 0 {
-			amb = append(amb, Ambiguous{LineID: l.ID, Candidates: c})
+	for r := 0; r < nl; r++ {
+		id := m.line(r).ID
+		if c := m.cands[id]; !m.lTaken[r] && len(c) > 0 {
+			amb = append(amb, Ambiguous{LineID: id, Candidates: c})
 		}
 	}
 	return Result{Pairs: m.pairs, Ambiguous: amb}
 }
 
-type matcher struct {
-	ps     []*pay
-	ls     []*line
-	byRef  map[string][]*pay
-	window int32
-	pairs  []Pair
-	// cands are the candidates seen for each line that stayed unmatched in
-	// a pass, for listing the ambiguous ones at the end.
-	cands map[int64][]int64
+func order(n int, id func(int) int64) []int32 {
+	o := make([]int32, n)
+	sorted := true
+	for i := range o {
+		o[i] = int32(i)
+		sorted = sorted && (i == 0 || id(i-1) <= id(i))
+	}
+	if !sorted {
+		slices.SortFunc(o, func(a, b int32) int { return cmp.Compare(id(int(a)), id(int(b))) })
+	}
+	return o
 }
 
-func (m *matcher) note(l *line, cs []*pay) {
-	have := m.cands[l.ID]
-	for _, p := range cs {
+func (m *matcher) pay(r int32) *Payment { return &m.pays[m.pOrder[r]] }
+func (m *matcher) line(r int) *BankLine { return &m.lines[m.lOrder[r]] }
+
+// note keeps up to MaxCandidates candidates of a line that stays open.
+func (m *matcher) note(r int, cs []int32) {
+	id := m.line(r).ID
+	have := m.cands[id]
+	for _, c := range cs {
 		if len(have) >= MaxCandidates {
 			break
 		}
-		dup := false
-		for _, h := range have {
-			dup = dup || h == p.ID
-		}
-		if !dup {
-			have = append(have, p.ID)
+		pid := m.pay(c).ID
+		if !slices.Contains(have, pid) {
+			have = append(have, pid)
 		}
 	}
-	m.cands[l.ID] = have
+	m.cands[id] = have
 }
 
-// resolve pairs each line with its candidate when both are each other's
-// only candidate in this pass, and notes the others as ties.
-func (m *matcher) resolve(edges map[*line][]*pay, rule string, retur bool) {
-	claims := map[*pay]int{}
-	for _, cs := range edges {
-		for _, p := range cs {
-			claims[p]++
+func (m *matcher) pair(r int, p int32, rule string, retur bool) {
+	l := m.line(r)
+	pr := Pair{LineID: l.ID, DisbursementID: m.pay(p).ID, Rule: rule}
+	if rule == RuleAmountMismatch {
+		pr.DifferenceSen = -l.AmountSen - m.pay(p).AmountSen
+	}
+	m.pairs = append(m.pairs, pr)
+	m.lTaken[r] = true
+	if retur {
+		m.pRet[p] = true
+	} else {
+		m.pTaken[p] = true
+	}
+	delete(m.cands, l.ID)
+}
+
+// candidatesByRef collects into m.buf the available payments a line's
+// reference names: its reference first, and only when that names none,
+// the reference-like words of its reference and (withDescription) its
+// description — banks often put the payment reference in free text.
+func (m *matcher) candidatesByRef(r int, avail func(int32) bool, sameAmount, withDescription bool) []int32 {
+	l := m.line(r)
+	amount := l.AmountSen
+	if amount < 0 {
+		amount = -amount
+	}
+	m.buf = m.buf[:0]
+	add := func(key string) {
+		for p, ok := m.refHead[key]; ok && p >= 0; p = m.refNext[p] {
+			if !avail(p) || sameAmount != (m.pay(p).AmountSen == amount) || slices.Contains(m.buf, p) {
+				continue
+			}
+			m.buf = append(m.buf, p)
+			if len(m.buf) > MaxCandidates {
+				return
+			}
 		}
 	}
-	for _, l := range m.ls {
-		cs, ok := edges[l]
-		if !ok {
-			continue
-		}
-		if len(cs) == 1 && claims[cs[0]] == 1 {
-			p := cs[0]
-			pr := Pair{LineID: l.ID, DisbursementID: p.ID, Rule: rule}
-			if rule == RuleAmountMismatch {
-				pr.DifferenceSen = -l.AmountSen - p.AmountSen
-			}
-			m.pairs = append(m.pairs, pr)
-			l.taken = true
-			if retur {
-				p.retTaken = true
-			} else {
-				p.taken = true
-			}
-			delete(m.cands, l.ID)
-			continue
-		}
-		m.note(l, cs)
+	if m.lRef[r] != "" {
+		add(m.lRef[r])
 	}
+	if len(m.buf) > 0 {
+		return m.buf
+	}
+	words := strings.Fields(l.Ref)
+	if withDescription {
+		words = append(words, strings.Fields(l.Description)...)
+	}
+	if len(words) > 1 || withDescription {
+		for _, w := range words {
+			if len(w) >= 5 && strings.ContainsAny(w, "0123456789") {
+				if k := NormalizeRef(w); k != m.lRef[r] {
+					add(k)
+				}
+			}
+		}
+	}
+	return m.buf
 }
 
 // byReference pairs lines whose reference names a disbursement; sameAmount
 // asks for equal amounts (reference, retur_reference), else for different
-// ones on the reference itself only (amount_mismatch).
-func (m *matcher) byReference(side func(*line) bool, avail func(*pay) bool, sameAmount bool, rule string) {
-	edges := map[*line][]*pay{}
-	for _, l := range m.ls {
-		if l.taken || !side(l) {
+// ones on a reference that names one disbursement only (amount_mismatch).
+func (m *matcher) byReference(side func(int) bool, avail func(int32) bool, sameAmount bool, rule string) {
+	single := make([]int32, len(m.lTaken)) // the one candidate of each line, or -1
+	for r := range single {
+		single[r] = -1
+	}
+	var touched []int32
+	for r := range m.lTaken {
+		if m.lTaken[r] || !side(r) {
 			continue
 		}
-		amount := l.AmountSen
-		if amount < 0 {
-			amount = -amount
+		cs := m.candidatesByRef(r, avail, sameAmount, sameAmount)
+		if len(cs) == 0 {
+			continue
 		}
-		var cs []*pay
-		for _, k := range refKeys(l.BankLine, sameAmount) {
-			for _, p := range m.byRef[k] {
-				if !avail(p) || (sameAmount != (p.AmountSen == amount)) || contains(cs, p) {
-					continue
-				}
-				cs = append(cs, p)
-				if len(cs) > MaxCandidates {
-					break
-				}
+		for _, p := range cs {
+			if m.claims[p] == 0 {
+				touched = append(touched, p)
 			}
+			m.claims[p]++
 		}
-		if len(cs) > 0 {
-			edges[l] = cs
-		}
-	}
-	if !sameAmount {
 		// a mismatch needs the reference to name one disbursement: a batch
 		// reference whose amounts do not add up is not one payment
-		for l, cs := range edges {
-			if len(cs) != 1 || len(m.byRef[cs[0].ref]) != 1 {
-				m.note(l, cs)
-				delete(edges, l)
-			}
+		if len(cs) == 1 && (sameAmount || m.refNext[m.refHead[m.pRef[cs[0]]]] < 0) {
+			single[r] = cs[0]
+		} else {
+			m.note(r, cs)
 		}
 	}
-	m.resolve(edges, rule, rule == RuleReturReference)
+	for r, p := range single {
+		switch {
+		case p < 0 || m.lTaken[r]:
+		case m.claims[p] == 1:
+			m.pair(r, p, rule, rule == RuleReturReference)
+		default:
+			m.note(r, []int32{p})
+		}
+	}
+	for _, p := range touched {
+		m.claims[p] = 0
+	}
 }
 
 // bulk pairs a debit with the batch of available disbursements whose
 // payment reference is the line's and whose amounts add up to it exactly.
 func (m *matcher) bulk() {
-	claimed := map[string][]*line{}
-	for _, l := range m.ls {
-		if l.taken || l.AmountSen >= 0 {
-			continue
-		}
-		k := NormalizeRef(l.Ref)
-		var batch []*pay
+	batch := func(k string) ([]int32, int64) {
+		var b []int32
 		var sum int64
-		for _, p := range m.byRef[k] {
-			if !p.Paired && !p.taken {
-				batch = append(batch, p)
-				sum += p.AmountSen
+		for p, ok := m.refHead[k]; ok && p >= 0; p = m.refNext[p] {
+			if !m.pay(p).Paired && !m.pTaken[p] {
+				b = append(b, p)
+				sum += m.pay(p).AmountSen
 			}
 		}
-		if len(batch) > 1 && sum == -l.AmountSen {
-			claimed[k] = append(claimed[k], l)
+		return b, sum
+	}
+	claimed := map[string][]int{}
+	for r := range m.lTaken {
+		k := m.lRef[r]
+		if m.lTaken[r] || m.line(r).AmountSen >= 0 || k == "" {
+			continue
+		}
+		if h, ok := m.refHead[k]; !ok || m.refNext[h] < 0 {
+			continue // no batch: one disbursement or none has this reference
+		}
+		if b, sum := batch(k); len(b) > 1 && sum == -m.line(r).AmountSen {
+			claimed[k] = append(claimed[k], r)
 		}
 	}
-	for _, l := range m.ls {
-		k := NormalizeRef(l.Ref)
-		ls := claimed[k]
-		if len(ls) == 0 || ls[0] != l {
+	for r := range m.lTaken {
+		ls := claimed[m.lRef[r]]
+		if len(ls) == 0 || ls[0] != r {
 			continue
 		}
-		var batch []*pay
-		for _, p := range m.byRef[k] {
-			if !p.Paired && !p.taken {
-				batch = append(batch, p)
-			}
-		}
+		b, _ := batch(m.lRef[r])
 		if len(ls) > 1 {
 			for _, x := range ls {
-				m.note(x, batch)
+				m.note(x, b)
 			}
 			continue
 		}
-		for _, p := range batch {
-			m.pairs = append(m.pairs, Pair{LineID: l.ID, DisbursementID: p.ID, Rule: RuleBulk})
-			p.taken = true
+		for _, p := range b {
+			m.pairs = append(m.pairs, Pair{LineID: m.line(r).ID, DisbursementID: m.pay(p).ID, Rule: RuleBulk})
+			m.pTaken[p] = true
 		}
-		l.taken = true
-		delete(m.cands, l.ID)
+		m.lTaken[r] = true
+		delete(m.cands, m.line(r).ID)
 	}
 }
 
+type windowKey struct {
+	amount int64
+	acct   uint64 // a hash of the account; 0 when the rule ignores it
+	day    int32
+}
+
+func hashAccount(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h | 1
+}
+
 // byWindow pairs debits with disbursements of the same amount paid within
-// the window, and with the same account when withAccount.
-func (m *matcher) byWindow(side func(*line) bool, withAccount bool, rule string) {
-	// Counts per amount and day (and account) let each side count its
-	// candidates in O(window) even when thousands of disbursements share
-	// one amount, as BPUM's Rp2.400.000 does.
-	payDay := map[acctKey][]*pay{}
-	lineDay := map[acctKey]int{}
-	key := func(amount int64, acct string, day int32) acctKey {
+// the window, and with the same account when withAccount. Counts per
+// amount and day (and account) let each side count its candidates in
+// O(window) even when thousands of disbursements share one amount, as
+// BPUM's Rp2.400.000 does.
+func (m *matcher) byWindow(withAccount bool, rule string) {
+	key := func(amount int64, acct string, day int32) windowKey {
 		if !withAccount {
-			acct = ""
+			return windowKey{amount, 0, day}
 		}
-		return acctKey{amount, acct, day}
+		return windowKey{amount, hashAccount(acct), day}
 	}
-	for _, p := range m.ps {
-		if p.Paired || p.taken || (withAccount && p.acct == "") {
+	head := map[windowKey]int32{}
+	next := make([]int32, len(m.pays))
+	for r := int32(len(m.pays)) - 1; r >= 0; r-- {
+		next[r] = -1
+		if m.pay(r).Paired || m.pTaken[r] || (withAccount && m.pAcct[r] == "") {
 			continue
 		}
-		k := key(p.AmountSen, p.acct, p.day)
-		payDay[k] = append(payDay[k], p)
+		k := key(m.pay(r).AmountSen, m.pAcct[r], m.pDay[r])
+		if h, ok := head[k]; ok {
+			next[r] = h
+		}
+		head[k] = r
 	}
-	var todo []*line
-	for _, l := range m.ls {
-		if l.taken || !side(l) || (withAccount && l.acct == "") {
+	lineDay := map[windowKey]int32{}
+	var todo []int
+	for r := range m.lTaken {
+		l := m.line(r)
+		if m.lTaken[r] || l.AmountSen >= 0 || (withAccount && m.lAcct[r] == "") {
 			continue
 		}
-		lineDay[key(-l.AmountSen, l.acct, l.day)]++
-		todo = append(todo, l)
+		lineDay[key(-l.AmountSen, m.lAcct[r], m.lDay[r])]++
+		todo = append(todo, r)
 	}
-	for _, l := range todo {
-		var cs []*pay
+	for _, r := range todo {
+		l := m.line(r)
+		m.buf = m.buf[:0]
 		n := 0
-		for d := l.day - m.window; d <= l.day+m.window; d++ {
-			b := payDay[key(-l.AmountSen, l.acct, d)]
-			n += len(b)
-			for _, p := range b {
-				if len(cs) < MaxCandidates {
-					cs = append(cs, p)
+		for d := m.lDay[r] - m.window; d <= m.lDay[r]+m.window; d++ {
+			for p, ok := head[key(-l.AmountSen, m.lAcct[r], d)]; ok && p >= 0; p = next[p] {
+				if withAccount && m.pAcct[p] != m.lAcct[r] {
+					continue
+				}
+				n++
+				if len(m.buf) < MaxCandidates {
+					m.buf = append(m.buf, p)
 				}
 			}
 		}
@@ -442,19 +504,17 @@ func (m *matcher) byWindow(side func(*line) bool, withAccount bool, rule string)
 			continue
 		}
 		if n == 1 {
-			p := cs[0]
-			claims := 0
-			for d := p.day - m.window; d <= p.day+m.window; d++ {
-				claims += lineDay[key(p.AmountSen, p.acct, d)]
+			p := m.buf[0]
+			var claims int32
+			for d := m.pDay[p] - m.window; d <= m.pDay[p]+m.window; d++ {
+				claims += lineDay[key(m.pay(p).AmountSen, m.pAcct[p], d)]
 			}
 			if claims == 1 {
-				m.pairs = append(m.pairs, Pair{LineID: l.ID, DisbursementID: p.ID, Rule: rule})
-				l.taken, p.taken = true, true
-				delete(m.cands, l.ID)
+				m.pair(r, p, rule, false)
 				continue
 			}
 		}
-		m.note(l, cs)
+		m.note(r, m.buf)
 	}
 }
 
@@ -465,29 +525,44 @@ func (m *matcher) returAccount() {
 		amount int64
 		acct   string
 	}
-	pays := map[k][]*pay{}
-	for _, p := range m.ps {
-		if p.ReturnedOn != "" && !p.ReturPaired && !p.retTaken && p.acct != "" {
-			pays[k{p.AmountSen, p.acct}] = append(pays[k{p.AmountSen, p.acct}], p)
+	pays := map[k][]int32{}
+	for r := range m.pays {
+		p := m.pay(int32(r))
+		if p.ReturnedOn != "" && !p.ReturPaired && !m.pRet[r] && m.pAcct[r] != "" {
+			pays[k{p.AmountSen, m.pAcct[r]}] = append(pays[k{p.AmountSen, m.pAcct[r]}], int32(r))
 		}
 	}
-	edges := map[*line][]*pay{}
-	for _, l := range m.ls {
-		if l.taken || l.AmountSen <= 0 || l.acct == "" {
+	if len(pays) == 0 {
+		return
+	}
+	claims := map[int32]int{}
+	single := map[int]int32{}
+	for r := range m.lTaken {
+		l := m.line(r)
+		if m.lTaken[r] || l.AmountSen <= 0 || m.lAcct[r] == "" {
 			continue
 		}
-		if cs := pays[k{l.AmountSen, l.acct}]; len(cs) > 0 {
-			edges[l] = cs
+		cs := pays[k{l.AmountSen, m.lAcct[r]}]
+		for _, p := range cs {
+			claims[p]++
+		}
+		switch {
+		case len(cs) == 1:
+			single[r] = cs[0]
+		case len(cs) > 1:
+			m.note(r, cs)
 		}
 	}
-	m.resolve(edges, RuleReturAccount, true)
-}
-
-func contains(ps []*pay, p *pay) bool {
-	for _, x := range ps {
-		if x == p {
-			return true
+	rs := make([]int, 0, len(single))
+	for r := range single {
+		rs = append(rs, r)
+	}
+	sort.Ints(rs)
+	for _, r := range rs {
+		if p := single[r]; claims[p] == 1 {
+			m.pair(r, p, RuleReturAccount, true)
+		} else {
+			m.note(r, []int32{p})
 		}
 	}
-	return false
 }

@@ -87,7 +87,11 @@ var permRows = []permRow{
 	// Public routes: every role (and nobody) gets them.
 	{route: "GET /healthz", allow: everyone, ok: 200, req: staticPath("/healthz")},
 	{route: "GET /openapi.json", allow: everyone, ok: 200, req: staticPath("/openapi.json")},
+	// Not by role but by network: the test's address is outside metrics.allow.
+	{route: "GET /metrics", allow: everyone, ok: 403, req: staticPath("/metrics")},
 	{route: "GET /static/*", allow: everyone, ok: 200, req: staticPath("/static/pilar.css")},
+	{route: "GET /favicon.ico", allow: everyone, ok: 200, req: staticPath("/favicon.ico")},
+	{route: "GET /robots.txt", allow: everyone, ok: 200, req: staticPath("/robots.txt")},
 	{route: "GET /login", allow: everyone, ok: 303, req: staticPath("/login")},  // signed in: on to the dashboard
 	{route: "POST /login", allow: everyone, ok: 403, req: staticPath("/login")}, // no login CSRF cookie
 	{route: "GET /lang/:lang", allow: everyone, ok: 303, req: staticPath("/lang/en?back=/programs")},
@@ -246,6 +250,21 @@ var permRows = []permRow{
 	{route: "GET /disbursements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/disbursements/%d", m.disbursement(c)), nil
 	}},
+	{route: "GET /disbursements/:id/edit", allow: "admin officer", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/edit", m.disbursement(c)), nil
+	}},
+	{route: "POST /disbursements/:id/edit", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/edit", m.disbursement(c)), url.Values{"amount": {"150.000"}}
+	}},
+	{route: "POST /disbursements/:id/delete", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/delete", m.disbursement(c)), url.Values{}
+	}},
+	{route: "GET /recipients/:id/edit", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/recipients/%d/edit", m.recipient()), nil
+	}},
+	{route: "POST /recipients/:id/edit", allow: "admin reviewer officer", ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/recipients/%d/edit", m.recipient()), url.Values{"sector": {"kuliner"}}
+	}},
 	pageAction("submit", "admin officer"),
 	pageAction("approve", "admin reviewer", "submit"),
 	pageAction("reject", "admin reviewer", "submit"),
@@ -258,6 +277,8 @@ var permRows = []permRow{
 	{route: "GET /programs/:code/audit", allow: "admin auditor", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/programs/" + m.program(c) + "/audit", nil
 	}},
+	{route: "GET /audit", allow: "admin auditor", ok: 200, req: staticPath("/audit?action=create&from=2020-01-01")},
+	{route: "GET /audit/verify", allow: "admin auditor", ok: 200, req: staticPath("/audit/verify")},
 	{route: "GET /review", allow: everyone, ok: 200, req: staticPath("/review")},
 	// A bulk decision answers 200 with a result per disbursement, so another
 	// agency's are refused row by row; a role that may never approve is a 403.
@@ -403,13 +424,21 @@ func TestPermissionMatrix_NoCredentials(t *testing.T) {
 			if rec.Code != http.StatusUnauthorized {
 				t.Errorf("%s %s without a token: %d, want 401", r.Method, path, rec.Code)
 			}
-		case r.Path == "/login" || r.Path == "/healthz" || r.Path == "/openapi.json" || r.Path == "/static/*" || r.Path == "/lang/:lang":
+		case r.Path == "/login" || r.Path == "/healthz" || r.Path == "/metrics" || r.Path == "/openapi.json" || r.Path == "/static/*" || r.Path == "/lang/:lang" ||
+			r.Path == "/favicon.ico" || r.Path == "/robots.txt":
 		default:
-			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
+			if !toLogin(rec) {
 				t.Errorf("%s %s without a session: %d to %q, want 303 to /login", r.Method, path, rec.Code, rec.Header().Get("Location"))
 			}
 		}
 	}
+}
+
+// toLogin reports whether rec sends the browser to the sign-in page, which
+// may carry the page asked for (/login?next=/programs).
+func toLogin(rec *httptest.ResponseRecorder) bool {
+	loc := rec.Header().Get("Location")
+	return rec.Code == http.StatusSeeOther && (loc == "/login" || strings.HasPrefix(loc, "/login?next=%2F"))
 }
 
 // matrix holds the environment, a session per user and counters for
