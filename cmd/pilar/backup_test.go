@@ -32,7 +32,7 @@ func seeded(t *testing.T) (*cli, *store.Store, context.Context) {
 	}
 	t.Cleanup(func() { st.Close() })
 	st.PasswordCost = bcrypt.MinCost
-	admin, err := st.CreateUser(context.Background(), finance.UserInput{Email: "admin@pilar.test", Name: "Admin", Role: finance.RoleAdmin, Password: dbtest.Password})
+	admin, err := st.CreateUser(finance.WithActor(context.Background(), finance.System), finance.UserInput{Email: "admin@pilar.test", Name: "Admin", Role: finance.RoleAdmin, Password: dbtest.Password})
 	if err != nil {
 		t.Fatal(err)
 	}
