@@ -45,7 +45,7 @@ const usage = `usage: pilar <command> [flags]
   demo    [--config FILE]                          load the demo data set (idempotent)
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
-  import recipients|disbursements FILE [--atomic] [--update] [--submit] [--as EMAIL]   import a CSV or XLSX file
+  import recipients|disbursements FILE [--atomic] [--update] [--submit] [--historical] [--as EMAIL]   import a CSV or XLSX file
   import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
@@ -138,10 +138,14 @@ func (m *Main) logger(cfg config.Config) *slog.Logger {
 }
 
 // actingAs returns ctx acting as the user named by --as, or as the system
-// when none is given.
+// user ("Sistem") when none is given.
 func actingAs(ctx context.Context, st *store.Store, email string) (context.Context, error) {
 	if email == "" {
-		return finance.WithActor(ctx, finance.System), nil
+		a, err := st.SystemActor(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the system user: %w", err)
+		}
+		return finance.WithActor(ctx, a), nil
 	}
 	u, err := st.FindUserByEmail(ctx, email)
 	if err != nil {
@@ -156,7 +160,12 @@ func (m *Main) openStore(ctx context.Context, cfgPath string) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	st, err := store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	if err != nil {
+		return nil, err
+	}
+	st.ExclusionKey = []byte(cfg.Exclusion.Key)
+	return st, nil
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {

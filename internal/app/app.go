@@ -84,6 +84,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
+	st.ExclusionKey = []byte(cfg.Exclusion.Key)
 	w, err := web.New(st, cfg, log)
 	if err != nil {
 		st.Close()

@@ -28,6 +28,8 @@ type Config struct {
 	Metrics  Metrics  `yaml:"metrics"`
 	Log      Log      `yaml:"log"`
 	Lang     string   `yaml:"lang"`
+	// Exclusion holds the key of exclusion-list hashes.
+	Exclusion Exclusion `yaml:"exclusion"`
 	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
 	Statements     Statements     `yaml:"statements"`
 	Reconciliation Reconciliation `yaml:"reconciliation"`
@@ -59,6 +61,13 @@ type Metrics struct {
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn or error
 	Format string `yaml:"format"` // auto (JSON unless a terminal), json or text
+}
+
+// Exclusion is the secret that keys the hashes of exclusion-list NIKs and
+// NIBs (HMAC-SHA256). Without it Pilar runs, but refuses list uploads;
+// changing it makes the stored lists match nobody until uploaded again.
+type Exclusion struct {
+	Key string `yaml:"key"` // PILAR_EXCLUSION_KEY; at least 32 characters
 }
 
 // Database chooses the engine.
@@ -240,6 +249,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: reconciliation.window_days must be between 1 and 31, not %d", c.Reconciliation.WindowDays)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
+	case c.Exclusion.Key != "" && len(c.Exclusion.Key) < 32:
+		return fmt.Errorf("config: exclusion.key must be at least 32 characters (it is %d); generate one with: openssl rand -hex 32", len(c.Exclusion.Key))
 	}
 	if _, err := c.Server.TrustedProxyNets(); err != nil {
 		return err

@@ -71,6 +71,9 @@ func withSearchPath(dsn, schema string) string {
 	return dsn + " search_path=" + schema
 }
 
+// ExclusionKey is the exclusion-list key of test stores.
+const ExclusionKey = "test-exclusion-key-0123456789abcdef"
+
 // Open returns a fresh, migrated store, closed when the test ends.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
@@ -81,6 +84,7 @@ func Open(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	s.PasswordCost = bcrypt.MinCost
+	s.ExclusionKey = []byte(ExclusionKey)
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}

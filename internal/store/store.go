@@ -34,6 +34,9 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost of new password hashes; tests lower it.
 	PasswordCost int
+	// ExclusionKey keys the hashes of exclusion-list identifiers
+	// (config exclusion.key); empty refuses list uploads.
+	ExclusionKey []byte
 }
 
 // Open connects to the database: driver "sqlite" (dsn is a file path) or

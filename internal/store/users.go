@@ -63,6 +63,18 @@ func (s *Store) userByID(ctx context.Context, id int64) (*finance.User, error) {
 	return &u, translate(err, "user")
 }
 
+// SystemActor is the actor for work no person started, such as a
+// command-line import without --as: the user row "Sistem" that migration
+// 00050 creates, inactive and without a password so nobody signs in as it.
+// Errors: not_found (a database whose migrations have not run).
+func (s *Store) SystemActor(ctx context.Context) (*finance.Actor, error) {
+	u, err := s.FindUserByEmail(ctx, finance.SystemEmail)
+	if err != nil {
+		return nil, err
+	}
+	return u.Actor(), nil
+}
+
 // FindUsers lists every user by email (admin, auditor).
 // Errors: unauthorized, forbidden.
 func (s *Store) FindUsers(ctx context.Context) ([]*finance.User, error) {

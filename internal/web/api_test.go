@@ -219,9 +219,12 @@ func TestAPI_RecipientsAndDisbursements(t *testing.T) {
 		t.Fatalf("second at the same tranche: %v", m)
 	}
 	wrong := map[string]any{"program": "BPUM-2024", "recipient_id": id, "amount": "2500000", "disbursed_on": "2024-03-01", "tranche": 2}
+	// A program strict about its fixed amount refuses another (otherwise it is flagged; see TestAPI_Flags).
+	e.expect(t, e.do(t, e.w.Admin, "PATCH", "/api/v1/programs/BPUM-2024", map[string]any{"amount_per_recipient_strict": true}), 200)
 	if m := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", wrong), 422); errorField(m, "amount") == "" {
 		t.Fatalf("fixed amount: %v", m)
 	}
+	e.expect(t, e.do(t, e.w.Admin, "PATCH", "/api/v1/programs/BPUM-2024", map[string]any{"amount_per_recipient_strict": false}), 200)
 	for field, b := range map[string]map[string]any{
 		"program":      {"program": "NOPE", "recipient_id": id, "amount": "1", "disbursed_on": "2024-03-01"},
 		"recipient_id": {"program": "BPUM-2024", "recipient_id": 9999, "amount": "2400000", "disbursed_on": "2024-03-01", "tranche": 3},

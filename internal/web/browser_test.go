@@ -558,6 +558,11 @@ func TestBrowserWalk(t *testing.T) {
 		t.Errorf("Reject looks like Approve: %s", bg)
 	}
 	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
+	// The new recipient has no size class, so the approval is flagged and needs a reason.
+	reviewer.submit(`button[value=approve]`)
+	reviewer.contains("flagged approve refused", "override_reason")
+	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
+	reviewer.fill(`input[name=override_reason]`, "Kelas usaha mikro, diperiksa di lapangan")
 	reviewer.submit(`button[value=approve]`)
 	reviewer.contains("approve results", "Disetujui")
 	if got := reviewer.tile(3); got != committed+2400000 {

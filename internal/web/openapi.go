@@ -26,6 +26,7 @@ var schemas = map[string]any{
 	"AuditEntry":      finance.AuditEntry{},
 	"ImportResult":    importer.Result{},
 	"BulkActionInput": finance.BulkActionInput{}, "BulkResult": bulkResult{},
+	"ExclusionList": finance.ExclusionList{}, "ExclusionUpload": exclusionUpload{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 

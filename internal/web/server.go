@@ -35,6 +35,7 @@ type Services interface {
 	finance.LifecycleService
 	finance.BudgetRevisionService
 	finance.IdempotencyService
+	finance.ExclusionService
 	finance.StatementService
 	finance.ReturService
 	report.Service
