@@ -20,7 +20,16 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
+	Privacy  Privacy  `yaml:"privacy"`
 	Lang     string   `yaml:"lang"`
+}
+
+// Privacy limits what roles shown masked data can learn by asking.
+type Privacy struct {
+	// LookupLimit is how many full-identifier lookups (NIK, NIB, account
+	// or phone; creates refused as duplicates) a user shown masked data may
+	// make per hour before getting 429.
+	LookupLimit int64 `yaml:"lookup_limit"`
 }
 
 // Database chooses the engine.
@@ -55,6 +64,7 @@ func Default() Config {
 		Server:   Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
 		Uploads:  Uploads{MaxBytes: 50 << 20},
 		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Privacy:  Privacy{LookupLimit: 60},
 		Lang:     "id",
 	}
 }
@@ -156,6 +166,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
+	case c.Privacy.LookupLimit < 1 || c.Privacy.LookupLimit > 1_000_000:
+		return fmt.Errorf("config: privacy.lookup_limit must be between 1 and 1000000, not %d", c.Privacy.LookupLimit)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
 	}

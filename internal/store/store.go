@@ -32,6 +32,9 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost of new password hashes; tests lower it.
 	PasswordCost int
+	// LookupLimit is how many full-identifier lookups a user who sees
+	// masked data may make per hour; 0 is finance.DefaultLookupLimit.
+	LookupLimit int
 }
 
 // Open connects to the database: driver "sqlite" (dsn is a file path) or

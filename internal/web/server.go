@@ -31,6 +31,7 @@ type Services interface {
 	finance.LifecycleService
 	finance.BudgetRevisionService
 	finance.IdempotencyService
+	finance.LookupService
 	report.Service
 	Ping(ctx context.Context) error
 }
