@@ -5,34 +5,40 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"pilar/internal/export"
 	"pilar/internal/report"
 )
 
-// reportCmd writes a report, as `pilar report realization|coverage|overlaps
+// reportCmd writes a report of one of report.Kinds, as `pilar report realization|coverage|overlaps
 // --year Y [--group-by G] [--agency CODE] [--funding-source S] --format
 // csv|xlsx|json|pdf [-o FILE] [--as EMAIL]`: the same files the web serves,
 // seen as the --as user (default: the system, which sees every agency).
 func (m *Main) reportCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || (args[0] != report.KindRealization && args[0] != report.KindCoverage && args[0] != report.KindOverlaps) {
-		return usageError{"report: name one of realization, coverage, overlaps"}
+	if len(args) == 0 {
+		return usageError{"report: name one of " + strings.Join(report.Names(), ", ")}
 	}
-	kind := args[0]
-	fs, cfgPath := m.flags("report " + kind)
+	kind, err := report.Lookup(args[0])
+	if err != nil {
+		return usageError{"report: name one of " + strings.Join(report.Names(), ", ")}
+	}
+	fs, cfgPath := m.flags("report " + kind.Name)
 	var f report.Filter
 	fs.IntVar(&f.Year, "year", time.Now().Year(), "fiscal year")
-	fs.StringVar(&f.GroupBy, "group-by", "", "grouping (realization: program, funding_source, agency, region, month, quarter; coverage: program, size_class, sector, region, sex)")
+	if kind.Groups != nil {
+		fs.StringVar(&f.GroupBy, "group-by", "", "grouping: "+strings.Join(kind.Groups, ", "))
+	}
 	fs.StringVar(&f.Agency, "agency", "", "only this agency (code)")
 	fs.StringVar(&f.FundingSource, "funding-source", "", "only this funding source")
-	format := fs.String("format", "csv", "csv, xlsx, json or pdf (pdf: realization only)")
+	format := fs.String("format", "csv", strings.Join(kind.Formats, ", "))
 	out := fs.String("o", "", "output file (default: standard output)")
 	as := fs.String("as", "", "the acting user's email (default: the system, all agencies)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if err := report.CheckFormat(kind, *format); err != nil {
+	if err := kind.CheckFormat(*format); err != nil {
 		return usageError{err.Error()}
 	}
 	st, err := m.openStore(ctx, *cfgPath)
@@ -44,15 +50,7 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var rep any
-	switch kind {
-	case report.KindRealization:
-		rep, err = st.Realization(ctx, f)
-	case report.KindCoverage:
-		rep, err = st.Coverage(ctx, f)
-	default:
-		rep, err = st.Overlaps(ctx, f)
-	}
+	rep, err := kind.Build(ctx, st, f)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestLoad(t *testing.T) {
 	}
 	actx := finance.WithActor(ctx, auditor.Actor())
 	for _, status := range []string{"draft", "submitted", "approved", "paid", "returned", "rejected", "cancelled"} {
-		ds, _, err := s.FindDisbursements(actx, finance.DisbursementFilter{Status: status, Page: finance.Page{Limit: 1000}})
+		ds, _, err := s.FindDisbursements(actx, finance.DisbursementFilter{Status: finance.Status(status), Page: finance.Page{Limit: 1000}})
 		if err != nil || len(ds) == 0 {
 			t.Fatalf("no %s disbursements: %v", status, err)
 		}

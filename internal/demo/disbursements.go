@@ -86,13 +86,13 @@ func loadDisbursements(ctx context.Context, s *store.Store, recipients []demoRec
 
 // fates are where the demo's disbursements end, in turn: most paid, some
 // still waiting at each step, a few returned, rejected or cancelled.
-var fates = []string{
+var fates = []finance.Status{
 	finance.StatusPaid, finance.StatusSubmitted, finance.StatusPaid, finance.StatusApproved, finance.StatusPaid,
 	finance.StatusReturned, finance.StatusDraft, finance.StatusPaid, finance.StatusRejected, finance.StatusCancelled,
 }
 
 // path is the actions that bring a draft to each fate.
-var path = map[string][]string{
+var path = map[finance.Status][]string{
 	finance.StatusDraft:     nil,
 	finance.StatusSubmitted: {finance.ActionSubmit},
 	finance.StatusApproved:  {finance.ActionSubmit, finance.ActionApprove},

@@ -18,7 +18,7 @@ type csvSink struct {
 
 // NewCSV returns an encoder writing t as CSV to w, having written the BOM
 // and the header row (errors surface at Encode or Close).
-func NewCSV[R, T any](w io.Writer, t Table[R, T], lang string) *Encoder[R, T] {
+func NewCSV(w io.Writer, t report.Table, lang string) *Encoder {
 	io.WriteString(w, "\uFEFF")
 	s := &csvSink{w: csv.NewWriter(w)}
 	header := make([]string, len(t.Columns))
@@ -26,12 +26,7 @@ func NewCSV[R, T any](w io.Writer, t Table[R, T], lang string) *Encoder[R, T] {
 		header[i] = c.Name
 	}
 	s.w.Write(header)
-	return &Encoder[R, T]{table: t, lang: lang, out: s}
-}
-
-// NewRealizationCSV returns an encoder writing the realization report as CSV.
-func NewRealizationCSV(w io.Writer) *Encoder[report.RealizationRow, report.Figures] {
-	return NewCSV(w, Realization, "id")
+	return &Encoder{lang: lang, out: s}
 }
 
 func (s *csvSink) row(cells []any, _ bool) error {

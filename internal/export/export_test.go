@@ -160,17 +160,18 @@ func TestCoverageAndOverlapsCSV(t *testing.T) {
 
 func TestRealizationPDF(t *testing.T) {
 	var b bytes.Buffer
-	e := NewRealizationPDF(&b, sample(), Meta{Lang: "id", Printed: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)})
+	kind, _ := report.Lookup(report.KindRealization)
+	e := NewPDF(&b, kind, sample().Heading(), Meta{Lang: "id", Printed: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)})
 	e.out.(*pdfSink).pdf.SetCompression(false) // so that the text can be read below
 	rep := sample()
 	for i := 0; i < 40; i++ { // enough rows for a second page
 		for _, r := range rep.Rows {
-			if err := e.Encode(r); err != nil {
+			if err := e.Encode(r.Cells()); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if err := e.Close(rep.Totals); err != nil {
+	if err := e.Close(rep.Totals.Cells()); err != nil {
 		t.Fatal(err)
 	}
 	pages := regexp.MustCompile(`/Type /Page\b`).FindAll(b.Bytes(), -1)
@@ -199,12 +200,13 @@ func TestExportScale(t *testing.T) {
 	row.Finish()
 	for _, format := range []string{"csv", "xlsx"} {
 		t.Run(format, func(t *testing.T) {
-			var e *Encoder[report.RealizationRow, report.Figures]
+			var e *Encoder
 			var err error
 			counter := &countingWriter{}
+			kind, _ := report.Lookup(report.KindRealization)
 			if format == "csv" {
-				e = NewCSV(counter, Realization, "id")
-			} else if e, err = NewXLSX(counter, Realization, "id"); err != nil {
+				e = NewCSV(counter, kind.Table, "id")
+			} else if e, err = NewXLSX(counter, kind.Table, "id"); err != nil {
 				t.Fatal(err)
 			}
 			var peak uint64
@@ -218,14 +220,14 @@ func TestExportScale(t *testing.T) {
 			start := time.Now()
 			for i := range n {
 				row.Key = fmt.Sprintf("PRG-%07d", i)
-				if err := e.Encode(row); err != nil {
+				if err := e.Encode(row.Cells()); err != nil {
 					t.Fatal(err)
 				}
 				if i%100_000 == 0 {
 					peak = max(peak, heap())
 				}
 			}
-			if err := e.Close(row.Figures); err != nil {
+			if err := e.Close(row.Figures.Cells()); err != nil {
 				t.Fatal(err)
 			}
 			after := heap()

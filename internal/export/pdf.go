@@ -19,7 +19,7 @@ type pdfSink struct {
 	w       io.Writer
 	pdf     *fpdf.Fpdf
 	tr      func(string) string
-	cols    []Column
+	cols    []report.Column
 	widths  []float64
 	lang    string
 	place   string
@@ -28,30 +28,26 @@ type pdfSink struct {
 
 const pdfRowHeight = 6
 
-// pdfWidths are the column widths in mm of the realization table (277 mm
-// between the margins).
-var pdfWidths = []float64{34, 67, 29, 29, 29, 29, 16, 29}
-
-// NewRealizationPDF returns an encoder writing the realization report r as
-// a PDF to w, headed by r's agency, year and grouping and m's print date.
-// Errors surface at Close.
-func NewRealizationPDF(w io.Writer, r *report.Realization, m Meta) *Encoder[report.RealizationRow, report.Figures] {
+// NewPDF returns an encoder writing a report of kind k (which has a PDF
+// layout) as a PDF to w, headed by h's agency, year and grouping and m's
+// print date. Errors surface at Close.
+func NewPDF(w io.Writer, k *report.Kind, h report.Heading, m Meta) *Encoder {
 	p := fpdf.New("L", "mm", "A4", "")
 	p.SetMargins(10, 12, 10)
 	p.SetAutoPageBreak(false, 12)
 	p.SetCreationDate(m.Printed)
 	p.SetModificationDate(m.Printed)
 	p.AliasNbPages("")
-	s := &pdfSink{w: w, pdf: p, tr: p.UnicodeTranslatorFromDescriptor(""), cols: Realization.Columns, widths: pdfWidths,
-		lang: m.Lang, place: report.RegionLabel(r.Region), printed: i18n.Date(m.Lang, m.Printed.Format("2006-01-02"))}
-	p.SetTitle(i18n.T(m.Lang, "report.pdf.title"), true)
+	s := &pdfSink{w: w, pdf: p, tr: p.UnicodeTranslatorFromDescriptor(""), cols: k.Table.Columns, widths: k.PDF.Widths,
+		lang: m.Lang, place: report.RegionLabel(h.Region), printed: i18n.Date(m.Lang, m.Printed.Format("2006-01-02"))}
+	p.SetTitle(i18n.T(m.Lang, k.PDF.Title), true)
 	p.SetFooterFunc(func() {
 		p.SetY(-10)
 		p.SetFont("Helvetica", "", 7)
 		p.CellFormat(0, 4, s.tr(i18n.T(m.Lang, "report.pdf.page", p.PageNo())), "", 0, "R", false, 0, "")
 	})
 	p.AddPage()
-	agency := r.Agency
+	agency := h.Agency
 	if agency == "" {
 		agency = i18n.T(m.Lang, "report.all_agencies")
 	}
@@ -60,9 +56,14 @@ func NewRealizationPDF(w io.Writer, r *report.Realization, m Meta) *Encoder[repo
 		text string
 	}{
 		{12, strings.ToUpper(agency)},
-		{14, i18n.T(m.Lang, "report.pdf.title")},
-		{10, i18n.T(m.Lang, "report.pdf.year", r.Year)},
-		{9, i18n.T(m.Lang, "report.pdf.group", i18n.T(m.Lang, "report.group."+r.GroupBy))},
+		{14, i18n.T(m.Lang, k.PDF.Title)},
+		{10, i18n.T(m.Lang, "report.pdf.year", h.Year)},
+	}
+	if h.GroupBy != "" {
+		lines = append(lines, struct {
+			size float64
+			text string
+		}{9, i18n.T(m.Lang, "report.pdf.group", i18n.T(m.Lang, "report.group."+h.GroupBy))})
 	}
 	for _, l := range lines {
 		p.SetFont("Helvetica", "B", l.size)
@@ -71,7 +72,7 @@ func NewRealizationPDF(w io.Writer, r *report.Realization, m Meta) *Encoder[repo
 	p.SetFont("Helvetica", "", 8)
 	p.CellFormat(0, 5, s.tr(i18n.T(m.Lang, "report.pdf.printed", s.printed)), "", 1, "R", false, 0, "")
 	s.header()
-	return &Encoder[report.RealizationRow, report.Figures]{table: Realization, lang: m.Lang, out: s}
+	return &Encoder{lang: m.Lang, out: s}
 }
 
 func (s *pdfSink) header() {

@@ -23,36 +23,36 @@ type xlsxSink struct {
 	w      io.Writer
 	f      *excelize.File
 	sw     *excelize.StreamWriter
-	kinds  []Kind
-	styles [2]map[Kind]int // [0] body, [1] totals
+	kinds  []report.Cell
+	styles [2]map[report.Cell]int // [0] body, [1] totals
 	n      int
 }
 
 // widths of each kind of column, in characters: an amount up to
 // Rp1.000.000.000.000.000,00 fits; text columns get at least their title.
-var widths = map[Kind]int{Text: 14, Money: 26, Count: 12, Percent: 12}
+var widths = map[report.Cell]int{report.CellText: 14, report.CellMoney: 26, report.CellCount: 12, report.CellPercent: 12}
 
 // NewXLSX returns an encoder writing t as an XLSX workbook to w, with titles
 // in lang. Errors: those of excelize.
-func NewXLSX[R, T any](w io.Writer, t Table[R, T], lang string) (*Encoder[R, T], error) {
+func NewXLSX(w io.Writer, t report.Table, lang string) (*Encoder, error) {
 	f := excelize.NewFile()
 	s := &xlsxSink{w: w, f: f}
 	if err := s.start(t.Sheet, t.Columns, lang); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &Encoder[R, T]{table: t, lang: lang, out: s}, nil
+	return &Encoder{lang: lang, out: s}, nil
 }
 
-func (s *xlsxSink) start(sheet string, cols []Column, lang string) error {
+func (s *xlsxSink) start(sheet string, cols []report.Column, lang string) error {
 	if err := s.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
 	rupiah := RupiahFormat
 	for i, bold := range []bool{false, true} {
-		s.styles[i] = map[Kind]int{}
-		for kind, st := range map[Kind]*excelize.Style{
-			Text: {}, Money: {CustomNumFmt: &rupiah}, Count: {NumFmt: 3}, Percent: {NumFmt: 2},
+		s.styles[i] = map[report.Cell]int{}
+		for kind, st := range map[report.Cell]*excelize.Style{
+			report.CellText: {}, report.CellMoney: {CustomNumFmt: &rupiah}, report.CellCount: {NumFmt: 3}, report.CellPercent: {NumFmt: 2},
 		} {
 			st.Font = &excelize.Font{Bold: bold}
 			id, err := s.f.NewStyle(st)
@@ -72,9 +72,9 @@ func (s *xlsxSink) start(sheet string, cols []Column, lang string) error {
 	}
 	header := make([]any, len(cols))
 	for i, c := range cols {
-		s.kinds = append(s.kinds, c.Kind)
+		s.kinds = append(s.kinds, c.Cell)
 		title := i18n.T(lang, c.Title)
-		width := max(widths[c.Kind], len(title)+2)
+		width := max(widths[c.Cell], len(title)+2)
 		if c.Name == "label" || c.Name == "reason" {
 			width = 48
 		}
@@ -82,7 +82,7 @@ func (s *xlsxSink) start(sheet string, cols []Column, lang string) error {
 		if err := sw.SetColWidth(i+1, i+1, float64(width)); err != nil {
 			return err
 		}
-		header[i] = excelize.Cell{StyleID: s.styles[1][Text], Value: title}
+		header[i] = excelize.Cell{StyleID: s.styles[1][report.CellText], Value: title}
 	}
 	s.n = 1
 	return sw.SetRow("A1", header)

@@ -7,17 +7,6 @@ import (
 	"pilar/internal/money"
 )
 
-// Disbursement statuses.
-const (
-	StatusDraft     = "draft"
-	StatusSubmitted = "submitted"
-	StatusApproved  = "approved"
-	StatusPaid      = "paid"
-	StatusReturned  = "returned"
-	StatusRejected  = "rejected"
-	StatusCancelled = "cancelled"
-)
-
 // Disbursement is one payment or benefit from a program to a recipient.
 type Disbursement struct {
 	ID            int64        `json:"id"`
@@ -29,7 +18,7 @@ type Disbursement struct {
 	Amount        money.Amount `json:"amount"`
 	Tranche       int          `json:"tranche"`
 	Form          string       `json:"form"`
-	Status        string       `json:"status"`
+	Status        Status       `json:"status"`
 	DisbursedOn   string       `json:"disbursed_on"`
 	ApprovedOn    *string      `json:"approved_on"`
 	PaidOn        *string      `json:"paid_on"`
@@ -151,7 +140,7 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 type DisbursementFilter struct {
 	Program     string
 	RecipientID int64
-	Status      string
+	Status      Status
 	From, To    string // disbursed_on range, inclusive
 	Page
 }

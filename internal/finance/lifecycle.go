@@ -24,8 +24,8 @@ var Actions = []string{ActionSubmit, ActionApprove, ActionReject, ActionPay, Act
 // step is one edge of the life cycle: the states an action starts from,
 // the state it leads to and the act a role needs for it.
 type step struct {
-	from []string
-	to   string
+	from []Status
+	to   Status
 	act  Act
 }
 
@@ -35,12 +35,12 @@ type step struct {
 //	            \-> rejected
 //	cancelled from draft, submitted or approved
 var lifecycle = map[string]step{
-	ActionSubmit:  {[]string{StatusDraft}, StatusSubmitted, ActRecordDisbursement},
-	ActionApprove: {[]string{StatusSubmitted}, StatusApproved, ActApprove},
-	ActionReject:  {[]string{StatusSubmitted}, StatusRejected, ActApprove},
-	ActionCancel:  {[]string{StatusDraft, StatusSubmitted, StatusApproved}, StatusCancelled, ActCancel},
-	ActionPay:     {[]string{StatusApproved}, StatusPaid, ActPay},
-	ActionReturn:  {[]string{StatusPaid}, StatusReturned, ActPay},
+	ActionSubmit:  {[]Status{StatusDraft}, StatusSubmitted, ActRecordDisbursement},
+	ActionApprove: {[]Status{StatusSubmitted}, StatusApproved, ActApprove},
+	ActionReject:  {[]Status{StatusSubmitted}, StatusRejected, ActApprove},
+	ActionCancel:  {[]Status{StatusDraft, StatusSubmitted, StatusApproved}, StatusCancelled, ActCancel},
+	ActionPay:     {[]Status{StatusApproved}, StatusPaid, ActPay},
+	ActionReturn:  {[]Status{StatusPaid}, StatusReturned, ActPay},
 }
 
 // CheckAction refuses a name that is not one of Actions. Errors: not_found.
@@ -61,7 +61,7 @@ func ActOf(action string) (Act, error) {
 
 // NextStatus returns the state that action leads to from status. Errors:
 // not_found (no such action), invalid_transition (not allowed from status).
-func NextStatus(status, action string) (string, error) {
+func NextStatus(status Status, action string) (Status, error) {
 	if err := CheckAction(action); err != nil {
 		return "", err
 	}

@@ -9,7 +9,7 @@ import (
 
 // allowed is the life cycle of PRODUCT.md written out in full, so that the
 // table in lifecycle.go is checked against the spec, not against itself.
-var allowed = map[string]map[string]string{
+var allowed = map[finance.Status]map[string]finance.Status{
 	finance.StatusDraft:     {"submit": "submitted", "cancel": "cancelled"},
 	finance.StatusSubmitted: {"approve": "approved", "reject": "rejected", "cancel": "cancelled"},
 	finance.StatusApproved:  {"pay": "paid", "cancel": "cancelled"},
@@ -23,7 +23,7 @@ func TestNextStatus(t *testing.T) {
 	t.Parallel()
 	for from, ok := range allowed {
 		for _, action := range finance.Actions {
-			t.Run(from+"/"+action, func(t *testing.T) {
+			t.Run(string(from)+"/"+action, func(t *testing.T) {
 				got, err := finance.NextStatus(from, action)
 				want, isAllowed := ok[action]
 				if isAllowed && (err != nil || got != want) {

@@ -16,22 +16,6 @@ import (
 	"pilar/internal/money"
 )
 
-// Report kinds, as named in /api/v1/reports/{kind}.
-const (
-	KindRealization = "realization"
-	KindCoverage    = "coverage"
-	KindOverlaps    = "overlaps"
-)
-
-// Groupings each report accepts; the first is the default.
-var (
-	RealizationGroups = []string{"program", "funding_source", "agency", "region", "month", "quarter"}
-	CoverageGroups    = []string{"program", "size_class", "sector", "region", "sex"}
-)
-
-// Formats every report is written in; PDF only for the realization.
-var Formats = []string{"json", "csv", "xlsx", "pdf"}
-
 // Filter narrows a report: one fiscal year, optionally one agency (by code)
 // and one funding source, grouped by GroupBy.
 type Filter struct {
@@ -44,12 +28,16 @@ type Filter struct {
 // Check fills in the default grouping of the kind and refuses an unknown
 // one, an unknown funding source or a year out of range. Errors: bad_request.
 func (f *Filter) Check(kind string) error {
-	groups := map[string][]string{KindRealization: RealizationGroups, KindCoverage: CoverageGroups, KindOverlaps: nil}[kind]
+	k, err := Lookup(kind)
+	if err != nil {
+		return err
+	}
+	groups := k.Groups
 	switch {
 	case f.GroupBy == "" && groups != nil:
 		f.GroupBy = groups[0]
-	case kind == KindOverlaps && f.GroupBy != "":
-		return finance.Errorf(finance.EBadRequest, "the overlaps report has no group_by")
+	case groups == nil && f.GroupBy != "":
+		return finance.Errorf(finance.EBadRequest, "the %s report has no group_by", kind)
 	case f.GroupBy != "" && !slices.Contains(groups, f.GroupBy):
 		return finance.Errorf(finance.EBadRequest, "group_by must be one of %s", strings.Join(groups, ", "))
 	}
@@ -58,14 +46,6 @@ func (f *Filter) Check(kind string) error {
 	}
 	if f.FundingSource != "" && !slices.Contains(finance.FundingSources, f.FundingSource) {
 		return finance.Errorf(finance.EBadRequest, "funding_source must be one of %s", strings.Join(finance.FundingSources, ", "))
-	}
-	return nil
-}
-
-// CheckFormat refuses a format the kind is not written in. Errors: bad_request.
-func CheckFormat(kind, format string) error {
-	if !slices.Contains(Formats, format) || (format == "pdf" && kind != KindRealization) {
-		return finance.Errorf(finance.EBadRequest, "format must be json, csv or xlsx (pdf for the realization report)")
 	}
 	return nil
 }

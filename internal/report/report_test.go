@@ -1,6 +1,8 @@
 package report
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -54,7 +56,8 @@ func TestFilter_Check(t *testing.T) {
 			t.Errorf("%s %+v: %v", c.kind, c.f, err)
 		}
 	}
-	if err := CheckFormat(KindCoverage, "pdf"); finance.ErrorCode(err) != finance.EBadRequest {
+	coverage, _ := Lookup(KindCoverage)
+	if err := coverage.CheckFormat("pdf"); finance.ErrorCode(err) != finance.EBadRequest {
 		t.Errorf("coverage pdf: %v", err)
 	}
 }
@@ -73,5 +76,37 @@ func TestLabels(t *testing.T) {
 	}
 	if got := Ineligibility(nil, "64", "mikro", "641"); got == "" {
 		t.Error("641 is not inside 64")
+	}
+}
+
+// TestKinds checks each registered kind is complete: a build function, a
+// table, a PDF layout exactly when it is written as a PDF, a default
+// grouping that its filter accepts.
+func TestKinds(t *testing.T) {
+	for _, k := range Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			if k.Build == nil || k.Table.Rows == nil || len(k.Table.Columns) == 0 || k.Schema == "" || k.Result == nil {
+				t.Fatalf("incomplete kind %+v", k)
+			}
+			if (k.PDF != nil) != slices.Contains(k.Formats, "pdf") {
+				t.Errorf("formats %v but PDF layout %v", k.Formats, k.PDF)
+			}
+			if k.PDF != nil && len(k.PDF.Widths) != len(k.Table.Columns) {
+				t.Errorf("%d PDF widths for %d columns", len(k.PDF.Widths), len(k.Table.Columns))
+			}
+			if k.Formats[0] != "json" {
+				t.Errorf("formats %v do not start with json", k.Formats)
+			}
+			if KindOf(reflect.New(reflect.TypeOf(k.Result)).Interface()) != k {
+				t.Error("KindOf does not find the kind of its own report")
+			}
+			f := Filter{Year: 2024}
+			if err := f.Check(k.Name); err != nil || (k.Groups != nil && f.GroupBy != k.Groups[0]) {
+				t.Errorf("Check: %v, group_by %q", err, f.GroupBy)
+			}
+		})
+	}
+	if _, err := Lookup("nope"); finance.ErrorCode(err) != finance.ENotFound {
+		t.Errorf("Lookup(nope): %v", err)
 	}
 }

@@ -103,8 +103,3 @@ type Overlaps struct {
 
 // OverlapKinds are the lists of Overlaps in the order reports show them.
 var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch"}
-
-// Lists returns the flags of each kind of OverlapKinds, in that order.
-func (o *Overlaps) Lists() [][]Flag {
-	return [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch}
-}

@@ -98,8 +98,8 @@ func (s *Store) ImportDisbursement(ctx context.Context, row finance.Disbursement
 	}
 	var held []finance.Disbursement
 	err = s.conn(ctx).Raw(`SELECT d.id, d.amount, d.disbursed_on FROM disbursements d JOIN programs p ON p.id = d.program_id
-		WHERE p.code = ? AND d.recipient_id = ? AND d.tranche = ? AND d.status NOT IN ('rejected','cancelled')`,
-		d.Program, rid, d.Tranche).Scan(&held).Error
+		WHERE p.code = ? AND d.recipient_id = ? AND d.tranche = ? AND d.status NOT IN ?`,
+		d.Program, rid, d.Tranche, statusArg(finance.Void)).Scan(&held).Error
 	if err != nil {
 		return 0, err
 	}

@@ -68,14 +68,14 @@ func TestDisbursementService_Transitions(t *testing.T) {
 				for _, step := range path {
 					d = act(t, w, by[step], d, step)
 				}
-				if d.Status != from {
+				if string(d.Status) != from {
 					t.Fatalf("set-up reached %s, want %s", d.Status, from)
 				}
 				entries := auditCount(t, w)
 				got, err := w.Store.ActOnDisbursement(w.Ctx(by[action]), d.ID, action, finance.ActionInput{})
 				want, ok := allowed[from][action]
 				if ok {
-					if err != nil || got.Status != want {
+					if err != nil || string(got.Status) != want {
 						t.Fatalf("got %v, %v; want %s", got, err, want)
 					}
 					if auditCount(t, w) != entries+1 {
@@ -87,7 +87,7 @@ func TestDisbursementService_Transitions(t *testing.T) {
 					t.Fatalf("got %v, want invalid_transition", err)
 				}
 				again, _ := w.Store.FindDisbursementByID(w.Ctx(w.Admin), d.ID)
-				if again.Status != from || !again.UpdatedAt.Equal(d.UpdatedAt) || auditCount(t, w) != entries {
+				if string(again.Status) != from || !again.UpdatedAt.Equal(d.UpdatedAt) || auditCount(t, w) != entries {
 					t.Fatalf("a refused action changed something: %+v", again)
 				}
 			})

@@ -7,12 +7,19 @@ import (
 )
 
 // programSelect reads programs with their agency code and budget use:
-// committed = approved + paid, realized = paid, reached = distinct recipients paid.
+// committed (finance.Committed), realized (finance.Realized) and reached
+// (distinct recipients realized). Its arguments, programSelectArgs, come
+// before those of any WHERE appended to it.
 const programSelect = `SELECT p.*, a.code AS agency_code,
-  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ('approved','paid')), 0) AS committed,
-  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status = 'paid'), 0) AS realized,
-  (SELECT COUNT(DISTINCT d.recipient_id) FROM disbursements d WHERE d.program_id = p.id AND d.status = 'paid') AS recipients_reached
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS committed,
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized,
+  (SELECT COUNT(DISTINCT d.recipient_id) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?) AS recipients_reached
 FROM programs p JOIN agencies a ON a.id = p.agency_id`
+
+// programSelectArgs are the status sets programSelect binds, followed by args.
+func programSelectArgs(args ...any) []any {
+	return append([]any{statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized)}, args...)
+}
 
 // CreateProgram adds a program (admin, or a reviewer for their agency).
 // Errors: unauthorized, forbidden, validation_failed, duplicate.
@@ -47,7 +54,7 @@ func (s *Store) CreateProgram(ctx context.Context, in finance.ProgramInput) (*fi
 
 func (s *Store) programByCode(ctx context.Context, code string) (*finance.Program, error) {
 	var p finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" WHERE p.code = ?", code).Take(&p).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" WHERE p.code = ?", programSelectArgs(code)...).Take(&p).Error; err != nil {
 		return nil, translate(err, "program "+code)
 	}
 	p.ComputeRemaining()
@@ -99,7 +106,7 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 		add("p.status = ?", f.Status)
 	}
 	var out []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
 		return nil, "", err
 	}
 	for _, p := range out {
@@ -129,6 +136,14 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		if _, err := finance.Authorize(ctx, finance.ActEditProgram, &p.AgencyID); err != nil {
 			return err
 		}
+		// Hold the row, as drafts and approvals in it do, and read it again
+		// under the lock so that the audit entry's "before" is what was there.
+		if err := s.lockProgram(ctx, p.ID); err != nil {
+			return err
+		}
+		if p, err = s.programByCode(ctx, code); err != nil {
+			return err
+		}
 		before := *p
 		if err := p.Patch(in); err != nil {
 			return err
@@ -143,8 +158,10 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		if err != nil {
 			return err
 		}
-		out = p
-		return s.audit(ctx, "update", "program", p.Code, before, p)
+		if out, err = s.programByCode(ctx, code); err != nil {
+			return err
+		}
+		return s.audit(ctx, "update", "program", p.Code, before, out)
 	})
 	return out, err
 }

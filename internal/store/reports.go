@@ -62,17 +62,20 @@ func (sc *scope) agencyName() string {
 }
 
 // programFigures sums, per program in scope, its budgets and the amounts
-// committed (approved + paid) and realized (paid), all in integer sen.
+// committed (finance.Committed) and realized (finance.Realized), all in
+// integer sen. Its arguments are programFiguresArgs, then the scope's.
 const programFigures = `SELECT p.code AS code, p.name AS name, p.funding_source AS funding_source,
   a.code AS agency_code, a.name AS agency_name,
   CASE WHEN p.region_code <> '' THEN p.region_code ELSE a.region_code END AS region,
   p.original_budget AS original_budget, p.budget AS budget,
-  COALESCE(SUM(CASE WHEN d.status IN ('approved','paid') THEN d.amount END), 0) AS committed,
-  COALESCE(SUM(CASE WHEN d.status = 'paid' THEN d.amount END), 0) AS realized
+  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS committed,
+  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS realized
 FROM programs p JOIN agencies a ON a.id = p.agency_id
 LEFT JOIN disbursements d ON d.program_id = p.id
 WHERE %s
 GROUP BY p.id, p.code, p.name, p.funding_source, a.code, a.name, p.region_code, a.region_code, p.original_budget, p.budget`
+
+var programFiguresArgs = []any{statusArg(finance.Committed), statusArg(finance.Realized)}
 
 // realizationKeys are the key and label columns of each grouping over programFigures.
 var realizationKeys = map[string][2]string{
@@ -107,7 +110,7 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
   SUM(committed) AS committed, SUM(realized) AS realized FROM (`+programFigures+`) x GROUP BY %s ORDER BY %s`,
 		k[0], k[1], sc.where, k[0], k[0])
 	var rows []figuresRow
-	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, slices.Concat(programFiguresArgs, sc.args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -128,19 +131,19 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 // month of paid_on and a return takes it out in the month of returned_on;
 // committed enters in the month of approved_on (rows approved before that
 // column existed carry their payment or disbursement date) and leaves with a
-// return.
+// return. Each part takes its status set (periodEventsArgs) before the scope.
 const periodEvents = `
 SELECT SUBSTR(d.paid_on, 1, 7) AS m, 0 AS committed, d.amount AS realized
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE %[1]s AND d.status IN ('paid', 'returned')
+  WHERE d.status IN ? AND %[1]s
 UNION ALL
 SELECT SUBSTR(d.returned_on, 1, 7), -d.amount, -d.amount
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE %[1]s AND d.status = 'returned'
+  WHERE d.status IN ? AND %[1]s
 UNION ALL
 SELECT SUBSTR(d.approved_on, 1, 7), d.amount, 0
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE %[1]s AND d.status IN ('approved', 'paid', 'returned')`
+  WHERE d.status IN ? AND %[1]s`
 
 // periodKey turns a month "2024-07" into the grouping's key.
 var periodKey = map[string]string{
@@ -158,7 +161,8 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 	key := periodKey[out.GroupBy]
 	q := fmt.Sprintf(`SELECT %[2]s AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (`+periodEvents+`) e GROUP BY 1 ORDER BY 1`,
 		sc.where, key)
-	args := slices.Concat(sc.args, sc.args, sc.args)
+	args := slices.Concat([]any{statusArg(finance.EverPaid)}, sc.args, []any{statusArg(finance.Returned)}, sc.args,
+		[]any{statusArg(finance.EverApproved)}, sc.args)
 	var rows []figuresRow
 	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return err
@@ -201,15 +205,18 @@ var coverageKeys = map[string]string{
 	"sex":        "CASE WHEN " + femaleNIK + " THEN 'F' WHEN " + maleNIK + " THEN 'M' ELSE '' END",
 }
 
-// coverageSums counts distinct recipients paid and sums what they were paid.
+// coverageSums counts distinct recipients paid (finance.Realized, bound
+// first by coverageSumsArgs) and sums what they were paid.
 const coverageSums = `COUNT(DISTINCT d.recipient_id) AS reached,
   COUNT(DISTINCT CASE WHEN ` + femaleNIK + ` THEN d.recipient_id END) AS female,
   COUNT(DISTINCT CASE WHEN ` + maleNIK + ` THEN d.recipient_id END) AS male,
   COALESCE(SUM(d.amount), 0) AS amount
 FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN disbursements d ON d.program_id = p.id AND d.status = 'paid'
+LEFT JOIN disbursements d ON d.program_id = p.id AND d.status IN ?
 LEFT JOIN recipients r ON r.id = d.recipient_id
 WHERE `
+
+var coverageSumsArgs = []any{statusArg(finance.Realized)}
 
 type coverageRow struct {
 	Key, Label                    string
@@ -236,7 +243,7 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 	}
 	var rows []coverageRow
 	q := fmt.Sprintf("SELECT %s AS key, %s AS label, %s AS target, %s%s GROUP BY %s ORDER BY 1", key, label, target, coverageSums, where, key)
-	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, slices.Concat(coverageSumsArgs, sc.args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -246,7 +253,7 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 		out.Rows = append(out.Rows, row)
 	}
 	var tot coverageRow
-	if err := s.conn(ctx).Raw("SELECT "+coverageSums+sc.where, sc.args...).Scan(&tot).Error; err != nil {
+	if err := s.conn(ctx).Raw("SELECT "+coverageSums+sc.where, slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
 		return nil, err
 	}
 	if f.GroupBy == "program" {
@@ -260,10 +267,13 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 	return out, nil
 }
 
-// liveDisbursements are those not rejected or cancelled.
-const liveDisbursements = "d.status NOT IN ('rejected', 'cancelled')"
+// liveDisbursements are those in finance.Live, bound by liveArgs.
+const liveDisbursements = "d.status IN ?"
 
-// scopedRecipients are the recipients with a live disbursement in scope.
+var liveArgs = []any{statusArg(finance.Live)}
+
+// scopedRecipients are the recipients with a live disbursement in scope
+// (liveArgs, then the scope's arguments).
 const scopedRecipients = `SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id
   JOIN agencies a ON a.id = p.agency_id WHERE ` + liveDisbursements + ` AND `
 
@@ -317,7 +327,7 @@ ORDER BY 1, 2`, col, nonEmpty, scopedRecipients+sc.where)
 		K  string
 		ID int64
 	}
-	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	flags := []report.Flag{}
@@ -362,12 +372,12 @@ type flagRow struct {
 func (s *Store) multiProgram(ctx context.Context, sc *scope) ([]report.Flag, error) {
 	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code
 FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-WHERE d.status = 'paid' AND ` + sc.where + ` AND d.recipient_id IN (
+WHERE d.status IN ? AND ` + sc.where + ` AND d.recipient_id IN (
   SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status = 'paid' AND ` + sc.where + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)
+  WHERE d.status IN ? AND ` + sc.where + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)
 ORDER BY d.recipient_id, p.code, d.id`
 	var rows []flagRow
-	if err := s.conn(ctx).Raw(q, slices.Concat(sc.args, sc.args)...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, slices.Concat([]any{statusArg(finance.Realized)}, sc.args, []any{statusArg(finance.Realized)}, sc.args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	flags := []report.Flag{}
@@ -393,7 +403,7 @@ FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a
 JOIN recipients r ON r.id = d.recipient_id
 WHERE ` + liveDisbursements + ` AND (p.eligible_size_classes <> '' OR p.region_code <> '') AND ` + sc.where + `
 ORDER BY d.id`
-	rows, err := s.conn(ctx).Raw(q, sc.args...).Rows()
+	rows, err := s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +435,7 @@ ORDER BY d.id`
 		flagRow
 		Amount, Fixed money.Amount
 	}
-	if err := s.conn(ctx).Raw(q, sc.args...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	flags := []report.Flag{}

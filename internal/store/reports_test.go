@@ -76,11 +76,11 @@ func (f repWorld) disburse(p *finance.Program, r *finance.Recipient, amount stri
 	if err != nil {
 		f.t.Fatalf("CreateDisbursement: %v", err)
 	}
-	path := map[string][]string{
+	path := map[finance.Status][]string{
 		finance.StatusDraft: {}, finance.StatusSubmitted: {"submit"}, finance.StatusRejected: {"submit", "reject"},
 		finance.StatusCancelled: {"cancel"}, finance.StatusApproved: {"submit", "approve"},
 		finance.StatusPaid: {"submit", "approve", "pay"}, finance.StatusReturned: {"submit", "approve", "pay", "return"},
-	}[st.status]
+	}[finance.Status(st.status)]
 	old := f.w.Store.Now
 	defer func() { f.w.Store.Now = old }()
 	for _, action := range path {
@@ -409,7 +409,7 @@ func TestReportService_TotalsProperty(t *testing.T) {
 		}
 	}
 	ctx := w.Ctx(w.Auditor)
-	for _, by := range report.RealizationGroups {
+	for _, by := range report.Groups(report.KindRealization) {
 		r, err := w.Store.Realization(ctx, report.Filter{Year: 2024, GroupBy: by})
 		if err != nil {
 			t.Fatal(err)
@@ -428,7 +428,7 @@ func TestReportService_TotalsProperty(t *testing.T) {
 			t.Errorf("%s: totals %s/%s, disbursements %s/%s", by, r.Totals.Committed, r.Totals.Realized, committed, realized)
 		}
 	}
-	for _, by := range report.CoverageGroups {
+	for _, by := range report.Groups(report.KindCoverage) {
 		r, err := w.Store.Coverage(ctx, report.Filter{Year: 2024, GroupBy: by})
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,7 @@ type apiRoute struct {
 // apiRoutes is the whole JSON API.
 func (s *Server) apiRoutes() []apiRoute {
 	listQ := []string{"limit", "cursor"}
-	return []apiRoute{
+	return slices.Concat([]apiRoute{
 		{"GET", "/agencies", "List agencies", nil, "", "Agency", true, 200, s.listAgencies},
 		{"POST", "/agencies", "Create an agency (admin)", nil, "Agency", "Agency", false, 201, s.createAgency},
 		{"GET", "/programs", "List programs", append([]string{"year", "agency", "funding_source", "kind", "status"}, listQ...), "", "Program", true, 200, s.listPrograms},
@@ -53,11 +54,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/disbursements/:id/:action", "Take a life-cycle action: submit, approve, reject, cancel, pay, return", nil, "Action", "Disbursement", false, 200, s.actOnDisbursement},
 		{"POST", "/programs/:code/budget-revisions", "Revise a program's budget (admin, reviewer)", nil, "BudgetRevision", "BudgetRevision", false, 201, s.createBudgetRevision},
 		{"GET", "/programs/:code/budget-revisions", "List a program's budget revisions", nil, "", "BudgetRevision", true, 200, s.listBudgetRevisions},
-		{"GET", "/reports/realization", "Budget realization (Laporan Realisasi Anggaran) as json, csv, xlsx or pdf; unknown group_by or format: 400", reportQuery, "", "Realization", false, 200, s.realizationReport},
-		{"GET", "/reports/coverage", "Coverage: target against reached recipients, as json, csv or xlsx; unknown group_by or format: 400", reportQuery, "", "Coverage", false, 200, s.coverageReport},
-		{"GET", "/reports/overlaps", "Overlaps and red flags of a year, as json, csv or xlsx; unknown format: 400", reportQuery[:4], "", "Overlaps", false, 200, s.overlapsReport},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
-	}
+	}, s.reportRoutes())
 }
 
 func (s *Server) registerAPI() {

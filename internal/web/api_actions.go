@@ -41,9 +41,9 @@ func (s *Server) listBudgetRevisions(c echo.Context) error {
 // bulkResult is one row of a bulk action's answer: the disbursement's new
 // status, or the error that refused it.
 type bulkResult struct {
-	ID     int64        `json:"id"`
-	Status string       `json:"status,omitempty"`
-	Error  *errorDetail `json:"error,omitempty"`
+	ID     int64          `json:"id"`
+	Status finance.Status `json:"status,omitempty"`
+	Error  *errorDetail   `json:"error,omitempty"`
 }
 
 // actOnDisbursements is POST /disbursements/bulk: one action on many

@@ -114,7 +114,7 @@ func (s *Server) listDisbursements(c echo.Context) error {
 		return err
 	}
 	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), RecipientID: rid, Status: c.QueryParam("status"),
+		Program: c.QueryParam("program"), RecipientID: rid, Status: finance.Status(c.QueryParam("status")),
 		From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
 	})
 	return list(c, items, next, err)

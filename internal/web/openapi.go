@@ -23,8 +23,8 @@ var schemas = map[string]any{
 	"Program": finance.Program{}, "ProgramInput": finance.ProgramInput{},
 	"Recipient": finance.Recipient{}, "RecipientInput": finance.RecipientInput{},
 	"Disbursement": finance.Disbursement{}, "DisbursementInput": finance.DisbursementInput{},
-	"AuditEntry":  finance.AuditEntry{},
-	"Realization": report.Realization{}, "Coverage": report.Coverage{}, "Overlaps": report.Overlaps{}, "ImportResult": importer.Result{},
+	"AuditEntry":      finance.AuditEntry{},
+	"ImportResult":    importer.Result{},
 	"BulkActionInput": finance.BulkActionInput{}, "BulkResult": bulkResult{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
@@ -48,6 +48,9 @@ func (s *Server) openAPIDoc() map[string]any {
 	components := map[string]any{}
 	for name, v := range schemas {
 		components[name] = schemaOf(reflect.TypeOf(v))
+	}
+	for _, k := range report.Kinds {
+		components[k.Schema] = schemaOf(reflect.TypeOf(k.Result))
 	}
 	components["Error"] = map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{
 		"type": "object", "properties": map[string]any{

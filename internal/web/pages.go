@@ -12,6 +12,7 @@ import (
 
 	"pilar/internal/finance"
 	"pilar/internal/money"
+	"pilar/internal/report"
 )
 
 func (s *Server) registerPages() {
@@ -46,9 +47,9 @@ func (s *Server) registerPages() {
 	g.GET("/programs/:code/audit", s.programAuditPage)
 	g.GET("/review", s.reviewPage)
 	g.POST("/review", s.reviewDecide)
-	g.GET("/reports/realization", s.realizationPage)
-	g.GET("/reports/coverage", s.coveragePage)
-	g.GET("/reports/overlaps", s.overlapsPage)
+	for _, k := range report.Kinds {
+		g.GET("/reports/"+k.Name, s.reportHandler(k, true))
+	}
 }
 
 // formInput turns a submitted form into a service input: text fields become
@@ -379,7 +380,7 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 		return err
 	}
 	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), Status: c.QueryParam("status"), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
+		Program: c.QueryParam("program"), Status: finance.Status(c.QueryParam("status")), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
 	})
 	if err != nil {
 		return err
@@ -387,11 +388,8 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
 		listPage[*finance.Disbursement]
 		Statuses []string
-	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, disbursementStatuses}, c.QueryParams(), nil)
+	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, finance.Statuses.Strings()}, c.QueryParams(), nil)
 }
-
-var disbursementStatuses = []string{finance.StatusDraft, finance.StatusSubmitted, finance.StatusApproved, finance.StatusPaid,
-	finance.StatusReturned, finance.StatusRejected, finance.StatusCancelled}
 
 func (s *Server) disbursementFormData(c echo.Context) (any, error) {
 	programs, _, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -14,22 +15,11 @@ import (
 	"pilar/internal/report"
 )
 
-func (s *Server) realizationPage(c echo.Context) error {
-	return s.serveReport(c, report.KindRealization, true, s.buildRealization)
-}
-
-func (s *Server) coveragePage(c echo.Context) error {
-	return s.serveReport(c, report.KindCoverage, true, s.buildCoverage)
-}
-
-func (s *Server) overlapsPage(c echo.Context) error {
-	return s.serveReport(c, report.KindOverlaps, true, s.buildOverlaps)
-}
-
 // reportView is what a report page shows besides the report: the filter
 // choices, the download links and the charts.
 type reportView struct {
 	Kind      string
+	Kinds     []string // every report kind, for the navigation
 	Report    any
 	Year      int
 	Groups    []string
@@ -37,22 +27,22 @@ type reportView struct {
 	Sources   []string
 	Downloads []download
 	Charts    []template.HTML
-	Flags     []flagSection
 }
 
 type download struct{ Format, URL string }
 
-// flagSection is one list of the overlaps report with its i18n key.
-type flagSection struct {
-	Key   string
-	Flags []report.Flag
+// reportCharts draw the charts of a report page, for the kinds that have
+// any; a kind without an entry has none.
+var reportCharts = map[string]func(s *Server, ctx context.Context, lang string, f report.Filter, rep any) ([]template.HTML, error){
+	report.KindRealization: realizationCharts,
+	report.KindCoverage:    coverageCharts,
 }
 
-// reportPage renders a report's page.
-func (s *Server) reportPage(c echo.Context, kind string, rep any) error {
+// reportPage renders the page of a report of kind k, template report_<kind>.
+func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
 	ctx := c.Request().Context()
-	f, _ := reportFilter(c) // already read once by serveReport
-	v := reportView{Kind: kind, Report: rep, Year: f.Year, Sources: finance.FundingSources}
+	f, _ := reportFilter(c) // already read once by the handler
+	v := reportView{Kind: k.Name, Kinds: report.Names(), Report: rep, Year: f.Year, Groups: k.Groups, Sources: finance.FundingSources}
 	if sessionOf(c).User.Actor().SeesAllAgencies() {
 		agencies, err := s.svc.FindAgencies(ctx)
 		if err != nil {
@@ -60,47 +50,33 @@ func (s *Server) reportPage(c echo.Context, kind string, rep any) error {
 		}
 		v.Agencies = agencies
 	}
-	q := c.QueryParams()
-	formats := []string{"csv", "xlsx"}
-	lang := langOf(c, s.cfg.Lang)
-	switch r := rep.(type) {
-	case *report.Realization:
-		v.Groups, formats = report.RealizationGroups, append(formats, "pdf")
-		f.GroupBy = "month"
-		months := r
-		if r.GroupBy != "month" {
-			var err error
-			if months, err = s.svc.Realization(ctx, f); err != nil {
-				return err
-			}
+	if draw := reportCharts[k.Name]; draw != nil {
+		charts, err := draw(s, ctx, langOf(c, s.cfg.Lang), f, rep)
+		if err != nil {
+			return err
 		}
-		v.Charts = realizationCharts(lang, r, months)
-	case *report.Coverage:
-		v.Groups = report.CoverageGroups
-		f.GroupBy = "region"
-		regions := r
-		if r.GroupBy != "region" {
-			var err error
-			if regions, err = s.svc.Coverage(ctx, f); err != nil {
-				return err
-			}
-		}
-		v.Charts = []template.HTML{coverageChart(lang, regions)}
-	case *report.Overlaps:
-		for i, list := range r.Lists() {
-			v.Flags = append(v.Flags, flagSection{report.OverlapKinds[i], list})
-		}
+		v.Charts = charts
 	}
-	for _, format := range formats {
+	q := c.QueryParams()
+	for _, format := range k.Files() {
 		q.Set("format", format)
 		v.Downloads = append(v.Downloads, download{format, c.Request().URL.Path + "?" + q.Encode()})
 	}
-	return s.renderForm(c, http.StatusOK, "report_"+kind, "report."+kind, v, c.QueryParams(), nil)
+	return s.renderForm(c, http.StatusOK, "report_"+k.Name, "report."+k.Name, v, c.QueryParams(), nil)
 }
 
 // realizationCharts are the bars of realized against budget per row (unless
 // the rows are periods) and the amounts paid per month.
-func realizationCharts(lang string, r, months *report.Realization) []template.HTML {
+func realizationCharts(s *Server, ctx context.Context, lang string, f report.Filter, rep any) ([]template.HTML, error) {
+	r := rep.(*report.Realization)
+	months := r
+	if r.GroupBy != "month" {
+		f.GroupBy = "month"
+		var err error
+		if months, err = s.svc.Realization(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	var out []template.HTML
 	if r.GroupBy != "month" && r.GroupBy != "quarter" {
 		bars := make([]chart.Bar, len(r.Rows))
@@ -114,14 +90,22 @@ func realizationCharts(lang string, r, months *report.Realization) []template.HT
 	for i, row := range months.Rows {
 		bars[i] = chart.Bar{Label: row.Label, Value: row.Realized.Decimal(), Text: row.Realized.Rupiah()}
 	}
-	return append(out, chart.Bars("chart-months", i18n.T(lang, "report.chart.month"), i18n.T(lang, "report.chart.month_desc"), bars))
+	return append(out, chart.Bars("chart-months", i18n.T(lang, "report.chart.month"), i18n.T(lang, "report.chart.month_desc"), bars)), nil
 }
 
-// coverageChart is the bars of recipients reached per region.
-func coverageChart(lang string, r *report.Coverage) template.HTML {
+// coverageCharts are the bars of recipients reached per region.
+func coverageCharts(s *Server, ctx context.Context, lang string, f report.Filter, rep any) ([]template.HTML, error) {
+	r := rep.(*report.Coverage)
+	if r.GroupBy != "region" {
+		f.GroupBy = "region"
+		var err error
+		if r, err = s.svc.Coverage(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	bars := make([]chart.Bar, len(r.Rows))
 	for i, row := range r.Rows {
 		bars[i] = chart.Bar{Label: row.Label, Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
 	}
-	return chart.Bars("chart-regions", i18n.T(lang, "report.chart.region"), i18n.T(lang, "report.chart.region_desc"), bars)
+	return []template.HTML{chart.Bars("chart-regions", i18n.T(lang, "report.chart.region"), i18n.T(lang, "report.chart.region_desc"), bars)}, nil
 }

@@ -79,7 +79,7 @@ func refusal(err error) (int, map[string]string, bool) {
 // it was refused, why.
 type reviewResult struct {
 	ID      int64
-	Status  string
+	Status  finance.Status
 	Message string
 }
 

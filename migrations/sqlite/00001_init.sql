@@ -123,6 +123,7 @@ CREATE TABLE disbursements (
     updated_at      TIMESTAMP NOT NULL
 );
 -- One live disbursement per recipient, program and tranche; rejected and cancelled ones leave room for a new one.
+-- The literal list is the set finance.Void (finance.Live is everything else); an index predicate cannot bind arguments.
 CREATE UNIQUE INDEX disbursements_one_per_tranche ON disbursements(program_id, recipient_id, tranche)
     WHERE status NOT IN ('rejected', 'cancelled');
 CREATE INDEX disbursements_program_status ON disbursements(program_id, status);
