@@ -152,6 +152,12 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return res, err
 	}
+	// On SQLite the store asks for a pause between batches: the write lock
+	// is free then, for other writers (issue 17, item 9).
+	var pause time.Duration
+	if p, ok := svc.(interface{ PauseBetweenBatches() time.Duration }); ok {
+		pause = p.PauseBetweenBatches()
+	}
 	for more := true; more; {
 		err := svc.InTx(ctx, func(ctx context.Context) (err error) {
 			more, err = batch(ctx, opt.BatchSize)
@@ -161,6 +167,9 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return res, err
 		}
 		progress(opt, res)
+		if more && pause > 0 {
+			time.Sleep(pause)
+		}
 	}
 	return res, nil
 }

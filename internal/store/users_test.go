@@ -154,6 +154,7 @@ func TestUserService_Tokens(t *testing.T) {
 	if u, err := w.Store.UserByToken(ctx, secret); err != nil || u.ID != w.Officer.ID {
 		t.Fatalf("%v %v", u, err)
 	}
+	w.Store.WaitBackground() // last_used_at is written after the request
 	list, err := w.Store.FindTokens(w.Ctx(w.Auditor))
 	if err != nil || len(list) != 1 {
 		t.Fatalf("%v %v", list, err)

@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	finance.ETooLarge:          http.StatusRequestEntityTooLarge,
 	finance.EValidation:        http.StatusUnprocessableEntity,
 	finance.ETooManyRequests:   http.StatusTooManyRequests,
+	finance.EUnavailable:       http.StatusServiceUnavailable,
 }
 
 var errInternal = errors.New("web: internal error")
