@@ -176,7 +176,7 @@ func TestDisbursementService_Races(t *testing.T) {
 			}
 			entries := auditOf(t, w, d.ID)
 			last := entries[len(entries)-1]
-			if last.After.Amount != got.Amount.String() || last.After.Status != got.Status {
+			if last.After.Amount != got.Amount.String() || last.After.Status != string(got.Status) {
 				t.Fatalf("round %d: the row is %s at %s but the audit trail ends %+v", round, got.Status, got.Amount, last)
 			}
 			if patchErr == nil {

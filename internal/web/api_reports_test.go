@@ -15,9 +15,9 @@ import (
 
 func TestReportsAPI(t *testing.T) {
 	e := newEnv(t)
-	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("BPUM-2024", "2400000.00")), http.StatusCreated)
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("BPUM-2024", "2400000.00")), http.StatusCreated)
 	t.Run("JSON", func(t *testing.T) {
-		m := e.expect(e.do(e.w.Reviewer, "GET", "/api/v1/reports/realization?year=2024", nil), http.StatusOK)
+		m := e.expect(t, e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/realization?year=2024", nil), http.StatusOK)
 		rows := m["rows"].([]any)
 		if len(rows) != 1 || rows[0].(map[string]any)["realized_pct"] != "0.00" {
 			t.Errorf("rows %v", rows)
@@ -29,12 +29,12 @@ func TestReportsAPI(t *testing.T) {
 	})
 	t.Run("EmptyYear", func(t *testing.T) {
 		for _, kind := range []string{"realization", "coverage"} {
-			m := e.expect(e.do(e.w.Auditor, "GET", "/api/v1/reports/"+kind+"?year=2030", nil), http.StatusOK)
+			m := e.expect(t, e.do(t, e.w.Auditor, "GET", "/api/v1/reports/"+kind+"?year=2030", nil), http.StatusOK)
 			if len(m["rows"].([]any)) != 0 || m["totals"] == nil {
 				t.Errorf("%s: %v", kind, m)
 			}
 		}
-		m := e.expect(e.do(e.w.Auditor, "GET", "/api/v1/reports/overlaps?year=2030", nil), http.StatusOK)
+		m := e.expect(t, e.do(t, e.w.Auditor, "GET", "/api/v1/reports/overlaps?year=2030", nil), http.StatusOK)
 		if flags, ok := m["shared_nik"].([]any); !ok || len(flags) != 0 {
 			t.Errorf("overlaps %v", m)
 		}
@@ -46,7 +46,7 @@ func TestReportsAPI(t *testing.T) {
 			{"/api/v1/reports/overlaps?year=2024&format=xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"},
 			{"/api/v1/reports/realization?year=2024&format=pdf&group_by=quarter", "application/pdf", "%PDF"},
 		} {
-			rec := e.do(e.w.Officer, "GET", c.path, nil)
+			rec := e.do(t, e.w.Officer, "GET", c.path, nil)
 			if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != c.ctype || !strings.HasPrefix(rec.Body.String(), c.prefix) ||
 				!strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment;") {
 				t.Errorf("%s: %d %q %q", c.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String()[:min(20, rec.Body.Len())])
@@ -70,7 +70,7 @@ func TestReportsAPI(t *testing.T) {
 			{"ErrNoToken", "/api/v1/reports/realization", nil, 401, "unauthorized"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				if got := errorCode(e.expect(e.do(c.u, "GET", c.path, nil), c.status)); got != c.code {
+				if got := errorCode(e.expect(t, e.do(t, c.u, "GET", c.path, nil), c.status)); got != c.code {
 					t.Errorf("code %q, want %q", got, c.code)
 				}
 			})
@@ -80,7 +80,7 @@ func TestReportsAPI(t *testing.T) {
 
 func TestReportPages(t *testing.T) {
 	e := newEnv(t)
-	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("BPUM-2024", "2400000.00")), http.StatusCreated)
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("BPUM-2024", "2400000.00")), http.StatusCreated)
 	session, err := e.w.Store.CreateSession(context.Background(), e.w.Reviewer)
 	if err != nil {
 		t.Fatal(err)

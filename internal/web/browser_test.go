@@ -45,7 +45,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("headless Chromium test skipped: " + chromium + " is not installed")
 	}
 	e := newEnv(t)
-	e.expect(e.do(e.w.Reviewer, "POST", "/api/v1/programs", programBody("DAK-PK-2024", "2100000000")), 201)
+	e.expect(t, e.do(t, e.w.Reviewer, "POST", "/api/v1/programs", programBody("DAK-PK-2024", "2100000000")), 201)
 	public := httptest.NewServer(e.srv.Echo)
 	defer public.Close()
 	// Chromium on the command line cannot sign in; these servers hand every

@@ -19,7 +19,6 @@ import (
 // env is a test server over a fresh database with the dbtest world and an
 // API token per fixture user.
 type env struct {
-	t      *testing.T
 	w      *dbtest.World
 	srv    *web.Server
 	tokens map[*finance.User]string
@@ -34,7 +33,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, w: w, srv: srv, tokens: map[*finance.User]string{}}
+	e := &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
 	for _, u := range []*finance.User{w.Admin, w.Auditor, w.Reviewer, w.Officer, w.OtherReviewer, w.OtherOfficer} {
 		secret, _, err := w.Store.CreateToken(context.Background(), u.Email, "test")
 		if err != nil {
@@ -45,10 +44,10 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-// do sends a request as u (nil: no token) with a JSON body (string or
+// do sends a request, on behalf of the (sub)test t, as u (nil: no token) with a JSON body (string or
 // value) and returns the recorder.
-func (e *env) do(u *finance.User, method, path string, body any) *httptest.ResponseRecorder {
-	e.t.Helper()
+func (e *env) do(t testing.TB, u *finance.User, method, path string, body any) *httptest.ResponseRecorder {
+	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -70,16 +69,16 @@ func (e *env) do(u *finance.User, method, path string, body any) *httptest.Respo
 	return rec
 }
 
-// expect asserts the status and decodes the JSON body into a map.
-func (e *env) expect(rec *httptest.ResponseRecorder, status int) map[string]any {
-	e.t.Helper()
+// expect asserts, on behalf of the (sub)test t, the status and decodes the JSON body into a map.
+func (e *env) expect(t testing.TB, rec *httptest.ResponseRecorder, status int) map[string]any {
+	t.Helper()
 	if rec.Code != status {
-		e.t.Fatalf("status %d, want %d; body %s", rec.Code, status, rec.Body.String())
+		t.Fatalf("status %d, want %d; body %s", rec.Code, status, rec.Body.String())
 	}
 	var m map[string]any
 	if rec.Body.Len() > 0 {
 		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
-			e.t.Fatalf("body is not a JSON object: %s", rec.Body.String())
+			t.Fatalf("body is not a JSON object: %s", rec.Body.String())
 		}
 	}
 	return m

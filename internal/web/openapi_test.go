@@ -12,7 +12,7 @@ import (
 func TestOpenAPI_CoversEveryRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	rec := e.do(nil, "GET", "/openapi.json", nil)
+	rec := e.do(t, nil, "GET", "/openapi.json", nil)
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`

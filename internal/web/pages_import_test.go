@@ -81,7 +81,7 @@ func TestRecipientPage_DecodedAndFlags(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	for _, nik := range []string{"6472014506850001", "6472010506850002"} {
-		e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Usaha " + nik, "nik": nik,
+		e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Usaha " + nik, "nik": nik,
 			"nib": "9120000000001", "bank_code": "BPD-KALTIM", "account_no": "1234567890", "region_code": "64.72"}), 201)
 	}
 	id, _ := e.w.Store.CreateSession(e.w.Ctx(e.w.Admin), e.w.Admin)

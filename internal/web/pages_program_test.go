@@ -12,10 +12,10 @@ func TestPages_BudgetRevision(t *testing.T) {
 	t.Parallel()
 	m := newMatrix(t)
 	e := m.e
-	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("DAK-REV-2024", "1000.00")), 201)
-	d := e.draftVia("DAK-REV-2024", "300.00")
-	e.expect(e.do(e.w.Officer, "POST", d+"/submit", nil), 200)
-	e.expect(e.do(e.w.Reviewer, "POST", d+"/approve", nil), 200)
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("DAK-REV-2024", "1000.00")), 201)
+	d := e.draftVia(t, "DAK-REV-2024", "300.00")
+	e.expect(t, e.do(t, e.w.Officer, "POST", d+"/submit", nil), 200)
+	e.expect(t, e.do(t, e.w.Reviewer, "POST", d+"/approve", nil), 200)
 	const page = "/programs/DAK-REV-2024"
 	revisionForms := func(body string) int {
 		return len(elements(t, body, func(n *html.Node) bool {
@@ -50,7 +50,7 @@ func TestPages_BudgetRevision(t *testing.T) {
 			!strings.Contains(text(rows[0]), e.w.Reviewer.Email) {
 			t.Fatalf("history rows: %d", len(rows))
 		}
-		p := e.expect(e.do(e.w.Reviewer, "GET", "/api/v1/programs/DAK-REV-2024", nil), 200)
+		p := e.expect(t, e.do(t, e.w.Reviewer, "GET", "/api/v1/programs/DAK-REV-2024", nil), 200)
 		if p["budget"] != "1500.50" || p["original_budget"] != "1000.00" || p["remaining"] != "1200.50" {
 			t.Fatalf("program after revision: %v", p)
 		}

@@ -21,18 +21,41 @@ func elements(t *testing.T, body string, keep func(*html.Node) bool) []*html.Nod
 	return out
 }
 
-func TestPages_LifeCycle(t *testing.T) {
-	t.Parallel()
+// pageLifeCycle is a fresh environment with program PEN-PAGE-2024 (budget
+// 250.00) and three submitted disbursements of 100.00, the first of them
+// taken through steps: approve by the reviewer (API), pay by the officer on
+// its page (2024-05-02, TRX-PAGE).
+func pageLifeCycle(t *testing.T, steps ...string) (*matrix, *env, []string) {
+	t.Helper()
 	m := newMatrix(t)
 	e := m.e
-	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-PAGE-2024", "250.00")), 201)
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-PAGE-2024", "250.00")), 201)
 	var ids []string
 	for range 3 {
-		d := e.draftVia("PEN-PAGE-2024", "100.00")
-		e.expect(e.do(e.w.Officer, "POST", d+"/submit", nil), 200)
+		d := e.draftVia(t, "PEN-PAGE-2024", "100.00")
+		e.expect(t, e.do(t, e.w.Officer, "POST", d+"/submit", nil), 200)
 		ids = append(ids, d[len("/api/v1/disbursements/"):])
 	}
+	path := "/disbursements/" + ids[0]
+	for _, step := range steps {
+		switch step {
+		case "approve":
+			e.expect(t, e.do(t, e.w.Reviewer, "POST", "/api/v1"+path+"/approve", nil), 200)
+		case "pay":
+			if rec := m.send(e.w.Officer, "POST", path+"/pay", url.Values{"payment_ref": {"TRX-PAGE"}, "paid_on": {"2024-05-02"}}); rec.Code != 303 {
+				t.Fatalf("set-up pay: %d %s", rec.Code, rec.Body.String())
+			}
+		default:
+			t.Fatalf("no step %q", step)
+		}
+	}
+	return m, e, ids
+}
+
+func TestPages_LifeCycle(t *testing.T) {
+	t.Parallel()
 	t.Run("ReviewQueue", func(t *testing.T) {
+		m, e, _ := pageLifeCycle(t)
 		rec := m.send(e.w.Reviewer, "GET", "/review", nil)
 		boxes := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "input" && attr(n, "type") == "checkbox" })
 		if rec.Code != 200 || len(boxes) != 3 {
@@ -40,6 +63,7 @@ func TestPages_LifeCycle(t *testing.T) {
 		}
 	})
 	t.Run("ApproveManyWithPerRowResults", func(t *testing.T) {
+		m, e, ids := pageLifeCycle(t)
 		rec := m.send(e.w.Reviewer, "POST", "/review", url.Values{"id": ids, "action": {"approve"}})
 		body := rec.Body.String()
 		done := elements(t, body, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "done" })
@@ -49,6 +73,7 @@ func TestPages_LifeCycle(t *testing.T) {
 		}
 	})
 	t.Run("ButtonsFollowRoleAndState", func(t *testing.T) {
+		m, e, ids := pageLifeCycle(t, "approve")
 		forms := func(body string) []string {
 			var out []string
 			for _, n := range elements(t, body, func(n *html.Node) bool {
@@ -70,17 +95,19 @@ func TestPages_LifeCycle(t *testing.T) {
 		}
 	})
 	t.Run("PayButton", func(t *testing.T) {
+		m, e, ids := pageLifeCycle(t, "approve")
 		path := "/disbursements/" + ids[0]
 		rec := m.send(e.w.Officer, "POST", path+"/pay", url.Values{"payment_ref": {"TRX-PAGE"}, "paid_on": {"2024-05-02"}})
 		if rec.Code != 303 || rec.Header().Get("Location") != path {
 			t.Fatalf("%d %s", rec.Code, rec.Body.String())
 		}
-		d := e.expect(e.do(e.w.Officer, "GET", "/api/v1"+path, nil), 200)
+		d := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1"+path, nil), 200)
 		if d["status"] != "paid" || d["payment_ref"] != "TRX-PAGE" || d["paid_on"] != "2024-05-02" {
 			t.Fatalf("got %v", d)
 		}
 	})
 	t.Run("ErrInvalidTransitionShownOnThePage", func(t *testing.T) {
+		m, e, ids := pageLifeCycle(t, "approve", "pay")
 		rec := m.send(e.w.Officer, "POST", "/disbursements/"+ids[0]+"/submit", url.Values{})
 		alerts := elements(t, rec.Body.String(), func(n *html.Node) bool { return attr(n, "role") == "alert" })
 		if rec.Code != 409 || len(alerts) != 1 || !strings.Contains(text(alerts[0]), "paid cannot be submitted") {
@@ -88,6 +115,7 @@ func TestPages_LifeCycle(t *testing.T) {
 		}
 	})
 	t.Run("AuditTimeline", func(t *testing.T) {
+		m, e, ids := pageLifeCycle(t, "approve", "pay")
 		rec := m.send(e.w.Auditor, "GET", "/disbursements/"+ids[0]+"/audit", nil)
 		items := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "li" })
 		if rec.Code != 200 || len(items) != 4 {

@@ -385,7 +385,7 @@ func (m *matrix) send(u *finance.User, method, path string, body any) *httptest.
 		if body == nil && method != http.MethodGet && method != http.MethodDelete {
 			body = map[string]any{}
 		}
-		return m.e.do(u, method, path, body)
+		return m.e.do(m.t, u, method, path, body)
 	}
 	cookie, csrf := m.session(u)
 	form, _ := body.(url.Values)
@@ -410,7 +410,7 @@ func (m *matrix) send(u *finance.User, method, path string, body any) *httptest.
 // api makes a set-up request that must succeed and returns its JSON body.
 func (m *matrix) api(u *finance.User, method, path string, body any) map[string]any {
 	m.t.Helper()
-	rec := m.e.do(u, method, path, body)
+	rec := m.e.do(m.t, u, method, path, body)
 	if rec.Code >= 300 {
 		m.t.Fatalf("set-up %s %s as %s: %d %s", method, path, u.Email, rec.Code, rec.Body.String())
 	}

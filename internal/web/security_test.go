@@ -558,7 +558,7 @@ func TestBodyLimits(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", token)
 		rec := serve(e, req)
-		if m := e.expect(rec, 413); errorCode(m) != "payload_too_large" {
+		if m := e.expect(t, rec, 413); errorCode(m) != "payload_too_large" {
 			t.Fatalf("code %q", errorCode(m))
 		}
 	})
@@ -568,7 +568,7 @@ func TestBodyLimits(t *testing.T) {
 		req.ContentLength = -1 // chunked: the size is not declared
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", token)
-		if m := e.expect(serve(e, req), 413); errorCode(m) != "payload_too_large" {
+		if m := e.expect(t, serve(e, req), 413); errorCode(m) != "payload_too_large" {
 			t.Fatalf("code %q", errorCode(m))
 		}
 	})
@@ -577,13 +577,13 @@ func TestBodyLimits(t *testing.T) {
 		req.ContentLength = 1<<20 + 1 // newEnv sets uploads.max_bytes to 1 MiB
 		req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
 		req.Header.Set("Authorization", token)
-		e.expect(serve(e, req), 413)
+		e.expect(t, serve(e, req), 413)
 	})
 	t.Run("WrongContentType", func(t *testing.T) {
 		req := httptest.NewRequest("POST", "/api/v1/recipients", strings.NewReader(`{"name":"x"}`))
 		req.Header.Set("Content-Type", "text/plain")
 		req.Header.Set("Authorization", token)
-		if m := e.expect(serve(e, req), 400); errorCode(m) != "bad_request" {
+		if m := e.expect(t, serve(e, req), 400); errorCode(m) != "bad_request" {
 			t.Fatalf("code %q", errorCode(m))
 		}
 	})
@@ -606,7 +606,7 @@ func TestTemplateEscaping(t *testing.T) {
 	e := newEnv(t)
 	var ids []int64
 	for i, name := range hostile {
-		r := e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{
+		r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{
 			"kind": "umkm", "name": name, "owner_name": name, "address": name, "nik": fmt.Sprintf("647201450680%04d", i+1)}), 201)
 		if r["name"] != name {
 			t.Fatalf("stored %q as %q", name, r["name"])
@@ -615,7 +615,7 @@ func TestTemplateEscaping(t *testing.T) {
 	}
 	body := programBody("HOSTILE-1", "1000000")
 	body["name"] = hostile[0] + hostile[1]
-	e.expect(e.do(e.w.Reviewer, "POST", "/api/v1/programs", body), 201)
+	e.expect(t, e.do(t, e.w.Reviewer, "POST", "/api/v1/programs", body), 201)
 	b := newBrowser(e, "192.0.2.1:1")
 	b.signIn(t, e.w.Officer.Email, dbtest.Password)
 	pages := []string{"/recipients", "/programs", "/programs/HOSTILE-1", "/recipients?q=" + url.QueryEscape(hostile[1])}
@@ -670,7 +670,7 @@ func TestSQLLookingInput(t *testing.T) {
 				target := path + "?" + url.Values{p: {v}}.Encode()
 				var code int
 				if strings.HasPrefix(path, "/api/") {
-					code = e.do(e.w.Admin, "GET", target, nil).Code
+					code = e.do(t, e.w.Admin, "GET", target, nil).Code
 				} else {
 					code = b.get(target).Code
 				}
@@ -681,18 +681,18 @@ func TestSQLLookingInput(t *testing.T) {
 		}
 	}
 	for i, v := range sql {
-		r := e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{
+		r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{
 			"kind": "kelompok", "name": v, "sector": v, "address": v, "account_holder": v}), 201)
-		got := e.expect(e.do(e.w.Admin, "GET", fmt.Sprintf("/api/v1/recipients/%v", r["id"]), nil), 200)
+		got := e.expect(t, e.do(t, e.w.Admin, "GET", fmt.Sprintf("/api/v1/recipients/%v", r["id"]), nil), 200)
 		if got["name"] != v || got["sector"] != v || got["address"] != v || got["account_holder"] != v {
 			t.Fatalf("%d: stored %v, want %q", i, got, v)
 		}
-		list := e.expect(e.do(e.w.Admin, "GET", "/api/v1/recipients?q="+url.QueryEscape(v), nil), 200)
+		list := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/recipients?q="+url.QueryEscape(v), nil), 200)
 		if items := list["items"].([]any); len(items) != 1 {
 			t.Errorf("searching %q found %d recipients, want exactly the one so named", v, len(items))
 		}
 	}
-	e.expect(e.do(e.w.Admin, "GET", "/api/v1/programs", nil), 200)
+	e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/programs", nil), 200)
 }
 
 // TestMasking checks that officers and reviewers see masked personal data in
@@ -700,17 +700,17 @@ func TestSQLLookingInput(t *testing.T) {
 func TestMasking(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.expect(e.do(e.w.Admin, "POST", "/api/v1/recipients", map[string]any{
+	r := e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/recipients", map[string]any{
 		"kind": "umkm", "name": "Amplang Bu Siti", "nik": "6472014506800001", "phone": "0812-3456-7890", "account_no": "0123456789"}), 201)
 	path := fmt.Sprintf("/api/v1/recipients/%v", r["id"])
 	for _, u := range []*finance.User{e.w.Officer, e.w.Reviewer, e.w.OtherOfficer} {
-		m := e.expect(e.do(u, "GET", path, nil), 200)
+		m := e.expect(t, e.do(t, u, "GET", path, nil), 200)
 		if m["nik"] != "6472********0001" || m["phone"] != "**********7890" || m["account_no"] != "******6789" {
 			t.Fatalf("%s sees %v %v %v", u.Role, m["nik"], m["phone"], m["account_no"])
 		}
 	}
 	for _, u := range []*finance.User{e.w.Admin, e.w.Auditor} {
-		if m := e.expect(e.do(u, "GET", path, nil), 200); m["nik"] != "6472014506800001" || m["account_no"] != "0123456789" {
+		if m := e.expect(t, e.do(t, u, "GET", path, nil), 200); m["nik"] != "6472014506800001" || m["account_no"] != "0123456789" {
 			t.Fatalf("%s sees %v", u.Role, m["nik"])
 		}
 	}
@@ -723,17 +723,17 @@ func TestMasking(t *testing.T) {
 		}
 	}
 	// An officer sends back the whole record as shown, with a change.
-	shown := e.expect(e.do(e.w.Officer, "GET", path, nil), 200)
+	shown := e.expect(t, e.do(t, e.w.Officer, "GET", path, nil), 200)
 	patch := map[string]any{"name": "Amplang Bu Siti Jaya", "nik": shown["nik"], "phone": shown["phone"], "account_no": shown["account_no"]}
-	if m := e.expect(e.do(e.w.Officer, "PATCH", path, patch), 200); m["nik"] != "6472********0001" || m["name"] != "Amplang Bu Siti Jaya" {
+	if m := e.expect(t, e.do(t, e.w.Officer, "PATCH", path, patch), 200); m["nik"] != "6472********0001" || m["name"] != "Amplang Bu Siti Jaya" {
 		t.Fatalf("patch answered %v", m)
 	}
-	full := e.expect(e.do(e.w.Auditor, "GET", path, nil), 200)
+	full := e.expect(t, e.do(t, e.w.Auditor, "GET", path, nil), 200)
 	if full["nik"] != "6472014506800001" || full["phone"] != "+6281234567890" || full["account_no"] != "0123456789" {
 		t.Fatalf("the masked echo overwrote stored data: %v %v %v", full["nik"], full["phone"], full["account_no"])
 	}
 	// A masked value that is not the current one's mask is refused, not stored.
-	if m := e.expect(e.do(e.w.Officer, "PATCH", path, map[string]any{"nik": "6472********0002"}), 422); errorField(m, "nik") == "" {
+	if m := e.expect(t, e.do(t, e.w.Officer, "PATCH", path, map[string]any{"nik": "6472********0002"}), 422); errorField(m, "nik") == "" {
 		t.Fatalf("a foreign masked NIK: %v", m)
 	}
 }
@@ -744,7 +744,7 @@ func TestTokens(t *testing.T) {
 	e := newEnv(t)
 	for _, auth := range []string{"", "Bearer", "Bearer ", "Basic YWRtaW46YWRtaW4=", "Bearer pilar_forged", "Bearer " + e.tokens[e.w.Admin] + "x", "bearer " + e.tokens[e.w.Admin], "Bearer ' OR 1=1 --"} {
 		rec := serve(e, httptestRequest("GET", "/api/v1/programs", auth))
-		if m := e.expect(rec, 401); errorCode(m) != "unauthorized" {
+		if m := e.expect(t, rec, 401); errorCode(m) != "unauthorized" {
 			t.Errorf("%q: code %q", auth, errorCode(m))
 		}
 	}
