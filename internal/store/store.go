@@ -32,8 +32,11 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost of new password hashes; tests lower it.
 	PasswordCost int
-	writer chan struct{} // SQLite: this process's one writer slot
-	bg     background
+	writer       chan struct{} // SQLite: this process's one writer slot
+	bg           background
+	// RefusedTTL is how long the refused rows of an import are kept; 0 is
+	// finance.DefaultRefusedTTL.
+	RefusedTTL time.Duration
 	// LookupLimit is how many full-identifier lookups a user who sees
 	// masked data may make per hour; 0 is finance.DefaultLookupLimit.
 	LookupLimit int

@@ -58,6 +58,7 @@ func TestSessionService_Timeouts(t *testing.T) {
 			if _, err := w.Store.SessionByID(ctx, id, idle, absolute); err != nil {
 				t.Fatalf("at %v: %v", elapsed, err)
 			}
+			w.Store.WaitBackground() // last_seen_at is written after the request
 			advance(20 * time.Minute)
 		}
 		advance(time.Second)
