@@ -106,3 +106,5 @@ func (s *Store) touch(key string, sql string, args ...any) {
 
 // WaitBackground waits for the bookkeeping writes started so far.
 func (s *Store) WaitBackground() { s.bg.wg.Wait() }
+
+func durationOf(n int64) time.Duration { return time.Duration(n) }

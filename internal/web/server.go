@@ -32,6 +32,7 @@ type Services interface {
 	finance.BudgetRevisionService
 	finance.IdempotencyService
 	finance.LookupService
+	finance.RefusedRowsService
 	report.Service
 	Ping(ctx context.Context) error
 }
