@@ -79,13 +79,18 @@ func duplicateNIK(a *finance.Actor, err error) error {
 // identifier lookup (after its transaction rolled back); past the limit the
 // answer is too_many_requests instead. Other errors pass unchanged.
 func (s *Store) refusedAsDuplicate(ctx context.Context, a *finance.Actor, r *finance.Recipient, err error) error {
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || finance.ErrorCode(err) != finance.EDuplicate {
-		// Inside a caller's transaction (an import, a batch) the refusal
-		// is part of work that is not counted, and the transaction may be
-		// aborted already.
+	if finance.ErrorCode(err) != finance.EDuplicate {
 		return err
 	}
-	if lerr := s.countLookup(ctx, a, "nik", r.NIK); lerr != nil {
+	// Inside a caller's transaction (an Idempotency-Key request) the count
+	// commits with it; an import's row savepoint takes it back, as imports
+	// are not counted. A transaction already aborted (PostgreSQL, a unique
+	// index) cannot count: the refusal stands as it is.
+	lerr := s.countLookup(ctx, a, "nik", r.NIK)
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx && finance.ErrorCode(lerr) == finance.EInternal {
+		return err
+	}
+	if lerr != nil {
 		return lerr
 	}
 	return err

@@ -112,9 +112,16 @@ func TestLookupLimit(t *testing.T) {
 		if !strings.Contains(errorField(m, "nik"), fmt.Sprint(int(id))) {
 			t.Fatalf("admin: %v", m)
 		}
-		// ...the officer only that it is taken, and each refusal counts.
+		// ...the officer only that it is taken, and each refusal counts,
+		// also when sent with an Idempotency-Key (one transaction).
 		for i := 0; i < 3; i++ {
-			m := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", dup), 409)
+			req := httptest.NewRequest("POST", "/api/v1/recipients", strings.NewReader(`{"kind":"umkm","name":"Lagi","nik":"`+nik(0)+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+e.tokens[e.w.Officer])
+			if i == 1 {
+				req.Header.Set("Idempotency-Key", "dup-1")
+			}
+			m := e.expect(t, serve(e, req), 409)
 			if errorCode(m) != "duplicate" || errorField(m, "nik") != "already registered" || strings.Contains(fmt.Sprint(m), fmt.Sprint(int(id))) {
 				t.Fatalf("officer's duplicate answer says more than that the NIK is taken: %v", m)
 			}
