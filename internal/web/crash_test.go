@@ -161,3 +161,35 @@ func TestIdempotencyCrashChild(t *testing.T) {
 	fmt.Printf("ADDR %s\n", ln.Addr())
 	http.Serve(ln, srv.Echo)
 }
+
+// TestIdempotencyPanic: a request that panics after its writes, before the
+// commit, answers 500 in the error shape and leaves nothing: the retry under
+// the same key runs anew. Not parallel: it sets the package's hook.
+func TestIdempotencyPanic(t *testing.T) {
+	e := newEnv(t)
+	web.SetIdempotencyHook(func(stage string) {
+		if stage == "before_commit" {
+			panic("test: died before the commit")
+		}
+	})
+	defer web.SetIdempotencyHook(nil)
+	send := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/api/v1/recipients", strings.NewReader(`{"kind":"umkm","name":"Amplang","nik":"6472010101900001"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.tokens[e.w.Officer])
+		req.Header.Set("Idempotency-Key", "panic-1")
+		return serve(e, req)
+	}
+	if m := e.expect(t, send(), 500); errorCode(m) != "internal" {
+		t.Fatalf("%v", m)
+	}
+	web.SetIdempotencyHook(nil)
+	rec := send()
+	if rec.Code != 201 || rec.Header().Get("Idempotent-Replayed") != "" {
+		t.Fatalf("retry after the panic: %d %q %s", rec.Code, rec.Header().Get("Idempotent-Replayed"), rec.Body)
+	}
+	list := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/recipients?nik=6472010101900001", nil), 200)
+	if n := len(list["items"].([]any)); n != 1 {
+		t.Fatalf("%d recipients, want 1", n)
+	}
+}

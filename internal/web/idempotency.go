@@ -55,6 +55,14 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		buf := &bufferWriter{header: c.Response().Writer.Header()}
 		real := c.Response().Writer
+		returned := false
+		defer func() {
+			if !returned { // a panic rolled back: the error answer must go out
+				resp := c.Response()
+				resp.Writer = real
+				resp.Committed, resp.Status, resp.Size = false, 0, 0
+			}
+		}()
 		var replay *finance.IdempotentResponse
 		var res finance.IdempotentResponse
 		err = s.svc.InTx(ctx, func(tctx context.Context) error {
@@ -87,6 +95,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		})
+		returned = true
 		switch {
 		case replay != nil:
 			c.Response().Header().Set("Idempotent-Replayed", "true")
