@@ -54,7 +54,7 @@ func TestImportKeepsAPIAnswering(t *testing.T) {
 	var file strings.Builder
 	file.WriteString("kind,name,nik\n")
 	for i := 0; i < rows; i++ {
-		fmt.Fprintf(&file, "umkm,Usaha %d,6472010101%02d%04d\n", i, 80+i/10000, i%10000+1)
+		fmt.Fprintf(&file, "umkm,Usaha %d,6472010101%02d%04d\n", i, 80+i/9999, i%9999+1)
 	}
 	path := filepath.Join(t.TempDir(), "big.csv")
 	if err := os.WriteFile(path, []byte(file.String()), 0o600); err != nil {
@@ -93,7 +93,7 @@ func TestImportKeepsAPIAnswering(t *testing.T) {
 		return rec.Code, rec.Header().Get("Retry-After"), ""
 	})
 	go client("write", func(i int) (int, string, string) {
-		rec := e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Tulis", "nik": fmt.Sprintf("6472020101%02d%04d", 80+i/10000, i%10000+1)})
+		rec := e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Tulis", "nik": fmt.Sprintf("6472020101%02d%04d", 80+i/9999, i%9999+1)})
 		code := ""
 		if rec.Code == 503 {
 			code = errorCode(e.expect(t, rec, 503))
