@@ -154,11 +154,11 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	}
 	// On SQLite the store asks for a pause between batches: the write lock
 	// is free then, for other writers (issue 17, item 9).
-	var pause time.Duration
-	if p, ok := svc.(interface{ PauseBetweenBatches() time.Duration }); ok {
-		pause = p.PauseBetweenBatches()
-	}
+	pauser, _ := svc.(interface {
+		PauseAfterBatch(took time.Duration) time.Duration
+	})
 	for more := true; more; {
+		start := time.Now()
 		err := svc.InTx(ctx, func(ctx context.Context) (err error) {
 			more, err = batch(ctx, opt.BatchSize)
 			return err
@@ -167,8 +167,8 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return res, err
 		}
 		progress(opt, res)
-		if more && pause > 0 {
-			time.Sleep(pause)
+		if more && pauser != nil {
+			time.Sleep(pauser.PauseAfterBatch(time.Since(start)))
 		}
 	}
 	return res, nil

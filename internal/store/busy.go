@@ -17,10 +17,15 @@ import (
 // before it is answered 503 unavailable with Retry-After (issue 17, item 9).
 const LockBudget = 10 * time.Second
 
-// BatchPause is how long a non-atomic import on SQLite leaves the write
-// lock free between batches, so that writers in other processes, whose
-// busy handler polls every 100 ms at most, get their turn.
-const BatchPause = 25 * time.Millisecond
+// MinBatchPause and MaxBatchPause bound how long a non-atomic import on
+// SQLite leaves the write lock free after a batch: a quarter of the time
+// the batch held it, so that writers in other processes, whose busy
+// handler polls every 100 ms at most, find it free at least once per batch
+// when batches are long, and an import takes at most a quarter longer.
+const (
+	MinBatchPause = 25 * time.Millisecond
+	MaxBatchPause = 120 * time.Millisecond
+)
 
 // busyRetry is the Retry-After of a request refused for a busy database.
 const busyRetry = 2 * time.Second
@@ -73,13 +78,15 @@ func (s *Store) writerSlot(ctx context.Context) (func(), error) {
 	}
 }
 
-// PauseBetweenBatches is BatchPause on SQLite and nothing on PostgreSQL,
-// whose writers lock rows, not the database (the importer asks).
-func (s *Store) PauseBetweenBatches() time.Duration {
-	if s.driver == "sqlite" {
-		return BatchPause
+// PauseAfterBatch is how long the importer waits after a batch that held
+// the write lock for took: on SQLite a quarter of that, within
+// MinBatchPause and MaxBatchPause; nothing on PostgreSQL, whose writers
+// lock rows, not the database (the importer asks).
+func (s *Store) PauseAfterBatch(took time.Duration) time.Duration {
+	if s.driver != "sqlite" {
+		return 0
 	}
-	return 0
+	return min(max(took/4, MinBatchPause), MaxBatchPause)
 }
 
 // background runs bookkeeping writes (when a token or session was last
