@@ -45,6 +45,7 @@ const usage = `usage: pilar <command> [flags]
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
   import recipients|disbursements FILE [--atomic] [--update] [--submit] [--as EMAIL]   import a CSV or XLSX file
+  import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
   audit verify [--config FILE] [--checkpoint ID:HASH]   check the audit trail's hash chain (and that the checkpoint entry is there, unchanged); exit 1 and why if not
@@ -238,7 +239,7 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.CreateUser(ctx, in)
+	u, err := st.CreateUser(finance.WithActor(ctx, finance.System), in)
 	if err != nil {
 		return err
 	}
@@ -258,7 +259,7 @@ func (m *Main) tokenCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	secret, _, err := st.CreateToken(ctx, *email, *label)
+	secret, _, err := st.CreateToken(finance.WithActor(ctx, finance.System), *email, *label)
 	if err != nil {
 		return err
 	}

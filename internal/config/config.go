@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"reflect"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"pilar/internal/recon"
 )
 
 // Config is every setting Pilar reads.
@@ -23,6 +26,24 @@ type Config struct {
 	Sessions Sessions `yaml:"sessions"`
 	Privacy  Privacy  `yaml:"privacy"`
 	Lang     string   `yaml:"lang"`
+	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
+	Statements     Statements     `yaml:"statements"`
+	Reconciliation Reconciliation `yaml:"reconciliation"`
+}
+
+// Statements configures bank statement imports.
+type Statements struct {
+	// CSVProfiles maps a bank's name (bri, mandiri, bni, bankaltimtara, …)
+	// to the column names of its CSV export; config.yaml may add banks or
+	// change the shipped ones.
+	CSVProfiles map[string]recon.CSVProfile `yaml:"csv_profiles"`
+}
+
+// Reconciliation configures matching statement lines to disbursements.
+type Reconciliation struct {
+	// WindowDays bounds |booking date - paid_on| for matches by amount
+	// and account or by amount alone.
+	WindowDays int64 `yaml:"window_days"`
 }
 
 // Privacy limits what roles shown masked data can learn by asking.
@@ -83,12 +104,14 @@ type Sessions struct {
 // Default returns the settings used when nothing else is given.
 func Default() Config {
 	return Config{
-		Database: Database{Driver: "sqlite", DSN: "pilar.db"},
-		Server:   Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
-		Uploads:  Uploads{MaxBytes: 50 << 20, RefusedTTL: 24 * time.Hour},
-		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
-		Privacy:  Privacy{LookupLimit: 60},
-		Lang:     "id",
+		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
+		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
+		Uploads:        Uploads{MaxBytes: 50 << 20, RefusedTTL: 24 * time.Hour},
+		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Privacy:        Privacy{LookupLimit: 60},
+		Lang:           "id",
+		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
+		Reconciliation: Reconciliation{WindowDays: 3},
 	}
 }
 
@@ -201,6 +224,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: uploads.refused_ttl must be between 1m and 720h, not %v", c.Uploads.RefusedTTL)
 	case c.Privacy.LookupLimit < 1 || c.Privacy.LookupLimit > 1_000_000:
 		return fmt.Errorf("config: privacy.lookup_limit must be between 1 and 1000000, not %d", c.Privacy.LookupLimit)
+	case c.Reconciliation.WindowDays < 1 || c.Reconciliation.WindowDays > 31:
+		return fmt.Errorf("config: reconciliation.window_days must be between 1 and 31, not %d", c.Reconciliation.WindowDays)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 const disbursementSelect = `SELECT d.*, p.code AS program_code, p.agency_id AS agency_id, r.name AS recipient_name,
-  cu.email AS created_by, au.email AS approved_by
+  cu.email AS created_by, au.email AS approved_by, cu.name AS created_by_name, au.name AS approved_by_name
 FROM disbursements d
 JOIN programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id

@@ -16,14 +16,13 @@ import (
 
 const userSelect = `SELECT u.*, COALESCE(a.code, '') AS agency_code FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`
 
-// CreateUser adds a user with a bcrypt-hashed password. It runs for an admin
-// or for the command line (no actor). Errors: forbidden, validation_failed,
-// duplicate.
+// CreateUser adds a user with a bcrypt-hashed password, for an admin; the
+// command line and the demo act as finance.System, as imports do. Without
+// an actor it is refused, never skipped. Errors: unauthorized, forbidden,
+// validation_failed, duplicate.
 func (s *Store) CreateUser(ctx context.Context, in finance.UserInput) (*finance.User, error) {
-	if finance.ActorFrom(ctx) != nil {
-		if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
-			return nil, err
-		}
+	if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+		return nil, err
 	}
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	if err := in.Validate(); err != nil {
@@ -156,13 +155,18 @@ func hashSecret(secret string) string {
 }
 
 // CreateToken makes a new API token for an active user and returns its
-// secret, which is not stored. It runs for an admin or for the command line
-// (no actor). Errors: forbidden, not_found.
+// secret, which is not stored. It runs for an admin; the command line acts
+// as finance.System. Without an actor it is refused, never skipped.
+// Errors: unauthorized, forbidden, not_found, validation_failed (label).
 func (s *Store) CreateToken(ctx context.Context, email, label string) (string, *finance.Token, error) {
-	if finance.ActorFrom(ctx) != nil {
-		if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
-			return "", nil, err
-		}
+	if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+		return "", nil, err
+	}
+	f := finance.Fields{}
+	finance.CheckText(f, "label", label, finance.MaxNameLength)
+	finance.CheckText(f, "email", email, finance.TextLimit("email"))
+	if err := f.Err(); err != nil {
+		return "", nil, err
 	}
 	u, err := s.FindUserByEmail(ctx, strings.TrimSpace(email))
 	if err == nil && !u.Active {

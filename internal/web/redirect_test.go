@@ -57,6 +57,9 @@ func TestLangBack(t *testing.T) {
 		if _, ok := web.SafeRedirectPath(p, "/"); ok {
 			want = p
 		}
+		if want == "/" && rec.Code == http.StatusBadRequest && rec.Header().Get("Location") == "" {
+			continue // a NUL, bad UTF-8 or over-long value is refused before (refuseHostileInput)
+		}
 		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
 			t.Errorf("back=%q: %d to %q, want 303 to %q", p, rec.Code, rec.Header().Get("Location"), want)
 		}

@@ -33,6 +33,8 @@ type Services interface {
 	finance.IdempotencyService
 	finance.LookupService
 	finance.RefusedRowsService
+	finance.StatementService
+	finance.ReturService
 	report.Service
 	Ping(ctx context.Context) error
 }
@@ -67,10 +69,15 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.pages = pages
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies)
+	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies, s.refuseHostileInput)
 	e.GET("/healthz", s.healthz)
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
+	// Browsers ask for these at the site's root on their own; they are plain
+	// files, answered without a session, so that they never pass through
+	// the sign-in redirect (which once cost the sign-in form its token).
+	e.GET("/favicon.ico", echo.WrapHandler(pages.rootFile("favicon.ico")))
+	e.GET("/robots.txt", echo.WrapHandler(pages.rootFile("robots.txt")))
 	s.registerAPI()
 	s.registerPages()
 	return s, nil
