@@ -17,6 +17,7 @@ import (
 
 	"pilar/internal/config"
 	"pilar/internal/dbtest"
+	"pilar/internal/finance"
 	"pilar/internal/store"
 	"pilar/internal/web"
 )
@@ -37,7 +38,7 @@ func TestIdempotencyCrash(t *testing.T) {
 		t.Run(stage, func(t *testing.T) {
 			driver, dsn := dbtest.Config(t)
 			w := dbtest.NewWorldOn(t, dbtest.OpenDSN(t, driver, dsn))
-			token, _, err := w.Store.CreateToken(context.Background(), w.Officer.Email, "crash")
+			token, _, err := w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), w.Officer.Email, "crash")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -43,7 +43,7 @@ func TestImportKeepsAPIAnswering(t *testing.T) {
 	}
 	e := &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
 	for _, u := range []*finance.User{w.Admin, w.Officer} {
-		secret, _, err := w.Store.CreateToken(context.Background(), u.Email, "test")
+		secret, _, err := w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), u.Email, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
