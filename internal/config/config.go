@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net"
+	"net/netip"
 	"os"
 	"reflect"
 	"strconv"
@@ -25,6 +26,8 @@ type Config struct {
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
 	Privacy  Privacy  `yaml:"privacy"`
+	Metrics  Metrics  `yaml:"metrics"`
+	Log      Log      `yaml:"log"`
 	Lang     string   `yaml:"lang"`
 	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
 	Statements     Statements     `yaml:"statements"`
@@ -54,6 +57,19 @@ type Privacy struct {
 	LookupLimit int64 `yaml:"lookup_limit"`
 }
 
+// Metrics governs /metrics.
+type Metrics struct {
+	// Allow lists the networks (CIDRs) that may read /metrics; others get
+	// 403. PILAR_METRICS_ALLOW takes them separated by commas.
+	Allow []string `yaml:"allow"`
+}
+
+// Log governs the structured log on stderr.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn or error
+	Format string `yaml:"format"` // auto (JSON unless a terminal), json or text
+}
+
 // Database chooses the engine.
 type Database struct {
 	Driver string `yaml:"driver"` // sqlite or postgres
@@ -65,6 +81,9 @@ type Server struct {
 	Addr         string        `yaml:"addr"`
 	ReadTimeout  time.Duration `yaml:"read_timeout"`
 	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// ShutdownTimeout bounds how long a stopping server waits for requests
+	// in flight before it cuts them off.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// TrustedProxies are the CIDRs of reverse proxies in front of Pilar.
 	// Only a request from one of them has its client address taken from
 	// X-Forwarded-For (the rightmost hop that is not a trusted proxy); with
@@ -105,10 +124,12 @@ type Sessions struct {
 func Default() Config {
 	return Config{
 		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
-		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
+		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, ShutdownTimeout: 30 * time.Second},
 		Uploads:        Uploads{MaxBytes: 50 << 20, RefusedTTL: 24 * time.Hour},
 		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
 		Privacy:        Privacy{LookupLimit: 60},
+		Metrics:        Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
+		Log:            Log{Level: "info", Format: "auto"},
 		Lang:           "id",
 		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
 		Reconciliation: Reconciliation{WindowDays: 3},
@@ -216,6 +237,14 @@ func (c Config) Validate() error {
 		return errors.New("config: server.addr must not be empty")
 	case c.Server.ReadTimeout <= 0 || c.Server.WriteTimeout <= 0:
 		return errors.New("config: server.read_timeout and server.write_timeout must be positive")
+	case c.Server.ShutdownTimeout <= 0:
+		return errors.New("config: server.shutdown_timeout must be positive")
+	case c.Log.Level != "debug" && c.Log.Level != "info" && c.Log.Level != "warn" && c.Log.Level != "error":
+		return fmt.Errorf("config: log.level must be debug, info, warn or error, not %q", c.Log.Level)
+	case c.Log.Format != "auto" && c.Log.Format != "json" && c.Log.Format != "text":
+		return fmt.Errorf("config: log.format must be auto, json or text, not %q", c.Log.Format)
+	case badCIDR(c.Metrics.Allow) != "":
+		return fmt.Errorf("config: metrics.allow: %q is not a network such as 10.0.0.0/8", badCIDR(c.Metrics.Allow))
 	case c.Uploads.MaxBytes < 1024:
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
@@ -233,4 +262,14 @@ func (c Config) Validate() error {
 		return err
 	}
 	return nil
+}
+
+// badCIDR returns the first entry that is not a CIDR, or "".
+func badCIDR(list []string) string {
+	for _, c := range list {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			return c
+		}
+	}
+	return ""
 }

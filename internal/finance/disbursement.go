@@ -166,3 +166,12 @@ type DisbursementService interface {
 	// DeleteDisbursement deletes a draft. Errors: not_found, forbidden, invalid_transition.
 	DeleteDisbursement(ctx context.Context, id int64) error
 }
+
+// DisbursementCount is the number and sum of the disbursements of one
+// program kind in one status (the metrics read them).
+type DisbursementCount struct {
+	ProgramKind string
+	Status      string
+	Count       int64
+	AmountSen   int64
+}

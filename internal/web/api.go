@@ -79,6 +79,9 @@ func (s *Server) authToken(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		u, err := s.svc.UserByToken(c.Request().Context(), strings.TrimSpace(secret))
 		if err != nil {
+			if finance.ErrorCode(err) == finance.EUnauthorized {
+				s.Metrics.SignInFailed("token", false)
+			}
 			return err
 		}
 		c.SetRequest(c.Request().WithContext(finance.WithActor(c.Request().Context(), u.Actor())))

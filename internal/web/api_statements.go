@@ -130,7 +130,7 @@ func (s *Server) createReconciliation(c echo.Context) error {
 		return err
 	}
 	in.WindowDays = s.windowDays()
-	rc, err := s.svc.Reconcile(c.Request().Context(), in)
+	rc, err := s.reconcile(c, in)
 	return reply(c, http.StatusCreated, rc, err)
 }
 

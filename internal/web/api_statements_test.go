@@ -96,6 +96,14 @@ func TestStatementsAPI(t *testing.T) {
 		if totals["paid"] != "2400000.00" || totals["matched"] != "2400000.00" || totals["unmatched"] != "0.00" || totals["unmatched_lines"] != "999.00" {
 			t.Errorf("totals %v", totals)
 		}
+		// The run is counted in the metrics with its lines.
+		fams := scrape(t, e, "127.0.0.1:9")
+		lines := len(res["matched"].([]any)) + len(res["unmatched_lines"].([]any))
+		if value(fams, "pilar_reconciliations_total", "outcome", "ok") != 1 || value(fams, "pilar_reconciliation_lines_total", "result", "matched") != 1 ||
+			value(fams, "pilar_reconciliation_lines_total", "result", "matched")+value(fams, "pilar_reconciliation_lines_total", "result", "unmatched") != float64(lines) {
+			t.Errorf("reconciliation metrics: runs %v, matched %v, unmatched %v",
+				value(fams, "pilar_reconciliations_total", "outcome", "ok"), value(fams, "pilar_reconciliation_lines_total", "result", "matched"), value(fams, "pilar_reconciliation_lines_total", "result", "unmatched"))
+		}
 		get := e.do(t, e.w.Auditor, "GET", fmt.Sprintf("/api/v1/reconciliations/%v", res["id"]), nil)
 		if get.Code != 200 || !strings.Contains(get.Body.String(), `"rule":"reference"`) {
 			t.Errorf("GET: %d %s", get.Code, get.Body.String())

@@ -40,6 +40,13 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
+// errorPage is what the error page shows: the error and the request id to
+// quote when asking for help.
+type errorPage struct {
+	errorDetail
+	RequestID string
+}
+
 // classify turns any error into a status and the body users may see.
 func classify(err error) (int, errorDetail) {
 	var fe *finance.Error
@@ -82,7 +89,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.reqLog(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		if id := requestID(c); id != "" {
+			detail.Message += "; request id " + id
+		}
 	}
 	if isAPIPath(c.Request().URL.Path) || c.Request().Header.Get("Accept") == echo.MIMEApplicationJSON {
 		if c.Request().Method == http.MethodHead {
@@ -96,9 +106,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return
 	}
-	s.renderPage(c, status, "error", "error.title", detail)
+	s.renderPage(c, status, "error", "error.title", errorPage{detail, requestID(c)})
 }
 
 func isAPIPath(p string) bool {
-	return strings.HasPrefix(p, "/api/") || p == "/openapi.json" || p == "/healthz"
+	return strings.HasPrefix(p, "/api/") || p == "/openapi.json" || p == "/healthz" || p == "/metrics"
 }

@@ -179,7 +179,7 @@ func (s *Server) reconcilePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.svc.Reconcile(c.Request().Context(), finance.ReconcileInput{StatementID: id, WindowDays: s.windowDays()})
+	rc, err := s.reconcile(c, finance.ReconcileInput{StatementID: id, WindowDays: s.windowDays()})
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,8 @@ var permRows = []permRow{
 	// Public routes: every role (and nobody) gets them.
 	{route: "GET /healthz", allow: everyone, ok: 200, req: staticPath("/healthz")},
 	{route: "GET /openapi.json", allow: everyone, ok: 200, req: staticPath("/openapi.json")},
+	// Not by role but by network: the test's address is outside metrics.allow.
+	{route: "GET /metrics", allow: everyone, ok: 403, req: staticPath("/metrics")},
 	{route: "GET /static/*", allow: everyone, ok: 200, req: staticPath("/static/pilar.css")},
 	{route: "GET /favicon.ico", allow: everyone, ok: 200, req: staticPath("/favicon.ico")},
 	{route: "GET /robots.txt", allow: everyone, ok: 200, req: staticPath("/robots.txt")},
@@ -406,7 +408,7 @@ func TestPermissionMatrix_NoCredentials(t *testing.T) {
 			if rec.Code != http.StatusUnauthorized {
 				t.Errorf("%s %s without a token: %d, want 401", r.Method, path, rec.Code)
 			}
-		case r.Path == "/login" || r.Path == "/healthz" || r.Path == "/openapi.json" || r.Path == "/static/*" || r.Path == "/lang/:lang" ||
+		case r.Path == "/login" || r.Path == "/healthz" || r.Path == "/metrics" || r.Path == "/openapi.json" || r.Path == "/static/*" || r.Path == "/lang/:lang" ||
 			r.Path == "/favicon.ico" || r.Path == "/robots.txt":
 		default:
 			if !toLogin(rec) {

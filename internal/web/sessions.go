@@ -146,8 +146,10 @@ func (s *Server) login(c echo.Context) error {
 	switch finance.ErrorCode(err) {
 	case "":
 	case finance.EUnauthorized:
+		s.Metrics.SignInFailed("password", false)
 		return s.loginForm(c, http.StatusUnauthorized, form, "signin.failed")
 	case finance.ETooManyRequests:
+		s.Metrics.SignInFailed("password", true)
 		return s.loginForm(c, http.StatusTooManyRequests, form, "signin.throttled")
 	default:
 		return err
