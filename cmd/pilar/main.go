@@ -49,7 +49,8 @@ const usage = `usage: pilar <command> [flags]
   import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
-  audit verify [--config FILE]                     check the audit trail's hash chain; exit 1 and the first bad entry if broken
+  audit verify [--config FILE] [--checkpoint ID:HASH]   check the audit trail's hash chain (and that the checkpoint entry is there, unchanged); exit 1 and why if not
+  audit checkpoint [--config FILE]                 print the last entry as ID:HASH, to keep outside the database
   backup FILE [--config FILE]                      SQLite: a consistent copy while serving, checked and counted; PostgreSQL: the pg_dump command
   restore FILE [--force] [--config FILE]           SQLite, server stopped: replace the database with a backup (refuses a newer database unless --force)
 `
@@ -76,6 +77,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.importFile(ctx, args[1:])
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		err = m.auditVerify(ctx, args[2:])
+	case cmd == "audit" && len(args) > 1 && args[1] == "checkpoint":
+		err = m.auditCheckpoint(ctx, args[2:])
 	case cmd == "backup":
 		err = m.backup(ctx, args[1:])
 	case cmd == "restore":

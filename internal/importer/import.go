@@ -254,6 +254,11 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return res, err
 	}
+	// On SQLite the store asks for a pause between batches: the write lock
+	// is free then, for other writers (issue 17, item 9).
+	pauser, _ := svc.(interface {
+		PauseAfterBatch(took time.Duration) time.Duration
+	})
 	// A batch, once begun, runs to its commit even if ctx ends meanwhile (a
 	// server shutting down, Ctrl-C): the import stops between batches, so
 	// what it wrote is whole batches and the counts say how far it got.
@@ -262,6 +267,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return res, fmt.Errorf("import stopped after %d rows (created %d, updated %d, skipped %d, failed %d; batches written stay): %w",
 				res.Rows, res.Created, res.Updated, res.Skipped, res.Failed, err)
 		}
+		start := time.Now()
 		err := svc.InTx(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
 			more, err = batch(ctx, opt.BatchSize)
 			return err
@@ -270,6 +276,9 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return res, err
 		}
 		progress(opt, res)
+		if more && pauser != nil {
+			time.Sleep(pauser.PauseAfterBatch(time.Since(start)))
+		}
 	}
 	return res, nil
 }

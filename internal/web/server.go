@@ -36,6 +36,8 @@ type Services interface {
 	finance.BudgetRevisionService
 	finance.IdempotencyService
 	finance.ExclusionService
+	finance.LookupService
+	finance.RefusedRowsService
 	finance.StatementService
 	finance.ReturService
 	report.Service
