@@ -93,7 +93,7 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 	if in.Amount != nil {
 		a, err := money.Parse(string(*in.Amount))
 		if err != nil {
-			f.Add("amount", err.Error())
+			f.AddMsg("amount", amountMsg(err))
 		}
 		d.Amount = a
 	}
@@ -131,7 +131,7 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 		return Errorf(EConflict, "program %s is %s; only an active program takes disbursements", p.Code, p.Status)
 	}
 	if p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
-		return Fields{"amount": "must be " + p.AmountPerRecipient.String() + ", the program's fixed amount per recipient"}.Err()
+		return FieldError("amount", "must be %s, the program's fixed amount per recipient", p.AmountPerRecipient.String())
 	}
 	return nil
 }

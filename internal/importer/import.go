@@ -179,16 +179,16 @@ func rowError(n int, err error) RowError {
 		return RowError{Row: n, Message: err.Error()}
 	}
 	if len(e.Fields) == 0 {
-		return RowError{Row: n, Message: e.Message}
+		return RowError{Row: n, Message: e.Message()}
 	}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	msg := e.Fields[keys[0]]
+	msg := e.Fields[keys[0]].String()
 	for _, k := range keys[1:] {
-		msg += "; " + k + ": " + e.Fields[k]
+		msg += "; " + k + ": " + e.Fields[k].String()
 	}
 	return RowError{Row: n, Field: keys[0], Message: msg}
 }
@@ -225,7 +225,7 @@ var required = map[string][][]string{
 func newMapper(opt Options, header []string) (*mapper, error) {
 	need, ok := required[opt.Kind]
 	if !ok {
-		return nil, finance.Fields{"kind": "must be recipients or disbursements"}.Err()
+		return nil, finance.FieldError("kind", "must be recipients or disbursements")
 	}
 	m := &mapper{opt: opt, act: acts[opt.Kind], col: map[string]int{}}
 	for i, h := range header {
@@ -246,8 +246,9 @@ func newMapper(opt Options, header []string) (*mapper, error) {
 		}
 	}
 	if len(missing) > 0 {
-		msg := "the header lacks the required column(s) " + strings.Join(missing, ", ") + " (the first row must be the header)"
-		return nil, &finance.Error{Code: finance.EValidation, Message: msg, Fields: map[string]string{"columns": strings.Join(missing, ", ")}}
+		cols := strings.Join(missing, ", ")
+		return nil, &finance.Error{Code: finance.EValidation, Msg: finance.M("the header lacks the required column(s) %s (the first row must be the header)", cols),
+			Fields: map[string]finance.Msg{"columns": finance.M("%s", cols)}}
 	}
 	return m, nil
 }

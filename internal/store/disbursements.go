@@ -55,13 +55,13 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finance.Program, error) {
 	p, err := s.programByCode(ctx, d.Program)
 	if err != nil {
-		return nil, finance.Fields{"program": "no program has this code"}.Err()
+		return nil, finance.FieldError("program", "no program has this code")
 	}
 	if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &p.AgencyID); err != nil {
 		return nil, err
 	}
 	if _, err := s.recipientByID(ctx, d.RecipientID); err != nil {
-		return nil, finance.Fields{"recipient_id": "no recipient has this id"}.Err()
+		return nil, finance.FieldError("recipient_id", "no recipient has this id")
 	}
 	return p, d.CheckAgainst(p)
 }

@@ -33,7 +33,7 @@ func (s *Store) CreateProgram(ctx context.Context, in finance.ProgramInput) (*fi
 	}
 	a, err := s.agencyByCode(ctx, p.Agency)
 	if err != nil {
-		return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+		return nil, finance.FieldError("agency", "no agency has this code")
 	}
 	if _, err := finance.Authorize(ctx, finance.ActEditProgram, &a.ID); err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func (s *Store) nikTaken(ctx context.Context, r *finance.Recipient) error {
 	}
 	id := ids[0]
 	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered as recipient %d", id)
-	e.Fields = map[string]string{"nik": "already registered as recipient " + itoa(id)}
+	e.Fields = map[string]finance.Msg{"nik": finance.M("already registered as recipient %d", id)}
 	return e
 }
 

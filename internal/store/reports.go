@@ -38,7 +38,7 @@ func (s *Store) reportScope(ctx context.Context, kind string, f *report.Filter) 
 	if code != "" {
 		a, err := s.agencyByCode(ctx, code)
 		if err != nil {
-			return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+			return nil, finance.FieldError("agency", "no agency has this code")
 		}
 		if _, err := finance.AuthorizeRead(ctx, &a.ID); err != nil {
 			return nil, err

@@ -33,7 +33,7 @@ func (s *Store) CreateUser(ctx context.Context, in finance.UserInput) (*finance.
 	if in.Agency != "" {
 		a, err := s.agencyByCode(ctx, in.Agency)
 		if err != nil {
-			return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+			return nil, finance.FieldError("agency", "no agency has this code")
 		}
 		u.AgencyID, u.Agency = &a.ID, a.Code
 	}

@@ -106,7 +106,7 @@ func (f *formInput) int(name string) *int {
 
 // done calls the service when the form's numbers were readable, and merges
 // the service's validation messages with the form's own.
-func (f *formInput) done(call func() error) (map[string]string, error) {
+func (f *formInput) done(call func() error) (map[string]finance.Msg, error) {
 	if len(f.fields) > 0 {
 		return f.fields, nil
 	}
@@ -116,7 +116,7 @@ func (f *formInput) done(call func() error) (map[string]string, error) {
 		return fe.Fields, nil
 	}
 	if errors.As(err, &fe) && (fe.Code == finance.EDuplicate || fe.Code == finance.EConflict || fe.Code == finance.EBudgetExceeded) {
-		return map[string]string{"form": fe.Message}, nil
+		return map[string]finance.Msg{"form": fe.Msg}, nil
 	}
 	return nil, err
 }
@@ -179,7 +179,7 @@ func (s *Server) programPage(c echo.Context) error {
 
 // renderProgram shows a program with its budget revisions and
 // disbursements; a refused revision comes back with what was typed.
-func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fields map[string]string) error {
+func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
 	ctx := c.Request().Context()
 	p, err := s.svc.FindProgramByCode(ctx, c.Param("code"))
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 		v.AtomicNone = true
 	case errors.As(err, &fe) && fe.Code == finance.EValidation:
 		os.Remove(refusedPath)
-		return s.renderForm(c, http.StatusUnprocessableEntity, "import", "import.title", v, form, map[string]string{"file": fe.Message})
+		return s.renderForm(c, http.StatusUnprocessableEntity, "import", "import.title", v, form, map[string]finance.Msg{"file": fe.Msg})
 	case err != nil:
 		os.Remove(refusedPath)
 		return err

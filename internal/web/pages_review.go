@@ -27,7 +27,7 @@ func (s *Server) disbursementPage(c echo.Context) error {
 
 // renderDisbursement shows one disbursement and its action buttons, with
 // fields' messages from a refused action.
-func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]string) error {
+func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]finance.Msg) error {
 	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 // refusal turns a domain refusal of an action on a page (a step not allowed
 // now, over budget, a bad field, not this person) into the status and the
 // messages to show next to the form; other errors go to the error page.
-func refusal(err error) (int, map[string]string, bool) {
+func refusal(err error) (int, map[string]finance.Msg, bool) {
 	var fe *finance.Error
 	if !errors.As(err, &fe) {
 		return 0, nil, false
@@ -70,7 +70,7 @@ func refusal(err error) (int, map[string]string, bool) {
 	case finance.EValidation:
 		return http.StatusUnprocessableEntity, fe.Fields, true
 	case finance.EInvalidTransition, finance.EBudgetExceeded, finance.EForbidden:
-		return statusOf[fe.Code], map[string]string{"form": fe.Message}, true
+		return statusOf[fe.Code], map[string]finance.Msg{"form": fe.Msg}, true
 	}
 	return 0, nil, false
 }
@@ -132,8 +132,7 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	for _, r := range results {
 		row := reviewResult{ID: r.ID}
 		if r.Err != nil {
-			_, detail := classify(r.Err)
-			row.Message = detail.Message
+			row.Message = classify(r.Err).detail(langOf(c, s.cfg.Lang)).Message
 		} else {
 			row.Status = r.Disbursement.Status
 		}

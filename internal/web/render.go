@@ -164,13 +164,14 @@ func (s *Server) renderPage(c echo.Context, status int, name, titleKey string, d
 }
 
 // renderForm writes a page whose form is shown again with what was typed
-// and a message next to each refused field.
-func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]string) error {
+// and a message next to each refused field, in the reader's language.
+func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]finance.Msg) error {
 	t, ok := s.pages.pages[name]
 	if !ok {
 		return fmt.Errorf("web: no page %s", name)
 	}
-	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, Data: data, Form: form, Errors: fields}
+	lang := langOf(c, s.cfg.Lang)
+	v := view{Lang: lang, Path: c.Request().URL.Path, Data: data, Form: form, Errors: sayFields(lang, fields)}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
 	}
