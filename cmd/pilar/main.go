@@ -235,7 +235,7 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.CreateUser(ctx, in)
+	u, err := st.CreateUser(finance.WithActor(ctx, finance.System), in)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (m *Main) tokenCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	secret, _, err := st.CreateToken(ctx, *email, *label)
+	secret, _, err := st.CreateToken(finance.WithActor(ctx, finance.System), *email, *label)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"reflect"
 	"strconv"
@@ -34,6 +35,25 @@ type Server struct {
 	Addr         string        `yaml:"addr"`
 	ReadTimeout  time.Duration `yaml:"read_timeout"`
 	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// TrustedProxies are the CIDRs of reverse proxies in front of Pilar.
+	// Only a request from one of them has its client address taken from
+	// X-Forwarded-For (the rightmost hop that is not a trusted proxy); with
+	// none, the peer address is the client's. PILAR_SERVER_TRUSTED_PROXIES
+	// takes them separated by commas.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// TrustedProxyNets parses TrustedProxies; Validate has checked them.
+func (s Server) TrustedProxyNets() ([]*net.IPNet, error) {
+	out := make([]*net.IPNet, 0, len(s.TrustedProxies))
+	for _, c := range s.TrustedProxies {
+		_, n, err := net.ParseCIDR(strings.TrimSpace(c))
+		if err != nil {
+			return nil, fmt.Errorf("config: server.trusted_proxies: %q is not a CIDR such as 10.0.0.0/8 or 192.0.2.10/32", c)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Uploads limits imported files.
@@ -131,6 +151,14 @@ func setField(f reflect.Value, val string) error {
 			return errors.New("must be a whole number")
 		}
 		f.SetInt(n)
+	case []string:
+		var list []string
+		for _, v := range strings.Split(val, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				list = append(list, v)
+			}
+		}
+		f.Set(reflect.ValueOf(list))
 	case bool:
 		b, err := strconv.ParseBool(val)
 		if err != nil {
@@ -158,6 +186,9 @@ func (c Config) Validate() error {
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
+	}
+	if _, err := c.Server.TrustedProxyNets(); err != nil {
+		return err
 	}
 	return nil
 }

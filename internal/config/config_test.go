@@ -49,3 +49,27 @@ func TestRepositoryConfigIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(file, []byte("server:\n  trusted_proxies: [10.0.0.0/8, \"2001:db8::/32\"]\n"), 0o600)
+	c, err := Load(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets, err := c.Server.TrustedProxyNets()
+	if err != nil || len(nets) != 2 || nets[0].String() != "10.0.0.0/8" || nets[1].String() != "2001:db8::/32" {
+		t.Fatalf("got %v, %v", nets, err)
+	}
+	c, err = Load(file, []string{"PILAR_SERVER_TRUSTED_PROXIES=192.0.2.10/32, 198.51.100.0/24"})
+	if err != nil || len(c.Server.TrustedProxies) != 2 || c.Server.TrustedProxies[1] != "198.51.100.0/24" {
+		t.Fatalf("from the environment: %v, %v", c.Server.TrustedProxies, err)
+	}
+	for _, bad := range []string{"10.0.0.1", "nginx", "10.0.0.0/33", ""} {
+		_, err := Load(file, []string{"PILAR_SERVER_TRUSTED_PROXIES=" + bad + ",x"})
+		if err == nil || !strings.Contains(err.Error(), "server.trusted_proxies") {
+			t.Errorf("%q: error %v, want it to name server.trusted_proxies", bad, err)
+		}
+	}
+}

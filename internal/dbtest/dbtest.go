@@ -132,7 +132,7 @@ func mustAgency(t testing.TB, s *store.Store, ctx context.Context, code, region 
 
 func mustUser(t testing.TB, s *store.Store, email, role, agency string) *finance.User {
 	t.Helper()
-	u, err := s.CreateUser(context.Background(), finance.UserInput{Email: email, Name: role, Role: role, Agency: agency, Password: Password})
+	u, err := s.CreateUser(finance.WithActor(context.Background(), finance.System), finance.UserInput{Email: email, Name: role, Role: role, Agency: agency, Password: Password})
 	if err != nil {
 		t.Fatalf("dbtest: user %s: %v", email, err)
 	}

@@ -84,7 +84,7 @@ func Load(ctx context.Context, s *store.Store) (int, error) {
 	adminIn.Password = Password
 	admin, err := s.FindUserByEmail(ctx, adminIn.Email)
 	if finance.ErrorCode(err) == finance.ENotFound {
-		admin, err = s.CreateUser(ctx, adminIn)
+		admin, err = s.CreateUser(finance.WithActor(ctx, finance.System), adminIn)
 		added++
 	}
 	if err != nil {

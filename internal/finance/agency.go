@@ -28,6 +28,7 @@ var codeRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,39}$`)
 func NewAgency(in AgencyInput) (*Agency, error) {
 	a := &Agency{Code: str(in.Code), Name: str(in.Name), RegionCode: str(in.RegionCode)}
 	f := Fields{}
+	f.checkInput(in)
 	if !codeRe.MatchString(a.Code) {
 		f.Add("code", "must be 2 to 40 capital letters, digits, - or _")
 	}

@@ -3,6 +3,7 @@ package finance
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"pilar/internal/money"
 )
@@ -53,6 +54,7 @@ type DisbursementInput struct {
 func NewDisbursement(in DisbursementInput) (*Disbursement, error) {
 	d := &Disbursement{Status: StatusDraft, Tranche: 1, Form: "transfer"}
 	f := Fields{}
+	f.checkInput(in)
 	if in.Program == nil {
 		f.Add("program", "is required")
 	}
@@ -76,6 +78,7 @@ func (d *Disbursement) Patch(in DisbursementInput) error {
 		return Errorf(EInvalidTransition, "only a draft can be changed; this disbursement is %s", d.Status)
 	}
 	f := Fields{}
+	f.checkInput(in)
 	if in.Program != nil && str(in.Program) != d.Program {
 		f.Add("program", "cannot be changed; delete the draft and record a new one")
 	}
@@ -119,7 +122,7 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 	if msg := ValidDate(d.DisbursedOn); msg != "" {
 		f.Add("disbursed_on", msg)
 	}
-	if len(d.Note) > 2000 {
+	if utf8.RuneCountInString(d.Note) > MaxNoteLength {
 		f.Add("note", "must be at most 2000 characters")
 	}
 }

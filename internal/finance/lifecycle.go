@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"pilar/internal/money"
 )
@@ -148,6 +149,7 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 		return err
 	}
 	f := Fields{}
+	f.checkInput(in)
 	switch action {
 	case ActionSubmit:
 		id := a.UserID
@@ -160,7 +162,7 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 		if in.PaymentRef != nil {
 			d.PaymentRef = strings.TrimSpace(*in.PaymentRef)
 		}
-		if len(d.PaymentRef) > 100 {
+		if utf8.RuneCountInString(d.PaymentRef) > 100 {
 			f.Add("payment_ref", "must be at most 100 characters")
 		}
 	case ActionReturn:
@@ -174,7 +176,7 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 		if d.Note != "" {
 			line = d.Note + "\n" + line
 		}
-		if len(line) > 2000 {
+		if utf8.RuneCountInString(line) > MaxNoteLength {
 			f.Add("note", "makes the disbursement's note longer than 2000 characters")
 		}
 		d.Note = line
@@ -261,6 +263,7 @@ type BudgetRevisionInput struct {
 func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, error) {
 	r := &BudgetRevision{ProgramID: p.ID, Program: p.Code, PreviousBudget: p.Budget, Reason: strings.TrimSpace(str(in.Reason))}
 	f := Fields{}
+	f.checkInput(in)
 	if in.Budget == nil {
 		f.Add("budget", "is required")
 	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
@@ -271,7 +274,7 @@ func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, err
 	switch {
 	case r.Reason == "":
 		f.Add("reason", "is required: say why the budget changes (such as APBD-Perubahan)")
-	case len(r.Reason) > 500:
+	case utf8.RuneCountInString(r.Reason) > MaxAddressLength:
 		f.Add("reason", "must be at most 500 characters")
 	}
 	if err := f.Err(); err != nil {

@@ -59,6 +59,7 @@ type ProgramInput struct {
 func NewProgram(in ProgramInput) (*Program, error) {
 	p := &Program{Status: "active", EligibleSizeClasses: StringList{}}
 	f := Fields{}
+	f.checkInput(in)
 	if in.Budget == nil {
 		f.Add("budget", "is required")
 	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
@@ -77,6 +78,7 @@ func NewProgram(in ProgramInput) (*Program, error) {
 // changes only through a revision. Errors: validation_failed.
 func (p *Program) Patch(in ProgramInput) error {
 	f := Fields{}
+	f.checkInput(in)
 	if in.Budget != nil {
 		f.Add("budget", "is changed only by a budget revision")
 	}

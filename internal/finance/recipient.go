@@ -72,6 +72,7 @@ func NewRecipient(in RecipientInput) (*Recipient, error) {
 // validates the result. Errors: validation_failed.
 func (r *Recipient) Patch(in RecipientInput) error {
 	f := Fields{}
+	f.checkInput(in)
 	for _, s := range []struct {
 		dst *string
 		src *string

@@ -41,6 +41,7 @@ const MinPasswordLength = 10
 // Errors: validation_failed.
 func (in *UserInput) Validate() error {
 	f := Fields{}
+	f.checkInput(in)
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
 		f.Add("email", "must be an email address")
 	}

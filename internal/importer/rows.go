@@ -6,6 +6,7 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"unicode/utf8"
 
@@ -39,17 +40,55 @@ const sniffSize = 8 << 10
 // name) and returns a row reader over it. Errors: validation_failed (empty,
 // binary, not UTF-8, no header, an XLSX that cannot be opened).
 func Open(r io.Reader) (Rows, error) {
+	zipped, err := checkIfZip(r)
+	if err != nil {
+		return nil, err
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(sniffSize)
 	switch {
 	case len(bytes.TrimSpace(bytes.TrimPrefix(head, bom))) == 0:
 		return nil, unreadable("the file is empty; it needs a header row and at least one data row")
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+	case bytes.HasPrefix(head, zipMagic) && zipped:
 		return openXLSX(br)
+	case bytes.HasPrefix(head, zipMagic):
+		return openXLSXInMemory(br)
 	case bytes.IndexByte(head, 0) >= 0 || !validUTF8Prefix(head):
 		return nil, unreadable("the file is not a CSV text file (it holds binary data or text that is not UTF-8); save it as \"CSV UTF-8\" or upload the .xlsx")
 	}
 	return openCSV(br, head)
+}
+
+var zipMagic = []byte("PK\x03\x04")
+
+// checkIfZip looks, in a file it can seek in (an upload spooled to disk, a
+// file named on the command line), whether it is a zip, and if so checks
+// its parts with checkZip before anything is inflated; the file is left
+// where it was. It says whether the file was checked.
+func checkIfZip(r io.Reader) (bool, error) {
+	ra, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	if !ok {
+		return false, nil
+	}
+	pos, err := ra.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return false, nil
+	}
+	end, err := ra.Seek(0, io.SeekEnd)
+	if _, err2 := ra.Seek(pos, io.SeekStart); err != nil || err2 != nil {
+		return false, nil
+	}
+	magic := make([]byte, len(zipMagic))
+	if n, _ := ra.ReadAt(magic, pos); n < len(magic) || !bytes.Equal(magic, zipMagic) {
+		return false, nil
+	}
+	if end-pos > xlsxMaxBytes {
+		return true, unreadable(fmt.Sprintf("the workbook is larger than %d bytes; split it or save it as CSV", xlsxMaxBytes))
+	}
+	return true, checkZip(io.NewSectionReader(ra, pos, end-pos), end-pos)
 }
 
 // validUTF8Prefix is utf8.Valid, forgiving a character cut at the end.

@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"strings"
 
@@ -15,12 +17,29 @@ type xlsxRows struct {
 	done   bool
 }
 
+// openXLSXInMemory reads a workbook that came as a plain stream (at most
+// xlsxMaxBytes, as excelize reads it whole anyway), checks its parts with
+// checkZip and opens it. Errors: validation_failed.
+func openXLSXInMemory(r io.Reader) (Rows, error) {
+	b, err := io.ReadAll(io.LimitReader(r, xlsxMaxBytes+1))
+	if err != nil {
+		return nil, unreadable("the file cannot be read: " + err.Error())
+	}
+	if len(b) > xlsxMaxBytes {
+		return nil, unreadable(fmt.Sprintf("the workbook is larger than %d bytes; split it or save it as CSV", xlsxMaxBytes))
+	}
+	if err := checkZip(bytes.NewReader(b), int64(len(b))); err != nil {
+		return nil, err
+	}
+	return openXLSX(bytes.NewReader(b))
+}
+
 // openXLSX opens the workbook and reads the header from the first sheet's
 // first row. Cells are read raw (not through their number format), so a
 // 16-digit NIK stays as typed and dates arrive as day numbers. Errors:
 // validation_failed.
 func openXLSX(r io.Reader) (Rows, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, xlsxOptions)
 	if err != nil {
 		return nil, unreadable("the file looks like an XLSX workbook but cannot be opened: %s", err.Error())
 	}

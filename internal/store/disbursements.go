@@ -51,7 +51,8 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 }
 
 // checkDraft resolves the program and recipient a draft names and applies
-// the rules that need them. Errors: validation_failed, forbidden, conflict.
+// the rules that need them, holding the program's row until the
+// transaction in ctx ends. Errors: validation_failed, forbidden, conflict.
 func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finance.Program, error) {
 	p, err := s.programByCode(ctx, d.Program)
 	if err != nil {
@@ -59,6 +60,16 @@ func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finan
 	}
 	if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &p.AgencyID); err != nil {
 		return nil, err
+	}
+	if s.driver == "postgres" {
+		// Hold the program, so that it cannot be closed or its fixed amount
+		// changed between this check and the commit.
+		if err := s.lockProgram(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if p, err = s.programByCode(ctx, d.Program); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.recipientByID(ctx, d.RecipientID); err != nil {
 		return nil, finance.FieldError("recipient_id", "no recipient has this id")
@@ -137,11 +148,46 @@ func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFil
 	return out, next, nil
 }
 
-// UpdateDisbursement changes a draft. Errors: unauthorized, forbidden,
-// not_found, invalid_transition, validation_failed, duplicate.
+// lockDisbursement reads a disbursement of an agency the actor may see and
+// holds it, and its program, until the transaction in ctx ends: on
+// PostgreSQL with SELECT ... FOR UPDATE (the program first, as approvals
+// and budget revisions lock it, so the order is always program then
+// disbursement); on SQLite every transaction begins IMMEDIATE and already
+// holds the write lock. What it returns is the row as it is under the lock,
+// so checks made on it hold until commit. Errors: unauthorized, not_found, forbidden.
+func (s *Store) lockDisbursement(ctx context.Context, id int64) (*finance.Disbursement, error) {
+	d, err := s.FindDisbursementByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.driver == "postgres" {
+		if err := s.lockProgram(ctx, d.ProgramID); err != nil {
+			return nil, err
+		}
+		var ids []int64
+		if err := s.conn(ctx).Raw("SELECT id FROM disbursements WHERE id = ? FOR UPDATE", id).Scan(&ids).Error; err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			return nil, finance.Errorf(finance.ENotFound, "disbursement not found")
+		}
+		// Read again under the lock: another change may have just committed.
+		if d, err = s.disbursementByID(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// UpdateDisbursement changes a draft. The check that it is a draft and the
+// write run in one transaction holding the row (lockDisbursement), and the
+// UPDATE is guarded by the status as well, so a submit racing the change
+// either comes first (and the change is refused) or after. The audit entry
+// records the row as written. Errors: unauthorized, forbidden, not_found,
+// invalid_transition, validation_failed, duplicate.
 func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.DisbursementInput) (*finance.Disbursement, error) {
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		d, err := s.FindDisbursementByID(ctx, id)
+		d, err := s.lockDisbursement(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -156,14 +202,21 @@ func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.Dis
 			return err
 		}
 		d.UpdatedAt = s.Now()
-		err = s.conn(ctx).Table("disbursements").Where("id = ?", id).Updates(map[string]any{
+		res := s.conn(ctx).Table("disbursements").Where("id = ? AND status = ?", id, finance.StatusDraft).Updates(map[string]any{
 			"recipient_id": d.RecipientID, "amount": d.Amount, "tranche": d.Tranche, "form": d.Form,
 			"disbursed_on": d.DisbursedOn, "payment_ref": d.PaymentRef, "note": d.Note, "updated_at": d.UpdatedAt,
-		}).Error
-		if err != nil {
-			return s.trancheConflict(ctx, err, d)
+		})
+		if res.Error != nil {
+			return s.trancheConflict(ctx, res.Error, d)
 		}
-		return s.audit(ctx, "update", "disbursement", id, before, d)
+		if res.RowsAffected != 1 {
+			return changedMeanwhile(id)
+		}
+		after, err := s.disbursementByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, "update", "disbursement", id, before, after)
 	})
 	if err != nil {
 		return nil, err
@@ -171,11 +224,19 @@ func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.Dis
 	return s.disbursementByID(ctx, id)
 }
 
-// DeleteDisbursement deletes a draft. Errors: unauthorized, forbidden,
-// not_found, invalid_transition.
+// changedMeanwhile is the error of a guarded write that found the row no
+// longer in the state checked under the lock; with the lock it should not
+// happen, and it is refused rather than written.
+func changedMeanwhile(id int64) error {
+	return finance.Errorf(finance.EInvalidTransition, "disbursement %d changed meanwhile; reload it and try again", id)
+}
+
+// DeleteDisbursement deletes a draft, holding the row as UpdateDisbursement
+// does and deleting only while it is still a draft. Errors: unauthorized,
+// forbidden, not_found, invalid_transition.
 func (s *Store) DeleteDisbursement(ctx context.Context, id int64) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		d, err := s.FindDisbursementByID(ctx, id)
+		d, err := s.lockDisbursement(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -185,8 +246,12 @@ func (s *Store) DeleteDisbursement(ctx context.Context, id int64) error {
 		if d.Status != finance.StatusDraft {
 			return finance.Errorf(finance.EInvalidTransition, "only a draft can be deleted; this disbursement is %s", d.Status)
 		}
-		if err := s.conn(ctx).Exec("DELETE FROM disbursements WHERE id = ?", id).Error; err != nil {
-			return err
+		res := s.conn(ctx).Exec("DELETE FROM disbursements WHERE id = ? AND status = ?", id, finance.StatusDraft)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return changedMeanwhile(id)
 		}
 		return s.audit(ctx, "delete", "disbursement", id, d, nil)
 	})

@@ -7,8 +7,11 @@ import (
 )
 
 // ActOnDisbursement takes one life-cycle action on a disbursement, in one
-// transaction that holds the program's lock, so that approving checks the
-// budget against every other approval. Errors: unauthorized, not_found,
+// transaction that holds the program's and the disbursement's rows
+// (lockDisbursement) and writes only while the status is still the one it
+// checked, so that approving checks the budget against every other
+// approval and no change to a draft slips in between. The audit entry's
+// "after" is the row as written. Errors: unauthorized, not_found,
 // forbidden, invalid_transition, budget_exceeded, validation_failed.
 func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, in finance.ActionInput) (*finance.Disbursement, error) {
 	actor, err := finance.AuthorizeRead(ctx, nil)
@@ -19,15 +22,8 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 		return nil, err
 	}
 	err = s.InTx(ctx, func(ctx context.Context) error {
-		d, err := s.FindDisbursementByID(ctx, id)
+		d, err := s.lockDisbursement(ctx, id)
 		if err != nil {
-			return err
-		}
-		if err := s.lockProgram(ctx, d.ProgramID); err != nil {
-			return err
-		}
-		// Read again under the lock: another action may have just committed.
-		if d, err = s.disbursementByID(ctx, id); err != nil {
 			return err
 		}
 		before := *d
@@ -53,9 +49,13 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return finance.Errorf(finance.EInvalidTransition, "disbursement %d changed meanwhile; reload it and try again", id)
+			return changedMeanwhile(id)
 		}
-		return s.audit(ctx, action, "disbursement", id, before, d)
+		after, err := s.disbursementByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, action, "disbursement", id, before, after)
 	})
 	if err != nil {
 		return nil, err

@@ -136,6 +136,14 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		if _, err := finance.Authorize(ctx, finance.ActEditProgram, &p.AgencyID); err != nil {
 			return err
 		}
+		// Hold the row, as drafts and approvals in it do, and read it again
+		// under the lock so that the audit entry's "before" is what was there.
+		if err := s.lockProgram(ctx, p.ID); err != nil {
+			return err
+		}
+		if p, err = s.programByCode(ctx, code); err != nil {
+			return err
+		}
 		before := *p
 		if err := p.Patch(in); err != nil {
 			return err
@@ -150,8 +158,10 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		if err != nil {
 			return err
 		}
-		out = p
-		return s.audit(ctx, "update", "program", p.Code, before, p)
+		if out, err = s.programByCode(ctx, code); err != nil {
+			return err
+		}
+		return s.audit(ctx, "update", "program", p.Code, before, out)
 	})
 	return out, err
 }

@@ -16,14 +16,13 @@ import (
 
 const userSelect = `SELECT u.*, COALESCE(a.code, '') AS agency_code FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`
 
-// CreateUser adds a user with a bcrypt-hashed password. It runs for an admin
-// or for the command line (no actor). Errors: forbidden, validation_failed,
-// duplicate.
+// CreateUser adds a user with a bcrypt-hashed password, for an admin; the
+// command line and the demo act as finance.System, as imports do. Without
+// an actor it is refused, never skipped. Errors: unauthorized, forbidden,
+// validation_failed, duplicate.
 func (s *Store) CreateUser(ctx context.Context, in finance.UserInput) (*finance.User, error) {
-	if finance.ActorFrom(ctx) != nil {
-		if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
-			return nil, err
-		}
+	if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+		return nil, err
 	}
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	if err := in.Validate(); err != nil {
@@ -109,14 +108,16 @@ func (s *Store) DeactivateUser(ctx context.Context, id int64) (*finance.User, er
 	return out, err
 }
 
-// Authenticate checks an email and password sent from addr. Every failure
-// is written to the audit trail and counted for throttling; while the
-// account or the address has failed too often, even a right password is
-// refused. Errors: unauthorized (the same for unknown email and wrong
-// password), too_many_requests.
+// Authenticate checks an email and password sent from addr. The attempt
+// is counted before the password is checked (countAttempt), so parallel
+// guesses cannot outrun the limit; while the account or the address has
+// failed too often, even a right password is refused. Every failure and
+// every refusal is written to the audit trail. Errors: unauthorized (the
+// same for unknown email and wrong password), too_many_requests.
 func (s *Store) Authenticate(ctx context.Context, email, password, addr string) (*finance.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if err := s.checkThrottle(ctx, email, addr); err != nil {
+	attempt, before, err := s.countAttempt(ctx, email, addr)
+	if err != nil {
 		if finance.ErrorCode(err) == finance.ETooManyRequests {
 			if aerr := s.audit(ctx, "sign_in_throttled", "user", email, nil, map[string]string{"addr": addr}); aerr != nil {
 				return nil, aerr
@@ -126,16 +127,17 @@ func (s *Store) Authenticate(ctx context.Context, email, password, addr string) 
 	}
 	u, err := s.FindUserByEmail(ctx, email)
 	if err != nil || !u.Active || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		if err := s.recordFailure(ctx, email, addr); err != nil {
+		if err := s.audit(ctx, "sign_in_failed", "user", email, nil, map[string]string{"addr": addr}); err != nil {
 			return nil, err
 		}
 		return nil, finance.Errorf(finance.EUnauthorized, "wrong email or password")
 	}
 	err = s.InTx(ctx, func(ctx context.Context) error {
-		if err := s.conn(ctx).Exec("DELETE FROM sign_in_failures WHERE email = ?", email).Error; err != nil {
+		if err := s.forgetAttempts(ctx, email, attempt); err != nil {
 			return err
 		}
-		return s.audit(finance.WithActor(ctx, u.Actor()), "sign_in", "user", u.ID, nil, map[string]string{"addr": addr})
+		return s.audit(finance.WithActor(ctx, u.Actor()), "sign_in", "user", u.ID, nil,
+			map[string]any{"addr": addr, "failures_before": before})
 	})
 	return u, err
 }
@@ -153,13 +155,18 @@ func hashSecret(secret string) string {
 }
 
 // CreateToken makes a new API token for an active user and returns its
-// secret, which is not stored. It runs for an admin or for the command line
-// (no actor). Errors: forbidden, not_found.
+// secret, which is not stored. It runs for an admin; the command line acts
+// as finance.System. Without an actor it is refused, never skipped.
+// Errors: unauthorized, forbidden, not_found, validation_failed (label).
 func (s *Store) CreateToken(ctx context.Context, email, label string) (string, *finance.Token, error) {
-	if finance.ActorFrom(ctx) != nil {
-		if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
-			return "", nil, err
-		}
+	if _, err := finance.Authorize(ctx, finance.ActManageAdmin, nil); err != nil {
+		return "", nil, err
+	}
+	f := finance.Fields{}
+	finance.CheckText(f, "label", label, finance.MaxNameLength)
+	finance.CheckText(f, "email", email, finance.TextLimit("email"))
+	if err := f.Err(); err != nil {
+		return "", nil, err
 	}
 	u, err := s.FindUserByEmail(ctx, strings.TrimSpace(email))
 	if err == nil && !u.Active {

@@ -132,7 +132,7 @@ func TestUserService_Authenticate(t *testing.T) {
 		if _, err := w.Store.Authenticate(ctx, w.Officer.Email, dbtest.Password, "192.0.2.1"); finance.ErrorCode(err) != finance.EUnauthorized {
 			t.Fatalf("a deactivated user: %v", err)
 		}
-		if _, _, err := w.Store.CreateToken(ctx, w.Officer.Email, "x"); finance.ErrorCode(err) != finance.ENotFound {
+		if _, _, err := w.Store.CreateToken(finance.WithActor(ctx, finance.System), w.Officer.Email, "x"); finance.ErrorCode(err) != finance.ENotFound {
 			t.Fatalf("a token for a deactivated user: %v", err)
 		}
 	})
@@ -175,5 +175,53 @@ func TestUserService_Tokens(t *testing.T) {
 	}
 	if err := w.Store.RevokeToken(w.Ctx(w.Admin), tk.ID); finance.ErrorCode(err) != finance.ENotFound {
 		t.Fatalf("revoked twice: %v", err)
+	}
+}
+
+// TestUserService_NeedsAnActor shows that creating users and tokens is
+// authorized like every other write: without an actor it is refused (it
+// used to be skipped), the command line acts as the system, others as
+// themselves.
+func TestUserService_NeedsAnActor(t *testing.T) {
+	t.Parallel()
+	w := dbtest.NewWorld(t)
+	in := finance.UserInput{Email: "baru@pilar.test", Name: "Baru", Role: finance.RoleAuditor, Password: dbtest.Password}
+	entries := auditCount(t, w)
+	if _, err := w.Store.CreateUser(context.Background(), in); finance.ErrorCode(err) != finance.EUnauthorized {
+		t.Fatalf("CreateUser without an actor: %v, want unauthorized", err)
+	}
+	if _, _, err := w.Store.CreateToken(context.Background(), w.Admin.Email, "x"); finance.ErrorCode(err) != finance.EUnauthorized {
+		t.Fatalf("CreateToken without an actor: %v, want unauthorized", err)
+	}
+	for _, u := range []*finance.User{w.Officer, w.Reviewer, w.Auditor} {
+		if _, err := w.Store.CreateUser(w.Ctx(u), in); finance.ErrorCode(err) != finance.EForbidden {
+			t.Fatalf("CreateUser as %s: %v, want forbidden", u.Role, err)
+		}
+		if _, _, err := w.Store.CreateToken(w.Ctx(u), u.Email, "x"); finance.ErrorCode(err) != finance.EForbidden {
+			t.Fatalf("CreateToken as %s: %v, want forbidden", u.Role, err)
+		}
+	}
+	if _, _, err := w.Store.CreateToken(w.Ctx(w.Admin), w.Officer.Email, "a\x00b"); finance.ErrorCode(err) != finance.EValidation {
+		t.Fatalf("a label with a NUL: %v", err)
+	}
+	if n := auditCount(t, w); n != entries {
+		t.Fatalf("refused calls wrote %d audit entries", n-entries)
+	}
+	db, _ := w.Store.DB()
+	var last int64
+	if err := db.QueryRow("SELECT MAX(id) FROM audit_log").Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	sys := finance.WithActor(context.Background(), finance.System)
+	u, err := w.Store.CreateUser(sys, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.Store.CreateToken(sys, u.Email, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := w.Store.FindAuditEntries(w.Ctx(w.Admin), finance.AuditFilter{Page: finance.Page{Cursor: last}})
+	if err != nil || len(got) != 2 || got[0].Actor != "system" || got[1].Actor != "system" || got[0].Entity != "user" || got[1].Entity != "api_token" {
+		t.Fatalf("audit entries %v, %v; want a user and a token created by system", got, err)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,23 +86,32 @@ func (s *Server) authToken(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// decode reads a JSON body into v. Errors: bad_request (not JSON),
-// validation_failed (a field of the wrong type), payload_too_large.
+// decode reads a JSON body into v and applies finance.CheckInput to it.
+// Errors: bad_request (not JSON, not UTF-8), validation_failed (a field of
+// the wrong type, a NUL character, too long, an int out of range),
+// payload_too_large.
 func decode(c echo.Context, v any) error {
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
 	if mt != "application/json" {
 		return finance.Errorf(finance.EBadRequest, "send the body as application/json")
 	}
-	dec := json.NewDecoder(c.Request().Body)
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("more than one JSON value")
+	body, err := io.ReadAll(c.Request().Body)
+	if err == nil && !utf8.Valid(body) {
+		// encoding/json would quietly put U+FFFD in place of the bad bytes.
+		return finance.Errorf(finance.EBadRequest, "the JSON body is not UTF-8 text")
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err = dec.Decode(v); err == nil && dec.More() {
+			err = errors.New("more than one JSON value")
+		}
 	}
 	var typeErr *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:
-		return nil
+		// Every text field: no NUL, no over-long text, ints that fit (finance's rules).
+		return finance.CheckInput(v)
 	case errors.As(err, &tooBig):
 		return finance.Errorf(finance.ETooLarge, "the JSON body is larger than %d bytes", tooBig.Limit)
 	case errors.As(err, &typeErr) && typeErr.Field != "":
@@ -130,7 +141,7 @@ func pageOf(c echo.Context) (finance.Page, error) {
 	var p finance.Page
 	var err error
 	if v := c.QueryParam("limit"); v != "" {
-		if p.Limit, err = strconv.Atoi(v); err != nil || p.Limit < 1 {
+		if p.Limit, err = strconv.Atoi(v); err != nil || p.Limit < 1 || p.Limit > 1<<30 {
 			return p, finance.Errorf(finance.EBadRequest, "limit must be a positive whole number")
 		}
 	}
@@ -142,18 +153,26 @@ func pageOf(c echo.Context) (finance.Page, error) {
 	return p, nil
 }
 
-// intQuery reads an optional whole-number query parameter. Errors: bad_request.
-func intQuery(c echo.Context, name string) (int64, error) {
+// intQuery reads an optional whole-number query parameter between min and
+// max, so that nothing out of a column's range reaches the database.
+// Errors: bad_request.
+func intQuery(c echo.Context, name string, min, max int64) (int64, error) {
 	v := c.QueryParam(name)
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, finance.Errorf(finance.EBadRequest, "%s must be a whole number", name)
+	if err != nil || n < min || n > max {
+		return 0, finance.Errorf(finance.EBadRequest, "%s must be a whole number from %d to %d", name, min, max)
 	}
 	return n, nil
 }
+
+// Bounds of integer query parameters.
+const (
+	minYear, maxYear = 1, 9999
+	maxID            = 1<<63 - 1
+)
 
 // pathID reads a numeric id from the path; anything else names nothing (404).
 func pathID(c echo.Context, name string) (int64, error) {

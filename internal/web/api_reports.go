@@ -29,7 +29,7 @@ func (s *Server) reportRoutes() []apiRoute {
 // reportFilter reads ?year= (default: this year), ?agency=,
 // ?funding_source= and ?group_by=. Errors: bad_request.
 func reportFilter(c echo.Context) (report.Filter, error) {
-	year, err := intQuery(c, "year")
+	year, err := intQuery(c, "year", minYear, maxYear)
 	if err != nil {
 		return report.Filter{}, err
 	}

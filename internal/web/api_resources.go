@@ -27,7 +27,7 @@ func (s *Server) listPrograms(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	year, err := intQuery(c, "year")
+	year, err := intQuery(c, "year", minYear, maxYear)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *Server) listDisbursements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rid, err := intQuery(c, "recipient_id")
+	rid, err := intQuery(c, "recipient_id", 0, maxID)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func newEnv(t *testing.T) *env {
 	}
 	e := &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
 	for _, u := range []*finance.User{w.Admin, w.Auditor, w.Reviewer, w.Officer, w.OtherReviewer, w.OtherOfficer} {
-		secret, _, err := w.Store.CreateToken(context.Background(), u.Email, "test")
+		secret, _, err := w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), u.Email, "test")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -163,9 +163,9 @@ func (s *Server) programsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	year, _ := strconv.Atoi(c.QueryParam("year"))
+	year, _ := intQuery(c, "year", minYear, maxYear) // a year out of range filters nothing, as before
 	items, next, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{
-		Year: year, FundingSource: c.QueryParam("funding_source"), Kind: c.QueryParam("kind"), Page: page,
+		Year: int(year), FundingSource: c.QueryParam("funding_source"), Kind: c.QueryParam("kind"), Page: page,
 	})
 	if err != nil {
 		return err

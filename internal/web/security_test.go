@@ -443,7 +443,7 @@ func TestAdminPages(t *testing.T) {
 		if rec := nb.signIn(t, u.Email, "kuda-baterai-benar"); rec.Code != http.StatusSeeOther {
 			t.Fatalf("the new user signs in: %d", rec.Code)
 		}
-		secret, _, err := e.w.Store.CreateToken(context.Background(), u.Email, "cli")
+		secret, _, err := e.w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), u.Email, "cli")
 		if err != nil {
 			t.Fatal(err)
 		}

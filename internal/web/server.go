@@ -53,9 +53,11 @@ const MaxJSONBytes = 1 << 20
 func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// The peer address, not X-Forwarded-For: a client could forge that header
-	// to escape sign-in throttling.
-	e.IPExtractor = echo.ExtractIPDirect()
+	ip, err := clientAddress(cfg.Server)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = ip
 	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log}
 	pages, err := newRenderer()
 	if err != nil {
@@ -63,13 +65,31 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.pages = pages
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies)
+	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies, s.refuseHostileInput)
 	e.GET("/healthz", s.healthz)
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
 	s.registerAPI()
 	s.registerPages()
 	return s, nil
+}
+
+// clientAddress is how a request's client address is found: the peer
+// address, or, for a request from one of server.trusted_proxies, the
+// rightmost X-Forwarded-For hop that is not itself a trusted proxy. Echo's
+// own extractor walks the hops; its defaults (trust loopback, link-local and
+// private networks) are turned off, so that only the configured CIDRs are
+// trusted and a client cannot forge the header to escape sign-in throttling.
+func clientAddress(cfg config.Server) (echo.IPExtractor, error) {
+	nets, err := cfg.TrustedProxyNets()
+	if err != nil || len(nets) == 0 {
+		return echo.ExtractIPDirect(), err
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range nets {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
 }
 
 func (s *Server) healthz(c echo.Context) error {

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -158,9 +157,6 @@ func (s *Server) setLang(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	c.SetCookie(&http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	back := c.QueryParam("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
-		back = "/"
-	}
+	back, _ := SafeRedirectPath(c.QueryParam("back"), "/")
 	return c.Redirect(http.StatusSeeOther, back)
 }

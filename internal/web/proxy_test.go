@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"pilar/internal/config"
+	"pilar/internal/dbtest"
+	"pilar/internal/finance"
+	"pilar/internal/web"
+)
+
+// proxyEnv is a test server whose config trusts the given proxies.
+func proxyEnv(t *testing.T, trusted ...string) *env {
+	t.Helper()
+	w := dbtest.NewWorld(t)
+	cfg := config.Default()
+	cfg.Server.TrustedProxies = trusted
+	srv, err := web.New(w.Store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, w: w, srv: srv, tokens: map[*finance.User]string{}}
+}
+
+// signInVia signs in through the form from peer with X-Forwarded-For xff
+// (none when empty) and returns the status.
+func signInVia(t *testing.T, e *env, peer, xff, email, password string) int {
+	t.Helper()
+	b := newBrowser(e, peer)
+	page := b.get("/login")
+	csrf := inputValue(t, page.Body.String(), "_csrf")
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {email}, "password": {password}, "_csrf": {csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if xff != "" {
+		req.Header.Set("X-Forwarded-For", xff)
+	}
+	return b.send(req).Code
+}
+
+// lastSignInAddr is the address the audit trail gave the last failed sign-in.
+func lastSignInAddr(t *testing.T, e *env) string {
+	t.Helper()
+	entries, _, err := e.w.Store.FindAuditEntries(e.w.Ctx(e.w.Admin), finance.AuditFilter{Entity: "user", Page: finance.Page{Limit: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].Action == "sign_in_failed" {
+			var after struct{ Addr string }
+			json.Unmarshal([]byte(entries[i].After), &after)
+			return after.Addr
+		}
+	}
+	t.Fatal("no failed sign-in in the audit trail")
+	return ""
+}
+
+// TestTrustedProxies shows where the client address of a sign-in comes
+// from: the peer, unless the peer is one of server.trusted_proxies, and then
+// the rightmost X-Forwarded-For hop that is not a trusted proxy.
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		trusted []string
+		peer    string
+		xff     string
+		want    string
+	}{
+		{"NoProxyIgnoresHeader", nil, "203.0.113.5:4000", "198.51.100.1", "203.0.113.5"},
+		{"NoProxyIgnoresPrivateHeader", nil, "10.0.0.2:4000", "198.51.100.1", "10.0.0.2"},
+		{"UntrustedPeerIgnoresHeader", []string{"10.0.0.0/8"}, "203.0.113.5:4000", "198.51.100.1", "203.0.113.5"},
+		{"TrustedPeer", []string{"10.0.0.0/8"}, "10.0.0.2:4000", "198.51.100.1", "198.51.100.1"},
+		{"ForgedLeftmostHop", []string{"10.0.0.0/8"}, "10.0.0.2:4000", "6.6.6.6, 198.51.100.2", "198.51.100.2"},
+		{"ChainOfProxies", []string{"10.0.0.0/8", "192.0.2.10/32"}, "10.0.0.2:4000", "198.51.100.3, 192.0.2.10", "198.51.100.3"},
+		{"GarbageHop", []string{"10.0.0.0/8"}, "10.0.0.2:4000", "not-an-address", "10.0.0.2"},
+		{"IPv6", []string{"2001:db8::/32"}, "[2001:db8::1]:4000", "2001:db8:ffff::1, 198.51.100.4", "198.51.100.4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := proxyEnv(t, tc.trusted...)
+			if code := signInVia(t, e, tc.peer, tc.xff, e.w.Officer.Email, "wrong-password"); code != http.StatusUnauthorized {
+				t.Fatalf("status %d", code)
+			}
+			if got := lastSignInAddr(t, e); got != tc.want {
+				t.Fatalf("address %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("OneClientDoesNotBlockOthers", func(t *testing.T) {
+		// Behind one proxy, 20 bad guesses by one client (at as many
+		// accounts) block that client, not the next one.
+		e := proxyEnv(t, "10.0.0.0/8")
+		for i := range finance.MaxFailuresPerAddr {
+			if code := signInVia(t, e, "10.0.0.2:4000", "198.51.100.66", fmt.Sprintf("guess%d@pilar.test", i), "x"); code != http.StatusUnauthorized {
+				t.Fatalf("guess %d: %d", i, code)
+			}
+		}
+		if code := signInVia(t, e, "10.0.0.2:4000", "198.51.100.66", e.w.Officer.Email, dbtest.Password); code != http.StatusTooManyRequests {
+			t.Fatalf("the guesser after %d failures: %d, want 429", finance.MaxFailuresPerAddr, code)
+		}
+		if code := signInVia(t, e, "10.0.0.2:4000", "198.51.100.77", e.w.Officer.Email, dbtest.Password); code != http.StatusSeeOther {
+			t.Fatalf("another client through the same proxy: %d, want 303 (signed in)", code)
+		}
+	})
+}
