@@ -39,18 +39,18 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// problem is what users may learn of an error: the status, the code and
+// userError is what users may learn of an error: the status, the code and
 // the messages, still as keys (finance.Msg) until detail puts them in a
 // language.
-type problem struct {
+type userError struct {
 	status int
 	code   string
 	msg    finance.Msg
 	fields map[string]finance.Msg
 }
 
-// detail is the problem in lang.
-func (p problem) detail(lang string) errorDetail {
+// detail is the userError in lang.
+func (p userError) detail(lang string) errorDetail {
 	return errorDetail{Code: p.code, Message: say(lang, p.msg), Fields: sayFields(lang, p.fields)}
 }
 
@@ -94,31 +94,31 @@ func apiLang(c echo.Context) string {
 }
 
 // classify turns any error into a status and the messages users may see.
-func classify(err error) problem {
+func classify(err error) userError {
 	var fe *finance.Error
 	var he *echo.HTTPError
 	var mbe *http.MaxBytesError
-	tooLarge := problem{http.StatusRequestEntityTooLarge, finance.ETooLarge, finance.M("the request body is too large"), nil}
+	tooLarge := userError{http.StatusRequestEntityTooLarge, finance.ETooLarge, finance.M("the request body is too large"), nil}
 	switch {
 	case errors.As(err, &fe):
 		if st, ok := statusOf[fe.Code]; ok {
-			return problem{st, fe.Code, fe.Msg, fe.Fields}
+			return userError{st, fe.Code, fe.Msg, fe.Fields}
 		}
 	case errors.As(err, &mbe):
 		return tooLarge
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound:
-			return problem{he.Code, finance.ENotFound, finance.M("no such page or resource"), nil}
+			return userError{he.Code, finance.ENotFound, finance.M("no such page or resource"), nil}
 		case http.StatusMethodNotAllowed:
-			return problem{he.Code, "method_not_allowed", finance.M("this method is not allowed here"), nil}
+			return userError{he.Code, "method_not_allowed", finance.M("this method is not allowed here"), nil}
 		case http.StatusRequestEntityTooLarge:
 			return tooLarge
 		case http.StatusBadRequest, http.StatusUnsupportedMediaType:
-			return problem{http.StatusBadRequest, finance.EBadRequest, finance.M("the request could not be read"), nil}
+			return userError{http.StatusBadRequest, finance.EBadRequest, finance.M("the request could not be read"), nil}
 		}
 	}
-	return problem{http.StatusInternalServerError, "internal", finance.M("something went wrong on our side; it has been logged"), nil}
+	return userError{http.StatusInternalServerError, "internal", finance.M("something went wrong on our side; it has been logged"), nil}
 }
 
 // handleError is Echo's HTTPErrorHandler: JSON for the API (in English

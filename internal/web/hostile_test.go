@@ -14,23 +14,23 @@ import (
 
 // auditRows counts the audit trail; every change writes to it in the same
 // transaction, so an unchanged count means nothing was written.
-func (e *env) auditRows() int {
-	e.t.Helper()
+func (e *env) auditRows(t testing.TB) int {
+	t.Helper()
 	db, _ := e.w.Store.DB()
 	var n int
 	if err := db.QueryRow("SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return n
 }
 
 // hostileWorld adds a program, a recipient and a draft, and returns their keys.
-func hostileWorld(e *env) (program string, recipient, draft int64) {
-	e.t.Helper()
-	e.expect(e.do(e.w.Admin, "POST", "/api/v1/programs", programBody("HOSTILE-2024", "100000000")), 201)
-	r := e.expect(e.do(e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Amplang Bu Siti", "nik": "6472014506800001"}), 201)
+func hostileWorld(t testing.TB, e *env) (program string, recipient, draft int64) {
+	t.Helper()
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("HOSTILE-2024", "100000000")), 201)
+	r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Amplang Bu Siti", "nik": "6472014506800001"}), 201)
 	recipient = int64(r["id"].(float64))
-	d := e.expect(e.do(e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
+	d := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
 		"program": "HOSTILE-2024", "recipient_id": recipient, "amount": "1000", "disbursed_on": "2024-03-01"}), 201)
 	return "HOSTILE-2024", recipient, int64(d["id"].(float64))
 }
@@ -86,13 +86,13 @@ func TestHostileInput(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			program, recipient, draft := hostileWorld(e)
+			program, recipient, draft := hostileWorld(t, e)
 			for _, hb := range hostileBodies(program, recipient, draft) {
 				if hb.name == b.name {
 					b = hb
 				}
 			}
-			before := e.auditRows()
+			before := e.auditRows(t)
 			sent := 0
 			for _, field := range b.fields {
 				long := strings.Repeat("a", finance.TextLimit(field)+1)
@@ -105,7 +105,7 @@ func TestHostileInput(t *testing.T) {
 					if field == "eligible_size_classes" {
 						body[field] = []string{v}
 					}
-					m := e.expect(e.do(b.user(e), b.method, b.path, body), http.StatusUnprocessableEntity)
+					m := e.expect(t, e.do(t, b.user(e), b.method, b.path, body), http.StatusUnprocessableEntity)
 					msg := errorField(m, field)
 					if errorCode(m) != "validation_failed" || msg == "" || (v == long && !strings.Contains(msg, "at most")) || (v != long && !strings.Contains(msg, "NUL")) {
 						t.Fatalf("%s = %.20q: %v; want validation_failed naming %s", field, v, m, field)
@@ -116,10 +116,10 @@ func TestHostileInput(t *testing.T) {
 			req := httptest.NewRequest(b.method, b.path, bytes.NewBufferString(`{"note": "Rp`+"\xff\xfe"+`"}`))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+e.tokens[b.user(e)])
-			if m := e.expect(serve(e, req), http.StatusBadRequest); errorCode(m) != "bad_request" {
+			if m := e.expect(t, serve(e, req), http.StatusBadRequest); errorCode(m) != "bad_request" {
 				t.Fatalf("a body that is not UTF-8: %v", m)
 			}
-			if after := e.auditRows(); after != before {
+			if after := e.auditRows(t); after != before {
 				t.Fatalf("%d requests refused, yet the audit trail grew from %d to %d entries", sent+1, before, after)
 			}
 		})
@@ -127,8 +127,8 @@ func TestHostileInput(t *testing.T) {
 	t.Run("IntegersOutOfRange", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		program, recipient, _ := hostileWorld(e)
-		before := e.auditRows()
+		program, recipient, _ := hostileWorld(t, e)
+		before := e.auditRows(t)
 		for _, tc := range []struct {
 			path, field string
 			body        map[string]any
@@ -139,12 +139,12 @@ func TestHostileInput(t *testing.T) {
 			{"/api/v1/recipients", "members", map[string]any{"kind": "koperasi", "name": "Kop", "members": 1 << 35}},
 			{"/api/v1/recipients", "last_rat_year", map[string]any{"kind": "koperasi", "name": "Kop", "last_rat_year": -1 << 40}},
 		} {
-			m := e.expect(e.do(e.w.Admin, "POST", tc.path, tc.body), http.StatusUnprocessableEntity)
+			m := e.expect(t, e.do(t, e.w.Admin, "POST", tc.path, tc.body), http.StatusUnprocessableEntity)
 			if errorField(m, tc.field) == "" {
 				t.Fatalf("%s %s: %v", tc.path, tc.field, m)
 			}
 		}
-		if after := e.auditRows(); after != before {
+		if after := e.auditRows(t); after != before {
 			t.Fatalf("the audit trail grew from %d to %d", before, after)
 		}
 	})
@@ -194,14 +194,14 @@ func TestHostileInput(t *testing.T) {
 	t.Run("IdempotencyKey", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		before := e.auditRows()
+		before := e.auditRows(t)
 		for _, key := range []string{"\xff\xfe", "key\x00", "k\u00e9y", "two words", strings.Repeat("k", 256)} {
 			rec := e.keyed(e.w.Admin, "/api/v1/programs", key, `{"code":"IDEM-X"}`)
-			if m := e.expect(rec, http.StatusBadRequest); errorCode(m) != "bad_request" {
+			if m := e.expect(t, rec, http.StatusBadRequest); errorCode(m) != "bad_request" {
 				t.Fatalf("key %q: %v", key, m)
 			}
 		}
-		if after := e.auditRows(); after != before {
+		if after := e.auditRows(t); after != before {
 			t.Fatalf("the audit trail grew from %d to %d", before, after)
 		}
 	})
@@ -210,7 +210,7 @@ func TestHostileInput(t *testing.T) {
 		// the field, nothing written (not even a failed sign-in).
 		t.Parallel()
 		e := newEnv(t)
-		before := e.auditRows()
+		before := e.auditRows(t)
 		for _, tc := range []struct{ path, field, value string }{
 			{"/login", "email", "officer@pilar.test\x00"},
 			{"/login", "password", "\xff"},
@@ -226,7 +226,7 @@ func TestHostileInput(t *testing.T) {
 				t.Fatalf("POST %s with %s = %.20q: %d", tc.path, tc.field, tc.value, rec.Code)
 			}
 		}
-		if after := e.auditRows(); after != before {
+		if after := e.auditRows(t); after != before {
 			t.Fatalf("the audit trail grew from %d to %d", before, after)
 		}
 	})
@@ -238,11 +238,11 @@ func TestHostileInput(t *testing.T) {
 		e := newEnv(t)
 		head := "kind,name,nik,address\numkm,Amplang,6472014506850001,Samarinda\n"
 		for _, bad := range []string{"umkm,Bad\x00Name,6472014506850002,x\n", "umkm,Rp\xff,6472014506850003,x\n"} {
-			if m := e.expect(e.upload("/api/v1/recipients/import", head+bad), 422); errorField(m, "file") == "" {
+			if m := e.expect(t, e.upload(t, "/api/v1/recipients/import", head+bad), 422); errorField(m, "file") == "" {
 				t.Fatalf("%q: %v", bad, m)
 			}
 		}
-		m := e.expect(e.upload("/api/v1/recipients/import", head+"umkm,Long,6472014506850004,"+strings.Repeat("a", 501)+"\n"+
+		m := e.expect(t, e.upload(t, "/api/v1/recipients/import", head+"umkm,Long,6472014506850004,"+strings.Repeat("a", 501)+"\n"+
 			"umkm,"+strings.Repeat("N", 201)+",6472014506850005,x\n"), 200)
 		if m["created"] != 1.0 || m["failed"] != 2.0 {
 			t.Fatalf("%v", m)
@@ -254,7 +254,7 @@ func TestHostileInput(t *testing.T) {
 		if !fields["3 address"] || !fields["4 name"] {
 			t.Fatalf("errors %v", m["errors"])
 		}
-		dm := e.expect(e.upload("/api/v1/disbursements/import", "program_code,recipient_nik,amount,disbursed_on,note\nX,6472014506850001,1,2024-03-01,"+strings.Repeat("n", 2001)+"\n"), 200)
+		dm := e.expect(t, e.upload(t, "/api/v1/disbursements/import", "program_code,recipient_nik,amount,disbursed_on,note\nX,6472014506850001,1,2024-03-01,"+strings.Repeat("n", 2001)+"\n"), 200)
 		if dm["failed"] != 1.0 {
 			t.Fatalf("disbursement import: %v", dm)
 		}

@@ -27,7 +27,7 @@ func proxyEnv(t *testing.T, trusted ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, w: w, srv: srv, tokens: map[*finance.User]string{}}
+	return &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
 }
 
 // signInVia signs in through the form from peer with X-Forwarded-For xff

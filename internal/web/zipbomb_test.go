@@ -29,7 +29,7 @@ func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, w: w, srv: srv, tokens: map[*finance.User]string{}}
+	e := &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
 	for _, u := range []*finance.User{w.Admin, w.Auditor, w.Reviewer, w.Officer, w.OtherReviewer, w.OtherOfficer} {
 		secret, _, err := w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), u.Email, "test")
 		if err != nil {
@@ -41,8 +41,8 @@ func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
 }
 
 // uploadBytes posts data as the multipart field "file" as the officer.
-func (e *env) uploadBytes(path, name string, data []byte) *httptest.ResponseRecorder {
-	e.t.Helper()
+func (e *env) uploadBytes(t testing.TB, path, name string, data []byte) *httptest.ResponseRecorder {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", name)
@@ -125,18 +125,18 @@ func TestAPI_ImportZipBomb(t *testing.T) {
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			rec := e.uploadBytes("/api/v1/recipients/import", "bomb.xlsx", file)
+			rec := e.uploadBytes(t, "/api/v1/recipients/import", "bomb.xlsx", file)
 			runtime.ReadMemStats(&after)
 			grew := after.TotalAlloc - before.TotalAlloc
 			t.Logf("%s: %d bytes uploaded, %d allocated while serving it", tc.name, len(file), grew)
-			m := e.expect(rec, 422)
+			m := e.expect(t, rec, 422)
 			if errorCode(m) != "validation_failed" || !strings.Contains(errorField(m, "file"), tc.want) {
 				t.Fatalf("want the reason %q in error.fields.file: %v", tc.want, m)
 			}
 			if grew > heapBound {
 				t.Fatalf("serving the upload allocated %d bytes, over %d", grew, heapBound)
 			}
-			list := e.expect(e.do(e.w.Admin, "GET", "/api/v1/recipients", nil), 200)
+			list := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/recipients", nil), 200)
 			if n := len(list["items"].([]any)); n != 0 {
 				t.Fatalf("a refused workbook wrote %d recipients", n)
 			}
@@ -145,7 +145,7 @@ func TestAPI_ImportZipBomb(t *testing.T) {
 	t.Run("Plain", func(t *testing.T) {
 		// An honest workbook still imports through the same checks.
 		file := dbtest.Workbook(t, header, nil, dbtest.Bomb{})
-		m := e.expect(e.uploadBytes("/api/v1/recipients/import", "ok.xlsx", file), 200)
+		m := e.expect(t, e.uploadBytes(t, "/api/v1/recipients/import", "ok.xlsx", file), 200)
 		if m["created"] != 1.0 {
 			t.Fatalf("%v", m)
 		}
