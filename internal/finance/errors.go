@@ -4,10 +4,11 @@
 package finance
 
 import (
+	"encoding/json"
+	"pilar/internal/i18n"
 	"pilar/internal/money"
 
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -41,13 +42,27 @@ type Msg struct {
 // M is the message with key and args.
 func M(key string, args ...any) Msg { return Msg{key, args} }
 
-// String is the message in English.
-func (m Msg) String() string {
-	if len(m.Args) == 0 {
-		return m.Key
+// In is the message in lang ("id" or "en"): the text of its key in
+// internal/i18n (an English key without an entry is its own English),
+// formatted with its arguments; an argument that is a Msg (a status, a
+// month) is said in lang too.
+func (m Msg) In(lang string) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		if am, ok := a.(Msg); ok {
+			a = am.In(lang)
+		}
+		args[i] = a
 	}
-	return fmt.Sprintf(m.Key, m.Args...)
+	return i18n.T(lang, m.Key, args...)
 }
+
+// String is the message in English.
+func (m Msg) String() string { return m.In("en") }
+
+// MarshalJSON writes the message as a JSON string in English: report data
+// carries messages (labels, reasons), and the JSON API speaks English.
+func (m Msg) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }
 
 // Error is the one domain error: a code, a message meant for users and, for
 // validation failures, a message per field.

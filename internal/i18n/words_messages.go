@@ -152,6 +152,13 @@ var messageWords = map[string][2]string{
 	"must not contain a NUL character":                                                                                               {"tidak boleh memuat karakter NUL", ""},
 	"must be at most %d characters":                                                                                                  {"paling panjang %d karakter", ""},
 	"must be between %d and %d":                                                                                                      {"harus antara %d dan %d", ""},
+	"size class %s is not among the program's eligible classes (%s)":                                                                 {"skala usaha %s tidak termasuk skala yang berhak dalam program (%s)", ""},
+	"region %q is outside the program's region %s":                                                                                   {"wilayah %q di luar wilayah program %s", ""},
+	"paid by %d programs":                                                                                                            {"dibayar oleh %d program", ""},
+	"amount %s differs from the program's fixed amount %s":                                                                           {"nilai %s berbeda dari nilai tetap program %s", ""},
+	"NIK %s is used by %d recipients":                                                                                                {"NIK %s dipakai oleh %d penerima", ""},
+	"NIB %s is used by %d recipients":                                                                                                {"NIB %s dipakai oleh %d penerima", ""},
+	"account %s is used by %d recipients":                                                                                            {"rekening %s dipakai oleh %d penerima", ""},
 	// Words given as arguments: the states and actions of a disbursement.
 	"draft": {"draf", ""}, "submitted": {"diajukan", ""}, "approved": {"disetujui", ""}, "paid": {"dibayar", ""},
 	"returned": {"dikembalikan", ""}, "rejected": {"ditolak", ""}, "cancelled": {"dibatalkan", ""},

@@ -1,6 +1,9 @@
 package report
 
-import "pilar/internal/money"
+import (
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
 
 // Figures are the budget figures of a realization row or of its totals:
 // committed = approved + paid, realized = paid, remaining = budget -
@@ -32,8 +35,8 @@ func (f *Figures) Add(o Figures) {
 // funding source, an agency, a region, a month ("2024-07") or a quarter
 // ("2024-Q3").
 type RealizationRow struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key   string      `json:"key"`
+	Label finance.Msg `json:"label"` // in English in JSON, in the reader's language on pages and files
 	Figures
 }
 
@@ -64,8 +67,8 @@ type CoverageFigures struct {
 
 // CoverageRow is one group of the coverage report.
 type CoverageRow struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key   string      `json:"key"`
+	Label finance.Msg `json:"label"`
 	CoverageFigures
 }
 
@@ -83,10 +86,10 @@ type Coverage struct {
 // Flag is one red flag: the recipients involved and, where it applies, the
 // programs, the disbursements and why.
 type Flag struct {
-	RecipientIDs    []int64  `json:"recipient_ids"`
-	Programs        []string `json:"programs,omitempty"`
-	DisbursementIDs []int64  `json:"disbursement_ids,omitempty"`
-	Reason          string   `json:"reason"`
+	RecipientIDs    []int64     `json:"recipient_ids"`
+	Programs        []string    `json:"programs,omitempty"`
+	DisbursementIDs []int64     `json:"disbursement_ids,omitempty"`
+	Reason          finance.Msg `json:"reason"`
 }
 
 // Overlaps is the overlaps and red flags report of one year.

@@ -114,10 +114,10 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 		return nil, err
 	}
 	for _, r := range rows {
-		row := report.RealizationRow{Key: r.Key, Label: r.Label, Figures: report.Figures{
+		row := report.RealizationRow{Key: r.Key, Label: report.Text(r.Label), Figures: report.Figures{
 			OriginalBudget: r.OriginalBudget, Budget: r.Budget, Committed: r.Committed, Realized: r.Realized}}
 		if f.GroupBy == "region" {
-			row.Label = report.RegionLabel(r.Key)
+			row.Label = report.Text(report.RegionLabel(r.Key))
 		}
 		row.Finish()
 		out.Totals.Add(row.Figures)
@@ -337,9 +337,16 @@ ORDER BY 1, 2`, col, nonEmpty, scopedRecipients+sc.where)
 		}
 		fl := &flags[len(flags)-1]
 		fl.RecipientIDs = append(fl.RecipientIDs, r.ID)
-		fl.Reason = fmt.Sprintf("%s %s is used by %d recipients", what, shownIdentifier(actor, what, r.K), len(fl.RecipientIDs))
+		fl.Reason = finance.M(sharedReason[what], shownIdentifier(actor, what, r.K), len(fl.RecipientIDs))
 	}
 	return flags, nil
+}
+
+// sharedReason is the message of a shared identifier.
+var sharedReason = map[string]string{
+	"NIK":     "NIK %s is used by %d recipients",
+	"NIB":     "NIB %s is used by %d recipients",
+	"account": "account %s is used by %d recipients",
 }
 
 // shownIdentifier masks a NIK or account number for roles that may not see
@@ -390,7 +397,7 @@ ORDER BY d.recipient_id, p.code, d.id`
 			fl.Programs = append(fl.Programs, r.Code)
 		}
 		fl.DisbursementIDs = append(fl.DisbursementIDs, r.ID)
-		fl.Reason = fmt.Sprintf("paid by %d programs", len(fl.Programs))
+		fl.Reason = finance.M("paid by %d programs", len(fl.Programs))
 	}
 	return flags, nil
 }
@@ -416,7 +423,7 @@ ORDER BY d.id`
 		if err := rows.Scan(&r.ID, &r.RecipientID, &r.Code, &sizes, &programRegion, &size, &region); err != nil {
 			return nil, err
 		}
-		if why := report.Ineligibility(sizes, programRegion, size, region); why != "" {
+		if why := report.Ineligibility(sizes, programRegion, size, region); why.Key != "" {
 			flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code},
 				DisbursementIDs: []int64{r.ID}, Reason: why})
 		}
@@ -441,7 +448,7 @@ ORDER BY d.id`
 	flags := []report.Flag{}
 	for _, r := range rows {
 		flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code}, DisbursementIDs: []int64{r.ID},
-			Reason: fmt.Sprintf("amount %s differs from the program's fixed amount %s", r.Amount, r.Fixed)})
+			Reason: finance.M("amount %s differs from the program's fixed amount %s", r.Amount.String(), r.Fixed.String())})
 	}
 	return flags, nil
 }

@@ -9,7 +9,6 @@ import (
 	"golang.org/x/text/language"
 
 	"pilar/internal/finance"
-	"pilar/internal/i18n"
 )
 
 var statusOf = map[string]int{
@@ -54,20 +53,8 @@ func (p userError) detail(lang string) errorDetail {
 	return errorDetail{Code: p.code, Message: say(lang, p.msg), Fields: sayFields(lang, p.fields)}
 }
 
-// say is a message in lang: the Indonesian text of its key from i18n, or
-// the key itself (English) formatted with its arguments.
-// An argument that is itself a finance.Msg (a status, an action) is said
-// in lang too.
-func say(lang string, m finance.Msg) string {
-	args := make([]any, len(m.Args))
-	for i, a := range m.Args {
-		if am, ok := a.(finance.Msg); ok {
-			a = say(lang, am)
-		}
-		args[i] = a
-	}
-	return i18n.T(lang, m.Key, args...)
-}
+// say is a message in lang (finance.Msg.In).
+func say(lang string, m finance.Msg) string { return m.In(lang) }
 
 // sayFields is each field's message in lang.
 func sayFields(lang string, fields map[string]finance.Msg) map[string]string {

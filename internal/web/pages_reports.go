@@ -88,7 +88,7 @@ func realizationCharts(s *Server, ctx context.Context, lang string, f report.Fil
 	}
 	bars := make([]chart.Bar, len(months.Rows))
 	for i, row := range months.Rows {
-		bars[i] = chart.Bar{Label: row.Label, Value: row.Realized.Decimal(), Text: row.Realized.Rupiah()}
+		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: row.Realized.Decimal(), Text: row.Realized.Rupiah()}
 	}
 	return append(out, chart.Bars("chart-months", i18n.T(lang, "report.chart.month"), i18n.T(lang, "report.chart.month_desc"), bars)), nil
 }
@@ -105,7 +105,7 @@ func coverageCharts(s *Server, ctx context.Context, lang string, f report.Filter
 	}
 	bars := make([]chart.Bar, len(r.Rows))
 	for i, row := range r.Rows {
-		bars[i] = chart.Bar{Label: row.Label, Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
+		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
 	}
 	return []template.HTML{chart.Bars("chart-regions", i18n.T(lang, "report.chart.region"), i18n.T(lang, "report.chart.region_desc"), bars)}, nil
 }

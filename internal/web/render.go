@@ -123,6 +123,9 @@ type view struct {
 // T translates a key into the page's language.
 func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
 
+// Say is a message (a report label, a red flag's reason) in the page's language.
+func (v view) Say(m finance.Msg) string { return m.In(v.Lang) }
+
 // Date writes a YYYY-MM-DD date in the page's language.
 func (v view) Date(ymd string) string { return i18n.Date(v.Lang, ymd) }
 
