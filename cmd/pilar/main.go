@@ -145,7 +145,12 @@ func (m *Main) openStore(ctx context.Context, cfgPath string) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	st, err := store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	if err != nil {
+		return nil, err
+	}
+	st.Loc = cfg.Location()
+	return st, nil
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {

@@ -32,6 +32,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
+	st.Loc = cfg.Location()
 	w, err := web.New(st, cfg, log)
 	if err != nil {
 		st.Close()

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zones, on hosts without a zoneinfo database
 
 	"gopkg.in/yaml.v3"
 )
@@ -22,6 +23,20 @@ type Config struct {
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
 	Lang     string   `yaml:"lang"`
+	// Timezone is the IANA zone of the offices: every "today" (a default
+	// paid_on, approved_on, the report year) and every displayed time is
+	// taken in it. Asia/Makassar (WITA) for Kalimantan Timur and Utara,
+	// Asia/Jakarta (WIB) for Kalimantan Tengah.
+	Timezone string `yaml:"timezone"`
+}
+
+// Location is the Timezone's location; Validate has checked it.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // Database chooses the engine.
@@ -76,6 +91,7 @@ func Default() Config {
 		Uploads:  Uploads{MaxBytes: 50 << 20},
 		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
 		Lang:     "id",
+		Timezone: "Asia/Makassar",
 	}
 }
 
@@ -189,6 +205,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Server.TrustedProxyNets(); err != nil {
 		return err
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		return fmt.Errorf("config: timezone must be an IANA zone such as Asia/Makassar or Asia/Jakarta, not %q", c.Timezone)
 	}
 	return nil
 }

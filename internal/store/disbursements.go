@@ -37,7 +37,7 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 		}
 		d.ProgramID = p.ID
 		d.CreatedByID = actor.UserID
-		d.CreatedAt, d.UpdatedAt = s.Now(), s.Now()
+		d.CreatedAt, d.UpdatedAt = s.now(ctx), s.now(ctx)
 		if err := s.conn(ctx).Omit("ApprovedOn", "PaidOn", "ReturnedOn", "SubmittedByID", "ApprovedByID").Create(d).Error; err != nil {
 			return s.trancheConflict(ctx, err, d)
 		}
@@ -201,7 +201,7 @@ func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.Dis
 		if _, err := s.checkDraft(ctx, d); err != nil {
 			return err
 		}
-		d.UpdatedAt = s.Now()
+		d.UpdatedAt = s.now(ctx)
 		res := s.conn(ctx).Table("disbursements").Where("id = ? AND status = ?", id, finance.StatusDraft).Updates(map[string]any{
 			"recipient_id": d.RecipientID, "amount": d.Amount, "tranche": d.Tranche, "form": d.Form,
 			"disbursed_on": d.DisbursedOn, "payment_ref": d.PaymentRef, "note": d.Note, "updated_at": d.UpdatedAt,

@@ -19,7 +19,8 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 	if err != nil {
 		return nil, err
 	}
-	r.CreatedAt, r.UpdatedAt = s.Now(), s.Now()
+	ctx = s.stamp(ctx) // one timestamp for the row and its audit entry
+	r.CreatedAt, r.UpdatedAt = s.now(ctx), s.now(ctx)
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.nikTaken(ctx, r); err != nil {
 			return err
@@ -144,7 +145,7 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 		if err := r.Patch(in); err != nil {
 			return err
 		}
-		r.UpdatedAt = s.Now()
+		r.UpdatedAt = s.now(ctx)
 		if err := s.nikTaken(ctx, r); err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ var reportCharts = map[string]func(s *Server, ctx context.Context, lang string, 
 // reportPage renders the page of a report of kind k, template report_<kind>.
 func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
 	ctx := c.Request().Context()
-	f, _ := reportFilter(c) // already read once by the handler
+	f, _ := s.reportFilter(c) // already read once by the handler
 	v := reportView{Kind: k.Name, Kinds: report.Names(), Report: rep, Year: f.Year, Groups: k.Groups, Sources: finance.FundingSources}
 	if sessionOf(c).User.Actor().SeesAllAgencies() {
 		agencies, err := s.svc.FindAgencies(ctx)

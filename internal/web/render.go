@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/shopspring/decimal"
@@ -118,7 +119,34 @@ type view struct {
 	Data   any
 	Form   url.Values
 	Errors map[string]string
+	Loc    *time.Location // config timezone: times are shown there
 }
+
+// Time writes an instant (time.Time, *time.Time or RFC 3339 text) as the
+// offices read it: "2024-07-12 09:30 WITA", in config's timezone.
+func (v view) Time(t any) string {
+	var at time.Time
+	switch x := t.(type) {
+	case time.Time:
+		at = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		at = *x
+	case string:
+		var err error
+		if at, err = time.Parse(time.RFC3339Nano, x); err != nil {
+			return x
+		}
+	default:
+		return fmt.Sprint(t)
+	}
+	return at.In(v.Loc).Format("2006-01-02 15:04 MST")
+}
+
+// Day is the date of an instant in config's timezone, YYYY-MM-DD.
+func (v view) Day(t time.Time) string { return t.In(v.Loc).Format("2006-01-02") }
 
 // T translates a key into the page's language.
 func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
@@ -174,7 +202,7 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 		return fmt.Errorf("web: no page %s", name)
 	}
 	lang := langOf(c, s.cfg.Lang)
-	v := view{Lang: lang, Path: c.Request().URL.Path, Data: data, Form: form, Errors: sayFields(lang, fields)}
+	v := view{Lang: lang, Path: c.Request().URL.Path, Data: data, Form: form, Errors: sayFields(lang, fields), Loc: s.loc}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
 	}

@@ -40,6 +40,8 @@ type Server struct {
 	Echo   *echo.Echo
 	svc    Services
 	cfg    config.Config
+	loc    *time.Location   // config timezone
+	now    func() time.Time // the clock of "this year" and print dates
 	log    *slog.Logger
 	pages  *renderer
 	routes []apiRoute
@@ -58,7 +60,7 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	e.IPExtractor = ip
-	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log}
+	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, loc: cfg.Location(), now: time.Now}
 	pages, err := newRenderer()
 	if err != nil {
 		return nil, err
