@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"pilar/internal/export"
 	"pilar/internal/finance"
 	"pilar/internal/money"
 )
@@ -198,10 +199,7 @@ func rowError(n int, err error) RowError {
 func neutralise(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
-			c = "'" + c
-		}
-		out[i] = c
+		out[i] = export.Neutralize(c) // the one rule, tab and carriage return included
 	}
 	return out
 }
