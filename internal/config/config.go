@@ -13,7 +13,7 @@ import (
 	"time"
 	_ "time/tzdata" // the zones, on hosts without a zoneinfo database
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Config is every setting Pilar reads.

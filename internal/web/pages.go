@@ -337,9 +337,6 @@ func (s *Server) recipientPage(c echo.Context) error {
 	}{r, finance.RegionLabel(r.RegionCode), programs, flags, ds})
 }
 
-var recipientTextFields = []string{"kind", "name", "owner_name", "nik", "nib", "npwp", "sector", "size_class",
-	"region_code", "address", "phone", "bank_code", "account_no", "account_holder", "legal_number"}
-
 func (s *Server) newRecipientPage(c echo.Context) error {
 	if err := formFor(c, finance.ActEditRecipient); err != nil {
 		return err
