@@ -19,6 +19,7 @@ import (
 	"pilar/internal/config"
 	"pilar/internal/demo"
 	"pilar/internal/finance"
+	"pilar/internal/logging"
 	"pilar/internal/store"
 )
 
@@ -45,9 +46,12 @@ const usage = `usage: pilar <command> [flags]
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
   import recipients|disbursements FILE [--atomic] [--update] [--submit] [--as EMAIL]   import a CSV or XLSX file
+  import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
   audit verify [--config FILE]                     check the audit trail's hash chain; exit 1 and the first bad entry if broken
+  backup FILE [--config FILE]                      SQLite: a consistent copy while serving, checked and counted; PostgreSQL: the pg_dump command
+  restore FILE [--force] [--config FILE]           SQLite, server stopped: replace the database with a backup (refuses a newer database unless --force)
 `
 
 // Run runs the command named in args and returns the exit code.
@@ -72,6 +76,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.importFile(ctx, args[1:])
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		err = m.auditVerify(ctx, args[2:])
+	case cmd == "backup":
+		err = m.backup(ctx, args[1:])
+	case cmd == "restore":
+		err = m.restore(ctx, args[1:])
 	case cmd == "report":
 		err = m.reportCmd(ctx, args[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
@@ -124,7 +132,10 @@ func (m *Main) getenv(k string) string {
 	return ""
 }
 
-func (m *Main) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(m.Stderr, nil)) }
+// logger is the structured log on stderr, as log.level and log.format say.
+func (m *Main) logger(cfg config.Config) *slog.Logger {
+	return logging.New(m.Stderr, cfg.Log.Level, cfg.Log.Format)
+}
 
 // actingAs returns ctx acting as the user named by --as, or as the system
 // when none is given.
@@ -167,7 +178,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *addr != "" {
 		cfg.Server.Addr = *addr
 	}
-	a, err := app.New(ctx, cfg, m.logger())
+	a, err := app.New(ctx, cfg, m.logger(cfg))
 	if err != nil {
 		return err
 	}

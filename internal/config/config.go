@@ -5,7 +5,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"net/netip"
 	"os"
 	"reflect"
 	"strconv"
@@ -14,6 +16,8 @@ import (
 	_ "time/tzdata" // the zones, on hosts without a zoneinfo database
 
 	"go.yaml.in/yaml/v3"
+
+	"pilar/internal/recon"
 )
 
 // Config is every setting Pilar reads.
@@ -22,12 +26,17 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
+	Metrics  Metrics  `yaml:"metrics"`
+	Log      Log      `yaml:"log"`
 	Lang     string   `yaml:"lang"`
 	// Timezone is the IANA zone of the offices: every "today" (a default
 	// paid_on, approved_on, the report year) and every displayed time is
 	// taken in it. Asia/Makassar (WITA) for Kalimantan Timur and Utara,
 	// Asia/Jakarta (WIB) for Kalimantan Tengah.
 	Timezone string `yaml:"timezone"`
+	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
+	Statements     Statements     `yaml:"statements"`
+	Reconciliation Reconciliation `yaml:"reconciliation"`
 }
 
 // Location is the Timezone's location; Validate has checked it.
@@ -37,6 +46,34 @@ func (c Config) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// Statements configures bank statement imports.
+type Statements struct {
+	// CSVProfiles maps a bank's name (bri, mandiri, bni, bankaltimtara, …)
+	// to the column names of its CSV export; config.yaml may add banks or
+	// change the shipped ones.
+	CSVProfiles map[string]recon.CSVProfile `yaml:"csv_profiles"`
+}
+
+// Reconciliation configures matching statement lines to disbursements.
+type Reconciliation struct {
+	// WindowDays bounds |booking date - paid_on| for matches by amount
+	// and account or by amount alone.
+	WindowDays int64 `yaml:"window_days"`
+}
+
+// Metrics governs /metrics.
+type Metrics struct {
+	// Allow lists the networks (CIDRs) that may read /metrics; others get
+	// 403. PILAR_METRICS_ALLOW takes them separated by commas.
+	Allow []string `yaml:"allow"`
+}
+
+// Log governs the structured log on stderr.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn or error
+	Format string `yaml:"format"` // auto (JSON unless a terminal), json or text
 }
 
 // Database chooses the engine.
@@ -50,6 +87,9 @@ type Server struct {
 	Addr         string        `yaml:"addr"`
 	ReadTimeout  time.Duration `yaml:"read_timeout"`
 	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// ShutdownTimeout bounds how long a stopping server waits for requests
+	// in flight before it cuts them off.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// TrustedProxies are the CIDRs of reverse proxies in front of Pilar.
 	// Only a request from one of them has its client address taken from
 	// X-Forwarded-For (the rightmost hop that is not a trusted proxy); with
@@ -86,12 +126,16 @@ type Sessions struct {
 // Default returns the settings used when nothing else is given.
 func Default() Config {
 	return Config{
-		Database: Database{Driver: "sqlite", DSN: "pilar.db"},
-		Server:   Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute},
-		Uploads:  Uploads{MaxBytes: 50 << 20},
-		Sessions: Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
-		Lang:     "id",
-		Timezone: "Asia/Makassar",
+		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
+		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, ShutdownTimeout: 30 * time.Second},
+		Uploads:        Uploads{MaxBytes: 50 << 20},
+		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Metrics:        Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
+		Log:            Log{Level: "info", Format: "auto"},
+		Lang:           "id",
+		Timezone:       "Asia/Makassar",
+		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
+		Reconciliation: Reconciliation{WindowDays: 3},
 	}
 }
 
@@ -196,10 +240,20 @@ func (c Config) Validate() error {
 		return errors.New("config: server.addr must not be empty")
 	case c.Server.ReadTimeout <= 0 || c.Server.WriteTimeout <= 0:
 		return errors.New("config: server.read_timeout and server.write_timeout must be positive")
+	case c.Server.ShutdownTimeout <= 0:
+		return errors.New("config: server.shutdown_timeout must be positive")
+	case c.Log.Level != "debug" && c.Log.Level != "info" && c.Log.Level != "warn" && c.Log.Level != "error":
+		return fmt.Errorf("config: log.level must be debug, info, warn or error, not %q", c.Log.Level)
+	case c.Log.Format != "auto" && c.Log.Format != "json" && c.Log.Format != "text":
+		return fmt.Errorf("config: log.format must be auto, json or text, not %q", c.Log.Format)
+	case badCIDR(c.Metrics.Allow) != "":
+		return fmt.Errorf("config: metrics.allow: %q is not a network such as 10.0.0.0/8", badCIDR(c.Metrics.Allow))
 	case c.Uploads.MaxBytes < 1024:
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
+	case c.Reconciliation.WindowDays < 1 || c.Reconciliation.WindowDays > 31:
+		return fmt.Errorf("config: reconciliation.window_days must be between 1 and 31, not %d", c.Reconciliation.WindowDays)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
 	}
@@ -210,4 +264,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: timezone must be an IANA zone such as Asia/Makassar or Asia/Jakarta, not %q", c.Timezone)
 	}
 	return nil
+}
+
+// badCIDR returns the first entry that is not a CIDR, or "".
+func badCIDR(list []string) string {
+	for _, c := range list {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			return c
+		}
+	}
+	return ""
 }

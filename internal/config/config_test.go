@@ -88,3 +88,31 @@ func TestTimezone(t *testing.T) {
 		t.Fatalf("a zone that does not exist: %v", err)
 	}
 }
+
+func TestOpsSettings(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	if c.Server.ShutdownTimeout != 30*time.Second || strings.Join(c.Metrics.Allow, ",") != "127.0.0.0/8,::1/128" || c.Log.Level != "info" || c.Log.Format != "auto" {
+		t.Fatalf("defaults: %+v %+v %+v", c.Server, c.Metrics, c.Log)
+	}
+	file := filepath.Join(t.TempDir(), "none.yaml")
+	os.WriteFile(file, nil, 0o600)
+	c, err := Load(file, []string{"PILAR_METRICS_ALLOW=10.0.0.0/8, 192.168.1.7/32", "PILAR_SERVER_SHUTDOWN_TIMEOUT=5s", "PILAR_LOG_LEVEL=debug", "PILAR_LOG_FORMAT=json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.Metrics.Allow, ",") != "10.0.0.0/8,192.168.1.7/32" || c.Server.ShutdownTimeout != 5*time.Second || c.Log.Level != "debug" || c.Log.Format != "json" {
+		t.Fatalf("from the environment: %+v %+v %+v", c.Server, c.Metrics, c.Log)
+	}
+	for env, key := range map[string]string{
+		"PILAR_METRICS_ALLOW=10.0.0.0/33":  "metrics.allow",
+		"PILAR_METRICS_ALLOW=localhost":    "metrics.allow",
+		"PILAR_SERVER_SHUTDOWN_TIMEOUT=0s": "server.shutdown_timeout",
+		"PILAR_LOG_LEVEL=verbose":          "log.level",
+		"PILAR_LOG_FORMAT=xml":             "log.format",
+	} {
+		if _, err := Load(file, []string{env}); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v, want it to name %s", env, err, key)
+		}
+	}
+}

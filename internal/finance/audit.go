@@ -35,6 +35,10 @@ func (e *AuditEntry) ComputeHash() string {
 type AuditFilter struct {
 	Entity   string
 	EntityID string
+	Actor    string // the email of who acted
+	Action   string
+	From, To string // days (YYYY-MM-DD, UTC) the entry was written, inclusive
+	Newest   bool   // newest first, the cursor counting down
 	Page
 }
 

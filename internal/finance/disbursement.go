@@ -31,9 +31,12 @@ type Disbursement struct {
 	SubmittedByID *int64       `json:"-"`
 	ApprovedByID  *int64       `json:"-"`
 	ApprovedBy    *string      `json:"approved_by" gorm:"->"`
-	Reconciled    bool         `json:"reconciled"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
+	// CreatedByName and ApprovedByName are the people's names, for pages.
+	CreatedByName  string    `json:"-" gorm:"->"`
+	ApprovedByName *string   `json:"-" gorm:"->"`
+	Reconciled     bool      `json:"reconciled"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // DisbursementInput is what a client sends to record or change a draft
@@ -162,4 +165,13 @@ type DisbursementService interface {
 	UpdateDisbursement(ctx context.Context, id int64, in DisbursementInput) (*Disbursement, error)
 	// DeleteDisbursement deletes a draft. Errors: not_found, forbidden, invalid_transition.
 	DeleteDisbursement(ctx context.Context, id int64) error
+}
+
+// DisbursementCount is the number and sum of the disbursements of one
+// program kind in one status (the metrics read them).
+type DisbursementCount struct {
+	ProgramKind string
+	Status      string
+	Count       int64
+	AmountSen   int64
 }

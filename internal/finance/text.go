@@ -17,7 +17,8 @@ const (
 
 // textLimits names the fields whose limit is not MaxTextLength, by JSON name.
 var textLimits = map[string]int{
-	"address": MaxAddressLength, "reason": MaxAddressLength, "note": MaxNoteLength,
+	"address": MaxAddressLength, "reason": MaxAddressLength, "override_reason": MaxAddressLength,
+	"note": MaxNoteLength, "description": MaxNoteLength,
 	"payment_ref": 100, "email": 254, "password": 72, // bcrypt reads at most 72 bytes; a longer password is refused, not cut
 }
 

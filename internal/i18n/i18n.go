@@ -75,3 +75,13 @@ func init() {
 	}
 	Register(ws)
 }
+
+// DateTime writes a moment in its own time zone as a ledger does:
+// "1 Desember 2026 04.01 WITA" (English: "1 December 2026 04:01 WITA").
+func DateTime(lang string, t time.Time) string {
+	zone, _ := t.Zone()
+	if lang == "en" {
+		return fmt.Sprintf("%d %s %d %02d:%02d %s", t.Day(), months[1][t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone)
+	}
+	return fmt.Sprintf("%d %s %d %02d.%02d %s", t.Day(), months[0][t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone)
+}

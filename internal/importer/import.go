@@ -38,6 +38,15 @@ type Options struct {
 	// Refused, when set, receives the refused rows as CSV: the file's
 	// header and cells with an added error column, to fix and upload again.
 	Refused io.Writer
+	// Observer, when set, is told of the import when it ends (metrics).
+	Observer Observer
+}
+
+// Observer is told of each import when it ends, with its counts and its
+// outcome: "ok", "refused" (an atomic import that wrote nothing, or a file
+// refused as a whole) or "error"; the metrics implement it.
+type Observer interface {
+	ImportFinished(kind string, created, updated, skipped, failed int, outcome string)
 }
 
 // RowError is why one row was refused.
@@ -66,6 +75,9 @@ var errAtomicRefused = errors.New("atomic import refused a row")
 func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Options) (*Result, error) {
 	rows, err := Open(r)
 	if err != nil {
+		if opt.Observer != nil {
+			opt.Observer.ImportFinished(opt.Kind, 0, 0, 0, 0, "refused")
+		}
 		return nil, err
 	}
 	defer rows.Close()
@@ -80,6 +92,28 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 // refused rows), and the service's internal errors,
 // which stop the import (batches already committed stay).
 func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
+	res, err := run(ctx, svc, rows, opt)
+	if opt.Observer != nil {
+		outcome := "ok"
+		switch code := finance.ErrorCode(err); {
+		case code == finance.EValidation:
+			outcome = "refused"
+		case code != "":
+			outcome = "error"
+		}
+		var r Result
+		if res != nil {
+			r = *res
+		}
+		if opt.Atomic && err != nil {
+			r.Created, r.Updated, r.Skipped = 0, 0, 0 // rolled back
+		}
+		opt.Observer.ImportFinished(opt.Kind, r.Created, r.Updated, r.Skipped, r.Failed, outcome)
+	}
+	return res, err
+}
+
+func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
 	m, err := newMapper(opt, rows.Header())
 	if err != nil {
 		return nil, err
@@ -137,6 +171,9 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	if opt.Atomic {
 		err := svc.InTx(ctx, func(ctx context.Context) error {
 			for more := true; more; {
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("atomic import stopped; nothing was written: %w", err)
+				}
 				var err error
 				if more, err = batch(ctx, opt.BatchSize); err != nil {
 					return err
@@ -153,8 +190,15 @@ func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return res, err
 	}
+	// A batch, once begun, runs to its commit even if ctx ends meanwhile (a
+	// server shutting down, Ctrl-C): the import stops between batches, so
+	// what it wrote is whole batches and the counts say how far it got.
 	for more := true; more; {
-		err := svc.InTx(ctx, func(ctx context.Context) (err error) {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("import stopped after %d rows (created %d, updated %d, skipped %d, failed %d; batches written stay): %w",
+				res.Rows, res.Created, res.Updated, res.Skipped, res.Failed, err)
+		}
+		err := svc.InTx(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
 			more, err = batch(ctx, opt.BatchSize)
 			return err
 		})

@@ -2,7 +2,10 @@ package importer_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -358,4 +361,60 @@ func FuzzOpenCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// cancelling cancels the import's context when the row numbered at is
+// imported, as a server shutting down or Ctrl-C would.
+type cancelling struct {
+	finance.ImportService
+	at, n  int
+	cancel context.CancelFunc
+}
+
+func (c *cancelling) ImportRecipient(ctx context.Context, in finance.RecipientInput, update bool) (finance.ImportOutcome, error) {
+	if c.n++; c.n == c.at {
+		c.cancel()
+	}
+	return c.ImportService.ImportRecipient(ctx, in, update)
+}
+
+// TestImport_StopsBetweenBatches: when the context ends in the middle of a
+// batch, that batch still commits whole and the import stops before the next.
+func TestImport_StopsBetweenBatches(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("kind,name,nik\n")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&b, "umkm,Usaha %d,64720145068500%02d\n", i, i)
+	}
+	for _, tc := range []struct {
+		name    string
+		atomic  bool
+		created int
+		stored  int
+	}{
+		{"Batches", false, 8, 8}, // rows 1-4 and 5-8: the cancel came at row 6
+		{"Atomic", true, -1, 0},  // one transaction: it stops at once and rolls back
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := dbtest.NewWorld(t)
+			ctx, cancel := context.WithCancel(w.Ctx(w.Officer))
+			defer cancel()
+			svc := &cancelling{ImportService: w.Store, at: 6, cancel: cancel}
+			rows, err := importer.Open(strings.NewReader(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := importer.Run(ctx, svc, rows, importer.Options{Kind: importer.Recipients, BatchSize: 4, Atomic: tc.atomic})
+			if !errors.Is(err, context.Canceled) || res == nil || (tc.created >= 0 && res.Created != tc.created) {
+				t.Fatalf("err %v, result %+v; want context.Canceled after %d created", err, res, tc.created)
+			}
+			if n := countRecipients(t, w); n != tc.stored {
+				t.Fatalf("%d recipients stored, want %d", n, tc.stored)
+			}
+			if bad, err := w.Store.VerifyAudit(context.Background()); bad != nil || err != nil {
+				t.Fatalf("audit: %v %v", bad, err)
+			}
+		})
+	}
 }

@@ -242,7 +242,7 @@ type FlagSection struct {
 
 // Sections are the lists of the overlaps report in the order reports show them.
 func (o *Overlaps) Sections() []FlagSection {
-	lists := [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch}
+	lists := [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch, o.ReturnedNotClosed}
 	out := make([]FlagSection, len(lists))
 	for i, l := range lists {
 		out[i] = FlagSection{OverlapKinds[i], l}

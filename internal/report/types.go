@@ -102,7 +102,10 @@ type Overlaps struct {
 	MultiProgram   []Flag `json:"multi_program"`
 	Ineligible     []Flag `json:"ineligible"`
 	AmountMismatch []Flag `json:"amount_mismatch"`
+	// ReturnedNotClosed is returned money (dana retur) neither deposited to
+	// the treasury nor paid again, with its age.
+	ReturnedNotClosed []Flag `json:"returned_not_closed"`
 }
 
 // OverlapKinds are the lists of Overlaps in the order reports show them.
-var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch"}
+var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch", "returned_not_closed"}

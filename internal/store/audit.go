@@ -66,7 +66,29 @@ func (s *Store) FindAuditEntries(ctx context.Context, f finance.AuditFilter) ([]
 		return nil, "", err
 	}
 	f.Normalize()
-	q := s.conn(ctx).Table("audit_log").Where("id > ?", f.Cursor)
+	q := s.conn(ctx).Table("audit_log")
+	order := "id"
+	switch {
+	case f.Newest && f.Cursor > 0:
+		q, order = q.Where("id < ?", f.Cursor), "id DESC"
+	case f.Newest:
+		order = "id DESC"
+	default:
+		q = q.Where("id > ?", f.Cursor)
+	}
+	if f.Actor != "" {
+		q = q.Where("actor = ?", f.Actor)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	// At is RFC 3339 in UTC, so a day compares as text on both engines.
+	if f.From != "" {
+		q = q.Where("at >= ?", f.From)
+	}
+	if f.To != "" {
+		q = q.Where("at < ?", f.To+"T24")
+	}
 	if f.Entity != "" {
 		q = q.Where("entity = ?", f.Entity)
 	}
@@ -74,7 +96,7 @@ func (s *Store) FindAuditEntries(ctx context.Context, f finance.AuditFilter) ([]
 		q = q.Where("entity_id = ?", f.EntityID)
 	}
 	var out []*finance.AuditEntry
-	if err := q.Order("id").Limit(f.Limit + 1).Find(&out).Error; err != nil {
+	if err := q.Order(order).Limit(f.Limit + 1).Find(&out).Error; err != nil {
 		return nil, "", err
 	}
 	out, next := pageOf(out, f.Limit, func(x *finance.AuditEntry) int64 { return x.ID })

@@ -10,7 +10,7 @@ import (
 )
 
 const disbursementSelect = `SELECT d.*, p.code AS program_code, p.agency_id AS agency_id, r.name AS recipient_name,
-  cu.email AS created_by, au.email AS approved_by
+  cu.email AS created_by, au.email AS approved_by, cu.name AS created_by_name, au.name AS approved_by_name
 FROM disbursements d
 JOIN programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id
@@ -255,4 +255,14 @@ func (s *Store) DeleteDisbursement(ctx context.Context, id int64) error {
 		}
 		return s.audit(ctx, "delete", "disbursement", id, d, nil)
 	})
+}
+
+// CountDisbursements counts all disbursements by program kind and status,
+// for the metrics: an aggregate without names, read without an actor.
+func (s *Store) CountDisbursements(ctx context.Context) ([]finance.DisbursementCount, error) {
+	var out []finance.DisbursementCount
+	err := s.conn(ctx).Raw(`SELECT p.kind AS program_kind, d.status AS status, COUNT(*) AS count, COALESCE(SUM(d.amount), 0) AS amount_sen
+		FROM disbursements d JOIN programs p ON p.id = d.program_id
+		GROUP BY p.kind, d.status ORDER BY p.kind, d.status`).Scan(&out).Error
+	return out, err
 }

@@ -313,6 +313,9 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 	if out.AmountMismatch, err = s.amountMismatch(ctx, sc); err != nil {
 		return nil, err
 	}
+	if out.ReturnedNotClosed, err = s.returnedNotClosed(ctx, sc); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -9,11 +9,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -37,12 +39,17 @@ type Store struct {
 }
 
 // Open connects to the database: driver "sqlite" (dsn is a file path) or
-// "postgres" (dsn is a libpq connection string or URL).
+// "postgres" (dsn is a libpq connection string or URL); "sqlite-readonly"
+// opens a SQLite file without writing to it.
 func Open(driver, dsn string) (*Store, error) {
 	var dial gorm.Dialector
 	switch driver {
 	case "sqlite":
 		dial = sqlite.Open(sqliteDSN(dsn))
+	case "sqlite-readonly":
+		// A file opened to be read only, such as a backup copy: nothing is
+		// written to it, not even the journal mode.
+		driver, dial = "sqlite", sqlite.Open("file:"+dsn+"?mode=ro&_busy_timeout=10000")
 	case "postgres":
 		dial = postgres.Open(dsn)
 	default:
@@ -125,7 +132,24 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, sqlDB, sub)
+	var opts []goose.ProviderOption
+	if s.driver == "postgres" {
+		// Several servers starting together on one database: one applies
+		// the migrations while the others wait (a session advisory lock,
+		// one per schema, so that schemas side by side do not wait).
+		var schema string
+		if err := sqlDB.QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+			return nil, err
+		}
+		h := fnv.New64a()
+		h.Write([]byte("pilar-migrations:" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 600))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, sqlDB, sub, opts...)
 }
 
 // Migrate applies pending migrations in order. It refuses a database whose

@@ -10,6 +10,7 @@ import (
 	"pilar/internal/dbtest"
 	"pilar/internal/finance"
 	"pilar/internal/money"
+	"pilar/internal/store"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -156,4 +157,26 @@ func TestRecipientService_Create(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMigrate_ServersStartingTogether: several processes opening one fresh
+// database at once all end up on the latest schema, none failing.
+func TestMigrate_ServersStartingTogether(t *testing.T) {
+	driver, dsn := dbtest.Config(t)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := store.OpenMigrated(context.Background(), driver, dsn)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("a server failed to start beside the others: %v", err)
+		}
+	}
 }

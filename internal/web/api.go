@@ -57,7 +57,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/programs/:code/budget-revisions", "Revise a program's budget (admin, reviewer)", nil, "BudgetRevision", "BudgetRevision", false, 201, s.createBudgetRevision},
 		{"GET", "/programs/:code/budget-revisions", "List a program's budget revisions", nil, "", "BudgetRevision", true, 200, s.listBudgetRevisions},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
-	}, s.reportRoutes())
+	}, s.reportRoutes(), s.reconRoutes())
 }
 
 func (s *Server) registerAPI() {
@@ -79,6 +79,9 @@ func (s *Server) authToken(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		u, err := s.svc.UserByToken(c.Request().Context(), strings.TrimSpace(secret))
 		if err != nil {
+			if finance.ErrorCode(err) == finance.EUnauthorized {
+				s.Metrics.SignInFailed("token", false)
+			}
 			return err
 		}
 		c.SetRequest(c.Request().WithContext(finance.WithActor(c.Request().Context(), u.Actor())))

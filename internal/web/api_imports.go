@@ -48,6 +48,7 @@ func (s *Server) importUpload(c echo.Context, opt importer.Options) (*importer.R
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
+	opt.Observer = s.Metrics
 	return importer.Import(c.Request().Context(), s.svc, f, opt)
 }
 

@@ -77,7 +77,7 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		err = export.Write(c.Response(), format, rep, export.Meta{Lang: langOf(c, s.cfg.Lang), Printed: s.now().In(s.loc)})
 		if err != nil {
 			// The status is sent; all that is left is to log and cut the file short.
-			s.log.Error("report export", "kind", k.Name, "format", format, "err", err)
+			s.reqLog(c).Error("report export", "kind", k.Name, "format", format, "err", err)
 		}
 		return nil
 	}

@@ -80,6 +80,13 @@ func apiLang(c echo.Context) string {
 	return "en"
 }
 
+// errorPage is what the error page shows: the error and the request id to
+// quote when asking for help.
+type errorPage struct {
+	errorDetail
+	RequestID string
+}
+
 // classify turns any error into a status and the messages users may see.
 func classify(err error) userError {
 	var fe *finance.Error
@@ -119,7 +126,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p := classify(err)
 	status := p.status
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.reqLog(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		if id := requestID(c); id != "" {
+			p.msg = finance.M("%s; request id %s", p.msg, id)
+		}
 	}
 	if isAPIPath(c.Request().URL.Path) || c.Request().Header.Get("Accept") == echo.MIMEApplicationJSON {
 		if c.Request().Method == http.MethodHead {
@@ -133,9 +143,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return
 	}
-	s.renderPage(c, status, "error", "error.title", p.detail(langOf(c, s.cfg.Lang)))
+	s.renderPage(c, status, "error", "error.title", errorPage{p.detail(langOf(c, s.cfg.Lang)), requestID(c)})
 }
 
 func isAPIPath(p string) bool {
-	return strings.HasPrefix(p, "/api/") || p == "/openapi.json" || p == "/healthz"
+	return strings.HasPrefix(p, "/api/") || p == "/openapi.json" || p == "/healthz" || p == "/metrics"
 }

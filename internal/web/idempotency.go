@@ -59,7 +59,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			err = s.svc.FinishIdempotent(context.WithoutCancel(ctx), key, res)
 		}
 		if err != nil {
-			s.log.Error("idempotency key not stored", "err", err)
+			s.reqLog(c).Error("idempotency key not stored", "err", err)
 		}
 		return nil
 	}

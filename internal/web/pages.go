@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 	"pilar/internal/money"
 	"pilar/internal/report"
 )
@@ -25,6 +26,8 @@ func (s *Server) registerPages() {
 	g.POST("/logout", s.logout)
 	g.POST("/logout/everywhere", s.logoutEverywhere)
 	s.registerAdminPages(g)
+	s.registerEditPages(g)
+	s.registerReconPages(g)
 	g.GET("/", s.dashboardPage)
 	g.GET("/programs", s.programsPage)
 	g.GET("/programs/new", s.newProgramPage)
@@ -116,13 +119,14 @@ func (f *formInput) done(call func() error) (map[string]finance.Msg, error) {
 		return fe.Fields, nil
 	}
 	if errors.As(err, &fe) && (fe.Code == finance.EDuplicate || fe.Code == finance.EConflict || fe.Code == finance.EBudgetExceeded) {
-		return map[string]finance.Msg{"form": fe.Msg}, nil
+		return map[string]finance.Msg{formError: fe.Msg}, nil
 	}
 	return nil, err
 }
 
 type dashboardData struct {
 	Programs                    []*finance.Program
+	Rejected                    []*finance.Disbursement // for those who record: what came back, and why
 	Active                      int
 	Budget, Committed, Realized money.Amount
 }
@@ -140,6 +144,13 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		d.Budget = d.Budget.Add(p.Budget)
 		d.Committed = d.Committed.Add(p.Committed)
 		d.Realized = d.Realized.Add(p.Realized)
+	}
+	if finance.ActorFrom(c.Request().Context()).Can(finance.ActRecordDisbursement) {
+		d.Rejected, _, err = s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+			Status: finance.StatusRejected, Page: finance.Page{Limit: 10}})
+		if err != nil {
+			return err
+		}
 	}
 	return s.renderPage(c, http.StatusOK, "dashboard", "dash.title", d)
 }
@@ -275,7 +286,7 @@ func (s *Server) createProgramPage(c echo.Context) error {
 		}
 		return s.renderForm(c, http.StatusUnprocessableEntity, "program_new", "program.new", data, f.form, fields)
 	}
-	return c.Redirect(http.StatusSeeOther, "/programs/"+url.PathEscape(p.Code))
+	return c.Redirect(http.StatusSeeOther, "/programs/"+url.PathEscape(p.Code)+"?saved=program")
 }
 
 func (s *Server) recipientsPage(c echo.Context) error {
@@ -283,18 +294,8 @@ func (s *Server) recipientsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	filter := finance.RecipientFilter{Region: c.QueryParam("region"), SizeClass: c.QueryParam("size_class"), Kind: c.QueryParam("kind"), Page: page}
-	// One search box: 16 digits is a NIK, 13 digits a NIB, anything else a name.
-	q := strings.TrimSpace(c.QueryParam("q"))
-	digits := q != "" && strings.Trim(q, "0123456789") == ""
-	switch {
-	case digits && len(q) == 16:
-		filter.NIK = q
-	case digits && len(q) == 13:
-		filter.NIB = q
-	default:
-		filter.Q = q
-	}
+	filter := recipientQuery(c.QueryParam("q"))
+	filter.Region, filter.SizeClass, filter.Kind, filter.Page = c.QueryParam("region"), c.QueryParam("size_class"), c.QueryParam("kind"), page
 	items, next, err := s.svc.FindRecipients(c.Request().Context(), filter)
 	if err != nil {
 		return err
@@ -344,8 +345,8 @@ func (s *Server) newRecipientPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "recipient_new", "recipient.new", recipientFormData(), url.Values{"kind": {"umkm"}}, nil)
 }
 
-func recipientFormData() any {
-	return struct{ Kinds, Sizes []string }{finance.RecipientKinds, finance.SizeClasses}
+func recipientFormData() recipientForm {
+	return recipientForm{Kinds: finance.RecipientKinds, Sizes: finance.SizeClasses, Action: "/recipients/new", Back: "/recipients"}
 }
 
 func (s *Server) createRecipientPage(c echo.Context) error {
@@ -353,13 +354,7 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := finance.RecipientInput{
-		Kind: f.str("kind"), Name: f.str("name"), OwnerName: f.str("owner_name"), NIK: f.str("nik"), NIB: f.str("nib"),
-		NPWP: f.str("npwp"), Sector: f.str("sector"), SizeClass: f.str("size_class"), RegionCode: f.str("region_code"),
-		Address: f.str("address"), Phone: f.str("phone"), BankCode: f.str("bank_code"), AccountNo: f.str("account_no"),
-		AccountHolder: f.str("account_holder"), Capital: f.raw("capital"), AnnualSales: f.raw("annual_sales"),
-		LegalNumber: f.str("legal_number"), Members: f.int("members"), LastRATYear: f.int("last_rat_year"),
-	}
+	in := recipientInputOf(f)
 	var r *finance.Recipient
 	fields, err := f.done(func() (err error) { r, err = s.svc.CreateRecipient(c.Request().Context(), in); return err })
 	if err != nil {
@@ -368,7 +363,7 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	if fields != nil {
 		return s.renderForm(c, http.StatusUnprocessableEntity, "recipient_new", "recipient.new", recipientFormData(), f.form, fields)
 	}
-	return c.Redirect(http.StatusSeeOther, "/recipients/"+strconv.FormatInt(r.ID, 10))
+	return c.Redirect(http.StatusSeeOther, "/recipients/"+strconv.FormatInt(r.ID, 10)+"?saved=recipient")
 }
 
 func (s *Server) disbursementsPage(c echo.Context) error {
@@ -388,23 +383,82 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, finance.Statuses.Strings()}, c.QueryParams(), nil)
 }
 
-func (s *Server) disbursementFormData(c echo.Context) (any, error) {
-	programs, _, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
-	return struct {
-		Programs []*finance.Program
-		Forms    []string
-	}{programs, finance.Forms}, err
+// disbursementForm is what the disbursement form shows besides the values
+// typed: the programs, and the recipient search (search, then pick one),
+// which works without JavaScript.
+type disbursementForm struct {
+	Programs   []*finance.Program
+	Forms      []string
+	Searched   bool
+	Candidates []*finance.Recipient
+	Chosen     *finance.Recipient
+}
+
+// recipientQuery reads one search box: 16 digits is a NIK, 13 digits a NIB,
+// anything else a name.
+func recipientQuery(q string) finance.RecipientFilter {
+	q = strings.TrimSpace(q)
+	var f finance.RecipientFilter
+	digits := q != "" && strings.Trim(q, "0123456789") == ""
+	switch {
+	case digits && len(q) == 16:
+		f.NIK = q
+	case digits && len(q) == 13:
+		f.NIB = q
+	default:
+		f.Q = q
+	}
+	return f
+}
+
+// disbursementFormData loads the programs and, from the form, the recipient
+// search results and the chosen recipient; it prefills the amount with the
+// program's fixed amount when none was typed.
+func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disbursementForm, error) {
+	ctx := c.Request().Context()
+	programs, _, err := s.svc.FindPrograms(ctx, finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
+	if err != nil {
+		return disbursementForm{}, err
+	}
+	d := disbursementForm{Programs: programs, Forms: finance.Forms}
+	if strings.TrimSpace(form.Get("amount")) == "" {
+		for _, p := range programs {
+			if p.Code == form.Get("program") && p.AmountPerRecipient != nil {
+				form.Set("amount", strings.TrimPrefix(p.AmountPerRecipient.Rupiah(), "Rp"))
+			}
+		}
+	}
+	if id, err := strconv.ParseInt(form.Get("recipient_id"), 10, 64); err == nil && id > 0 {
+		if r, err := s.svc.FindRecipientByID(ctx, id); err == nil {
+			d.Chosen = r
+		}
+	}
+	if q := strings.TrimSpace(form.Get("recipient_q")); q != "" {
+		filter := recipientQuery(q)
+		filter.Page = finance.Page{Limit: 20}
+		d.Searched = true
+		d.Candidates, _, err = s.svc.FindRecipients(ctx, filter)
+		if err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) newDisbursementPage(c echo.Context) error {
 	if err := formFor(c, finance.ActRecordDisbursement); err != nil {
 		return err
 	}
-	data, err := s.disbursementFormData(c)
+	form := url.Values{"tranche": {"1"}, "form": {"transfer"}}
+	for _, k := range []string{"program", "recipient_id", "recipient_q", "amount", "tranche", "form"} {
+		if v := c.QueryParam(k); v != "" {
+			form.Set(k, v)
+		}
+	}
+	data, err := s.disbursementFormData(c, form)
 	if err != nil {
 		return err
 	}
-	form := url.Values{"tranche": {"1"}, "form": {"transfer"}, "program": {c.QueryParam("program")}, "recipient_id": {c.QueryParam("recipient_id")}}
 	return s.renderForm(c, http.StatusOK, "disbursement_new", "disb.new", data, form, nil)
 }
 
@@ -413,6 +467,14 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lang := langOf(c, s.cfg.Lang)
+	if f.form.Get("op") == "search" { // the search button: show the matches, save nothing
+		data, err := s.disbursementFormData(c, f.form)
+		if err != nil {
+			return err
+		}
+		return s.renderForm(c, http.StatusOK, "disbursement_new", "disb.new", data, f.form, nil)
+	}
 	in := finance.DisbursementInput{
 		Program: f.str("program"), Amount: f.raw("amount"), Tranche: f.int("tranche"), Form: f.str("form"),
 		DisbursedOn: f.str("disbursed_on"), PaymentRef: f.str("payment_ref"), Note: f.str("note"),
@@ -420,6 +482,8 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 	if rid := f.int("recipient_id"); rid != nil {
 		id := int64(*rid)
 		in.RecipientID = &id
+	} else if _, ok := f.fields["recipient_id"]; !ok {
+		f.fields.Add("recipient_id", i18n.T(lang, "pick.required"))
 	}
 	var d *finance.Disbursement
 	fields, err := f.done(func() (err error) { d, err = s.svc.CreateDisbursement(c.Request().Context(), in); return err })
@@ -427,11 +491,11 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 		return err
 	}
 	if fields != nil {
-		data, err := s.disbursementFormData(c)
+		data, err := s.disbursementFormData(c, f.form)
 		if err != nil {
 			return err
 		}
 		return s.renderForm(c, http.StatusUnprocessableEntity, "disbursement_new", "disb.new", data, f.form, fields)
 	}
-	return c.Redirect(http.StatusSeeOther, "/disbursements?program="+url.QueryEscape(d.Program))
+	return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(d.ID, 10)+"?saved=disbursement")
 }

@@ -5,26 +5,120 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/shopspring/decimal"
+
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
+	"pilar/internal/money"
 )
 
-// auditChange is one field an audit entry changed.
+// auditChange is one field an audit entry changed, in words.
 type auditChange struct {
 	Field, Before, After string
 }
 
-// auditEvent is an audit entry as the timeline shows it.
+// auditEvent is an audit entry as a ledger shows it: local time, who by
+// name, the record, and what changed in words.
 type auditEvent struct {
 	*finance.AuditEntry
-	Changes []auditChange
+	When, Who, Record, Link string
+	Changes                 []auditChange
 }
 
 type auditData struct {
 	Entity, EntityID, Back string
 	Events                 []auditEvent
+}
+
+// ledgerZone is the time zone the audit pages write times in: WITA, the
+// time of Kalimantan Timur, Kalimantan Utara and the demo's agencies
+// (Indonesia keeps no summer time, so a fixed zone is exact).
+// TODO(wt-rules' config timezone): take it from the configuration.
+var ledgerZone = time.FixedZone("WITA", 8*3600)
+
+// amountFields are the audited fields that hold rupiah.
+var amountFields = map[string]bool{"amount": true, "budget": true, "previous_budget": true, "capital": true,
+	"annual_sales": true, "amount_per_recipient": true, "committed": true, "realized": true}
+
+// ledger turns audit entries into events for lang, naming people by the
+// users' names where the reader may list users.
+func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEvent {
+	lang := langOf(c, s.cfg.Lang)
+	names := map[string]string{}
+	if users, err := s.svc.FindUsers(c.Request().Context()); err == nil {
+		for _, u := range users {
+			names[u.Email] = u.Name
+		}
+	}
+	out := make([]auditEvent, 0, len(entries))
+	for _, e := range entries {
+		ev := auditEvent{AuditEntry: e, When: e.At, Who: e.Actor}
+		if at, err := time.Parse(time.RFC3339Nano, e.At); err == nil {
+			ev.When = i18n.DateTime(lang, at.In(ledgerZone))
+		}
+		if n := names[e.Actor]; n != "" {
+			ev.Who = n
+		}
+		ev.Record = i18n.T(lang, "audit.entity."+e.Entity) + " " + e.EntityID
+		switch e.Entity {
+		case "disbursement":
+			ev.Link = "/disbursements/" + e.EntityID
+		case "program":
+			ev.Link = "/programs/" + e.EntityID
+		case "recipient":
+			ev.Link = "/recipients/" + e.EntityID
+		}
+		for _, ch := range changes(e.Before, e.After) {
+			before, after := valueWords(lang, ch.Field, ch.Before), valueWords(lang, ch.Field, ch.After)
+			// People by name: a user's email in a value is the user.
+			if n := names[ch.Before]; n != "" {
+				before = n
+			}
+			if n := names[ch.After]; n != "" {
+				after = n
+			}
+			ev.Changes = append(ev.Changes, auditChange{fieldWord(lang, ch.Field), before, after})
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// fieldWord names a field in lang ("amount" -> "Nilai"), or leaves it.
+func fieldWord(lang, field string) string {
+	if w := i18n.T(lang, "field."+field); w != "field."+field {
+		return w
+	}
+	return field
+}
+
+// valueWords writes a value as a person reads it: rupiah for amounts,
+// statuses and forms by name, days as dates.
+func valueWords(lang, field, v string) string {
+	switch {
+	case v == "":
+		return "–"
+	case amountFields[field]:
+		if d, err := decimal.NewFromString(v); err == nil {
+			return money.FromDecimal(d).Rupiah()
+		}
+	case field == "status":
+		return i18n.T(lang, "status."+v)
+	case field == "form":
+		return i18n.T(lang, "form."+v)
+	case v == "true":
+		return i18n.T(lang, "common.yes")
+	case v == "false":
+		return i18n.T(lang, "common.no")
+	case strings.HasSuffix(field, "_on") || field == "starts_on" || field == "ends_on":
+		return i18n.Date(lang, v)
+	}
+	return v
 }
 
 func (s *Server) disbursementAuditPage(c echo.Context) error {
@@ -55,10 +149,7 @@ func (s *Server) renderAudit(c echo.Context, entity, id, back string) error {
 	if err != nil {
 		return err
 	}
-	data := auditData{Entity: entity, EntityID: id, Back: back}
-	for _, e := range entries {
-		data.Events = append(data.Events, auditEvent{e, changes(e.Before, e.After)})
-	}
+	data := auditData{Entity: entity, EntityID: id, Back: back, Events: s.ledger(c, entries)}
 	return s.renderPage(c, http.StatusOK, "audit", "audit.title", data)
 }
 
@@ -96,4 +187,62 @@ func text(m map[string]any, k string) string {
 		b, _ := json.Marshal(v)
 		return string(b)
 	}
+}
+
+// auditLogData is the global audit page: the filters, one page of entries
+// (newest first) and the links to the pages around it.
+type auditLogData struct {
+	Events     []auditEvent
+	Users      []*finance.User
+	Actions    []string
+	Entities   []string
+	Next, Prev string
+}
+
+// auditLogPage is the whole audit trail for auditors and admins, newest
+// first, filtered by who, what, when and record, 50 entries a page.
+func (s *Server) auditLogPage(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	f := finance.AuditFilter{Actor: c.QueryParam("actor"), Action: c.QueryParam("action"), Entity: c.QueryParam("entity"),
+		EntityID: strings.TrimSpace(c.QueryParam("entity_id")), From: c.QueryParam("from"), To: c.QueryParam("to"), Newest: true, Page: page}
+	for _, d := range []string{f.From, f.To} {
+		if msg := finance.ValidDate(d); d != "" && msg != "" {
+			return finance.Errorf(finance.EValidation, "from and to %s", msg)
+		}
+	}
+	entries, next, err := s.svc.FindAuditEntries(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	users, _ := s.svc.FindUsers(c.Request().Context())
+	data := auditLogData{Events: s.ledger(c, entries), Users: users, Next: nextURL(c, next),
+		Actions:  []string{"create", "update", "delete", "submit", "approve", "reject", "cancel", "pay", "return", "revise_budget"},
+		Entities: []string{"program", "recipient", "disbursement", "agency", "user", "token", "budget_revision"}}
+	if page.Cursor > 0 {
+		// Back to the first page; a cursor counting down has no cheap way back
+		// one page, so "newer" starts again from the newest.
+		q := c.QueryParams()
+		q.Del("cursor")
+		data.Prev = c.Request().URL.Path + "?" + q.Encode()
+	}
+	return s.renderForm(c, http.StatusOK, "audit_log", "audit.title", data, c.QueryParams(), nil)
+}
+
+// auditVerifyPage walks the whole hash chain and says whether it holds.
+func (s *Server) auditVerifyPage(c echo.Context) error {
+	if err := formFor(c, finance.ActReadAudit); err != nil {
+		return err
+	}
+	bad, err := s.svc.VerifyAudit(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var broken []auditEvent
+	if bad != nil {
+		broken = s.ledger(c, []*finance.AuditEntry{bad})
+	}
+	return s.renderPage(c, http.StatusOK, "audit_verify", "audit.verify", struct{ Broken []auditEvent }{broken})
 }

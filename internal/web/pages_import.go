@@ -58,7 +58,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 	}
 	opt := importer.Options{
 		Kind: form.Get("kind"), Atomic: form.Get("atomic") != "", Update: form.Get("update") != "",
-		Submit: form.Get("submit") != "", Refused: out,
+		Submit: form.Get("submit") != "", Refused: out, Observer: s.Metrics,
 	}
 	res, err := importer.Import(c.Request().Context(), s.svc, f, opt)
 	v := importView{Result: res, Kinds: importKinds}

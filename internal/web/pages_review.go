@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +17,13 @@ import (
 type disbursementView struct {
 	*finance.Disbursement
 	Actions []string
+	CanEdit bool // a draft the user may change or delete
+	// Recon says whether, when, by which line and rule it was reconciled.
+	Recon *finance.DisbursementReconciliation
+}
+
+func (v disbursementView) pageTitle(lang string) string {
+	return disbursementTitle(lang, v.Disbursement)
 }
 
 func (s *Server) disbursementPage(c echo.Context) error {
@@ -32,7 +41,10 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 	if err != nil {
 		return err
 	}
-	v := disbursementView{d, d.AllowedActions(finance.ActorFrom(c.Request().Context()))}
+	a := finance.ActorFrom(c.Request().Context())
+	v := disbursementView{Disbursement: d, Actions: d.AllowedActions(a),
+		CanEdit: d.Status == finance.StatusDraft && a.Can(finance.ActRecordDisbursement) && a.InAgency(d.AgencyID)}
+	v.Recon, _ = s.svc.DisbursementReconciliation(c.Request().Context(), id)
 	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
 }
 
@@ -48,6 +60,10 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 		return err
 	}
 	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on")}
+	if c.Param("action") == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
+		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, map[string]finance.Msg{
+			"note": finance.M("reject.reason_required")})
+	}
 	_, err = s.svc.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
 	if status, msgs, ok := refusal(err); ok {
 		return s.renderDisbursement(c, status, id, msgs)
@@ -55,7 +71,19 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+	return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10)+"?acted=1")
+}
+
+// rejectReason is the reason of the latest rejection in a disbursement's
+// note (the life cycle writes each action's note as "reject: ..."), or "".
+func rejectReason(note string) string {
+	lines := strings.Split(note, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if r, ok := strings.CutPrefix(lines[i], finance.ActionReject+": "); ok {
+			return r
+		}
+	}
+	return ""
 }
 
 // refusal turns a domain refusal of an action on a page (a step not allowed
@@ -70,7 +98,7 @@ func refusal(err error) (int, map[string]finance.Msg, bool) {
 	case finance.EValidation:
 		return http.StatusUnprocessableEntity, fe.Fields, true
 	case finance.EInvalidTransition, finance.EBudgetExceeded, finance.EForbidden:
-		return statusOf[fe.Code], map[string]finance.Msg{"form": fe.Msg}, true
+		return statusOf[fe.Code], map[string]finance.Msg{formError: fe.Msg}, true
 	}
 	return 0, nil, false
 }
@@ -92,17 +120,21 @@ type reviewData struct {
 // reviewPage is a reviewer's approval queue: the submitted disbursements of
 // their agency (every agency for an admin).
 func (s *Server) reviewPage(c echo.Context) error {
-	return s.renderReview(c, reviewData{})
+	return s.renderReview(c, reviewData{}, nil, nil)
 }
 
-func (s *Server) renderReview(c echo.Context, data reviewData) error {
+func (s *Server) renderReview(c echo.Context, data reviewData, form url.Values, fields map[string]finance.Msg) error {
 	queue, _, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 		Status: finance.StatusSubmitted, Page: finance.Page{Limit: 1000}})
 	if err != nil {
 		return err
 	}
 	data.Queue = queue
-	return s.renderPage(c, http.StatusOK, "review", "review.title", data)
+	status := http.StatusOK
+	if fields != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderForm(c, status, "review", "review.title", data, form, fields)
 }
 
 // reviewDecide approves or rejects every selected disbursement and shows
@@ -124,6 +156,12 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		}
 		ids = append(ids, id)
 	}
+	if len(ids) == 0 {
+		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{formError: finance.M("review.nothing")})
+	}
+	if action == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
+		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{"note": finance.M("reject.reason_required")})
+	}
 	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note")})
 	if err != nil {
 		return err
@@ -138,5 +176,5 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		}
 		data.Results = append(data.Results, row)
 	}
-	return s.renderReview(c, data)
+	return s.renderReview(c, data, nil, nil)
 }

@@ -98,7 +98,7 @@ func TestPages_LifeCycle(t *testing.T) {
 		m, e, ids := pageLifeCycle(t, "approve")
 		path := "/disbursements/" + ids[0]
 		rec := m.send(e.w.Officer, "POST", path+"/pay", url.Values{"payment_ref": {"TRX-PAGE"}, "paid_on": {"2024-05-02"}})
-		if rec.Code != 303 || rec.Header().Get("Location") != path {
+		if rec.Code != 303 || rec.Header().Get("Location") != path+"?acted=1" {
 			t.Fatalf("%d %s", rec.Code, rec.Body.String())
 		}
 		d := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1"+path, nil), 200)

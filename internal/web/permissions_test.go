@@ -87,7 +87,11 @@ var permRows = []permRow{
 	// Public routes: every role (and nobody) gets them.
 	{route: "GET /healthz", allow: everyone, ok: 200, req: staticPath("/healthz")},
 	{route: "GET /openapi.json", allow: everyone, ok: 200, req: staticPath("/openapi.json")},
+	// Not by role but by network: the test's address is outside metrics.allow.
+	{route: "GET /metrics", allow: everyone, ok: 403, req: staticPath("/metrics")},
 	{route: "GET /static/*", allow: everyone, ok: 200, req: staticPath("/static/pilar.css")},
+	{route: "GET /favicon.ico", allow: everyone, ok: 200, req: staticPath("/favicon.ico")},
+	{route: "GET /robots.txt", allow: everyone, ok: 200, req: staticPath("/robots.txt")},
 	{route: "GET /login", allow: everyone, ok: 303, req: staticPath("/login")},  // signed in: on to the dashboard
 	{route: "POST /login", allow: everyone, ok: 403, req: staticPath("/login")}, // no login CSRF cookie
 	{route: "GET /lang/:lang", allow: everyone, ok: 303, req: staticPath("/lang/en?back=/programs")},
@@ -162,10 +166,48 @@ var permRows = []permRow{
 		return "/api/v1/disbursements/bulk", map[string]any{"action": "submit", "ids": []int64{m.disbursement(c)}}
 	}},
 
+	// Bank statements and reconciliation: officers and reviewers of the agency, admin; auditors read.
+	{route: "GET /api/v1/statements", allow: everyone, ok: 200, req: staticPath("/api/v1/statements")},
+	{route: "POST /api/v1/statements", allow: "admin reviewer officer", scoped: true, ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/statements?format=csv&account=0123456789&agency=" + c.side.Code, m.statementFile()
+	}},
+	{route: "GET /api/v1/statements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/api/v1/statements/%d", m.statement(c, "")), nil
+	}},
+	{route: "POST /api/v1/reconciliations", allow: "admin reviewer officer", scoped: true, ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/reconciliations", map[string]any{"statement_id": m.statement(c, "")}
+	}},
+	{route: "GET /api/v1/reconciliations/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		id, _ := m.reconciliation(c, false)
+		return fmt.Sprintf("/api/v1/reconciliations/%d", id), nil
+	}},
+	{route: "POST /api/v1/reconciliations/:id/matches", allow: "admin reviewer officer", scoped: true, ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		id, body := m.manualMatch(c)
+		return fmt.Sprintf("/api/v1/reconciliations/%d/matches", id), body
+	}},
+	{route: "POST /api/v1/reconciliations/:id/matches/:match_id/confirm", allow: "admin reviewer officer", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		id, match := m.reconciliation(c, true)
+		return fmt.Sprintf("/api/v1/reconciliations/%d/matches/%d/confirm", id, match), nil
+	}},
+	{route: "DELETE /api/v1/reconciliations/:id/matches/:match_id", allow: "admin reviewer officer", scoped: true, ok: 204, req: func(m *matrix, c permCell) (string, any) {
+		id, match := m.reconciliation(c, true)
+		return fmt.Sprintf("/api/v1/reconciliations/%d/matches/%d", id, match), nil
+	}},
+	{route: "POST /api/v1/disbursements/:id/return-closure", allow: "admin reviewer officer", scoped: true, ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		id := m.disbursement(c, "submit", "approve", "pay", "return")
+		return fmt.Sprintf("/api/v1/disbursements/%d/return-closure", id), map[string]any{"kind": "deposit", "treasury": "kas_daerah",
+			"closed_on": "2099-01-01", "reference": "NTPN-1", "amount": "2400000"}
+	}},
+	{route: "GET /api/v1/returns/open", allow: everyone, ok: 200, req: staticPath("/api/v1/returns/open")},
+	{route: "GET /api/v1/disbursements/:id/reconciliation", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/api/v1/disbursements/%d/reconciliation", m.disbursement(c)), nil
+	}},
+
 	// Reports and the audit trail.
 	{route: "GET /api/v1/reports/realization", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/realization?year=2024")},
 	{route: "GET /api/v1/reports/coverage", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/coverage?year=2024")},
 	{route: "GET /api/v1/reports/overlaps", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/overlaps?year=2024")},
+	{route: "GET /api/v1/reports/reconciliation", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/reconciliation?year=2024")},
 	{route: "GET /api/v1/audit", allow: "admin auditor", ok: 200, req: staticPath("/api/v1/audit")},
 
 	// Pages.
@@ -204,8 +246,24 @@ var permRows = []permRow{
 	{route: "GET /reports/realization", allow: everyone, ok: 200, req: staticPath("/reports/realization?year=2024")},
 	{route: "GET /reports/coverage", allow: everyone, ok: 200, req: staticPath("/reports/coverage?year=2024")},
 	{route: "GET /reports/overlaps", allow: everyone, ok: 200, req: staticPath("/reports/overlaps?year=2024")},
+	{route: "GET /reports/reconciliation", allow: everyone, ok: 200, req: staticPath("/reports/reconciliation?year=2024")},
 	{route: "GET /disbursements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/disbursements/%d", m.disbursement(c)), nil
+	}},
+	{route: "GET /disbursements/:id/edit", allow: "admin officer", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/edit", m.disbursement(c)), nil
+	}},
+	{route: "POST /disbursements/:id/edit", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/edit", m.disbursement(c)), url.Values{"amount": {"150.000"}}
+	}},
+	{route: "POST /disbursements/:id/delete", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/disbursements/%d/delete", m.disbursement(c)), url.Values{}
+	}},
+	{route: "GET /recipients/:id/edit", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/recipients/%d/edit", m.recipient()), nil
+	}},
+	{route: "POST /recipients/:id/edit", allow: "admin reviewer officer", ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/recipients/%d/edit", m.recipient()), url.Values{"sector": {"kuliner"}}
 	}},
 	pageAction("submit", "admin officer"),
 	pageAction("approve", "admin reviewer", "submit"),
@@ -219,11 +277,45 @@ var permRows = []permRow{
 	{route: "GET /programs/:code/audit", allow: "admin auditor", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/programs/" + m.program(c) + "/audit", nil
 	}},
+	{route: "GET /audit", allow: "admin auditor", ok: 200, req: staticPath("/audit?action=create&from=2020-01-01")},
+	{route: "GET /audit/verify", allow: "admin auditor", ok: 200, req: staticPath("/audit/verify")},
 	{route: "GET /review", allow: everyone, ok: 200, req: staticPath("/review")},
 	// A bulk decision answers 200 with a result per disbursement, so another
 	// agency's are refused row by row; a role that may never approve is a 403.
 	{route: "POST /review", allow: "admin reviewer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/review", url.Values{"action": {"approve"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
+	}},
+	{route: "GET /statements", allow: everyone, ok: 200, req: staticPath("/statements")},
+	{route: "POST /statements", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return "/statements?format=csv&account=0123456789&agency=" + c.side.Code, m.statementFile()
+	}},
+	{route: "GET /statements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/statements/%d", m.statement(c, "")), nil
+	}},
+	{route: "POST /statements/:id/reconcile", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/statements/%d/reconcile", m.statement(c, "")), url.Values{}
+	}},
+	{route: "GET /reconciliations/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		id, _ := m.reconciliation(c, true)
+		return fmt.Sprintf("/reconciliations/%d", id), nil
+	}},
+	{route: "POST /reconciliations/:id/matches", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id, body := m.manualMatch(c)
+		return fmt.Sprintf("/reconciliations/%d/matches", id), formOf(body)
+	}},
+	{route: "POST /reconciliations/:id/matches/:match_id/confirm", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id, match := m.reconciliation(c, true)
+		return fmt.Sprintf("/reconciliations/%d/matches/%d/confirm", id, match), url.Values{}
+	}},
+	{route: "POST /reconciliations/:id/matches/:match_id/delete", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id, match := m.reconciliation(c, true)
+		return fmt.Sprintf("/reconciliations/%d/matches/%d/delete", id, match), url.Values{}
+	}},
+	{route: "GET /returns", allow: everyone, ok: 200, req: staticPath("/returns")},
+	{route: "POST /disbursements/:id/return-closure", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		id := m.disbursement(c, "submit", "approve", "pay", "return")
+		return fmt.Sprintf("/disbursements/%d/return-closure", id), url.Values{"kind": {"deposit"}, "treasury": {"kas_negara"},
+			"closed_on": {"2099-01-01"}, "reference": {"NTPN-2"}, "amount": {"2.400.000"}}
 	}},
 	{route: "GET /admin/users", allow: "admin auditor", ok: 200, req: staticPath("/admin/users")},
 	{route: "POST /admin/users", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
@@ -316,13 +408,21 @@ func TestPermissionMatrix_NoCredentials(t *testing.T) {
 			if rec.Code != http.StatusUnauthorized {
 				t.Errorf("%s %s without a token: %d, want 401", r.Method, path, rec.Code)
 			}
-		case r.Path == "/login" || r.Path == "/healthz" || r.Path == "/openapi.json" || r.Path == "/static/*" || r.Path == "/lang/:lang":
+		case r.Path == "/login" || r.Path == "/healthz" || r.Path == "/metrics" || r.Path == "/openapi.json" || r.Path == "/static/*" || r.Path == "/lang/:lang" ||
+			r.Path == "/favicon.ico" || r.Path == "/robots.txt":
 		default:
-			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
+			if !toLogin(rec) {
 				t.Errorf("%s %s without a session: %d to %q, want 303 to /login", r.Method, path, rec.Code, rec.Header().Get("Location"))
 			}
 		}
 	}
+}
+
+// toLogin reports whether rec sends the browser to the sign-in page, which
+// may carry the page asked for (/login?next=/programs).
+func toLogin(rec *httptest.ResponseRecorder) bool {
+	loc := rec.Header().Get("Location")
+	return rec.Code == http.StatusSeeOther && (loc == "/login" || strings.HasPrefix(loc, "/login?next=%2F"))
 }
 
 // matrix holds the environment, a session per user and counters for

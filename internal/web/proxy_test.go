@@ -111,3 +111,61 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	})
 }
+
+// TestSignIn_Parallel sends 30 wrong passwords and 1 right one for one
+// account through the sign-in form at once, each from its own browser and
+// address: without a session only the limit are checked (401) and the rest
+// are 429; the right password gets a session only within the limit.
+func TestSignIn_Parallel(t *testing.T) {
+	t.Parallel()
+	e := proxyEnv(t)
+	const n = 31
+	type prepared struct {
+		b   *browser
+		req *http.Request
+	}
+	reqs := make([]prepared, n)
+	for i := range reqs {
+		pw := "wrong-password"
+		if i == n-1 {
+			pw = dbtest.Password
+		}
+		b := newBrowser(e, fmt.Sprintf("198.51.100.%d:4000", i+1))
+		csrf := inputValue(t, b.get("/login").Body.String(), "_csrf")
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {e.w.Officer.Email}, "password": {pw}, "_csrf": {csrf}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		reqs[i] = prepared{b, req}
+	}
+	codes := make([]int, n)
+	done := make(chan struct{})
+	start := make(chan struct{})
+	for i, p := range reqs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			<-start
+			codes[i] = p.b.send(p.req).Code
+		}()
+	}
+	close(start)
+	for range reqs {
+		<-done
+	}
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	// Without a session exactly the limit were checked. With one, the right
+	// password came within the limit and cleared the failures before it, so
+	// at most the limit more could be checked after it.
+	limit := finance.MaxFailuresPerAccount
+	if count[http.StatusSeeOther] == 0 && count[http.StatusUnauthorized] != limit ||
+		count[http.StatusSeeOther] == 1 && count[http.StatusUnauthorized] > 2*limit-1 ||
+		count[http.StatusSeeOther] > 1 || count[http.StatusUnauthorized]+count[http.StatusSeeOther]+count[http.StatusTooManyRequests] != n {
+		t.Fatalf("statuses %v: want %d checked (401) without a session, at most %d with one; the rest 429", count, limit, 2*limit-1)
+	}
+	if count[http.StatusSeeOther] == 0 {
+		if code := signInVia(t, e, "192.0.2.200:4000", "", e.w.Officer.Email, dbtest.Password); code != http.StatusTooManyRequests {
+			t.Fatalf("the right password after the batch: %d, want 429", code)
+		}
+	}
+}

@@ -88,6 +88,12 @@ func (r *renderer) funcs() template.FuncMap {
 			return "–"
 		},
 		"field": func(name, labelKey, inputType string) []string { return []string{name, labelKey, inputType} },
+		// req is a field that must be filled: marked, and required.
+		"req": func(name, labelKey, inputType string) []string {
+			return []string{name, labelKey, inputType, "required"}
+		},
+		"region":       finance.RegionLabel,
+		"rejectReason": rejectReason,
 		"choice": func(name, labelKey string, options []string) []string {
 			return append([]string{name, labelKey}, options...)
 		},
@@ -109,6 +115,15 @@ func (r *renderer) staticHandler() http.Handler {
 	})
 }
 
+// rootFile serves one static file at the site's root, cached for a day
+// (its URL carries no content hash).
+func (r *renderer) rootFile(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeFileFS(w, req, r.static, name)
+	})
+}
+
 // view is what every page template gets.
 type view struct {
 	Lang   string
@@ -116,10 +131,21 @@ type view struct {
 	CSRF   string
 	Title  string
 	Path   string
+	URI    string // path and query, for links that return to this page
 	Data   any
 	Form   url.Values
 	Errors map[string]string
 	Loc    *time.Location // config timezone: times are shown there
+	Notice string         // a confirmation after a save, in the page's language
+}
+
+// Current reports whether the page is in the navigation section at prefix,
+// for aria-current.
+func (v view) Current(prefix string) bool {
+	if prefix == "/" {
+		return v.Path == "/"
+	}
+	return v.Path == prefix || strings.HasPrefix(v.Path, prefix+"/")
 }
 
 // Time writes an instant (time.Time, *time.Time or RFC 3339 text) as the
@@ -157,6 +183,23 @@ func (v view) Say(m finance.Msg) string { return m.In(v.Lang) }
 // Date writes a YYYY-MM-DD date in the page's language.
 func (v view) Date(ymd string) string { return i18n.Date(v.Lang, ymd) }
 
+// Name is a code's name in the page's language ("PEN" -> "Pemulihan
+// Ekonomi Nasional (PEN)"), for the field it belongs to.
+func (v view) Name(field, code string) string { return i18n.Name(v.Lang, field, code) }
+
+// Pct is part of whole as a percentage with one decimal, written the
+// page's way: "12,5" in Indonesian, "12.5" in English.
+func (v view) Pct(part, whole money.Amount) string {
+	p := "0"
+	if !whole.IsZero() {
+		p = part.Decimal().Mul(hundredDec).Div(whole.Decimal()).StringFixed(1)
+	}
+	if v.Lang != "en" {
+		p = strings.Replace(p, ".", ",", 1)
+	}
+	return p
+}
+
 // Val is the value a form field had when it was sent.
 func (v view) Val(name string) string { return v.Form.Get(name) }
 
@@ -189,6 +232,10 @@ func langOf(c echo.Context, fallback string) string {
 	return fallback
 }
 
+// titled is page data that names its record, for a title such as
+// "Penyaluran #12 — Warung Bu Sari".
+type titled interface{ pageTitle(lang string) string }
+
 // renderPage writes a page with the common view around data.
 func (s *Server) renderPage(c echo.Context, status int, name, titleKey string, data any) error {
 	return s.renderForm(c, status, name, titleKey, data, nil, nil)
@@ -201,15 +248,34 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 	if !ok {
 		return fmt.Errorf("web: no page %s", name)
 	}
+	uri, _ := SafeRedirectPath(c.Request().URL.RequestURI(), "/")
 	lang := langOf(c, s.cfg.Lang)
-	v := view{Lang: lang, Path: c.Request().URL.Path, Data: data, Form: form, Errors: sayFields(lang, fields), Loc: s.loc}
+	v := view{Lang: lang, Path: c.Request().URL.Path, URI: uri, Data: data, Form: form, Errors: sayFields(lang, fields), Loc: s.loc}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
 	}
+	// A save redirects to the new record with ?saved=kind; only known kinds
+	// are shown, so the query cannot put words on the page.
+	if k := c.QueryParam("saved"); k == "recipient" || k == "program" || k == "disbursement" {
+		v.Notice = v.T("notice.saved." + k)
+	} else if c.QueryParam("acted") == "1" {
+		v.Notice = v.T("notice.acted")
+	} else if c.QueryParam("deleted") == "1" {
+		v.Notice = v.T("notice.deleted")
+	}
 	v.Title = v.T(titleKey)
+	if t, ok := data.(titled); ok {
+		if name := t.pageTitle(v.Lang); name != "" {
+			v.Title = name
+		}
+	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	return c.HTML(status, b.String())
 }
+
+// formError is the key of a message about the whole form rather than one
+// field; it cannot clash with a field, such as a disbursement's "form".
+const formError = "_form"

@@ -315,7 +315,7 @@ func TestSessions(t *testing.T) {
 			req := httptest.NewRequest("GET", "/programs", nil)
 			req.AddCookie(&http.Cookie{Name: "pilar_session", Value: forged})
 			rec := serve(e, req)
-			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
+			if !toLogin(rec) {
 				t.Errorf("forged cookie %q: %d to %q, want 303 to /login", forged, rec.Code, rec.Header().Get("Location"))
 			}
 		}
@@ -326,7 +326,7 @@ func TestSessions(t *testing.T) {
 			t.Fatalf("API with a session cookie: %d, want 401", rec.Code)
 		}
 		now = now.Add(config.Default().Sessions.IdleTimeout + time.Minute)
-		if rec := b.get("/programs"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
+		if rec := b.get("/programs"); !toLogin(rec) {
 			t.Fatalf("after the idle timeout: %d, want 303 to /login", rec.Code)
 		}
 	})
@@ -358,7 +358,7 @@ func TestSessions(t *testing.T) {
 		colleague := newBrowser(e, "192.0.2.3:1")
 		colleague.signIn(t, e.w.Reviewer.Email, dbtest.Password)
 		rec := laptop.post("/logout/everywhere", url.Values{"_csrf": {laptop.csrf(t)}})
-		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
+		if !toLogin(rec) {
 			t.Fatalf("sign out everywhere: %d", rec.Code)
 		}
 		for name, b := range map[string]*browser{"phone": phone, "laptop": laptop} {
@@ -746,5 +746,40 @@ func TestTokens(t *testing.T) {
 		if m := e.expect(t, rec, 401); errorCode(m) != "unauthorized" {
 			t.Errorf("%q: code %q", auth, errorCode(m))
 		}
+	}
+}
+
+// TestSignInToken: the sign-in form's CSRF cookie is set by the sign-in
+// page only, and kept while it is valid: the favicon, robots.txt and a
+// second sign-in page leave a form already on screen working.
+func TestSignInToken(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(e, "192.0.2.7:1")
+	first := inputValue(t, b.get("/login").Body.String(), "_csrf")
+	for _, p := range []string{"/favicon.ico", "/robots.txt", "/apple-touch-icon.png", "/login"} {
+		rec := b.get(p)
+		if p == "/favicon.ico" && (rec.Code != 200 || rec.Header().Get("Content-Type") != "image/vnd.microsoft.icon") {
+			t.Errorf("favicon: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if p != "/login" && strings.Contains(rec.Header().Get("Set-Cookie"), "pilar_login") {
+			t.Errorf("%s sets the sign-in cookie", p)
+		}
+	}
+	if again := inputValue(t, b.get("/login").Body.String(), "_csrf"); again != first {
+		t.Errorf("a second sign-in page changed the token")
+	}
+	rec := b.post("/login", url.Values{"email": {e.w.Officer.Email}, "password": {"wrong"}, "_csrf": {first}})
+	if rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), "Email atau kata sandi salah") {
+		t.Fatalf("wrong password: %d %.300s", rec.Code, rec.Body.String())
+	}
+	rec = b.post("/login", url.Values{"email": {e.w.Officer.Email}, "password": {dbtest.Password}, "_csrf": {first}, "next": {"/programs?year=2024"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/programs?year=2024" {
+		t.Fatalf("sign-in: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	// A forged cookie value is replaced, not echoed into the page.
+	c := newBrowser(e, "192.0.2.8:1")
+	c.cookies["pilar_login"] = &http.Cookie{Name: "pilar_login", Value: `"><script>`}
+	if tok := inputValue(t, c.get("/login").Body.String(), "_csrf"); tok == `"><script>` || c.cookies["pilar_login"].Value != tok {
+		t.Errorf("forged sign-in cookie kept: %q", tok)
 	}
 }

@@ -6,14 +6,18 @@ package web
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/config"
 	"pilar/internal/finance"
+	"pilar/internal/metrics"
 	"pilar/internal/report"
 )
 
@@ -31,8 +35,15 @@ type Services interface {
 	finance.LifecycleService
 	finance.BudgetRevisionService
 	finance.IdempotencyService
+	finance.StatementService
+	finance.ReturService
 	report.Service
 	Ping(ctx context.Context) error
+	// DB is the connection pool, for its metrics.
+	DB() (*sql.DB, error)
+	// CountDisbursements counts disbursements by program kind and status
+	// for the metrics (no actor: an aggregate without names).
+	CountDisbursements(ctx context.Context) ([]finance.DisbursementCount, error)
 }
 
 // Server holds the Echo instance and what its handlers need.
@@ -45,6 +56,11 @@ type Server struct {
 	log    *slog.Logger
 	pages  *renderer
 	routes []apiRoute
+	// Metrics are the Prometheus collectors served at /metrics; other
+	// parts (the importer, reconciliation) report into them.
+	Metrics      *metrics.Metrics
+	metricsAllow []netip.Prefix
+	routePaths   map[string]bool // registered route patterns, the metrics' route label
 }
 
 // MaxJSONBytes is the largest JSON body the API reads.
@@ -60,19 +76,36 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	e.IPExtractor = ip
-	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, loc: cfg.Location(), now: time.Now}
+	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow), loc: cfg.Location(), now: time.Now}
+	db, err := svc.DB()
+	if err != nil {
+		return nil, err
+	}
+	s.Metrics = metrics.New(db, svc, log)
 	pages, err := newRenderer()
 	if err != nil {
 		return nil, err
 	}
 	s.pages = pages
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.securityHeaders, s.limitBodies, s.refuseHostileInput)
+	e.Use(s.observe, s.recoverPanics, s.securityHeaders, s.limitBodies, s.refuseHostileInput)
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metricsEndpoint)
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", pages.staticHandler())))
+	// Browsers ask for these at the site's root on their own; they are plain
+	// files, answered without a session, so that they never pass through
+	// the sign-in redirect (which once cost the sign-in form its token).
+	e.GET("/favicon.ico", echo.WrapHandler(pages.rootFile("favicon.ico")))
+	e.GET("/robots.txt", echo.WrapHandler(pages.rootFile("robots.txt")))
 	s.registerAPI()
 	s.registerPages()
+	s.routePaths = map[string]bool{}
+	for _, r := range e.Routes() {
+		if r.Method != "echo_route_not_found" {
+			s.routePaths[r.Path] = true
+		}
+	}
 	return s, nil
 }
 
@@ -98,7 +131,7 @@ func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.svc.Ping(ctx); err != nil {
-		s.log.Error("health check", "err", err)
+		s.reqLog(c).Error("health check", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
@@ -108,7 +141,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				s.log.Error("panic", "path", c.Path(), "panic", r)
+				s.reqLog(c).Error("panic", "path", c.Path(), "panic", fmt.Sprint(r))
 				err = errInternal
 			}
 		}()

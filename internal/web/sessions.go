@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,6 +42,11 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		sess := sessionOf(c)
 		if sess == nil {
+			// A page asked for is remembered, so that signing in leads there.
+			if r := c.Request(); r.Method == http.MethodGet && r.URL.Path != "/" {
+				next, _ := SafeRedirectPath(r.URL.RequestURI(), "/")
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+			}
 			return c.Redirect(http.StatusSeeOther, "/login")
 		}
 		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
@@ -69,21 +75,49 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 // exists, so that another site cannot sign a browser in to its own account.
 const loginCookie = "pilar_login"
 
-// loginForm renders the sign-in form with a fresh CSRF token in its cookie
-// and hidden field.
+// loginForm renders the sign-in form with the sign-in CSRF token in its
+// cookie and hidden field. A token the browser already holds is kept: a
+// second sign-in tab, a refused password shown again, or any other request
+// that ends on this form must not invalidate a form already on screen. Only
+// this form sets the cookie; a request for anything else (a favicon, a
+// stray link) that is sent here is a redirect to this page, and this page
+// keeps the token.
 func (s *Server) loginForm(c echo.Context, status int, form url.Values, msgKey string) error {
-	token := randomToken()
+	token := ""
+	if ck, err := c.Cookie(loginCookie); err == nil && validToken(ck.Value) {
+		token = ck.Value
+	} else {
+		token = randomToken()
+	}
 	s.setCookie(c, loginCookie, token, 3600)
 	if form == nil {
 		form = url.Values{}
 	}
 	form.Del("password")
 	form.Set("_csrf", token)
+	form.Set("next", nextOf(form.Get("next")))
 	var fields map[string]finance.Msg
 	if msgKey != "" {
-		fields = map[string]finance.Msg{"form": finance.M(msgKey)}
+		fields = map[string]finance.Msg{formError: finance.M(msgKey)}
 	}
 	return s.renderForm(c, status, "login", "signin.title", nil, form, fields)
+}
+
+// validToken reports whether v looks like a token randomToken made, so a
+// cookie set by anyone else is replaced rather than echoed into the page.
+func validToken(v string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	return err == nil && len(b) == 24
+}
+
+// nextOf is the page to go to after signing in: a path on this site, and
+// never the sign-in or sign-out pages themselves.
+func nextOf(next string) string {
+	p, _ := SafeRedirectPath(next, "/")
+	if p == "/login" || strings.HasPrefix(p, "/login?") || strings.HasPrefix(p, "/logout") {
+		return "/"
+	}
+	return p
 }
 
 func randomToken() string {
@@ -94,9 +128,9 @@ func randomToken() string {
 
 func (s *Server) loginPage(c echo.Context) error {
 	if sessionOf(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/")
+		return c.Redirect(http.StatusSeeOther, nextOf(c.QueryParam("next")))
 	}
-	return s.loginForm(c, http.StatusOK, nil, "")
+	return s.loginForm(c, http.StatusOK, url.Values{"next": {c.QueryParam("next")}}, "")
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -112,8 +146,10 @@ func (s *Server) login(c echo.Context) error {
 	switch finance.ErrorCode(err) {
 	case "":
 	case finance.EUnauthorized:
+		s.Metrics.SignInFailed("password", false)
 		return s.loginForm(c, http.StatusUnauthorized, form, "signin.failed")
 	case finance.ETooManyRequests:
+		s.Metrics.SignInFailed("password", true)
 		return s.loginForm(c, http.StatusTooManyRequests, form, "signin.throttled")
 	default:
 		return err
@@ -126,9 +162,8 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setCookie(c, loginCookie, "", -1)
 	s.setCookie(c, sessionCookie, id, int(s.cfg.Sessions.AbsoluteTimeout.Seconds()))
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, nextOf(form.Get("next")))
 }
 
 func (s *Server) logout(c echo.Context) error {
