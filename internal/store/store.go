@@ -168,7 +168,17 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if current > latest {
 		return fmt.Errorf("store: the database schema is version %d, newer than this pilar binary knows (%d); use a newer pilar", current, latest)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	_, err = p.Up(ctx)
+	for try := 0; err != nil && s.driver == "sqlite" && try < 3; try++ {
+		// SQLite has no migration lock: another process opening the same
+		// file may have applied the same migration first (ours then rolled
+		// back). Look again; what is left, if anything, is applied now.
+		if now, verr := p.GetDBVersion(ctx); verr == nil && now >= latest {
+			return nil
+		}
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	return nil

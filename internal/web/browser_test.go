@@ -347,8 +347,11 @@ func (b *chrome) waitFavicon() []string {
 // CSRF cookie, so nobody could sign in.
 func TestBrowserSignIn(t *testing.T) {
 	t.Parallel()
+	needChromium(t)
+	// One demo site for the subtests (loading the demo is the slow part on
+	// PostgreSQL); each has a browser of its own, with a fresh profile.
+	s := newSite(t)
 	t.Run("FreshProfile", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/")
 		if p := b.path(); p != "/login" {
@@ -372,7 +375,6 @@ func TestBrowserSignIn(t *testing.T) {
 		b.noConsoleErrors()
 	})
 	t.Run("RobotsTxt", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/robots.txt")
 		if got := b.body(); !strings.Contains(got, "User-agent: *") {
@@ -383,7 +385,6 @@ func TestBrowserSignIn(t *testing.T) {
 		}
 	})
 	t.Run("WrongPassword", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/login")
 		b.waitFavicon()
@@ -405,7 +406,6 @@ func TestBrowserSignIn(t *testing.T) {
 		b.noConsoleErrors()
 	})
 	t.Run("TwoTabs", func(t *testing.T) {
-		s := newSite(t)
 		a := newChrome(t, s)
 		a.open("/login")
 		a.waitFavicon()
@@ -424,7 +424,6 @@ func TestBrowserSignIn(t *testing.T) {
 		b.contains("second tab", "Budi Reviu Kaltim")
 	})
 	t.Run("NextPage", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/disbursements?status=submitted")
 		if p := b.path(); !strings.HasPrefix(p, "/login") {
