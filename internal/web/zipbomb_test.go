@@ -41,7 +41,8 @@ func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
 }
 
 // uploadBytes posts data as the multipart field "file" as the officer.
-func (e *env) uploadBytes(path, name string, data []byte) *httptest.ResponseRecorder {
+func (e *env) uploadBytes(t testing.TB, path, name string, data []byte) *httptest.ResponseRecorder {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", name)
@@ -124,7 +125,7 @@ func TestAPI_ImportZipBomb(t *testing.T) {
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			rec := e.uploadBytes("/api/v1/recipients/import", "bomb.xlsx", file)
+			rec := e.uploadBytes(t, "/api/v1/recipients/import", "bomb.xlsx", file)
 			runtime.ReadMemStats(&after)
 			grew := after.TotalAlloc - before.TotalAlloc
 			t.Logf("%s: %d bytes uploaded, %d allocated while serving it", tc.name, len(file), grew)
@@ -144,7 +145,7 @@ func TestAPI_ImportZipBomb(t *testing.T) {
 	t.Run("Plain", func(t *testing.T) {
 		// An honest workbook still imports through the same checks.
 		file := dbtest.Workbook(t, header, nil, dbtest.Bomb{})
-		m := e.expect(t, e.uploadBytes("/api/v1/recipients/import", "ok.xlsx", file), 200)
+		m := e.expect(t, e.uploadBytes(t, "/api/v1/recipients/import", "ok.xlsx", file), 200)
 		if m["created"] != 1.0 {
 			t.Fatalf("%v", m)
 		}
