@@ -80,7 +80,7 @@ func (s *Server) authToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || secret == "" {
 			return finance.Errorf(finance.EUnauthorized, "send an API token as Authorization: Bearer <token>")
 		}
-		u, err := s.svc.UserByToken(c.Request().Context(), strings.TrimSpace(secret))
+		u, err := s.users.UserByToken(c.Request().Context(), strings.TrimSpace(secret))
 		if err != nil {
 			if finance.ErrorCode(err) == finance.EUnauthorized {
 				s.Metrics.SignInFailed("token", false)

@@ -20,7 +20,7 @@ func (s *Server) actOnDisbursement(c echo.Context) error {
 			return err
 		}
 	}
-	d, err := s.svc.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
+	d, err := s.lifecycle.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
 	return reply(c, http.StatusOK, d, err)
 }
 
@@ -29,12 +29,12 @@ func (s *Server) createBudgetRevision(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	r, err := s.svc.ReviseBudget(c.Request().Context(), c.Param("code"), in)
+	r, err := s.revisions.ReviseBudget(c.Request().Context(), c.Param("code"), in)
 	return reply(c, http.StatusCreated, r, err)
 }
 
 func (s *Server) listBudgetRevisions(c echo.Context) error {
-	items, err := s.svc.FindBudgetRevisions(c.Request().Context(), c.Param("code"))
+	items, err := s.revisions.FindBudgetRevisions(c.Request().Context(), c.Param("code"))
 	return list(c, items, "", err)
 }
 
@@ -54,7 +54,7 @@ func (s *Server) actOnDisbursements(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	results, err := s.svc.ActOnDisbursements(c.Request().Context(), in.IDs, in.Action, in.ActionInput)
+	results, err := s.lifecycle.ActOnDisbursements(c.Request().Context(), in.IDs, in.Action, in.ActionInput)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ type exclusionUpload struct {
 }
 
 func (s *Server) listExclusionLists(c echo.Context) error {
-	items, err := s.svc.FindExclusionLists(c.Request().Context())
+	items, err := s.exclusions.FindExclusionLists(c.Request().Context())
 	return list(c, items, "", err)
 }
 
@@ -37,7 +37,7 @@ func (s *Server) withdrawExclusionList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.WithdrawExclusionList(c.Request().Context(), id); err != nil {
+	if err := s.exclusions.WithdrawExclusionList(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -77,7 +77,7 @@ func (s *Server) uploadExclusionList(c echo.Context) (*exclusionUpload, error) {
 		return nil, err
 	}
 	defer file.Close()
-	l, err := s.svc.CreateExclusionList(c.Request().Context(), in, file.Next)
+	l, err := s.exclusions.CreateExclusionList(c.Request().Context(), in, file.Next)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (s *Server) exclusionListsPage(c echo.Context) error {
 }
 
 func (s *Server) renderExclusions(c echo.Context, status int, up *exclusionUpload, form url.Values, fields map[string]finance.Msg) error {
-	lists, err := s.svc.FindExclusionLists(c.Request().Context())
+	lists, err := s.exclusions.FindExclusionLists(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) withdrawExclusionPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.WithdrawExclusionList(c.Request().Context(), id); err != nil {
+	if err := s.exclusions.WithdrawExclusionList(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/exclusion-lists")

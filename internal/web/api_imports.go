@@ -49,7 +49,7 @@ func (s *Server) importUpload(c echo.Context, opt importer.Options) (*importer.R
 	defer os.Remove(f.Name())
 	defer f.Close()
 	opt.Observer = s.Metrics
-	return importer.Import(c.Request().Context(), s.svc, f, opt)
+	return importer.Import(c.Request().Context(), s.imports, f, opt)
 }
 
 // uploadFileName is the field spoolUpload adds with the uploaded file's name.

@@ -60,7 +60,7 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		rep, err := k.Build(c.Request().Context(), s.svc, f)
+		rep, err := k.Build(c.Request().Context(), s.reports, f)
 		if err != nil {
 			return err
 		}

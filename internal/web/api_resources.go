@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) listAgencies(c echo.Context) error {
-	items, err := s.svc.FindAgencies(c.Request().Context())
+	items, err := s.agencies.FindAgencies(c.Request().Context())
 	return list(c, items, "", err)
 }
 
@@ -18,7 +18,7 @@ func (s *Server) createAgency(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.CreateAgency(c.Request().Context(), in)
+	a, err := s.agencies.CreateAgency(c.Request().Context(), in)
 	return reply(c, http.StatusCreated, a, err)
 }
 
@@ -31,7 +31,7 @@ func (s *Server) listPrograms(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{
+	items, next, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{
 		Year: int(year), Agency: c.QueryParam("agency"), FundingSource: c.QueryParam("funding_source"),
 		Kind: c.QueryParam("kind"), Status: c.QueryParam("status"), Page: page,
 	})
@@ -43,12 +43,12 @@ func (s *Server) createProgram(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.CreateProgram(c.Request().Context(), in)
+	p, err := s.programs.CreateProgram(c.Request().Context(), in)
 	return reply(c, http.StatusCreated, p, err)
 }
 
 func (s *Server) getProgram(c echo.Context) error {
-	p, err := s.svc.FindProgramByCode(c.Request().Context(), c.Param("code"))
+	p, err := s.programs.FindProgramByCode(c.Request().Context(), c.Param("code"))
 	return reply(c, http.StatusOK, p, err)
 }
 
@@ -57,7 +57,7 @@ func (s *Server) patchProgram(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.UpdateProgram(c.Request().Context(), c.Param("code"), in)
+	p, err := s.programs.UpdateProgram(c.Request().Context(), c.Param("code"), in)
 	return reply(c, http.StatusOK, p, err)
 }
 
@@ -66,7 +66,7 @@ func (s *Server) listRecipients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.svc.FindRecipients(c.Request().Context(), finance.RecipientFilter{
+	items, next, err := s.recipients.FindRecipients(c.Request().Context(), finance.RecipientFilter{
 		Q: c.QueryParam("q"), NIK: c.QueryParam("nik"), NIB: c.QueryParam("nib"), Region: c.QueryParam("region"),
 		SizeClass: c.QueryParam("size_class"), Kind: c.QueryParam("kind"), Page: page,
 	})
@@ -78,7 +78,7 @@ func (s *Server) createRecipient(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	r, err := s.svc.CreateRecipient(c.Request().Context(), in)
+	r, err := s.recipients.CreateRecipient(c.Request().Context(), in)
 	return reply(c, http.StatusCreated, r, err)
 }
 
@@ -87,7 +87,7 @@ func (s *Server) getRecipient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.FindRecipientByID(c.Request().Context(), id)
+	r, err := s.recipients.FindRecipientByID(c.Request().Context(), id)
 	return reply(c, http.StatusOK, r, err)
 }
 
@@ -100,7 +100,7 @@ func (s *Server) patchRecipient(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	r, err := s.svc.UpdateRecipient(c.Request().Context(), id, in)
+	r, err := s.recipients.UpdateRecipient(c.Request().Context(), id, in)
 	return reply(c, http.StatusOK, r, err)
 }
 
@@ -113,7 +113,7 @@ func (s *Server) listDisbursements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 		Program: c.QueryParam("program"), RecipientID: rid, Status: finance.Status(c.QueryParam("status")),
 		From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
 	})
@@ -125,7 +125,7 @@ func (s *Server) createDisbursement(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	d, err := s.svc.CreateDisbursement(c.Request().Context(), in)
+	d, err := s.disbursements.CreateDisbursement(c.Request().Context(), in)
 	return reply(c, http.StatusCreated, d, err)
 }
 
@@ -134,7 +134,7 @@ func (s *Server) getDisbursement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
+	d, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id)
 	return reply(c, http.StatusOK, d, err)
 }
 
@@ -147,7 +147,7 @@ func (s *Server) patchDisbursement(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	d, err := s.svc.UpdateDisbursement(c.Request().Context(), id, in)
+	d, err := s.disbursements.UpdateDisbursement(c.Request().Context(), id, in)
 	return reply(c, http.StatusOK, d, err)
 }
 
@@ -156,7 +156,7 @@ func (s *Server) deleteDisbursement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteDisbursement(c.Request().Context(), id); err != nil {
+	if err := s.disbursements.DeleteDisbursement(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -167,7 +167,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.svc.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
+	items, next, err := s.audit.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
 		Entity: c.QueryParam("entity"), EntityID: c.QueryParam("entity_id"), Page: page,
 	})
 	return list(c, items, next, err)

@@ -46,7 +46,7 @@ func (s *Server) listStatements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.svc.FindStatements(c.Request().Context(), finance.StatementFilter{Account: c.QueryParam("account"), Page: page})
+	items, next, err := s.statements.FindStatements(c.Request().Context(), finance.StatementFilter{Account: c.QueryParam("account"), Page: page})
 	return list(c, items, next, err)
 }
 
@@ -108,7 +108,7 @@ func (s *Server) importStatement(c echo.Context) (*finance.StatementImport, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.svc.ImportStatements(c.Request().Context(), up, f)
+	return s.statements.ImportStatements(c.Request().Context(), up, f)
 }
 
 func (s *Server) getStatement(c echo.Context) error {
@@ -116,7 +116,7 @@ func (s *Server) getStatement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.svc.FindStatementByID(c.Request().Context(), id)
+	st, err := s.statements.FindStatementByID(c.Request().Context(), id)
 	return reply(c, http.StatusOK, st, err)
 }
 
@@ -139,7 +139,7 @@ func (s *Server) getReconciliation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.svc.FindReconciliationByID(c.Request().Context(), id, s.windowDays())
+	rc, err := s.statements.FindReconciliationByID(c.Request().Context(), id, s.windowDays())
 	return reply(c, http.StatusOK, rc, err)
 }
 
@@ -152,7 +152,7 @@ func (s *Server) createMatch(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	m, err := s.svc.MatchManually(c.Request().Context(), id, in)
+	m, err := s.statements.MatchManually(c.Request().Context(), id, in)
 	return reply(c, http.StatusCreated, m, err)
 }
 
@@ -170,7 +170,7 @@ func (s *Server) confirmMatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.svc.ConfirmMatch(c.Request().Context(), id, mid)
+	m, err := s.statements.ConfirmMatch(c.Request().Context(), id, mid)
 	return reply(c, http.StatusOK, m, err)
 }
 
@@ -179,7 +179,7 @@ func (s *Server) deleteMatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Unmatch(c.Request().Context(), id, mid); err != nil {
+	if err := s.statements.Unmatch(c.Request().Context(), id, mid); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -190,7 +190,7 @@ func (s *Server) getDisbursementReconciliation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.DisbursementReconciliation(c.Request().Context(), id)
+	r, err := s.statements.DisbursementReconciliation(c.Request().Context(), id)
 	return reply(c, http.StatusOK, r, err)
 }
 
@@ -203,11 +203,11 @@ func (s *Server) closeReturn(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	r, err := s.svc.CloseReturn(c.Request().Context(), id, in)
+	r, err := s.returs.CloseReturn(c.Request().Context(), id, in)
 	return reply(c, http.StatusCreated, r, err)
 }
 
 func (s *Server) listOpenReturns(c echo.Context) error {
-	items, err := s.svc.OpenReturns(c.Request().Context())
+	items, err := s.returs.OpenReturns(c.Request().Context())
 	return list(c, items, "", err)
 }

@@ -65,8 +65,8 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}()
 		var replay *finance.IdempotentResponse
 		var res finance.IdempotentResponse
-		err = s.svc.InTx(ctx, func(tctx context.Context) error {
-			first, err := s.svc.BeginIdempotent(tctx, key, hash)
+		err = s.imports.InTx(ctx, func(tctx context.Context) error {
+			first, err := s.idempotency.BeginIdempotent(tctx, key, hash)
 			if err != nil || first != nil {
 				replay = first
 				return err
@@ -86,9 +86,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			case res.Status >= 500:
 				return errUncommitted
 			case res.Status == http.StatusTooManyRequests:
-				err = s.svc.AbandonIdempotent(tctx, key)
+				err = s.idempotency.AbandonIdempotent(tctx, key)
 			default:
-				err = s.svc.FinishIdempotent(tctx, key, res)
+				err = s.idempotency.FinishIdempotent(tctx, key, res)
 			}
 			if err == nil && testHookIdempotent != nil {
 				testHookIdempotent("before_commit")
@@ -129,12 +129,12 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 
 // keepRefusal stores a refused request's answer under its key.
 func (s *Server) keepRefusal(ctx context.Context, key, hash string, res finance.IdempotentResponse) error {
-	return s.svc.InTx(ctx, func(ctx context.Context) error {
-		first, err := s.svc.BeginIdempotent(ctx, key, hash)
+	return s.imports.InTx(ctx, func(ctx context.Context) error {
+		first, err := s.idempotency.BeginIdempotent(ctx, key, hash)
 		if err != nil || first != nil {
 			return err
 		}
-		return s.svc.FinishIdempotent(ctx, key, res)
+		return s.idempotency.FinishIdempotent(ctx, key, res)
 	})
 }
 

@@ -114,7 +114,7 @@ func parseAllow(list []string) []netip.Prefix {
 // (metrics.ReconObserver): a finished run with its matched and unmatched
 // statement lines, or a run that failed inside; refused input is not a run.
 func (s *Server) reconcile(c echo.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
-	rc, err := s.svc.Reconcile(c.Request().Context(), in)
+	rc, err := s.statements.Reconcile(c.Request().Context(), in)
 	switch {
 	case err == nil:
 		matched, unmatched := len(rc.Matched), len(rc.UnmatchedLines)

@@ -135,7 +135,7 @@ type dashboardData struct {
 }
 
 func (s *Server) dashboardPage(c echo.Context) error {
-	programs, _, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{Page: finance.Page{Limit: 1000}})
+	programs, _, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{Page: finance.Page{Limit: 1000}})
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		d.Realized = d.Realized.Add(p.Realized)
 	}
 	if finance.ActorFrom(c.Request().Context()).Can(finance.ActRecordDisbursement) {
-		d.Rejected, _, err = s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+		d.Rejected, _, err = s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 			Status: finance.StatusRejected, Page: finance.Page{Limit: 10}})
 		if err != nil {
 			return err
@@ -178,7 +178,7 @@ func (s *Server) programsPage(c echo.Context) error {
 		return err
 	}
 	year, _ := intQuery(c, "year", minYear, maxYear) // a year out of range filters nothing, as before
-	items, next, err := s.svc.FindPrograms(c.Request().Context(), finance.ProgramFilter{
+	items, next, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{
 		Year: int(year), FundingSource: c.QueryParam("funding_source"), Kind: c.QueryParam("kind"), Page: page,
 	})
 	if err != nil {
@@ -195,15 +195,15 @@ func (s *Server) programPage(c echo.Context) error {
 // disbursements; a refused revision comes back with what was typed.
 func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
 	ctx := c.Request().Context()
-	p, err := s.svc.FindProgramByCode(ctx, c.Param("code"))
+	p, err := s.programs.FindProgramByCode(ctx, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	revisions, err := s.svc.FindBudgetRevisions(ctx, p.Code)
+	revisions, err := s.revisions.FindBudgetRevisions(ctx, p.Code)
 	if err != nil {
 		return err
 	}
-	ds, next, err := s.svc.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100}})
+	ds, next, err := s.disbursements.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100}})
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,10 @@ func (s *Server) reviseBudgetPage(c echo.Context) error {
 		return err
 	}
 	in := finance.BudgetRevisionInput{Budget: f.raw("budget"), Reason: f.str("reason")}
-	fields, err := f.done(func() error { _, err := s.svc.ReviseBudget(c.Request().Context(), c.Param("code"), in); return err })
+	fields, err := f.done(func() error {
+		_, err := s.revisions.ReviseBudget(c.Request().Context(), c.Param("code"), in)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -237,7 +240,7 @@ type programForm struct {
 }
 
 func (s *Server) programFormData(c echo.Context) (programForm, error) {
-	agencies, err := s.svc.FindAgencies(c.Request().Context())
+	agencies, err := s.agencies.FindAgencies(c.Request().Context())
 	return programForm{agencies, finance.ProgramKinds, finance.FundingSources, finance.SizeClasses}, err
 }
 
@@ -280,7 +283,7 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	strict := f.form.Get("amount_per_recipient_strict") != ""
 	in.AmountPerRecipientStrict = &strict
 	var p *finance.Program
-	fields, err := f.done(func() (err error) { p, err = s.svc.CreateProgram(c.Request().Context(), in); return err })
+	fields, err := f.done(func() (err error) { p, err = s.programs.CreateProgram(c.Request().Context(), in); return err })
 	if err != nil {
 		return err
 	}
@@ -301,7 +304,7 @@ func (s *Server) recipientsPage(c echo.Context) error {
 	}
 	filter := recipientQuery(c.QueryParam("q"))
 	filter.Region, filter.SizeClass, filter.Kind, filter.Page = c.QueryParam("region"), c.QueryParam("size_class"), c.QueryParam("kind"), page
-	items, next, err := s.svc.FindRecipients(c.Request().Context(), filter)
+	items, next, err := s.recipients.FindRecipients(c.Request().Context(), filter)
 	if err != nil {
 		return err
 	}
@@ -316,15 +319,15 @@ func (s *Server) recipientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.FindRecipientByID(c.Request().Context(), id)
+	r, err := s.recipients.FindRecipientByID(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	ds, _, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{RecipientID: id, Page: finance.Page{Limit: 1000}})
+	ds, _, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{RecipientID: id, Page: finance.Page{Limit: 1000}})
 	if err != nil {
 		return err
 	}
-	flags, err := s.svc.FindRecipientFlags(c.Request().Context(), id)
+	flags, err := s.flags.FindRecipientFlags(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -361,7 +364,7 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	}
 	in := recipientInputOf(f)
 	var r *finance.Recipient
-	fields, err := f.done(func() (err error) { r, err = s.svc.CreateRecipient(c.Request().Context(), in); return err })
+	fields, err := f.done(func() (err error) { r, err = s.recipients.CreateRecipient(c.Request().Context(), in); return err })
 	if err != nil {
 		return err
 	}
@@ -376,7 +379,7 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 		Program: c.QueryParam("program"), Status: finance.Status(c.QueryParam("status")), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
 	})
 	if err != nil {
@@ -421,7 +424,7 @@ func recipientQuery(q string) finance.RecipientFilter {
 // program's fixed amount when none was typed.
 func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disbursementForm, error) {
 	ctx := c.Request().Context()
-	programs, _, err := s.svc.FindPrograms(ctx, finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
+	programs, _, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
 	if err != nil {
 		return disbursementForm{}, err
 	}
@@ -434,7 +437,7 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 		}
 	}
 	if id, err := strconv.ParseInt(form.Get("recipient_id"), 10, 64); err == nil && id > 0 {
-		if r, err := s.svc.FindRecipientByID(ctx, id); err == nil {
+		if r, err := s.recipients.FindRecipientByID(ctx, id); err == nil {
 			d.Chosen = r
 		}
 	}
@@ -442,7 +445,7 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 		filter := recipientQuery(q)
 		filter.Page = finance.Page{Limit: 20}
 		d.Searched = true
-		d.Candidates, _, err = s.svc.FindRecipients(ctx, filter)
+		d.Candidates, _, err = s.recipients.FindRecipients(ctx, filter)
 		if err != nil {
 			return d, err
 		}
@@ -491,7 +494,7 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 		f.fields.Add("recipient_id", i18n.T(lang, "pick.required"))
 	}
 	var d *finance.Disbursement
-	fields, err := f.done(func() (err error) { d, err = s.svc.CreateDisbursement(c.Request().Context(), in); return err })
+	fields, err := f.done(func() (err error) { d, err = s.disbursements.CreateDisbursement(c.Request().Context(), in); return err })
 	if err != nil {
 		return err
 	}

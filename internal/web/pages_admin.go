@@ -31,15 +31,15 @@ type adminUsers struct {
 }
 
 func (s *Server) renderUsers(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
-	users, err := s.svc.FindUsers(c.Request().Context())
+	users, err := s.users.FindUsers(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	agencies, err := s.svc.FindAgencies(c.Request().Context())
+	agencies, err := s.agencies.FindAgencies(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	lookups, err := s.svc.FindLookupExcesses(c.Request().Context())
+	lookups, err := s.lookups.FindLookupExcesses(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) createUserPage(c echo.Context) error {
 	}
 	in := finance.UserInput{Email: f.form.Get("email"), Name: f.form.Get("name"), Role: f.form.Get("role"),
 		Agency: f.form.Get("agency"), Password: f.form.Get("password")}
-	fields, err := f.done(func() error { _, err := s.svc.CreateUser(c.Request().Context(), in); return err })
+	fields, err := f.done(func() error { _, err := s.users.CreateUser(c.Request().Context(), in); return err })
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Server) deactivateUserPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.DeactivateUser(c.Request().Context(), id); err != nil {
+	if _, err := s.users.DeactivateUser(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
@@ -85,7 +85,7 @@ func (s *Server) renderAgencies(c echo.Context, status int, form url.Values, fie
 	if _, err := finance.Authorize(c.Request().Context(), finance.ActReadAdmin, nil); err != nil {
 		return err
 	}
-	agencies, err := s.svc.FindAgencies(c.Request().Context())
+	agencies, err := s.agencies.FindAgencies(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (s *Server) createAgencyPage(c echo.Context) error {
 		return err
 	}
 	in := finance.AgencyInput{Code: f.str("code"), Name: f.str("name"), RegionCode: f.str("region_code")}
-	fields, err := f.done(func() error { _, err := s.svc.CreateAgency(c.Request().Context(), in); return err })
+	fields, err := f.done(func() error { _, err := s.agencies.CreateAgency(c.Request().Context(), in); return err })
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,11 @@ type adminTokens struct {
 }
 
 func (s *Server) renderTokens(c echo.Context, status int, secret string, form url.Values, fields map[string]finance.Msg) error {
-	tokens, err := s.svc.FindTokens(c.Request().Context())
+	tokens, err := s.users.FindTokens(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	users, err := s.svc.FindUsers(c.Request().Context())
+	users, err := s.users.FindUsers(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) createTokenPage(c echo.Context) error {
 	}
 	var secret string
 	fields, err := f.done(func() (err error) {
-		secret, _, err = s.svc.CreateToken(c.Request().Context(), f.form.Get("email"), f.form.Get("label"))
+		secret, _, err = s.users.CreateToken(c.Request().Context(), f.form.Get("email"), f.form.Get("label"))
 		if finance.ErrorCode(err) == finance.ENotFound {
 			return finance.FieldError("email", "no active user has this email")
 		}
@@ -164,7 +164,7 @@ func (s *Server) revokeTokenPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RevokeToken(c.Request().Context(), id); err != nil {
+	if err := s.users.RevokeToken(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/tokens")

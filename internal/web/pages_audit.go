@@ -50,7 +50,7 @@ var amountFields = map[string]bool{"amount": true, "budget": true, "previous_bud
 func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEvent {
 	lang := langOf(c, s.cfg.Lang)
 	names := map[string]string{}
-	if users, err := s.svc.FindUsers(c.Request().Context()); err == nil {
+	if users, err := s.users.FindUsers(c.Request().Context()); err == nil {
 		for _, u := range users {
 			names[u.Email] = u.Name
 		}
@@ -126,7 +126,7 @@ func (s *Server) disbursementAuditPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.FindDisbursementByID(c.Request().Context(), id); err != nil {
+	if _, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id); err != nil {
 		return err
 	}
 	ref := strconv.FormatInt(id, 10)
@@ -134,7 +134,7 @@ func (s *Server) disbursementAuditPage(c echo.Context) error {
 }
 
 func (s *Server) programAuditPage(c echo.Context) error {
-	p, err := s.svc.FindProgramByCode(c.Request().Context(), c.Param("code"))
+	p, err := s.programs.FindProgramByCode(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) programAuditPage(c echo.Context) error {
 // renderAudit shows the history of one record as a timeline, oldest first
 // (auditors and admins; the service refuses others).
 func (s *Server) renderAudit(c echo.Context, entity, id, back string) error {
-	entries, _, err := s.svc.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
+	entries, _, err := s.audit.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
 		Entity: entity, EntityID: id, Page: finance.Page{Limit: 1000}})
 	if err != nil {
 		return err
@@ -213,11 +213,11 @@ func (s *Server) auditLogPage(c echo.Context) error {
 			return finance.Errorf(finance.EValidation, "from and to %s", msg)
 		}
 	}
-	entries, next, err := s.svc.FindAuditEntries(c.Request().Context(), f)
+	entries, next, err := s.audit.FindAuditEntries(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	users, _ := s.svc.FindUsers(c.Request().Context())
+	users, _ := s.users.FindUsers(c.Request().Context())
 	data := auditLogData{Events: s.ledger(c, entries), Users: users, Next: nextURL(c, next),
 		Actions:  []string{"create", "update", "delete", "submit", "approve", "reject", "cancel", "pay", "return", "revise_budget"},
 		Entities: []string{"program", "recipient", "disbursement", "agency", "user", "token", "budget_revision"}}
@@ -236,7 +236,7 @@ func (s *Server) auditVerifyPage(c echo.Context) error {
 	if err := formFor(c, finance.ActReadAudit); err != nil {
 		return err
 	}
-	bad, err := s.svc.VerifyAudit(c.Request().Context())
+	bad, err := s.audit.VerifyAudit(c.Request().Context())
 	if err != nil {
 		return err
 	}

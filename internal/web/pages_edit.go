@@ -40,7 +40,7 @@ func (s *Server) editDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
+	d, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -62,12 +62,12 @@ func (s *Server) updateDisbursementPage(c echo.Context) error {
 	}
 	in := finance.DisbursementInput{Amount: f.raw("amount"), Tranche: f.int("tranche"), Form: f.str("form"),
 		DisbursedOn: f.str("disbursed_on"), PaymentRef: f.str("payment_ref"), Note: f.str("note")}
-	fields, err := f.done(func() error { _, err := s.svc.UpdateDisbursement(c.Request().Context(), id, in); return err })
+	fields, err := f.done(func() error { _, err := s.disbursements.UpdateDisbursement(c.Request().Context(), id, in); return err })
 	if err != nil {
 		return err
 	}
 	if fields != nil {
-		d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
+		d, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Server) deleteDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.svc.DeleteDisbursement(c.Request().Context(), id)
+	err = s.disbursements.DeleteDisbursement(c.Request().Context(), id)
 	if status, msgs, ok := refusal(err); ok {
 		return s.renderDisbursement(c, status, id, msgs)
 	}
@@ -113,7 +113,7 @@ func (s *Server) editRecipientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.FindRecipientByID(c.Request().Context(), id)
+	r, err := s.recipients.FindRecipientByID(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -171,12 +171,12 @@ func (s *Server) updateRecipientPage(c echo.Context) error {
 		return err
 	}
 	in := recipientInputOf(f)
-	fields, err := f.done(func() error { _, err := s.svc.UpdateRecipient(c.Request().Context(), id, in); return err })
+	fields, err := f.done(func() error { _, err := s.recipients.UpdateRecipient(c.Request().Context(), id, in); return err })
 	if err != nil {
 		return err
 	}
 	if fields != nil {
-		r, err := s.svc.FindRecipientByID(c.Request().Context(), id)
+		r, err := s.recipients.FindRecipientByID(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}

@@ -50,7 +50,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 		Kind: form.Get("kind"), Atomic: form.Get("atomic") != "", Update: form.Get("update") != "",
 		Submit: form.Get("submit") != "", Refused: &out, Observer: s.Metrics,
 	}
-	res, err := importer.Import(c.Request().Context(), s.svc, f, opt)
+	res, err := importer.Import(c.Request().Context(), s.imports, f, opt)
 	v := importView{Result: res, Kinds: importKinds}
 	var fe *finance.Error
 	switch {
@@ -64,7 +64,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 	if res.Failed > 0 {
 		// Kept in the database, never in a file: any server can serve it,
 		// to this user only, until uploads.refused_ttl (issue 17, item 10).
-		token, err := s.svc.SaveRefusedRows(c.Request().Context(), out.Bytes())
+		token, err := s.refused.SaveRefusedRows(c.Request().Context(), out.Bytes())
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func (s *Server) refusedDownload(c echo.Context) error {
 	if !tokenRe.MatchString(token) {
 		return finance.Errorf(finance.ENotFound, "no such download")
 	}
-	b, err := s.svc.RefusedRows(c.Request().Context(), token)
+	b, err := s.refused.RefusedRows(c.Request().Context(), token)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (s *Server) registerReconPages(g *echo.Group) {
 }
 
 func (s *Server) openReturnsPage(c echo.Context) error {
-	items, err := s.svc.OpenReturns(c.Request().Context())
+	items, err := s.returs.OpenReturns(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) closeReturnPage(c echo.Context) error {
 		fmt.Sscan(v, &rid)
 		in.RepaymentID = &rid
 	}
-	if _, err := s.svc.CloseReturn(c.Request().Context(), id, in); err != nil {
+	if _, err := s.returs.CloseReturn(c.Request().Context(), id, in); err != nil {
 		var fe *finance.Error
 		if asFinance(err, &fe) && (fe.Code == finance.EValidation || fe.Code == finance.EConflict || fe.Code == finance.EInvalidTransition) {
 			fields := map[string]finance.Msg{formError: fe.Msg}
@@ -110,7 +110,7 @@ func (s *Server) statementsPage(c echo.Context) error {
 }
 
 func (s *Server) renderStatements(c echo.Context, status int, imp *finance.StatementImport, form url.Values, fields map[string]finance.Msg) error {
-	items, _, err := s.svc.FindStatements(c.Request().Context(), finance.StatementFilter{Page: finance.Page{Limit: 200}})
+	items, _, err := s.statements.FindStatements(c.Request().Context(), finance.StatementFilter{Page: finance.Page{Limit: 200}})
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) uploadStatementPage(c echo.Context) error {
 	up, err := s.statementUpload(form, c.QueryParams(), "")
 	if err == nil {
 		var res *finance.StatementImport
-		res, err = s.svc.ImportStatements(c.Request().Context(), up, f)
+		res, err = s.statements.ImportStatements(c.Request().Context(), up, f)
 		if err == nil {
 			if len(res.Statements) == 1 && len(res.Duplicates) == 0 {
 				return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/statements/%d", res.Statements[0].ID))
@@ -167,7 +167,7 @@ func (s *Server) statementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.svc.FindStatementByID(c.Request().Context(), id)
+	st, err := s.statements.FindStatementByID(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -219,11 +219,11 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 	if err != nil {
 		return err
 	}
-	rc, err := s.svc.FindReconciliationByID(ctx, id, s.windowDays())
+	rc, err := s.statements.FindReconciliationByID(ctx, id, s.windowDays())
 	if err != nil {
 		return err
 	}
-	st, err := s.svc.FindStatementByID(ctx, rc.StatementID)
+	st, err := s.statements.FindStatementByID(ctx, rc.StatementID)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 		if d, ok := v.Disb[id]; ok {
 			return d
 		}
-		d, err := s.svc.FindDisbursementByID(ctx, id)
+		d, err := s.disbursements.FindDisbursementByID(ctx, id)
 		if err != nil {
 			d = &finance.Disbursement{ID: id}
 		}
@@ -327,7 +327,7 @@ func (s *Server) matchPage(c echo.Context) error {
 	in := finance.ManualMatchInput{}
 	fmt.Sscan(f.form.Get("disbursement_id"), &in.DisbursementID)
 	fmt.Sscan(f.form.Get("line_id"), &in.LineID)
-	if _, err := s.svc.MatchManually(c.Request().Context(), id, in); err != nil {
+	if _, err := s.statements.MatchManually(c.Request().Context(), id, in); err != nil {
 		return s.reconRefusal(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", id))
@@ -358,7 +358,7 @@ func (s *Server) confirmMatchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.ConfirmMatch(c.Request().Context(), id, mid); err != nil {
+	if _, err := s.statements.ConfirmMatch(c.Request().Context(), id, mid); err != nil {
 		return s.reconRefusal(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", id))
@@ -369,7 +369,7 @@ func (s *Server) unmatchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Unmatch(c.Request().Context(), id, mid); err != nil {
+	if err := s.statements.Unmatch(c.Request().Context(), id, mid); err != nil {
 		return s.reconRefusal(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", id))

@@ -44,7 +44,7 @@ func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
 	f, _ := s.reportFilter(c) // already read once by the handler
 	v := reportView{Kind: k.Name, Kinds: report.Names(), Report: rep, Year: f.Year, Groups: k.Groups, Sources: finance.FundingSources}
 	if sessionOf(c).User.Actor().SeesAllAgencies() {
-		agencies, err := s.svc.FindAgencies(ctx)
+		agencies, err := s.agencies.FindAgencies(ctx)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func realizationCharts(s *Server, ctx context.Context, lang string, f report.Fil
 	if r.GroupBy != "month" {
 		f.GroupBy = "month"
 		var err error
-		if months, err = s.svc.Realization(ctx, f); err != nil {
+		if months, err = s.reports.Realization(ctx, f); err != nil {
 			return nil, err
 		}
 	}
@@ -99,7 +99,7 @@ func coverageCharts(s *Server, ctx context.Context, lang string, f report.Filter
 	if r.GroupBy != "region" {
 		f.GroupBy = "region"
 		var err error
-		if r, err = s.svc.Coverage(ctx, f); err != nil {
+		if r, err = s.reports.Coverage(ctx, f); err != nil {
 			return nil, err
 		}
 	}

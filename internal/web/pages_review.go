@@ -37,14 +37,14 @@ func (s *Server) disbursementPage(c echo.Context) error {
 // renderDisbursement shows one disbursement and its action buttons, with
 // fields' messages from a refused action.
 func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]finance.Msg) error {
-	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
+	d, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
 	a := finance.ActorFrom(c.Request().Context())
 	v := disbursementView{Disbursement: d, Actions: d.AllowedActions(a),
 		CanEdit: d.Status == finance.StatusDraft && a.Can(finance.ActRecordDisbursement) && a.InAgency(d.AgencyID)}
-	v.Recon, _ = s.svc.DisbursementReconciliation(c.Request().Context(), id)
+	v.Recon, _ = s.statements.DisbursementReconciliation(c.Request().Context(), id)
 	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
 }
 
@@ -65,7 +65,7 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, map[string]finance.Msg{
 			"note": finance.M("reject.reason_required")})
 	}
-	_, err = s.svc.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
+	_, err = s.lifecycle.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
 	if status, msgs, ok := refusal(err); ok {
 		return s.renderDisbursement(c, status, id, msgs)
 	}
@@ -125,7 +125,7 @@ func (s *Server) reviewPage(c echo.Context) error {
 }
 
 func (s *Server) renderReview(c echo.Context, data reviewData, form url.Values, fields map[string]finance.Msg) error {
-	queue, _, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+	queue, _, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 		Status: finance.StatusSubmitted, Page: finance.Page{Limit: 1000}})
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	if action == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
 		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{"note": finance.M("reject.reason_required")})
 	}
-	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note"), OverrideReason: f.str("override_reason")})
+	results, err := s.lifecycle.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note"), OverrideReason: f.str("override_reason")})
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,8 @@ import (
 	"pilar/internal/report"
 )
 
-// Services is what the web layer needs from the store.
+// Services is what the web layer needs from the store: New takes the one
+// value implementing them all and gives each to its narrow Server field.
 type Services interface {
 	finance.AgencyService
 	finance.ProgramService
@@ -51,8 +52,30 @@ type Services interface {
 
 // Server holds the Echo instance and what its handlers need.
 type Server struct {
-	Echo   *echo.Echo
-	svc    Services
+	Echo *echo.Echo
+	// One narrow field per service, so that a handler shows what it
+	// needs; New fills them all from the one store.
+	agencies      finance.AgencyService
+	programs      finance.ProgramService
+	recipients    finance.RecipientService
+	disbursements finance.DisbursementService
+	lifecycle     finance.LifecycleService
+	revisions     finance.BudgetRevisionService
+	imports       finance.ImportService
+	refused       finance.RefusedRowsService
+	flags         finance.RecipientFlagService
+	users         finance.UserService
+	sessions      finance.SessionService
+	audit         finance.AuditService
+	idempotency   finance.IdempotencyService
+	exclusions    finance.ExclusionService
+	lookups       finance.LookupService
+	statements    finance.StatementService
+	returs        finance.ReturService
+	reports       report.Service // the value is the store, which also builds the reconciliation report (report.ReconService)
+	health        interface {
+		Ping(ctx context.Context) error
+	}
 	cfg    config.Config
 	loc    *time.Location   // config timezone
 	now    func() time.Time // the clock of "this year" and print dates
@@ -79,7 +102,11 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	e.IPExtractor = ip
-	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow), loc: cfg.Location(), now: time.Now}
+	s := &Server{Echo: e,
+		agencies: svc, programs: svc, recipients: svc, disbursements: svc, lifecycle: svc, revisions: svc,
+		imports: svc, refused: svc, flags: svc, users: svc, sessions: svc, audit: svc, idempotency: svc,
+		exclusions: svc, lookups: svc, statements: svc, returs: svc, reports: svc, health: svc,
+		cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow), loc: cfg.Location(), now: time.Now}
 	db, err := svc.DB()
 	if err != nil {
 		return nil, err
@@ -133,7 +160,7 @@ func clientAddress(cfg config.Server) (echo.IPExtractor, error) {
 func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := s.svc.Ping(ctx); err != nil {
+	if err := s.health.Ping(ctx); err != nil {
 		s.reqLog(c).Error("health check", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}

@@ -26,7 +26,7 @@ func (s *Server) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ck, err := c.Cookie(sessionCookie)
 		if err == nil && ck.Value != "" {
-			sess, err := s.svc.SessionByID(c.Request().Context(), ck.Value, s.cfg.Sessions.IdleTimeout, s.cfg.Sessions.AbsoluteTimeout)
+			sess, err := s.sessions.SessionByID(c.Request().Context(), ck.Value, s.cfg.Sessions.IdleTimeout, s.cfg.Sessions.AbsoluteTimeout)
 			if err == nil {
 				c.Set("session", sess)
 				c.SetRequest(c.Request().WithContext(finance.WithActor(c.Request().Context(), sess.User.Actor())))
@@ -142,7 +142,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil || ck.Value == "" || subtle.ConstantTimeCompare([]byte(form.Get("_csrf")), []byte(ck.Value)) != 1 {
 		return s.loginForm(c, http.StatusForbidden, form, "signin.expired")
 	}
-	u, err := s.svc.Authenticate(c.Request().Context(), form.Get("email"), form.Get("password"), c.RealIP())
+	u, err := s.users.Authenticate(c.Request().Context(), form.Get("email"), form.Get("password"), c.RealIP())
 	switch finance.ErrorCode(err) {
 	case "":
 	case finance.EUnauthorized:
@@ -156,9 +156,9 @@ func (s *Server) login(c echo.Context) error {
 	}
 	// A new id at every sign-in: a session id planted before cannot be reused.
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		s.svc.DeleteSession(c.Request().Context(), ck.Value)
+		s.sessions.DeleteSession(c.Request().Context(), ck.Value)
 	}
-	id, err := s.svc.CreateSession(c.Request().Context(), u)
+	id, err := s.sessions.CreateSession(c.Request().Context(), u)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (s *Server) login(c echo.Context) error {
 
 func (s *Server) logout(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if err := s.svc.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+		if err := s.sessions.DeleteSession(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
 	}
@@ -178,7 +178,7 @@ func (s *Server) logout(c echo.Context) error {
 
 // logoutEverywhere ends every session of the user, in every browser.
 func (s *Server) logoutEverywhere(c echo.Context) error {
-	if err := s.svc.DeleteUserSessions(c.Request().Context()); err != nil {
+	if err := s.sessions.DeleteUserSessions(c.Request().Context()); err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, "", -1)
