@@ -197,4 +197,13 @@ type ProgramService interface {
 	FindPrograms(ctx context.Context, filter ProgramFilter) ([]*Program, string, error)
 	// UpdateProgram changes a program. Errors: not_found, forbidden, validation_failed.
 	UpdateProgram(ctx context.Context, code string, in ProgramInput) (*Program, error)
+	// SumPrograms adds up the programs FindPrograms would list (every page).
+	SumPrograms(ctx context.Context, filter ProgramFilter) (*ProgramTotals, error)
+}
+
+// ProgramTotals is the sum over a set of programs: how many (and how many
+// active), their budgets, and what is committed and realized of them.
+type ProgramTotals struct {
+	Programs, Active            int64
+	Budget, Committed, Realized money.Amount
 }

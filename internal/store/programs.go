@@ -83,7 +83,22 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 		return nil, "", err
 	}
 	f.Normalize()
-	where, args := "WHERE p.id > ?", []any{f.Cursor}
+	where, args := programWhere(actor, f, "WHERE p.id > ?", f.Cursor)
+	var out []*finance.Program
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
+		return nil, "", err
+	}
+	for _, p := range out {
+		p.ComputeRemaining()
+	}
+	out, next := pageOf(out, f.Limit, func(x *finance.Program) int64 { return x.ID })
+	return out, next, nil
+}
+
+// programWhere is the WHERE of the programs f selects that actor may see,
+// starting with first and its argument.
+func programWhere(actor *finance.Actor, f finance.ProgramFilter, first string, firstArg any) (string, []any) {
+	where, args := first, []any{firstArg}
 	add := func(cond string, v any) {
 		where += " AND " + cond
 		args = append(args, v)
@@ -106,15 +121,26 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 	if f.Status != "" {
 		add("p.status = ?", f.Status)
 	}
-	var out []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
-		return nil, "", err
+	return where, args
+}
+
+// SumPrograms adds up, in one query, every program FindPrograms would list
+// for f (its page is ignored): no cap on how many. Errors: unauthorized.
+func (s *Store) SumPrograms(ctx context.Context, f finance.ProgramFilter) (*finance.ProgramTotals, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range out {
-		p.ComputeRemaining()
+	where, args := programWhere(actor, f, "WHERE 1 = ?", 1)
+	var t finance.ProgramTotals
+	q := `SELECT COUNT(*) AS programs,
+  COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0) AS active,
+  COALESCE(SUM(t.budget), 0) AS budget, COALESCE(SUM(t.committed), 0) AS committed, COALESCE(SUM(t.realized), 0) AS realized
+FROM (` + programSelect + " " + where + `) t`
+	if err := s.conn(ctx).Raw(q, append([]any{"active"}, programSelectArgs(args...)...)...).Scan(&t).Error; err != nil {
+		return nil, err
 	}
-	out, next := pageOf(out, f.Limit, func(x *finance.Program) int64 { return x.ID })
-	return out, next, nil
+	return &t, nil
 }
 
 // agencyOf is the agency an agency-bound actor works for; -1 matches nothing.

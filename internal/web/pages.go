@@ -129,25 +129,40 @@ func (f *formInput) done(call func() error) (map[string]finance.Msg, error) {
 
 type dashboardData struct {
 	Programs                    []*finance.Program
+	Next                        string                  // the next page of programs, or ""
 	Rejected                    []*finance.Disbursement // for those who record: what came back, and why
-	Active                      int
+	Active                      int64
 	Budget, Committed, Realized money.Amount
 }
 
+// pageListPage is the page of a list page: the query's limit and cursor,
+// 1,000 rows unless a limit is asked for; the page shows a next link when
+// there are more.
+func pageListPage(c echo.Context) (finance.Page, error) {
+	page, err := pageOf(c)
+	if page.Limit == 0 {
+		page.Limit = 1000
+	}
+	return page, err
+}
+
 func (s *Server) dashboardPage(c echo.Context) error {
-	programs, _, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{Page: finance.Page{Limit: 1000}})
+	ctx := c.Request().Context()
+	page, err := pageListPage(c)
 	if err != nil {
 		return err
 	}
-	d := dashboardData{Programs: programs}
-	for _, p := range programs {
-		if p.Status == "active" {
-			d.Active++
-		}
-		d.Budget = d.Budget.Add(p.Budget)
-		d.Committed = d.Committed.Add(p.Committed)
-		d.Realized = d.Realized.Add(p.Realized)
+	programs, next, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Page: page})
+	if err != nil {
+		return err
 	}
+	// The tiles sum every program, in the store, not the page shown.
+	sum, err := s.programs.SumPrograms(ctx, finance.ProgramFilter{})
+	if err != nil {
+		return err
+	}
+	d := dashboardData{Programs: programs, Next: nextURL(c, next), Active: sum.Active,
+		Budget: sum.Budget, Committed: sum.Committed, Realized: sum.Realized}
 	if finance.ActorFrom(c.Request().Context()).Can(finance.ActRecordDisbursement) {
 		d.Rejected, _, err = s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 			Status: finance.StatusRejected, Page: finance.Page{Limit: 10}})
@@ -323,7 +338,11 @@ func (s *Server) recipientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ds, _, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{RecipientID: id, Page: finance.Page{Limit: 1000}})
+	page, err := pageListPage(c)
+	if err != nil {
+		return err
+	}
+	ds, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{RecipientID: id, Page: page})
 	if err != nil {
 		return err
 	}
@@ -343,7 +362,8 @@ func (s *Server) recipientPage(c echo.Context) error {
 		Programs      []string
 		Flags         []finance.RecipientFlag
 		Disbursements []*finance.Disbursement
-	}{r, finance.RegionLabel(r.RegionCode), programs, flags, ds})
+		Next          string // the next page of its disbursements, or ""
+	}{r, finance.RegionLabel(r.RegionCode), programs, flags, ds, nextURL(c, next)})
 }
 
 func (s *Server) newRecipientPage(c echo.Context) error {

@@ -33,6 +33,7 @@ type auditEvent struct {
 type auditData struct {
 	Entity, EntityID, Back string
 	Events                 []auditEvent
+	Next                   string // the next page of the history, or ""
 }
 
 // ledgerZone is the time zone the audit pages write times in: WITA, the
@@ -144,12 +145,16 @@ func (s *Server) programAuditPage(c echo.Context) error {
 // renderAudit shows the history of one record as a timeline, oldest first
 // (auditors and admins; the service refuses others).
 func (s *Server) renderAudit(c echo.Context, entity, id, back string) error {
-	entries, _, err := s.audit.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
-		Entity: entity, EntityID: id, Page: finance.Page{Limit: 1000}})
+	page, err := pageListPage(c)
 	if err != nil {
 		return err
 	}
-	data := auditData{Entity: entity, EntityID: id, Back: back, Events: s.ledger(c, entries)}
+	entries, next, err := s.audit.FindAuditEntries(c.Request().Context(), finance.AuditFilter{
+		Entity: entity, EntityID: id, Page: page})
+	if err != nil {
+		return err
+	}
+	data := auditData{Entity: entity, EntityID: id, Back: back, Events: s.ledger(c, entries), Next: nextURL(c, next)}
 	return s.renderPage(c, http.StatusOK, "audit", "audit.title", data)
 }
 

@@ -116,6 +116,7 @@ type reviewData struct {
 	Action  string
 	Results []reviewResult
 	Queue   []*finance.Disbursement
+	Next    string // the next page of the queue, or ""
 }
 
 // reviewPage is a reviewer's approval queue: the submitted disbursements of
@@ -125,12 +126,16 @@ func (s *Server) reviewPage(c echo.Context) error {
 }
 
 func (s *Server) renderReview(c echo.Context, data reviewData, form url.Values, fields map[string]finance.Msg) error {
-	queue, _, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Status: finance.StatusSubmitted, Page: finance.Page{Limit: 1000}})
+	page, err := pageListPage(c)
 	if err != nil {
 		return err
 	}
-	data.Queue = queue
+	queue, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
+		Status: finance.StatusSubmitted, Page: page})
+	if err != nil {
+		return err
+	}
+	data.Queue, data.Next = queue, nextURL(c, next)
 	status := http.StatusOK
 	if fields != nil {
 		status = http.StatusUnprocessableEntity

@@ -14,15 +14,13 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/shopspring/decimal"
 
 	"pilar"
 	"pilar/internal/finance"
 	"pilar/internal/i18n"
 	"pilar/internal/money"
+	"pilar/internal/report"
 )
-
-var hundredDec = decimal.NewFromInt(100)
 
 // renderer holds one parsed template set per page and the content-hashed
 // URLs of the static files.
@@ -98,12 +96,8 @@ func (r *renderer) funcs() template.FuncMap {
 			return append([]string{name, labelKey}, options...)
 		},
 		"deref": func(b *bool) bool { return b != nil && *b },
-		"pct": func(part, whole money.Amount) string {
-			if whole.IsZero() {
-				return "0"
-			}
-			return part.Decimal().Mul(hundredDec).Div(whole.Decimal()).StringFixed(1)
-		},
+		// pct is a progress bar's value: the report's percentage ("73.41").
+		"pct": func(part, whole money.Amount) string { return string(report.Percent(part, whole)) },
 	}
 }
 
@@ -187,17 +181,18 @@ func (v view) Date(ymd string) string { return i18n.Date(v.Lang, ymd) }
 // Ekonomi Nasional (PEN)"), for the field it belongs to.
 func (v view) Name(field, code string) string { return i18n.Name(v.Lang, field, code) }
 
-// Pct is part of whole as a percentage with one decimal, written the
-// page's way: "12,5" in Indonesian, "12.5" in English.
-func (v view) Pct(part, whole money.Amount) string {
-	p := "0"
-	if !whole.IsZero() {
-		p = part.Decimal().Mul(hundredDec).Div(whole.Decimal()).StringFixed(1)
-	}
+// Pct is part of whole as a percentage by the report's one rule
+// (report.Percent: two decimals, half up), written the page's way: "12,50"
+// in Indonesian, "12.50" in English; the program page and the realization
+// report give the same figure.
+func (v view) Pct(part, whole money.Amount) string { return v.Percent(report.Percent(part, whole)) }
+
+// Percent writes a report percentage the page's way ("73,41" in Indonesian).
+func (v view) Percent(p report.Pct) string {
 	if v.Lang != "en" {
-		p = strings.Replace(p, ".", ",", 1)
+		return strings.Replace(string(p), ".", ",", 1)
 	}
-	return p
+	return string(p)
 }
 
 // Val is the value a form field had when it was sent.
