@@ -7,6 +7,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"pilar/internal/finance"
 	"pilar/internal/i18n"
 	"pilar/internal/money"
 	"pilar/internal/report"
@@ -40,7 +41,7 @@ func NewPDF(w io.Writer, k *report.Kind, h report.Heading, m Meta) *Encoder {
 	p.SetModificationDate(m.Printed)
 	p.AliasNbPages("")
 	s := &pdfSink{w: w, pdf: p, tr: p.UnicodeTranslatorFromDescriptor(""), cols: k.Table.Columns, widths: k.PDF.Widths,
-		lang: m.Lang, place: report.RegionLabel(h.Region), printed: i18n.Date(m.Lang, m.Printed.Format("2006-01-02"))}
+		lang: m.Lang, place: placeName(h.Region), printed: i18n.Date(m.Lang, m.Printed.Format("2006-01-02"))}
 	p.SetTitle(i18n.T(m.Lang, k.PDF.Title), true)
 	p.SetFooterFunc(func() {
 		p.SetY(-10)
@@ -154,4 +155,13 @@ func (s *pdfSink) close() error {
 		s.pdf.CellFormat(90, 5, s.tr(l), "", 1, "C", false, 0, "")
 	}
 	return s.pdf.Output(s.w)
+}
+
+// placeName is where the report is signed: the region's name ("Kalimantan
+// Timur", "Kota Samarinda"), not its label, or the code when unknown.
+func placeName(code string) string {
+	if name := finance.RegionName(code); name != "" {
+		return name
+	}
+	return code
 }

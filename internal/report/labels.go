@@ -68,12 +68,13 @@ func PeriodLabel(key string) finance.Msg {
 	return Text(key)
 }
 
-// CoverageLabel names a coverage group: a region by its province, the sex
+// CoverageLabel names a coverage group: a region by its code and name
+// (finance.RegionLabel: "64.72 Kota Samarinda"), the sex
 // and empty keys in words; otherwise label (the program's name, the key).
 func CoverageLabel(groupBy, key, label string) finance.Msg {
 	switch {
 	case groupBy == "region" && key != "":
-		return Text(RegionLabel(key))
+		return Text(finance.RegionLabel(key))
 	case groupBy == "sex" || key == "":
 		return finance.M("report.sex." + key)
 	}

@@ -96,19 +96,3 @@ func Average(amount money.Amount, n int64) money.Amount {
 	}
 	return money.FromDecimal(roundDiv(big.NewInt(amount.Sen()), big.NewInt(n)))
 }
-
-// RegionLabel names a Kemendagri region code by its province: "Kalimantan
-// Timur" for 64, "Kalimantan Timur 64.72" for a regency; "" stays "".
-func RegionLabel(code string) string {
-	if len(code) < 2 {
-		return code
-	}
-	name := finance.ProvinceName(code[:2])
-	switch {
-	case name == "":
-		return code
-	case len(code) == 2:
-		return name
-	}
-	return name + " " + code
-}

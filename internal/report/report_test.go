@@ -68,8 +68,8 @@ func TestLabels(t *testing.T) {
 			t.Errorf("PeriodLabel(%q) = %q, want %q", key, got, want)
 		}
 	}
-	if got := RegionLabel("64.72"); got != "Kalimantan Timur 64.72" {
-		t.Errorf("RegionLabel = %q", got)
+	if got := CoverageLabel("region", "64.72", "").In("id"); got != "64.72 Kota Samarinda" {
+		t.Errorf("region label = %q", got)
 	}
 	if got := Ineligibility([]string{"mikro"}, "64", "mikro", "64.72"); got.Key != "" {
 		t.Errorf("eligible: %q", got)

@@ -117,7 +117,7 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 		row := report.RealizationRow{Key: r.Key, Label: report.Text(r.Label), Figures: report.Figures{
 			OriginalBudget: r.OriginalBudget, Budget: r.Budget, Committed: r.Committed, Realized: r.Realized}}
 		if f.GroupBy == "region" {
-			row.Label = report.Text(report.RegionLabel(r.Key))
+			row.Label = report.Text(finance.RegionLabel(r.Key))
 		}
 		row.Finish()
 		out.Totals.Add(row.Figures)
