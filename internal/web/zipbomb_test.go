@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http/httptest"
@@ -14,31 +11,7 @@ import (
 
 	"pilar/internal/config"
 	"pilar/internal/dbtest"
-	"pilar/internal/finance"
-	"pilar/internal/web"
 )
-
-// newEnvConfig is newEnv with the configuration changed by edit.
-func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
-	t.Helper()
-	w := dbtest.NewWorld(t)
-	cfg := config.Default()
-	cfg.Uploads.MaxBytes = 1 << 20
-	edit(&cfg)
-	srv, err := web.New(w.Store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
-	for _, u := range []*finance.User{w.Admin, w.Auditor, w.Reviewer, w.Officer, w.OtherReviewer, w.OtherOfficer} {
-		secret, _, err := w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), u.Email, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[u] = secret
-	}
-	return e
-}
 
 // uploadBytes posts data as the multipart field "file" as the officer.
 func (e *env) uploadBytes(t testing.TB, path, name string, data []byte) *httptest.ResponseRecorder {
