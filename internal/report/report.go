@@ -23,6 +23,7 @@ type Filter struct {
 	Agency        string
 	FundingSource string
 	GroupBy       string
+	AsOf          string // YYYY-MM-DD, for the registry report; "" is today
 }
 
 // Check fills in the default grouping of the kind and refuses an unknown

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,6 +22,9 @@ func (s *Server) reportRoutes() []apiRoute {
 		if k.Groups == nil {
 			q = reportQuery[:4]
 		}
+		if k.Params != nil {
+			q = append(slices.Clone(q), k.Params...)
+		}
 		out = append(out, apiRoute{"GET", "/reports/" + k.Name, k.Summary, q, "", k.Schema, false, 200, s.reportHandler(k, false)})
 	}
 	return out
@@ -37,7 +41,7 @@ func reportFilter(c echo.Context) (report.Filter, error) {
 		year = int64(time.Now().Year())
 	}
 	return report.Filter{Year: int(year), Agency: c.QueryParam("agency"),
-		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by")}, nil
+		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by"), AsOf: c.QueryParam("as_of")}, nil
 }
 
 // reportHandler answers a report route of kind k: ?format= picks JSON (the
