@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"context"
@@ -199,4 +200,85 @@ WHERE h.valid_from <= ? ORDER BY h.recipient_id, h.valid_from`, asOf).Scan(&stat
 // grew reports whether a figure is known at both dates and larger at the later.
 func grew(before, after *money.Amount) bool {
 	return before != nil && after != nil && after.Cmp(*before) > 0
+}
+
+// BulkRecipient is a recipient with its history, for BulkRecipients.
+type BulkRecipient struct {
+	Recipient *finance.Recipient
+	History   []HistoryRow // oldest first; the recipient holds the values of the last
+}
+
+// bulkChunk is how many rows one INSERT carries (SQLite allows 32766 bound values).
+const bulkChunk = 400
+
+// BulkRecipients inserts already valid recipients and their history with
+// multi-row INSERTs in one transaction, without an audit entry per row: it
+// is for generated data (the demo), where thousands of service calls would
+// take too long. Errors: unauthorized, forbidden.
+func (s *Store) BulkRecipients(ctx context.Context, rs []BulkRecipient) error {
+	if _, err := finance.Authorize(ctx, finance.ActEditRecipient, nil); err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		if s.driver == "postgres" {
+			if err := db.Exec("LOCK TABLE recipients IN EXCLUSIVE MODE").Error; err != nil {
+				return err
+			}
+		}
+		var next int64
+		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM recipients").Scan(&next).Error; err != nil {
+			return err
+		}
+		now := s.Now()
+		var hist []HistoryRow
+		for _, b := range rs {
+			next++
+			b.Recipient.ID, b.Recipient.CreatedAt, b.Recipient.UpdatedAt = next, now, now
+			for _, h := range b.History {
+				h.RecipientID = next
+				hist = append(hist, h)
+			}
+		}
+		for lo := 0; lo < len(rs); lo += bulkChunk {
+			part := rs[lo:min(lo+bulkChunk, len(rs))]
+			var sb strings.Builder
+			args := make([]any, 0, len(part)*16)
+			sb.WriteString(`INSERT INTO recipients (id, kind, name, owner_name, nik, nib, sector, size_class, region_code, legal_number,
+  members, last_rat_year, active, business_volume, assets, workforce, created_at, updated_at) VALUES `)
+			for i, b := range part {
+				if i > 0 {
+					sb.WriteString(",")
+				}
+				sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+				r := b.Recipient
+				args = append(args, r.ID, r.Kind, r.Name, r.OwnerName, r.NIK, r.NIB, r.Sector, r.SizeClass, r.RegionCode, r.LegalNumber,
+					r.Members, r.LastRATYear, r.Active, r.BusinessVolume, r.Assets, r.Workforce, now, now)
+			}
+			if err := db.Exec(sb.String(), args...).Error; err != nil {
+				return translate(err, "a bulk recipient")
+			}
+		}
+		for lo := 0; lo < len(hist); lo += bulkChunk {
+			part := hist[lo:min(lo+bulkChunk, len(hist))]
+			var sb strings.Builder
+			args := make([]any, 0, len(part)*10)
+			sb.WriteString(`INSERT INTO recipient_history (recipient_id, valid_from, size_class, active, members, last_rat_year,
+  business_volume, assets, workforce, created_at) VALUES `)
+			for i, h := range part {
+				if i > 0 {
+					sb.WriteString(",")
+				}
+				sb.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+				args = append(args, h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, now)
+			}
+			if err := db.Exec(sb.String(), args...).Error; err != nil {
+				return err
+			}
+		}
+		if s.driver == "postgres" {
+			return db.Exec("SELECT setval(pg_get_serial_sequence('recipients', 'id'), (SELECT MAX(id) FROM recipients))").Error
+		}
+		return nil
+	})
 }

@@ -19,6 +19,9 @@ CREATE TABLE recipient_history (
     UNIQUE (recipient_id, valid_from)
 );
 CREATE INDEX recipient_history_valid_from ON recipient_history(valid_from);
+-- Recipients registered before the history hold from the day they were registered.
+INSERT INTO recipient_history (recipient_id, valid_from, size_class, active, members, last_rat_year, created_at)
+SELECT id, TO_CHAR(created_at, 'YYYY-MM-DD'), size_class, active, members, last_rat_year, created_at FROM recipients;
 
 -- +goose Down
 DROP TABLE recipient_history;
