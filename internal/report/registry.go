@@ -87,6 +87,7 @@ type Registry struct {
 	AsOf       string            `json:"as_of"`
 	PrevAsOf   string            `json:"prev_as_of"` // the same date a year earlier
 	GroupBy    string            `json:"group_by"`
+	Region     string            `json:"region"`
 	Rows       []RegistryRow     `json:"rows"`
 	Totals     RegistryFigures   `json:"totals"`
 	Koperasi   KoperasiHealth    `json:"koperasi"`
@@ -145,10 +146,10 @@ func RegistryLabel(groupBy, key string) string {
 func init() {
 	Kinds = append(Kinds, &Kind{
 		Name:    KindRegistry,
-		Summary: "Registry statistics as of a date (as_of=YYYY-MM-DD, default today): recipients by kind, size class, sector or region, a year earlier, growth, workforce, naik kelas and koperasi health, as json, csv or xlsx; bad as_of, unknown group_by or format: 400",
+		Summary: "Registry statistics as of a date (as_of=YYYY-MM-DD, default today) of a region and the regions inside it (region=65, default all): recipients by kind, size class, sector or region, a year earlier, growth, workforce, naik kelas and koperasi health, as json, csv or xlsx; bad as_of, unknown group_by or format: 400",
 		Groups:  []string{"kind", "size_class", "sector", "region"},
 		Formats: []string{"json", "csv", "xlsx"},
-		Params:  []string{"as_of"},
+		Params:  []string{"as_of", "region"},
 		Schema:  "Registry", Result: Registry{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) {
 			rs, ok := svc.(RegistryService)

@@ -106,14 +106,22 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 		return nil, err
 	}
 	asOf, prev := asOfT.Format(time.DateOnly), prevT.Format(time.DateOnly)
+	where, args := "h.valid_from <= ?", []any{asOf}
+	if f.Region != "" {
+		if msg := finance.ValidRegionFormat(f.Region); msg != "" {
+			return nil, finance.Errorf(finance.EBadRequest, "region %s", msg)
+		}
+		where += " AND (r.region_code = ? OR r.region_code LIKE ? ESCAPE '\\')"
+		args = append(args, f.Region, likeEscape(f.Region)+".%")
+	}
 	var states []registryState
 	err = s.conn(ctx).Raw(`SELECT h.*, r.kind, r.name, r.sector, r.region_code
 FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
-WHERE h.valid_from <= ? ORDER BY h.recipient_id, h.valid_from`, asOf).Scan(&states).Error
+WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).Error
 	if err != nil {
 		return nil, err
 	}
-	out := &report.Registry{AsOf: asOf, PrevAsOf: prev, GroupBy: f.GroupBy, Rows: []report.RegistryRow{}, RATOverdue: []report.OverdueKoperasi{}}
+	out := &report.Registry{AsOf: asOf, PrevAsOf: prev, GroupBy: f.GroupBy, Region: f.Region, Rows: []report.RegistryRow{}, RATOverdue: []report.OverdueKoperasi{}}
 	rows := map[string]*report.RegistryFigures{}
 	row := func(key string) *report.RegistryFigures {
 		if rows[key] == nil {

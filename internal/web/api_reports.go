@@ -41,7 +41,7 @@ func reportFilter(c echo.Context) (report.Filter, error) {
 		year = int64(time.Now().Year())
 	}
 	return report.Filter{Year: int(year), Agency: c.QueryParam("agency"),
-		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by"), AsOf: c.QueryParam("as_of")}, nil
+		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by"), AsOf: c.QueryParam("as_of"), Region: c.QueryParam("region")}, nil
 }
 
 // reportHandler answers a report route of kind k: ?format= picks JSON (the
