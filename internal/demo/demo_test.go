@@ -109,9 +109,14 @@ func TestLoadRegistry(t *testing.T) {
 		pct       report.Pct
 		workforce int64
 	}{{"2021-12-31", 5873, "17.46", -1}, {"2022-12-31", 9977, "69.88", 112265}} {
-		r := get(c.asOf, "62", "kind")
-		if r.Totals.Count != c.count || r.Totals.GrowthPct != c.pct || (c.workforce >= 0 && r.Totals.Workforce != c.workforce) {
-			t.Errorf("Kalteng as of %s = %+v, want %d (%s%%)", c.asOf, r.Totals, c.count, c.pct)
+		var row report.RegistryRow
+		for _, r := range get(c.asOf, "62", "kind").Rows {
+			if r.Key == "umkm" {
+				row = r
+			}
+		}
+		if row.Count != c.count || row.GrowthPct != c.pct || (c.workforce >= 0 && row.Workforce != c.workforce) {
+			t.Errorf("Kalteng UMKM as of %s = %+v, want %d (%s%%)", c.asOf, row, c.count, c.pct)
 		}
 	}
 }
