@@ -45,11 +45,12 @@ const usage = `usage: pilar <command> [flags]
   demo    [--config FILE]                          load the demo data set (idempotent)
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
-  import recipients|disbursements FILE [--atomic] [--update] [--submit] [--as EMAIL]   import a CSV or XLSX file
+  import recipients|disbursements FILE [--atomic] [--update] [--submit] [--historical] [--as EMAIL]   import a CSV or XLSX file
   import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
-  audit verify [--config FILE]                     check the audit trail's hash chain; exit 1 and the first bad entry if broken
+  audit verify [--config FILE] [--checkpoint ID:HASH]   check the audit trail's hash chain (and that the checkpoint entry is there, unchanged); exit 1 and why if not
+  audit checkpoint [--config FILE]                 print the last entry as ID:HASH, to keep outside the database
   backup FILE [--config FILE]                      SQLite: a consistent copy while serving, checked and counted; PostgreSQL: the pg_dump command
   restore FILE [--force] [--config FILE]           SQLite, server stopped: replace the database with a backup (refuses a newer database unless --force)
 `
@@ -76,6 +77,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.importFile(ctx, args[1:])
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		err = m.auditVerify(ctx, args[2:])
+	case cmd == "audit" && len(args) > 1 && args[1] == "checkpoint":
+		err = m.auditCheckpoint(ctx, args[2:])
 	case cmd == "backup":
 		err = m.backup(ctx, args[1:])
 	case cmd == "restore":
@@ -138,10 +141,14 @@ func (m *Main) logger(cfg config.Config) *slog.Logger {
 }
 
 // actingAs returns ctx acting as the user named by --as, or as the system
-// when none is given.
+// user ("Sistem") when none is given.
 func actingAs(ctx context.Context, st *store.Store, email string) (context.Context, error) {
 	if email == "" {
-		return finance.WithActor(ctx, finance.System), nil
+		a, err := st.SystemActor(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the system user: %w", err)
+		}
+		return finance.WithActor(ctx, a), nil
 	}
 	u, err := st.FindUserByEmail(ctx, email)
 	if err != nil {
@@ -156,7 +163,12 @@ func (m *Main) openStore(ctx context.Context, cfgPath string) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	st, err := store.OpenMigrated(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	if err != nil {
+		return nil, err
+	}
+	st.ExclusionKey = []byte(cfg.Exclusion.Key)
+	return st, nil
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pilar/internal/dbtest"
+	"pilar/internal/finance"
 	"pilar/internal/store"
 )
 
@@ -139,5 +140,48 @@ func TestCLI_DemoImportReport(t *testing.T) {
 	}
 	if code, _, errOut := c.run("", "report", "coverage", "--year", "2024", "--format", "pdf"); code != 2 || errOut == "" {
 		t.Fatalf("coverage as pdf: exit %d %q", code, errOut)
+	}
+}
+
+// TestCLI_ImportWithoutAs imports as the system user, which a migration
+// created: every row is written and counted, the audit trail names the
+// system user's row, and nobody can sign in or get a token as it.
+func TestCLI_ImportWithoutAs(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.must("", "migrate")
+	csv := filepath.Join(t.TempDir(), "recipients.csv")
+	os.WriteFile(csv, []byte("kind,name,nik,capital\numkm,Amplang Samarinda,6472014107900011,250000000\numkm,Kopi Tepian,6472014107900012,150000000\n"), 0o600)
+	if out := c.must("", "import", "recipients", csv); out != "created 2, updated 0, skipped 0, failed 0 (of 2 rows)\n" {
+		t.Fatalf("import without --as: %q", out)
+	}
+	if code, out, errOut := c.run("", "token", "create", "--email", "system"); code != 1 || !strings.Contains(out+errOut, "deactivated") {
+		t.Fatalf("token for the system user: exit %d %q %q; want refused", code, out, errOut)
+	}
+	st, err := store.OpenMigrated(context.Background(), c.get("PILAR_DATABASE_DRIVER"), c.get("PILAR_DATABASE_DSN"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	sys, err := st.SystemActor(ctx)
+	if err != nil || sys.UserID == 0 || sys.Email != "system" {
+		t.Fatalf("system actor %+v, %v", sys, err)
+	}
+	u, err := st.FindUserByEmail(ctx, "system")
+	if err != nil || u.Name != "Sistem" || u.Active {
+		t.Fatalf("system user %+v, %v; want inactive user named Sistem", u, err)
+	}
+	if _, err := st.Authenticate(ctx, "system", "!", "127.0.0.1"); finance.ErrorCode(err) != finance.EUnauthorized {
+		t.Fatalf("sign in as system: %v; want unauthorized", err)
+	}
+	entries, _, err := st.FindAuditEntries(finance.WithActor(ctx, sys), finance.AuditFilter{Entity: "recipient"})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit entries %d, %v; want 2", len(entries), err)
+	}
+	for _, e := range entries {
+		if e.Actor != "system" || e.ActorID == nil || *e.ActorID != sys.UserID {
+			t.Errorf("audit entry %d by %q (%v); want the system user %d", e.ID, e.Actor, e.ActorID, sys.UserID)
+		}
 	}
 }

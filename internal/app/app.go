@@ -84,6 +84,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
+	st.ExclusionKey = []byte(cfg.Exclusion.Key)
+	st.LookupLimit = int(cfg.Privacy.LookupLimit)
+	st.RefusedTTL = cfg.Uploads.RefusedTTL
 	w, err := web.New(st, cfg, log)
 	if err != nil {
 		st.Close()

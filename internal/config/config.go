@@ -25,9 +25,12 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Uploads  Uploads  `yaml:"uploads"`
 	Sessions Sessions `yaml:"sessions"`
+	Privacy  Privacy  `yaml:"privacy"`
 	Metrics  Metrics  `yaml:"metrics"`
 	Log      Log      `yaml:"log"`
 	Lang     string   `yaml:"lang"`
+	// Exclusion holds the key of exclusion-list hashes.
+	Exclusion Exclusion `yaml:"exclusion"`
 	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
 	Statements     Statements     `yaml:"statements"`
 	Reconciliation Reconciliation `yaml:"reconciliation"`
@@ -48,6 +51,14 @@ type Reconciliation struct {
 	WindowDays int64 `yaml:"window_days"`
 }
 
+// Privacy limits what roles shown masked data can learn by asking.
+type Privacy struct {
+	// LookupLimit is how many full-identifier lookups (NIK, NIB, account
+	// or phone; creates refused as duplicates) a user shown masked data may
+	// make per hour before getting 429.
+	LookupLimit int64 `yaml:"lookup_limit"`
+}
+
 // Metrics governs /metrics.
 type Metrics struct {
 	// Allow lists the networks (CIDRs) that may read /metrics; others get
@@ -59,6 +70,13 @@ type Metrics struct {
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn or error
 	Format string `yaml:"format"` // auto (JSON unless a terminal), json or text
+}
+
+// Exclusion is the secret that keys the hashes of exclusion-list NIKs and
+// NIBs (HMAC-SHA256). Without it Pilar runs, but refuses list uploads;
+// changing it makes the stored lists match nobody until uploaded again.
+type Exclusion struct {
+	Key string `yaml:"key"` // PILAR_EXCLUSION_KEY; at least 32 characters
 }
 
 // Database chooses the engine.
@@ -99,6 +117,9 @@ func (s Server) TrustedProxyNets() ([]*net.IPNet, error) {
 // Uploads limits imported files.
 type Uploads struct {
 	MaxBytes int64 `yaml:"max_bytes"`
+	// RefusedTTL is how long the refused rows of an import (a CSV with
+	// NIKs and accounts, kept in the database) can be downloaded.
+	RefusedTTL time.Duration `yaml:"refused_ttl"`
 }
 
 // Sessions govern signed-in browsers.
@@ -113,8 +134,9 @@ func Default() Config {
 	return Config{
 		Database:       Database{Driver: "sqlite", DSN: "pilar.db"},
 		Server:         Server{Addr: "127.0.0.1:8080", ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, ShutdownTimeout: 30 * time.Second},
-		Uploads:        Uploads{MaxBytes: 50 << 20},
+		Uploads:        Uploads{MaxBytes: 50 << 20, RefusedTTL: 24 * time.Hour},
 		Sessions:       Sessions{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
+		Privacy:        Privacy{LookupLimit: 60},
 		Metrics:        Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
 		Log:            Log{Level: "info", Format: "auto"},
 		Lang:           "id",
@@ -236,10 +258,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: uploads.max_bytes must be at least 1024, not %d", c.Uploads.MaxBytes)
 	case c.Sessions.IdleTimeout <= 0 || c.Sessions.AbsoluteTimeout < c.Sessions.IdleTimeout:
 		return errors.New("config: sessions.idle_timeout must be positive and not longer than sessions.absolute_timeout")
+	case c.Uploads.RefusedTTL < time.Minute || c.Uploads.RefusedTTL > 30*24*time.Hour:
+		return fmt.Errorf("config: uploads.refused_ttl must be between 1m and 720h, not %v", c.Uploads.RefusedTTL)
+	case c.Privacy.LookupLimit < 1 || c.Privacy.LookupLimit > 1_000_000:
+		return fmt.Errorf("config: privacy.lookup_limit must be between 1 and 1000000, not %d", c.Privacy.LookupLimit)
 	case c.Reconciliation.WindowDays < 1 || c.Reconciliation.WindowDays > 31:
 		return fmt.Errorf("config: reconciliation.window_days must be between 1 and 31, not %d", c.Reconciliation.WindowDays)
 	case c.Lang != "id" && c.Lang != "en":
 		return fmt.Errorf("config: lang must be id or en, not %q", c.Lang)
+	case c.Exclusion.Key != "" && len(c.Exclusion.Key) < 32:
+		return fmt.Errorf("config: exclusion.key must be at least 32 characters (it is %d); generate one with: openssl rand -hex 32", len(c.Exclusion.Key))
 	}
 	if _, err := c.Server.TrustedProxyNets(); err != nil {
 		return err

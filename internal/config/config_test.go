@@ -28,11 +28,15 @@ func TestLoad(t *testing.T) {
 		{"PILAR_UPLOADS_MAX_BYTES=lots", "PILAR_UPLOADS_MAX_BYTES"},
 		{"PILAR_SESSIONS_IDLE_TIMEOUT=soon", "PILAR_SESSIONS_IDLE_TIMEOUT"},
 		{"PILAR_LANG=fr", "lang"},
+		{"PILAR_EXCLUSION_KEY=short", "exclusion.key"},
 	} {
 		_, err := Load(file, []string{tc.env})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to name %s", tc.env, err, tc.want)
 		}
+	}
+	if c, err := Load(file, []string{"PILAR_EXCLUSION_KEY=" + strings.Repeat("k", 32)}); err != nil || c.Exclusion.Key != strings.Repeat("k", 32) {
+		t.Errorf("a 32-character exclusion key: %v, %q", err, c.Exclusion.Key)
 	}
 	if _, err := Load(filepath.Join(dir, "missing.yaml"), nil); err == nil {
 		t.Error("a missing explicit file must be an error")

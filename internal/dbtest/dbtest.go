@@ -71,16 +71,27 @@ func withSearchPath(dsn, schema string) string {
 	return dsn + " search_path=" + schema
 }
 
+// ExclusionKey is the exclusion-list key of test stores.
+const ExclusionKey = "test-exclusion-key-0123456789abcdef"
+
 // Open returns a fresh, migrated store, closed when the test ends.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
 	driver, dsn := Config(t)
+	return OpenDSN(t, driver, dsn)
+}
+
+// OpenDSN opens and migrates the database at dsn (from Config), closed
+// when the test ends: for tests that hand the database to another process.
+func OpenDSN(t testing.TB, driver, dsn string) *store.Store {
+	t.Helper()
 	s, err := store.Open(driver, dsn)
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	s.PasswordCost = bcrypt.MinCost
+	s.ExclusionKey = []byte(ExclusionKey)
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
@@ -101,7 +112,12 @@ const Password = "correct-horse-battery"
 // NewWorld opens a fresh store and adds the fixture.
 func NewWorld(t testing.TB) *World {
 	t.Helper()
-	s := Open(t)
+	return NewWorldOn(t, Open(t))
+}
+
+// NewWorldOn adds the fixture to an open, migrated store.
+func NewWorldOn(t testing.TB, s *store.Store) *World {
+	t.Helper()
 	w := &World{Store: s}
 	w.Admin = mustUser(t, s, "admin@pilar.test", finance.RoleAdmin, "")
 	actx := w.Ctx(w.Admin)

@@ -118,8 +118,11 @@ func TestRealizationXLSX(t *testing.T) {
 				t.Errorf("%s has type %v, want a number", cell, typ)
 			}
 		}
-		if v, _ := f.GetCellValue(sheet, "F2"); !amount(v).Equal(amount("1000000.50")) {
-			t.Errorf("F2 = %s", v)
+		if v, _ := f.GetCellValue(sheet, "E2"); !amount(v).Equal(amount("1000000.50")) {
+			t.Errorf("E2 (Realisasi) = %s", v)
+		}
+		if v, _ := f.GetCellValue(sheet, "F2"); !amount(v).Equal(amount("-2398999999.50")) {
+			t.Errorf("F2 (Lebih/(Kurang)) = %s", v)
 		}
 		if typ, _ := f.GetCellType(sheet, "B3"); typ != excelize.CellTypeInlineString {
 			t.Errorf("B3 type %v, want text", typ)
@@ -130,6 +133,13 @@ func TestRealizationXLSX(t *testing.T) {
 		st, err := f.GetStyle(id)
 		if err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != RupiahFormat {
 			t.Errorf("C2 style %+v %v", st, err)
+		}
+	})
+	t.Run("OverUnderInParentheses", func(t *testing.T) {
+		id, _ := f.GetCellStyle(sheet, "F2")
+		st, err := f.GetStyle(id)
+		if err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != SignedRupiahFormat || !strings.Contains(SignedRupiahFormat, `;("Rp"`) {
+			t.Errorf("F2 style %+v %v", st, err)
 		}
 	})
 	t.Run("FrozenHeader", func(t *testing.T) {
@@ -185,6 +195,13 @@ func TestRealizationPDF(t *testing.T) {
 		}
 	}
 	golden(t, "realization.pdf.txt", []byte(text.String()))
+	// Entity, period, currency and unit on every page; a shortfall in parentheses.
+	if n := strings.Count(text.String(), "periode 1 Januari 2024 s.d. 31 Desember 2024; mata uang: Rupiah \\(IDR\\); satuan: rupiah"); n != len(pages) {
+		t.Errorf("the entity-period-currency line is on %d of %d pages", n, len(pages))
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`\(Rp2.398.999.999,50\)`)) {
+		t.Error("Lebih/(Kurang) of -Rp2.398.999.999,50 is not written in parentheses")
+	}
 }
 
 // TestExportScale streams 1,000,000 rows through the CSV and XLSX

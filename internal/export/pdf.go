@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -46,11 +47,19 @@ func NewPDF(w io.Writer, k *report.Kind, h report.Heading, m Meta) *Encoder {
 		p.SetFont("Helvetica", "", 7)
 		p.CellFormat(0, 4, s.tr(i18n.T(m.Lang, "report.pdf.page", p.PageNo())), "", 0, "R", false, 0, "")
 	})
-	p.AddPage()
 	agency := h.Agency
 	if agency == "" {
 		agency = i18n.T(m.Lang, "report.all_agencies")
 	}
+	// Every page says whose figures these are, for which period, in what
+	// currency and unit, so a page read alone is still an LRA page.
+	everyPage := i18n.T(m.Lang, "report.pdf.every_page", agency,
+		i18n.Date(m.Lang, fmt.Sprintf("%d-01-01", h.Year)), i18n.Date(m.Lang, fmt.Sprintf("%d-12-31", h.Year)))
+	p.SetHeaderFunc(func() {
+		p.SetFont("Helvetica", "", 7)
+		p.CellFormat(0, 4, s.tr(everyPage), "", 1, "L", false, 0, "")
+	})
+	p.AddPage()
 	lines := []struct {
 		size float64
 		text string
@@ -100,6 +109,9 @@ func (s *pdfSink) row(cells []any, totals bool) error {
 		switch x := c.(type) {
 		case money.Amount:
 			align, txt = "R", x.Rupiah()
+			if s.cols[i].Cell == report.CellSigned && x.IsNegative() {
+				txt = "(" + x.Neg().Rupiah() + ")"
+			}
 		case report.Pct:
 			align, txt = "R", strings.Replace(string(x), ".", ",", 1)
 		default:

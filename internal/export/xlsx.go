@@ -16,6 +16,10 @@ import (
 // Indonesian desktop shows Rp2.400.000,00 and an English one Rp2,400,000.00.
 const RupiahFormat = `"Rp"#,##0.00`
 
+// SignedRupiahFormat writes a negative amount in parentheses, as the LRA's
+// Lebih/(Kurang) column.
+const SignedRupiahFormat = `"Rp"#,##0.00;("Rp"#,##0.00)`
+
 // xlsxSink writes one sheet through excelize's StreamWriter, which keeps
 // rows on disk rather than in memory: a frozen header row, real numeric
 // cells (amounts in RupiahFormat), a bold totals row and fixed widths.
@@ -30,7 +34,7 @@ type xlsxSink struct {
 
 // widths of each kind of column, in characters: an amount up to
 // Rp1.000.000.000.000.000,00 fits; text columns get at least their title.
-var widths = map[report.Cell]int{report.CellText: 14, report.CellMoney: 26, report.CellCount: 12, report.CellPercent: 12}
+var widths = map[report.Cell]int{report.CellText: 14, report.CellMoney: 26, report.CellCount: 12, report.CellPercent: 12, report.CellSigned: 28}
 
 // NewXLSX returns an encoder writing t as an XLSX workbook to w, with titles
 // in lang. Errors: those of excelize.
@@ -48,11 +52,11 @@ func (s *xlsxSink) start(sheet string, cols []report.Column, lang string) error 
 	if err := s.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	rupiah := RupiahFormat
+	rupiah, signed := RupiahFormat, SignedRupiahFormat
 	for i, bold := range []bool{false, true} {
 		s.styles[i] = map[report.Cell]int{}
 		for kind, st := range map[report.Cell]*excelize.Style{
-			report.CellText: {}, report.CellMoney: {CustomNumFmt: &rupiah}, report.CellCount: {NumFmt: 3}, report.CellPercent: {NumFmt: 2},
+			report.CellText: {}, report.CellMoney: {CustomNumFmt: &rupiah}, report.CellCount: {NumFmt: 3}, report.CellPercent: {NumFmt: 2}, report.CellSigned: {CustomNumFmt: &signed},
 		} {
 			st.Font = &excelize.Font{Bold: bold}
 			id, err := s.f.NewStyle(st)

@@ -52,8 +52,15 @@ func ActorFrom(ctx context.Context) *Actor {
 	return a
 }
 
-// System is the actor for work that no user started (migrations, demo data).
-var System = &Actor{Email: "system", Role: RoleAdmin}
+// SystemEmail is the email of the user row (named "Sistem", inactive, with
+// no password) that migration 00050 creates for work no person started.
+const SystemEmail = "system"
+
+// System is the actor for work that no user started (migrations, demo
+// data) where no store is at hand; it carries no user id, so whatever it
+// records names no user. The command line acts as store.SystemActor instead,
+// which is the real user row.
+var System = &Actor{Email: SystemEmail, Role: RoleAdmin}
 
 // DropMaskedEcho removes from a change the personal-data fields that merely
 // send back the masked form of the stored value, as a client shown masked

@@ -32,9 +32,13 @@ type Disbursement struct {
 	ApprovedByID  *int64       `json:"-"`
 	ApprovedBy    *string      `json:"approved_by" gorm:"->"`
 	// CreatedByName and ApprovedByName are the people's names, for pages.
-	CreatedByName  string    `json:"-" gorm:"->"`
-	ApprovedByName *string   `json:"-" gorm:"->"`
-	Reconciled     bool      `json:"reconciled"`
+	CreatedByName  string  `json:"-" gorm:"->"`
+	ApprovedByName *string `json:"-" gorm:"->"`
+	Reconciled     bool    `json:"reconciled"`
+	// Flags are computed at submit and approve (and pay, for a payment
+	// after the program's end); OverrideReason says why a flagged one was approved.
+	Flags          Flags     `json:"flags"`
+	OverrideReason string    `json:"override_reason"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
@@ -131,15 +135,21 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 }
 
 // CheckAgainst applies the rules that need the program: it must be active,
-// and a fixed amount per recipient must be met. Errors: conflict, validation_failed.
+// disbursed_on must fall in its period, and a fixed amount per recipient
+// must be met when the program is strict about it (otherwise a different
+// amount is accepted and flagged). Errors: conflict, validation_failed.
 func (d *Disbursement) CheckAgainst(p *Program) error {
 	if p.Status != "active" {
 		return Errorf(EConflict, "program %s is %s; only an active program takes disbursements", p.Code, p.Status)
 	}
-	if p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
-		return Fields{"amount": "must be " + p.AmountPerRecipient.String() + ", the program's fixed amount per recipient"}.Err()
+	f := Fields{}
+	if d.DisbursedOn < p.StartsOn || d.DisbursedOn > p.EndsOn {
+		f.Add("disbursed_on", "must be within the program's period "+p.StartsOn+".."+p.EndsOn)
 	}
-	return nil
+	if p.AmountPerRecipientStrict && p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
+		f.Add("amount", "must be "+p.AmountPerRecipient.String()+", the program's fixed amount per recipient")
+	}
+	return f.Err()
 }
 
 // DisbursementFilter narrows a disbursement list.

@@ -23,6 +23,7 @@ const (
 	ETooLarge          = "payload_too_large"
 	EValidation        = "validation_failed"
 	ETooManyRequests   = "too_many_requests"
+	EUnavailable       = "unavailable" // the database is busy (SQLite's write lock); retry after Retry-After
 	EInternal          = "internal"
 )
 

@@ -18,6 +18,7 @@ type DisbursementRow struct {
 	RecipientNIK string
 	RecipientNIB string
 	Input        DisbursementInput
+	PaidOn       *string // historical imports: the day it was paid
 }
 
 // ImportService takes imported rows one at a time, inside transactions the

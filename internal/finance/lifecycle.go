@@ -81,12 +81,14 @@ var pastTense = map[string]string{
 }
 
 // ActionInput is the optional body of an action: a note for every action,
-// paid_on and payment_ref for pay, returned_on for return.
+// paid_on and payment_ref for pay, returned_on for return, override_reason
+// for approving a flagged disbursement.
 type ActionInput struct {
-	Note       *string `json:"note"`
-	PaidOn     *string `json:"paid_on"`
-	PaymentRef *string `json:"payment_ref"`
-	ReturnedOn *string `json:"returned_on"`
+	Note           *string `json:"note"`
+	PaidOn         *string `json:"paid_on"`
+	PaymentRef     *string `json:"payment_ref"`
+	ReturnedOn     *string `json:"returned_on"`
+	OverrideReason *string `json:"override_reason"`
 }
 
 // MayAct checks that actor a may take action on d, apart from d's state:

@@ -10,48 +10,51 @@ import (
 // Program is one support scheme in one fiscal year. Committed, Realized,
 // Remaining and RecipientsReached are computed by the store when read.
 type Program struct {
-	ID                  int64         `json:"id"`
-	Code                string        `json:"code"`
-	Name                string        `json:"name"`
-	Kind                string        `json:"kind"`
-	FundingSource       string        `json:"funding_source"`
-	AgencyID            int64         `json:"-"`
-	Agency              string        `json:"agency" gorm:"->;column:agency_code"`
-	FiscalYear          int           `json:"fiscal_year"`
-	Budget              money.Amount  `json:"budget"`
-	OriginalBudget      money.Amount  `json:"original_budget"`
-	AmountPerRecipient  *money.Amount `json:"amount_per_recipient"`
-	TargetRecipients    int           `json:"target_recipients"`
-	EligibleSizeClasses StringList    `json:"eligible_size_classes"`
-	RegionCode          string        `json:"region_code"`
-	StartsOn            string        `json:"starts_on"`
-	EndsOn              string        `json:"ends_on"`
-	Status              string        `json:"status"`
-	Committed           money.Amount  `json:"committed" gorm:"->"`
-	Realized            money.Amount  `json:"realized" gorm:"->"`
-	Remaining           money.Amount  `json:"remaining" gorm:"-"`
-	RecipientsReached   int64         `json:"recipients_reached" gorm:"->"`
-	CreatedAt           time.Time     `json:"created_at"`
-	UpdatedAt           time.Time     `json:"updated_at"`
+	ID                 int64         `json:"id"`
+	Code               string        `json:"code"`
+	Name               string        `json:"name"`
+	Kind               string        `json:"kind"`
+	FundingSource      string        `json:"funding_source"`
+	AgencyID           int64         `json:"-"`
+	Agency             string        `json:"agency" gorm:"->;column:agency_code"`
+	FiscalYear         int           `json:"fiscal_year"`
+	Budget             money.Amount  `json:"budget"`
+	OriginalBudget     money.Amount  `json:"original_budget"`
+	AmountPerRecipient *money.Amount `json:"amount_per_recipient"`
+	// AmountPerRecipientStrict refuses other amounts instead of flagging them.
+	AmountPerRecipientStrict bool         `json:"amount_per_recipient_strict"`
+	TargetRecipients         int          `json:"target_recipients"`
+	EligibleSizeClasses      StringList   `json:"eligible_size_classes"`
+	RegionCode               string       `json:"region_code"`
+	StartsOn                 string       `json:"starts_on"`
+	EndsOn                   string       `json:"ends_on"`
+	Status                   string       `json:"status"`
+	Committed                money.Amount `json:"committed" gorm:"->"`
+	Realized                 money.Amount `json:"realized" gorm:"->"`
+	Remaining                money.Amount `json:"remaining" gorm:"-"`
+	RecipientsReached        int64        `json:"recipients_reached" gorm:"->"`
+	CreatedAt                time.Time    `json:"created_at"`
+	UpdatedAt                time.Time    `json:"updated_at"`
 }
 
 // ProgramInput is what a client sends to create or change a program; on a
 // change, nil fields stay as they are.
 type ProgramInput struct {
-	Code                *string    `json:"code"`
-	Name                *string    `json:"name"`
-	Kind                *string    `json:"kind"`
-	FundingSource       *string    `json:"funding_source"`
-	Agency              *string    `json:"agency"`
-	FiscalYear          *int       `json:"fiscal_year"`
-	Budget              *money.Raw `json:"budget"`
-	AmountPerRecipient  *money.Raw `json:"amount_per_recipient"`
-	TargetRecipients    *int       `json:"target_recipients"`
-	EligibleSizeClasses *[]string  `json:"eligible_size_classes"`
-	RegionCode          *string    `json:"region_code"`
-	StartsOn            *string    `json:"starts_on"`
-	EndsOn              *string    `json:"ends_on"`
-	Status              *string    `json:"status"`
+	Code                     *string    `json:"code"`
+	Name                     *string    `json:"name"`
+	Kind                     *string    `json:"kind"`
+	FundingSource            *string    `json:"funding_source"`
+	Agency                   *string    `json:"agency"`
+	FiscalYear               *int       `json:"fiscal_year"`
+	Budget                   *money.Raw `json:"budget"`
+	AmountPerRecipient       *money.Raw `json:"amount_per_recipient"`
+	AmountPerRecipientStrict *bool      `json:"amount_per_recipient_strict"`
+	TargetRecipients         *int       `json:"target_recipients"`
+	EligibleSizeClasses      *[]string  `json:"eligible_size_classes"`
+	RegionCode               *string    `json:"region_code"`
+	StartsOn                 *string    `json:"starts_on"`
+	EndsOn                   *string    `json:"ends_on"`
+	Status                   *string    `json:"status"`
 }
 
 // NewProgram builds a program from input; the agency code is resolved by the
@@ -114,6 +117,9 @@ func (p *Program) apply(in ProgramInput, f Fields) {
 	}
 	if in.TargetRecipients != nil {
 		p.TargetRecipients = *in.TargetRecipients
+	}
+	if in.AmountPerRecipientStrict != nil {
+		p.AmountPerRecipientStrict = *in.AmountPerRecipientStrict
 	}
 	if in.EligibleSizeClasses != nil {
 		p.EligibleSizeClasses = StringList(*in.EligibleSizeClasses)

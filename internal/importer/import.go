@@ -26,11 +26,17 @@ const DefaultBatch = 500
 
 // Options say what to import and how.
 type Options struct {
-	Kind      string // Recipients or Disbursements
-	Atomic    bool   // all rows or none
-	Update    bool   // recipients: change the ones already registered
-	Submit    bool   // disbursements: submit each new draft
-	BatchSize int    // rows per transaction; DefaultBatch when 0
+	Kind   string // Recipients or Disbursements
+	Atomic bool   // all rows or none
+	Update bool   // recipients: change the ones already registered
+	Submit bool   // disbursements: submit each new draft
+	// Historical enters disbursements with paid_on directly as paid,
+	// approved by the importing admin, in one transaction with one audit
+	// entry naming the file (FileName, SHA256); budgets are not enforced.
+	Historical bool
+	FileName   string
+	SHA256     string
+	BatchSize  int // rows per transaction; DefaultBatch when 0
 	// Progress, when set, is told the number of rows read so far after
 	// each batch and at the end.
 	Progress func(rows int)
@@ -64,6 +70,16 @@ type Result struct {
 	SkippedRows []int      `json:"skipped_rows"`
 	Errors      []RowError `json:"errors"`
 	Rows        int        `json:"-"` // data rows read
+	// Historical imports: the rows entered with flags, and the programs
+	// whose budget they pushed over.
+	Flagged  []RowFlags `json:"flagged,omitempty"`
+	Overruns []string   `json:"overruns,omitempty"`
+}
+
+// RowFlags are the flags of one imported row.
+type RowFlags struct {
+	Row   int           `json:"row"`
+	Flags finance.Flags `json:"flags"`
 }
 
 // errAtomicRefused rolls back an atomic import that refused a row.
@@ -121,6 +137,18 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	if _, err := finance.Authorize(ctx, m.act, nil); err != nil {
 		return nil, err
 	}
+	var history finance.HistoricalImportService
+	var programs []string
+	if opt.Historical {
+		hs, ok := svc.(finance.HistoricalImportService)
+		if opt.Kind != Disbursements || !ok {
+			return nil, finance.Fields{"historical": "only disbursements can be imported as history"}.Err()
+		}
+		if _, err := finance.Authorize(ctx, finance.ActImportHistory, nil); err != nil {
+			return nil, err
+		}
+		history = hs
+	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = DefaultBatch
 	}
@@ -150,7 +178,20 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				refuse(r, RowError{Row: r.N, Message: r.Err})
 				continue
 			}
-			out, err := m.importRow(ctx, svc, r.Values)
+			var out finance.ImportOutcome
+			if history != nil {
+				var flags finance.Flags
+				var code string
+				out, flags, code, err = m.importHistorical(ctx, history, r.Values)
+				if len(flags) > 0 {
+					res.Flagged = append(res.Flagged, RowFlags{r.N, flags})
+				}
+				if err == nil && out == finance.ImportCreated {
+					programs = append(programs, code)
+				}
+			} else {
+				out, err = m.importRow(ctx, svc, r.Values)
+			}
 			switch {
 			case err == nil && out == finance.ImportSkipped:
 				res.Skipped++
@@ -166,6 +207,30 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			}
 		}
 		return true, nil
+	}
+	if history != nil {
+		// One transaction: the rows and their one audit entry stand or fall together.
+		err := svc.InTx(ctx, func(ctx context.Context) error {
+			for more := true; more; {
+				var err error
+				if more, err = batch(ctx, opt.BatchSize); err != nil {
+					return err
+				}
+				progress(opt, res)
+			}
+			if opt.Atomic && res.Failed > 0 {
+				return errAtomicRefused
+			}
+			h := &finance.HistoricalImport{File: opt.FileName, SHA256: opt.SHA256, Rows: res.Rows, Created: res.Created,
+				Skipped: res.Skipped, Failed: res.Failed, Flagged: len(res.Flagged)}
+			err := history.FinishHistoricalImport(ctx, h, programs)
+			res.Overruns = h.Overruns
+			return err
+		})
+		if errors.Is(err, errAtomicRefused) {
+			return res, finance.Errorf(finance.EValidation, "%d of %d rows were refused; as the import is atomic, nothing was written", res.Failed, res.Rows)
+		}
+		return res, err
 	}
 	if opt.Atomic {
 		err := svc.InTx(ctx, func(ctx context.Context) error {
@@ -189,6 +254,11 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return res, err
 	}
+	// On SQLite the store asks for a pause between batches: the write lock
+	// is free then, for other writers (issue 17, item 9).
+	pauser, _ := svc.(interface {
+		PauseAfterBatch(took time.Duration) time.Duration
+	})
 	// A batch, once begun, runs to its commit even if ctx ends meanwhile (a
 	// server shutting down, Ctrl-C): the import stops between batches, so
 	// what it wrote is whole batches and the counts say how far it got.
@@ -197,6 +267,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return res, fmt.Errorf("import stopped after %d rows (created %d, updated %d, skipped %d, failed %d; batches written stay): %w",
 				res.Rows, res.Created, res.Updated, res.Skipped, res.Failed, err)
 		}
+		start := time.Now()
 		err := svc.InTx(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
 			more, err = batch(ctx, opt.BatchSize)
 			return err
@@ -205,6 +276,9 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return res, err
 		}
 		progress(opt, res)
+		if more && pauser != nil {
+			time.Sleep(pauser.PauseAfterBatch(time.Since(start)))
+		}
 	}
 	return res, nil
 }
@@ -324,6 +398,27 @@ func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []s
 		return 0, err
 	}
 	return svc.ImportDisbursement(ctx, row, m.opt.Submit)
+}
+
+// importHistorical enters one row as a past payment and says its flags
+// and program.
+func (m *mapper) importHistorical(ctx context.Context, svc finance.HistoricalImportService, v []string) (finance.ImportOutcome, finance.Flags, string, error) {
+	f := finance.Fields{}
+	row := m.disbursement(v, f)
+	if d := m.cell(v, "paid_on"); d != nil {
+		day, ok := parseDate(*d)
+		if !ok {
+			f.Add("paid_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+		}
+		row.PaidOn = &day
+	} else {
+		f.Add("paid_on", "is required in a historical import: the day it was paid")
+	}
+	if err := f.Err(); err != nil {
+		return 0, nil, "", err
+	}
+	out, flags, err := svc.ImportHistorical(ctx, row)
+	return out, flags, *row.Input.Program, err
 }
 
 func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput {

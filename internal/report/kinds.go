@@ -37,6 +37,9 @@ const (
 	CellMoney
 	CellCount
 	CellPercent
+	// CellSigned is an amount whose negative is written in parentheses in
+	// PDF and XLSX, as the LRA's Lebih/(Kurang).
+	CellSigned
 )
 
 // Column is one column of a table: its machine name (the CSV header, as in
@@ -92,8 +95,9 @@ var Kinds = []*Kind{
 		Table: table("Realisasi", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"original_budget", "report.col.original_budget", CellMoney}, {"budget", "report.col.budget", CellMoney},
-			{"committed", "report.col.committed", CellMoney}, {"realized", "report.col.realized", CellMoney},
-			{"realized_pct", "report.col.realized_pct", CellPercent}, {"remaining", "report.col.remaining", CellMoney},
+			{"realized", "report.col.realized", CellMoney}, {"over_under", "report.col.over_under", CellSigned},
+			{"realized_pct", "report.col.realized_pct", CellPercent},
+			{"committed", "report.col.committed", CellMoney}, {"remaining", "report.col.remaining", CellMoney},
 		}, func(r *Realization, emit func([]any) error) error {
 			for _, row := range r.Rows {
 				if err := emit(row.Cells()); err != nil {
@@ -102,7 +106,7 @@ var Kinds = []*Kind{
 			}
 			return nil
 		}, func(r *Realization) []any { return r.Totals.Cells() }),
-		PDF: &PDF{Title: "report.pdf.title", Widths: []float64{34, 67, 29, 29, 29, 29, 16, 29}},
+		PDF: &PDF{Title: "report.pdf.title", Widths: []float64{28, 73, 27, 27, 27, 27, 14, 27, 27}},
 	},
 	{
 		Name:    KindCoverage,
@@ -215,7 +219,8 @@ func (r RealizationRow) Cells() []any { return append([]any{r.Key, r.Label}, r.F
 func (f Figures) Cells() []any { return append([]any{"", ""}, f.cells()...) }
 
 func (f Figures) cells() []any {
-	return []any{f.OriginalBudget, f.Budget, f.Committed, f.Realized, f.RealizedPct, f.Remaining}
+	// The LRA's order: budget, realized, Lebih/(Kurang), %; then Pilar's committed and remaining.
+	return []any{f.OriginalBudget, f.Budget, f.Realized, f.OverUnder, f.RealizedPct, f.Committed, f.Remaining}
 }
 
 func (f CoverageFigures) cells() []any {
@@ -243,7 +248,7 @@ type FlagSection struct {
 
 // Sections are the lists of the overlaps report in the order reports show them.
 func (o *Overlaps) Sections() []FlagSection {
-	lists := [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch, o.ReturnedNotClosed}
+	lists := [][]Flag{o.SharedNIK, o.SharedNIB, o.SharedAccount, o.MultiProgram, o.Ineligible, o.AmountMismatch, o.ReturnedNotClosed, o.Flagged}
 	out := make([]FlagSection, len(lists))
 	for i, l := range lists {
 		out[i] = FlagSection{OverlapKinds[i], l}

@@ -2,10 +2,10 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
+	"pilar/internal/finance"
 	"pilar/internal/i18n"
 )
 
@@ -21,6 +21,24 @@ func Periods(groupBy string, year int) []string {
 		out[i] = fmt.Sprintf(format, year, i+1)
 	}
 	return out
+}
+
+// PeriodOf is the period of year ("2024-07", or "2024-Q3" by quarter) in
+// which something dated in month ("YYYY-MM") counts: a month before the
+// year counts in its first period, one after it (or none) in its last.
+func PeriodOf(groupBy string, year int, month string) string {
+	first, last := fmt.Sprintf("%d-01", year), fmt.Sprintf("%d-12", year)
+	switch {
+	case len(month) != 7 || month > last:
+		month = last
+	case month < first:
+		month = first
+	}
+	if groupBy == "quarter" {
+		n, _ := strconv.Atoi(month[5:7])
+		return fmt.Sprintf("%d-Q%d", year, (n+2)/3)
+	}
+	return month
 }
 
 var romanQuarters = []string{"I", "II", "III", "IV"}
@@ -61,14 +79,6 @@ func CoverageLabel(groupBy, key, label string) string {
 // is not. An empty list or scope admits everyone; a region scope admits the
 // region and every region inside it (64 admits 64.72).
 func Ineligibility(eligible []string, programRegion, size, region string) string {
-	if len(eligible) > 0 && !slices.Contains(eligible, size) {
-		if size == "" {
-			size = "unknown"
-		}
-		return fmt.Sprintf("size class %s is not among the program's eligible classes (%s)", size, strings.Join(eligible, ", "))
-	}
-	if programRegion != "" && region != programRegion && !strings.HasPrefix(region, programRegion+".") {
-		return fmt.Sprintf("region %q is outside the program's region %s", region, programRegion)
-	}
-	return ""
+	_, why := finance.Ineligibility(eligible, programRegion, size, region)
+	return why
 }

@@ -1,6 +1,9 @@
 package report
 
-import "pilar/internal/money"
+import (
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
 
 // Figures are the budget figures of a realization row or of its totals:
 // committed = approved + paid, realized = paid, remaining = budget -
@@ -12,12 +15,16 @@ type Figures struct {
 	Realized       money.Amount `json:"realized"`
 	RealizedPct    Pct          `json:"realized_pct"`
 	Remaining      money.Amount `json:"remaining"`
+	// OverUnder is the LRA's Lebih/(Kurang): realized - budget, negative
+	// while the budget is not yet spent.
+	OverUnder money.Amount `json:"over_under"`
 }
 
 // Finish computes the derived figures: remaining and realized %.
 func (f *Figures) Finish() {
 	f.Remaining = f.Budget.Sub(f.Committed)
 	f.RealizedPct = Percent(f.Realized, f.Budget)
+	f.OverUnder = f.Realized.Sub(f.Budget)
 }
 
 // Add adds the sums of another row (not the derived figures).
@@ -87,6 +94,12 @@ type Flag struct {
 	Programs        []string `json:"programs,omitempty"`
 	DisbursementIDs []int64  `json:"disbursement_ids,omitempty"`
 	Reason          string   `json:"reason"`
+	// For the flagged list: the disbursement's flags, whether it was
+	// approved despite them and why, and the exclusion lists it matched.
+	Flags          []finance.Flag `json:"flags,omitempty"`
+	Overridden     *bool          `json:"overridden,omitempty"`
+	OverrideReason string         `json:"override_reason,omitempty"`
+	ExclusionLists []int64        `json:"exclusion_lists,omitempty"`
 }
 
 // Overlaps is the overlaps and red flags report of one year.
@@ -102,7 +115,10 @@ type Overlaps struct {
 	// ReturnedNotClosed is returned money (dana retur) neither deposited to
 	// the treasury nor paid again, with its age.
 	ReturnedNotClosed []Flag `json:"returned_not_closed"`
+	// Flagged lists every live disbursement flagged at submit, approve or
+	// pay, and whether and why it was approved all the same.
+	Flagged []Flag `json:"flagged"`
 }
 
 // OverlapKinds are the lists of Overlaps in the order reports show them.
-var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch", "returned_not_closed"}
+var OverlapKinds = []string{"shared_nik", "shared_nib", "shared_account", "multi_program", "ineligible", "amount_mismatch", "returned_not_closed", "flagged"}

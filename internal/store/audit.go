@@ -124,3 +124,28 @@ func (s *Store) VerifyAudit(ctx context.Context) (*finance.AuditEntry, error) {
 	}
 	return nil, rows.Err()
 }
+
+// AuditHead returns the last entry of the audit trail and how many there
+// are, or nil when the trail is empty (what `pilar audit checkpoint` prints,
+// to be kept outside the database).
+func (s *Store) AuditHead(ctx context.Context) (*finance.AuditEntry, int64, error) {
+	var n int64
+	if err := s.conn(ctx).Table("audit_log").Count(&n).Error; err != nil {
+		return nil, 0, err
+	}
+	var out []*finance.AuditEntry
+	if err := s.conn(ctx).Table("audit_log").Order("id DESC").Limit(1).Find(&out).Error; err != nil || len(out) == 0 {
+		return nil, n, err
+	}
+	return out[0], n, nil
+}
+
+// AuditEntryByID returns one entry of the audit trail, or nil when there
+// is none with the id.
+func (s *Store) AuditEntryByID(ctx context.Context, id int64) (*finance.AuditEntry, error) {
+	var out []*finance.AuditEntry
+	if err := s.conn(ctx).Table("audit_log").Where("id = ?", id).Limit(1).Find(&out).Error; err != nil || len(out) == 0 {
+		return nil, err
+	}
+	return out[0], nil
+}

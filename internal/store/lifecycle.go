@@ -30,6 +30,9 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 		if err := d.Act(actor, action, in, s.Now().Format("2006-01-02")); err != nil {
 			return err
 		}
+		if err := s.flagDisbursement(ctx, d, action, in); err != nil {
+			return err
+		}
 		if action == finance.ActionApprove {
 			p, err := s.programByCode(ctx, d.Program)
 			if err != nil {
@@ -43,7 +46,7 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 		res := s.conn(ctx).Table("disbursements").Where("id = ? AND status = ?", id, before.Status).Updates(map[string]any{
 			"status": d.Status, "submitted_by_id": d.SubmittedByID, "approved_by_id": d.ApprovedByID,
 			"approved_on": d.ApprovedOn, "paid_on": d.PaidOn, "returned_on": d.ReturnedOn, "payment_ref": d.PaymentRef, "note": d.Note,
-			"updated_at": d.UpdatedAt,
+			"flags": d.Flags, "override_reason": d.OverrideReason, "updated_at": d.UpdatedAt,
 		})
 		if res.Error != nil {
 			return res.Error

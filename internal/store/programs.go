@@ -151,7 +151,7 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		p.UpdatedAt = s.Now()
 		err = s.conn(ctx).Table("programs").Where("id = ?", p.ID).Updates(map[string]any{
 			"name": p.Name, "kind": p.Kind, "funding_source": p.FundingSource, "fiscal_year": p.FiscalYear,
-			"amount_per_recipient": p.AmountPerRecipient, "target_recipients": p.TargetRecipients,
+			"amount_per_recipient": p.AmountPerRecipient, "amount_per_recipient_strict": p.AmountPerRecipientStrict, "target_recipients": p.TargetRecipients,
 			"eligible_size_classes": p.EligibleSizeClasses, "region_code": p.RegionCode,
 			"starts_on": p.StartsOn, "ends_on": p.EndsOn, "status": p.Status, "updated_at": p.UpdatedAt,
 		}).Error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"pilar/internal/finance"
 )
 
@@ -25,7 +27,7 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 			return err
 		}
 		if err := s.conn(ctx).Create(r).Error; err != nil {
-			return translate(err, "an umkm with this NIK")
+			return duplicateNIK(actor, translate(err, "an umkm with this NIK"))
 		}
 		if err := s.recordHistory(ctx, r, in.ValidFrom); err != nil {
 			return err
@@ -33,7 +35,7 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 		return s.audit(ctx, "create", "recipient", r.ID, nil, r)
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.refusedAsDuplicate(ctx, actor, r, err)
 	}
 	maskFor(actor, r)
 	return r, nil
@@ -55,9 +57,46 @@ func (s *Store) nikTaken(ctx context.Context, r *finance.Recipient) error {
 		return nil
 	}
 	id := ids[0]
+	if a := finance.ActorFrom(ctx); a != nil && !a.SeesPersonalData() {
+		return duplicateNIK(a, nil)
+	}
 	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered as recipient %d", id)
 	e.Fields = map[string]string{"nik": "already registered as recipient " + itoa(id)}
 	return e
+}
+
+// duplicateNIK is the refusal of a taken NIK shown to a role that sees
+// masked data: that it is taken (what officers need to know), not by whom,
+// which with the masked NIK shown would confirm the full one. err is
+// returned as it is when it is not a duplicate or the actor sees personal data.
+func duplicateNIK(a *finance.Actor, err error) error {
+	if a.SeesPersonalData() || (err != nil && finance.ErrorCode(err) != finance.EDuplicate) {
+		return err
+	}
+	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered")
+	e.Fields = map[string]string{"nik": "already registered"}
+	return e
+}
+
+// refusedAsDuplicate counts a write refused because the NIK is taken as an
+// identifier lookup (after its transaction rolled back); past the limit the
+// answer is too_many_requests instead. Other errors pass unchanged.
+func (s *Store) refusedAsDuplicate(ctx context.Context, a *finance.Actor, r *finance.Recipient, err error) error {
+	if finance.ErrorCode(err) != finance.EDuplicate {
+		return err
+	}
+	// Inside a caller's transaction (an Idempotency-Key request) the count
+	// commits with it; an import's row savepoint takes it back, as imports
+	// are not counted. A transaction already aborted (PostgreSQL, a unique
+	// index) cannot count: the refusal stands as it is.
+	lerr := s.countLookup(ctx, a, "nik", r.NIK)
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx && finance.ErrorCode(lerr) == finance.EInternal {
+		return err
+	}
+	if lerr != nil {
+		return lerr
+	}
+	return err
 }
 
 func maskFor(a *finance.Actor, rs ...*finance.Recipient) {
@@ -97,6 +136,15 @@ func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) (
 		return nil, "", err
 	}
 	f.Normalize()
+	switch {
+	case f.NIK != "":
+		err = s.countLookup(ctx, actor, "nik", f.NIK)
+	case f.NIB != "":
+		err = s.countLookup(ctx, actor, "nib", f.NIB)
+	}
+	if err != nil {
+		return nil, "", err
+	}
 	q := s.conn(ctx).Model(&finance.Recipient{}).Where("id > ?", f.Cursor)
 	if f.Q != "" {
 		q = q.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(f.Q))+"%")
@@ -152,7 +200,7 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 			return err
 		}
 		if err := s.conn(ctx).Save(r).Error; err != nil {
-			return translate(err, "an umkm with this NIK")
+			return duplicateNIK(actor, translate(err, "an umkm with this NIK"))
 		}
 		if in.ValidFrom != nil || historyChanged(&before, r) {
 			if err := s.recordHistory(ctx, r, in.ValidFrom); err != nil {
@@ -163,7 +211,11 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 		return s.audit(ctx, "update", "recipient", r.ID, before, r)
 	})
 	if err != nil {
-		return nil, err
+		nik := ""
+		if in.NIK != nil {
+			nik = *in.NIK
+		}
+		return nil, s.refusedAsDuplicate(ctx, actor, &finance.Recipient{NIK: nik}, err)
 	}
 	maskFor(actor, out)
 	return out, nil

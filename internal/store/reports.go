@@ -145,12 +145,6 @@ SELECT SUBSTR(d.approved_on, 1, 7), d.amount, 0
   FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
   WHERE d.status IN ? AND %[1]s`
 
-// periodKey turns a month "2024-07" into the grouping's key.
-var periodKey = map[string]string{
-	"month":   "COALESCE(m, '')",
-	"quarter": "COALESCE(SUBSTR(m, 1, 4) || '-Q' || CAST((CAST(SUBSTR(m, 6, 2) AS INTEGER) + 2) / 3 AS TEXT), '')",
-}
-
 func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.Realization) error {
 	var annual figuresRow
 	err := s.conn(ctx).Raw(`SELECT COALESCE(SUM(p.original_budget), 0) AS original_budget, COALESCE(SUM(p.budget), 0) AS budget
@@ -158,31 +152,41 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 	if err != nil {
 		return err
 	}
-	key := periodKey[out.GroupBy]
-	q := fmt.Sprintf(`SELECT %[2]s AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (`+periodEvents+`) e GROUP BY 1 ORDER BY 1`,
-		sc.where, key)
+	q := `SELECT COALESCE(m, '') AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (` +
+		fmt.Sprintf(periodEvents, sc.where) + `) e GROUP BY 1`
 	args := slices.Concat([]any{statusArg(finance.EverPaid)}, sc.args, []any{statusArg(finance.Returned)}, sc.args,
 		[]any{statusArg(finance.EverApproved)}, sc.args)
-	var rows []figuresRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	var months []figuresRow
+	if err := s.conn(ctx).Raw(q, args...).Scan(&months).Error; err != nil {
 		return err
 	}
-	byKey := map[string]figuresRow{}
-	for _, r := range rows {
-		byKey[r.Key] = r
-	}
-	for _, k := range report.Periods(out.GroupBy, out.Year) {
-		if _, ok := byKey[k]; !ok {
-			rows = append(rows, figuresRow{Key: k})
+	// The rows are exactly the fiscal year's periods: what happened before
+	// the year (an approval in December for January's program) counts in
+	// its first period, what happened after it (or carries no date) in its last.
+	byKey := map[string]*figuresRow{}
+	for _, m := range months {
+		k := report.PeriodOf(out.GroupBy, out.Year, m.Key)
+		if byKey[k] == nil {
+			byKey[k] = &figuresRow{Key: k}
 		}
+		byKey[k].Committed = byKey[k].Committed.Add(m.Committed)
+		byKey[k].Realized = byKey[k].Realized.Add(m.Realized)
 	}
-	slices.SortFunc(rows, func(a, b figuresRow) int { return strings.Compare(a.Key, b.Key) })
+	var rows []figuresRow
+	for _, k := range report.Periods(out.GroupBy, out.Year) {
+		r := figuresRow{Key: k}
+		if f := byKey[k]; f != nil {
+			r = *f
+		}
+		rows = append(rows, r)
+	}
 	var cum report.Figures
 	for _, r := range rows {
 		cum.Committed, cum.Realized = cum.Committed.Add(r.Committed), cum.Realized.Add(r.Realized)
 		row := report.RealizationRow{Key: r.Key, Label: report.PeriodLabel(r.Key), Figures: report.Figures{
 			OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: r.Committed, Realized: r.Realized,
-			RealizedPct: report.Percent(cum.Realized, annual.Budget), Remaining: annual.Budget.Sub(cum.Committed)}}
+			RealizedPct: report.Percent(cum.Realized, annual.Budget), Remaining: annual.Budget.Sub(cum.Committed),
+			OverUnder: cum.Realized.Sub(annual.Budget)}}
 		out.Rows = append(out.Rows, row)
 	}
 	out.Totals = report.Figures{OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: cum.Committed, Realized: cum.Realized}
@@ -316,6 +320,9 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 	if out.ReturnedNotClosed, err = s.returnedNotClosed(ctx, sc); err != nil {
 		return nil, err
 	}
+	if out.Flagged, err = s.flagged(ctx, sc); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -447,4 +454,49 @@ ORDER BY d.id`
 			Reason: fmt.Sprintf("amount %s differs from the program's fixed amount %s", r.Amount, r.Fixed)})
 	}
 	return flags, nil
+}
+
+// flagged lists the live disbursements in scope that carry flags, with
+// whether and why each was approved despite them and the exclusion lists
+// its recipient matched.
+func (s *Store) flagged(ctx context.Context, sc *scope) ([]report.Flag, error) {
+	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code, d.status AS status, d.flags AS flags, d.override_reason AS override_reason
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+WHERE ` + liveDisbursements + ` AND d.flags <> '[]' AND ` + sc.where + `
+ORDER BY d.id`
+	var rows []struct {
+		ID, RecipientID int64
+		Code            string
+		Status          finance.Status
+		Flags           finance.Flags
+		OverrideReason  string
+	}
+	if err := s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := []report.Flag{}
+	for _, r := range rows {
+		fl := report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code}, DisbursementIDs: []int64{r.ID},
+			Flags: r.Flags, OverrideReason: r.OverrideReason}
+		overridden := r.OverrideReason != ""
+		fl.Overridden = &overridden
+		msgs := make([]string, len(r.Flags))
+		for i, f := range r.Flags {
+			msgs[i] = f.Message
+			if f.ListID != 0 && !slices.Contains(fl.ExclusionLists, f.ListID) {
+				fl.ExclusionLists = append(fl.ExclusionLists, f.ListID)
+			}
+		}
+		fl.Reason = strings.Join(msgs, "; ")
+		switch {
+		case overridden:
+			fl.Reason += " — approved despite the flags: " + r.OverrideReason
+		case r.Status == finance.StatusSubmitted:
+			fl.Reason += " — awaiting approval"
+		default:
+			fl.Reason += " — not overridden (" + string(r.Status) + ")"
+		}
+		out = append(out, fl)
+	}
+	return out, nil
 }

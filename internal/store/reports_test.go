@@ -90,6 +90,7 @@ func (f repWorld) disburse(p *finance.Program, r *finance.Recipient, amount stri
 			u = officer
 		case "approve":
 			f.w.Store.Now = func() time.Time { return st.approvedAt }
+			in.OverrideReason = ptr("checked: a report fixture")
 		case "pay":
 			in.PaidOn = &st.paidOn
 		case "return":

@@ -34,6 +34,17 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost of new password hashes; tests lower it.
 	PasswordCost int
+	// ExclusionKey keys the hashes of exclusion-list identifiers
+	// (config exclusion.key); empty refuses list uploads.
+	ExclusionKey []byte
+	writer       chan struct{} // SQLite: this process's one writer slot
+	bg           background
+	// RefusedTTL is how long the refused rows of an import are kept; 0 is
+	// finance.DefaultRefusedTTL.
+	RefusedTTL time.Duration
+	// LookupLimit is how many full-identifier lookups a user who sees
+	// masked data may make per hour; 0 is finance.DefaultLookupLimit.
+	LookupLimit int
 }
 
 // Open connects to the database: driver "sqlite" (dsn is a file path) or
@@ -61,7 +72,9 @@ func Open(driver, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", driver, err)
 	}
-	s := &Store{db: db, driver: driver, Now: func() time.Time { return time.Now().UTC() }, PasswordCost: bcrypt.DefaultCost}
+	s := &Store{db: db, driver: driver, Now: func() time.Time { return time.Now().UTC() }, PasswordCost: bcrypt.DefaultCost,
+		writer: make(chan struct{}, 1)}
+	registerBusy(db)
 	if err := s.Ping(context.Background()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", driver, err)
@@ -86,7 +99,7 @@ func OpenMigrated(ctx context.Context, driver, dsn string) (*Store, error) {
 // timeout, and BEGIN IMMEDIATE so that a transaction which checks a budget
 // and then writes holds the write lock from its start.
 func sqliteDSN(path string) string {
-	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate"
+	params := fmt.Sprintf("_journal_mode=WAL&_foreign_keys=on&_busy_timeout=%d&_txlock=immediate", LockBudget.Milliseconds())
 	if strings.Contains(path, "?") {
 		return "file:" + path + "&" + params
 	}
@@ -108,8 +121,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close closes the connection pool.
+// Close waits for bookkeeping writes, then closes the connection pool.
 func (s *Store) Close() error {
+	s.WaitBackground()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
@@ -198,9 +212,18 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	release, err := s.writerSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
+	if isBusy(err) {
+		return errBusy()
+	}
+	return err
 }
 
 // translate turns driver errors into domain errors; what stays is internal.

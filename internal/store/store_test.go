@@ -132,7 +132,9 @@ func TestRecipientService_Create(t *testing.T) {
 	t.Parallel()
 	w := dbtest.NewWorld(t)
 	t.Run("ErrDuplicateNamesRecipientInSameTransaction", func(t *testing.T) {
-		ctx := w.Ctx(w.Officer)
+		// The admin sees personal data and is told the recipient's id; an
+		// officer is only told that the NIK is taken (TestLookupLimit).
+		ctx := w.Ctx(w.Admin)
 		in := finance.RecipientInput{Kind: ptr("umkm"), Name: ptr("Kerupuk Ikan Tarakan"), NIK: ptr("6571014107850003")}
 		var first *finance.Recipient
 		err := w.Store.InTx(ctx, func(ctx context.Context) error {

@@ -58,6 +58,7 @@ func TestSessionService_Timeouts(t *testing.T) {
 			if _, err := w.Store.SessionByID(ctx, id, idle, absolute); err != nil {
 				t.Fatalf("at %v: %v", elapsed, err)
 			}
+			w.Store.WaitBackground() // last_seen_at is written after the request
 			advance(20 * time.Minute)
 		}
 		advance(time.Second)
@@ -154,6 +155,7 @@ func TestUserService_Tokens(t *testing.T) {
 	if u, err := w.Store.UserByToken(ctx, secret); err != nil || u.ID != w.Officer.ID {
 		t.Fatalf("%v %v", u, err)
 	}
+	w.Store.WaitBackground() // last_used_at is written after the request
 	list, err := w.Store.FindTokens(w.Ctx(w.Auditor))
 	if err != nil || len(list) != 1 {
 		t.Fatalf("%v %v", list, err)

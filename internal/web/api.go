@@ -56,6 +56,9 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/disbursements/:id/:action", "Take a life-cycle action: submit, approve, reject, cancel, pay, return", nil, "Action", "Disbursement", false, 200, s.actOnDisbursement},
 		{"POST", "/programs/:code/budget-revisions", "Revise a program's budget (admin, reviewer)", nil, "BudgetRevision", "BudgetRevision", false, 201, s.createBudgetRevision},
 		{"GET", "/programs/:code/budget-revisions", "List a program's budget revisions", nil, "", "BudgetRevision", true, 200, s.listBudgetRevisions},
+		{"GET", "/exclusion-lists", "List exclusion lists and their counts (admin, reviewer, auditor)", nil, "", "ExclusionList", true, 200, s.listExclusionLists},
+		{"POST", "/exclusion-lists", "Upload an exclusion list of NIKs and/or NIBs, kept only as keyed hashes (multipart file, kind, source, as_of, optional replaces; admin)", []string{"kind", "source", "as_of", "replaces"}, "", "ExclusionUpload", false, 201, s.createExclusionList},
+		{"DELETE", "/exclusion-lists/:id", "Withdraw an exclusion list (admin)", nil, "", "", false, 204, s.withdrawExclusionList},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
 	}, s.reportRoutes(), s.reconRoutes())
 }

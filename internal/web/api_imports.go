@@ -53,6 +53,9 @@ func (s *Server) importUpload(c echo.Context, opt importer.Options) (*importer.R
 	return importer.Import(c.Request().Context(), s.svc, f, opt)
 }
 
+// uploadFileName is the field spoolUpload adds with the uploaded file's name.
+const uploadFileName = "_file_name"
+
 // spoolUpload copies the multipart field "file" to a temporary file the
 // caller removes, and returns the other (small) fields. A form the CSRF
 // check has already parsed is read from there. Errors: bad_request,
@@ -69,7 +72,11 @@ func spoolUpload(c echo.Context) (*os.File, url.Values, error) {
 		}
 		defer src.Close()
 		f, err := spool(src)
-		return f, url.Values(form.Value), err
+		fields = url.Values{uploadFileName: {form.File["file"][0].Filename}}
+		for k, v := range form.Value {
+			fields[k] = v
+		}
+		return f, fields, err
 	}
 	mr, err := c.Request().MultipartReader()
 	if err != nil {
@@ -93,6 +100,7 @@ func spoolUpload(c echo.Context) (*os.File, url.Values, error) {
 			if file, err = spool(part); err != nil {
 				return nil, nil, err
 			}
+			fields.Set(uploadFileName, part.FileName())
 		case part.FileName() == "":
 			v, _ := io.ReadAll(io.LimitReader(part, 1024))
 			fields.Add(part.FormName(), string(v))

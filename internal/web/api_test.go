@@ -202,8 +202,10 @@ func TestAPI_RecipientsAndDisbursements(t *testing.T) {
 		t.Fatalf("recipient as auditor: %v", full)
 	}
 	dup := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Lagi", "nik": "6472014506800001"}), 409)
-	if !strings.Contains(dup["error"].(map[string]any)["message"].(string), fmt.Sprintf("%.0f", id)) {
-		t.Fatalf("duplicate must name the existing id: %v", dup)
+	// The officer learns that the NIK is taken, not by whom: with the
+	// masked NIK shown, the id would confirm the full one (issue 17, item 4).
+	if msg := dup["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "already registered") || strings.Contains(msg, fmt.Sprintf("%.0f", id)) {
+		t.Fatalf("duplicate must say the NIK is taken, without the existing id: %v", dup)
 	}
 	e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "X", "nik": "123"}), 422)
 	e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/recipients/999", nil), 404)
@@ -219,9 +221,12 @@ func TestAPI_RecipientsAndDisbursements(t *testing.T) {
 		t.Fatalf("second at the same tranche: %v", m)
 	}
 	wrong := map[string]any{"program": "BPUM-2024", "recipient_id": id, "amount": "2500000", "disbursed_on": "2024-03-01", "tranche": 2}
+	// A program strict about its fixed amount refuses another (otherwise it is flagged; see TestAPI_Flags).
+	e.expect(t, e.do(t, e.w.Admin, "PATCH", "/api/v1/programs/BPUM-2024", map[string]any{"amount_per_recipient_strict": true}), 200)
 	if m := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", wrong), 422); errorField(m, "amount") == "" {
 		t.Fatalf("fixed amount: %v", m)
 	}
+	e.expect(t, e.do(t, e.w.Admin, "PATCH", "/api/v1/programs/BPUM-2024", map[string]any{"amount_per_recipient_strict": false}), 200)
 	for field, b := range map[string]map[string]any{
 		"program":      {"program": "NOPE", "recipient_id": id, "amount": "1", "disbursed_on": "2024-03-01"},
 		"recipient_id": {"program": "BPUM-2024", "recipient_id": 9999, "amount": "2400000", "disbursed_on": "2024-03-01", "tranche": 3},

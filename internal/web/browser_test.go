@@ -347,8 +347,11 @@ func (b *chrome) waitFavicon() []string {
 // CSRF cookie, so nobody could sign in.
 func TestBrowserSignIn(t *testing.T) {
 	t.Parallel()
+	needChromium(t)
+	// One demo site for the subtests (loading the demo is the slow part on
+	// PostgreSQL); each has a browser of its own, with a fresh profile.
+	s := newSite(t)
 	t.Run("FreshProfile", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/")
 		if p := b.path(); p != "/login" {
@@ -372,7 +375,6 @@ func TestBrowserSignIn(t *testing.T) {
 		b.noConsoleErrors()
 	})
 	t.Run("RobotsTxt", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/robots.txt")
 		if got := b.body(); !strings.Contains(got, "User-agent: *") {
@@ -383,7 +385,6 @@ func TestBrowserSignIn(t *testing.T) {
 		}
 	})
 	t.Run("WrongPassword", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/login")
 		b.waitFavicon()
@@ -405,7 +406,6 @@ func TestBrowserSignIn(t *testing.T) {
 		b.noConsoleErrors()
 	})
 	t.Run("TwoTabs", func(t *testing.T) {
-		s := newSite(t)
 		a := newChrome(t, s)
 		a.open("/login")
 		a.waitFavicon()
@@ -424,7 +424,6 @@ func TestBrowserSignIn(t *testing.T) {
 		b.contains("second tab", "Budi Reviu Kaltim")
 	})
 	t.Run("NextPage", func(t *testing.T) {
-		s := newSite(t)
 		b := newChrome(t, s)
 		b.open("/disbursements?status=submitted")
 		if p := b.path(); !strings.HasPrefix(p, "/login") {
@@ -559,6 +558,11 @@ func TestBrowserWalk(t *testing.T) {
 		t.Errorf("Reject looks like Approve: %s", bg)
 	}
 	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
+	// The new recipient has no size class, so the approval is flagged and needs a reason.
+	reviewer.submit(`button[value=approve]`)
+	reviewer.contains("flagged approve refused", "override_reason")
+	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
+	reviewer.fill(`input[name=override_reason]`, "Kelas usaha mikro, diperiksa di lapangan")
 	reviewer.submit(`button[value=approve]`)
 	reviewer.contains("approve results", "Disetujui")
 	if got := reviewer.tile(3); got != committed+2400000 {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +24,7 @@ var statusOf = map[string]int{
 	finance.ETooLarge:          http.StatusRequestEntityTooLarge,
 	finance.EValidation:        http.StatusUnprocessableEntity,
 	finance.ETooManyRequests:   http.StatusTooManyRequests,
+	finance.EUnavailable:       http.StatusServiceUnavailable,
 }
 
 var errInternal = errors.New("web: internal error")
@@ -78,6 +81,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, detail := classify(err)
+	if after, ok := finance.RetryAfterOf(err); ok && status < 500 || status == http.StatusServiceUnavailable {
+		secs := int(math.Ceil(after.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	if status == http.StatusInternalServerError {
 		s.reqLog(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		if id := requestID(c); id != "" {

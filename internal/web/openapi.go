@@ -26,6 +26,7 @@ var schemas = map[string]any{
 	"AuditEntry":      finance.AuditEntry{},
 	"ImportResult":    importer.Result{},
 	"BulkActionInput": finance.BulkActionInput{}, "BulkResult": bulkResult{},
+	"ExclusionList": finance.ExclusionList{}, "ExclusionUpload": exclusionUpload{},
 	"ActionInput": finance.ActionInput{}, "BudgetRevision": finance.BudgetRevision{}, "BudgetRevisionInput": finance.BudgetRevisionInput{},
 }
 
@@ -54,7 +55,7 @@ func (s *Server) openAPIDoc() map[string]any {
 	}
 	components["Error"] = map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{
 		"type": "object", "properties": map[string]any{
-			"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthorized", "forbidden", "not_found", "conflict", "duplicate", "invalid_transition", "budget_exceeded", "payload_too_large", "validation_failed"}},
+			"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthorized", "forbidden", "not_found", "conflict", "duplicate", "invalid_transition", "budget_exceeded", "payload_too_large", "validation_failed", "too_many_requests", "unavailable"}},
 			"message": map[string]any{"type": "string"},
 			"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
 		}}}}

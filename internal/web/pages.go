@@ -38,6 +38,9 @@ func (s *Server) registerPages() {
 	g.GET("/recipients/new", s.newRecipientPage)
 	g.POST("/recipients/new", s.createRecipientPage)
 	g.GET("/recipients/:id", s.recipientPage)
+	g.GET("/exclusion-lists", s.exclusionListsPage)
+	g.POST("/exclusion-lists", s.uploadExclusionPage)
+	g.POST("/exclusion-lists/:id/withdraw", s.withdrawExclusionPage)
 	g.GET("/import", s.importPage)
 	g.POST("/import", s.runImportPage)
 	g.GET("/import/refused/:token", s.refusedDownload)
@@ -274,6 +277,8 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	if r := f.raw("amount_per_recipient"); r != nil && *r != "" {
 		in.AmountPerRecipient = r
 	}
+	strict := f.form.Get("amount_per_recipient_strict") != ""
+	in.AmountPerRecipientStrict = &strict
 	var p *finance.Program
 	fields, err := f.done(func() (err error) { p, err = s.svc.CreateProgram(c.Request().Context(), in); return err })
 	if err != nil {

@@ -26,6 +26,8 @@ type adminUsers struct {
 	Users    []*finance.User
 	Agencies []*finance.Agency
 	Roles    []string
+	// Lookups are the users who passed the identifier lookup limit.
+	Lookups []*finance.LookupExcess
 }
 
 func (s *Server) renderUsers(c echo.Context, status int, form url.Values, fields map[string]string) error {
@@ -37,7 +39,11 @@ func (s *Server) renderUsers(c echo.Context, status int, form url.Values, fields
 	if err != nil {
 		return err
 	}
-	return s.renderForm(c, status, "admin_users", "admin.users", adminUsers{users, agencies, finance.Roles}, form, fields)
+	lookups, err := s.svc.FindLookupExcesses(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.renderForm(c, status, "admin_users", "admin.users", adminUsers{users, agencies, finance.Roles, lookups}, form, fields)
 }
 
 func (s *Server) adminUsersPage(c echo.Context) error {

@@ -1,14 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
-	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,21 +42,13 @@ func (s *Server) runImportPage(c echo.Context) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	user := sessionOf(c).User
-	sweepRefused()
-	token := randomToken()
-	refusedPath := refusedFile(user.ID, token)
-	out, err := os.Create(refusedPath)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
+	var out bytes.Buffer
 	if form.Get("kind") == "" {
 		form.Set("kind", c.QueryParam("kind"))
 	}
 	opt := importer.Options{
 		Kind: form.Get("kind"), Atomic: form.Get("atomic") != "", Update: form.Get("update") != "",
-		Submit: form.Get("submit") != "", Refused: out, Observer: s.Metrics,
+		Submit: form.Get("submit") != "", Refused: &out, Observer: s.Metrics,
 	}
 	res, err := importer.Import(c.Request().Context(), s.svc, f, opt)
 	v := importView{Result: res, Kinds: importKinds}
@@ -67,16 +57,18 @@ func (s *Server) runImportPage(c echo.Context) error {
 	case res != nil && finance.ErrorCode(err) == finance.EValidation:
 		v.AtomicNone = true
 	case errors.As(err, &fe) && fe.Code == finance.EValidation:
-		os.Remove(refusedPath)
 		return s.renderForm(c, http.StatusUnprocessableEntity, "import", "import.title", v, form, map[string]string{"file": fe.Message})
 	case err != nil:
-		os.Remove(refusedPath)
 		return err
 	}
 	if res.Failed > 0 {
+		// Kept in the database, never in a file: any server can serve it,
+		// to this user only, until uploads.refused_ttl (issue 17, item 10).
+		token, err := s.svc.SaveRefusedRows(c.Request().Context(), out.Bytes())
+		if err != nil {
+			return err
+		}
 		v.Refused = "/import/refused/" + token
-	} else {
-		os.Remove(refusedPath)
 	}
 	status := http.StatusOK
 	if v.AtomicNone {
@@ -85,7 +77,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 	return s.renderForm(c, status, "import", "import.title", v, form, nil)
 }
 
-var tokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{32}$`) // randomToken's form
+var tokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{20,64}$`) // a download token's form
 
 // refusedDownload sends the refused rows of an import the user ran.
 func (s *Server) refusedDownload(c echo.Context) error {
@@ -93,23 +85,11 @@ func (s *Server) refusedDownload(c echo.Context) error {
 	if !tokenRe.MatchString(token) {
 		return finance.Errorf(finance.ENotFound, "no such download")
 	}
-	path := refusedFile(sessionOf(c).User.ID, token)
-	if _, err := os.Stat(path); err != nil {
-		return finance.Errorf(finance.ENotFound, "this download has expired; import the file again")
+	b, err := s.svc.RefusedRows(c.Request().Context(), token)
+	if err != nil {
+		return err
 	}
-	return c.Attachment(path, "refused-rows.csv")
-}
-
-func refusedFile(userID int64, token string) string {
-	return filepath.Join(os.TempDir(), "pilar-refused-"+strconv.FormatInt(userID, 10)+"-"+token+".csv")
-}
-
-// sweepRefused removes refused-row files older than a day.
-func sweepRefused() {
-	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "pilar-refused-*.csv"))
-	for _, p := range old {
-		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
-			os.Remove(p)
-		}
-	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="refused-rows.csv"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
 }

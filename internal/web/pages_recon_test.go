@@ -23,7 +23,7 @@ func TestPages_Reconciliation(t *testing.T) {
 	body["amount"] = fmt.Sprint(amount)
 	d2 := int64(m.api(e.w.Officer, "POST", "/api/v1/disbursements", body)["id"].(float64))
 	m.api(e.w.Officer, "POST", fmt.Sprintf("/api/v1/disbursements/%d/submit", d2), map[string]any{})
-	m.api(e.w.Admin, "POST", fmt.Sprintf("/api/v1/disbursements/%d/approve", d2), map[string]any{})
+	m.api(e.w.Admin, "POST", fmt.Sprintf("/api/v1/disbursements/%d/approve", d2), map[string]any{"override_reason": "test: shared account"})
 	m.api(e.w.Admin, "POST", fmt.Sprintf("/api/v1/disbursements/%d/pay", d2), map[string]any{"paid_on": "2024-03-06"})
 	st := m.statement(own, fmt.Sprintf("2024-03-06,-%d", amount))
 	rec := m.send(e.w.Reviewer, "POST", fmt.Sprintf("/statements/%d/reconcile", st), url.Values{})

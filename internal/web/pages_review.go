@@ -60,7 +60,8 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on")}
+	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on"),
+		OverrideReason: f.str("override_reason")}
 	if c.Param("action") == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
 		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, map[string]string{
 			"note": i18n.T(langOf(c, s.cfg.Lang), "reject.reason_required")})
@@ -164,7 +165,7 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	if action == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
 		return s.renderReview(c, reviewData{}, f.form, map[string]string{"note": i18n.T(lang, "reject.reason_required")})
 	}
-	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note")})
+	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note"), OverrideReason: f.str("override_reason")})
 	if err != nil {
 		return err
 	}
@@ -174,6 +175,10 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		if r.Err != nil {
 			_, detail := classify(r.Err)
 			row.Message = i18n.Message(lang, detail.Message)
+			// A flagged approval without a reason: say which field and why.
+			if msg, ok := detail.Fields["override_reason"]; ok {
+				row.Message = "override_reason " + i18n.Message(lang, msg)
+			}
 		} else {
 			row.Status = r.Disbursement.Status
 		}

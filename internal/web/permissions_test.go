@@ -71,7 +71,7 @@ func action(name, allow string, setup ...string) permRow {
 	return permRow{route: "POST /api/v1/disbursements/:id/:action", name: name, allow: allow, scoped: true, ok: 200,
 		req: func(m *matrix, c permCell) (string, any) {
 			id := m.disbursement(c, setup...)
-			return fmt.Sprintf("/api/v1/disbursements/%d/%s", id, name), map[string]any{"note": "matrix"}
+			return fmt.Sprintf("/api/v1/disbursements/%d/%s", id, name), map[string]any{"note": "matrix", "override_reason": "matrix"}
 		}}
 }
 
@@ -79,7 +79,7 @@ func pageAction(name, allow string, setup ...string) permRow {
 	return permRow{route: "POST /disbursements/:id/:action", name: name, allow: allow, scoped: true, ok: 303,
 		req: func(m *matrix, c permCell) (string, any) {
 			id := m.disbursement(c, setup...)
-			return fmt.Sprintf("/disbursements/%d/%s", id, name), url.Values{"note": {"matrix"}, "payment_ref": {"TRX-2"}}
+			return fmt.Sprintf("/disbursements/%d/%s", id, name), url.Values{"note": {"matrix"}, "payment_ref": {"TRX-2"}, "override_reason": {"matrix"}}
 		}}
 }
 
@@ -285,8 +285,24 @@ var permRows = []permRow{
 	// A bulk decision answers 200 with a result per disbursement, so another
 	// agency's are refused row by row; a role that may never approve is a 403.
 	{route: "POST /review", allow: "admin reviewer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
-		return "/review", url.Values{"action": {"approve"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
+		return "/review", url.Values{"action": {"approve"}, "override_reason": {"matrix"}, "id": {fmt.Sprint(m.disbursement(c, "submit"))}}
 	}},
+	// Exclusion lists: admins manage them; reviewers and auditors see them.
+	{route: "GET /api/v1/exclusion-lists", allow: "admin reviewer auditor", ok: 200, req: staticPath("/api/v1/exclusion-lists")},
+	{route: "POST /api/v1/exclusion-lists", allow: "admin", ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/exclusion-lists?kind=deceased&source=Dukcapil&as_of=2024-02-01", upload{"meninggal.csv", "nik\n" + m.nik() + "\n"}
+	}},
+	{route: "DELETE /api/v1/exclusion-lists/:id", allow: "admin", ok: 204, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/api/v1/exclusion-lists/%d", m.exclusionList()), nil
+	}},
+	{route: "GET /exclusion-lists", allow: "admin reviewer auditor", ok: 200, req: staticPath("/exclusion-lists")},
+	{route: "POST /exclusion-lists", allow: "admin", ok: 201, req: func(m *matrix, c permCell) (string, any) {
+		return "/exclusion-lists?kind=blacklist&source=Inspektorat&as_of=2024-02-01", upload{"hitam.csv", "nik\n" + m.nik() + "\n"}
+	}},
+	{route: "POST /exclusion-lists/:id/withdraw", allow: "admin", ok: 303, req: func(m *matrix, c permCell) (string, any) {
+		return fmt.Sprintf("/exclusion-lists/%d/withdraw", m.exclusionList()), url.Values{}
+	}},
+
 	{route: "GET /statements", allow: everyone, ok: 200, req: staticPath("/statements")},
 	{route: "POST /statements", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/statements?format=csv&account=0123456789&agency=" + c.side.Code, m.statementFile()
@@ -556,7 +572,7 @@ func (m *matrix) disbursement(c permCell, actions ...string) int64 {
 		if a == "submit" {
 			by = c.clerk
 		}
-		m.api(by, "POST", fmt.Sprintf("/api/v1/disbursements/%d/%s", id, a), map[string]any{"payment_ref": "TRX-1"})
+		m.api(by, "POST", fmt.Sprintf("/api/v1/disbursements/%d/%s", id, a), map[string]any{"payment_ref": "TRX-1", "override_reason": "matrix"})
 	}
 	return id
 }
@@ -572,6 +588,24 @@ func (m *matrix) user() *finance.User {
 }
 
 // token creates a fresh token to revoke.
+// exclusionList uploads a small list as admin and returns its id.
+func (m *matrix) exclusionList() int64 {
+	nik := m.nik()
+	l, err := m.e.w.Store.CreateExclusionList(m.e.w.Ctx(m.e.w.Admin), finance.ExclusionListInput{Kind: "other", Source: "Matrix", AsOf: "2024-01-01"},
+		func() (string, string, bool, error) {
+			if nik == "" {
+				return "", "", false, nil
+			}
+			v := nik
+			nik = ""
+			return finance.IdentNIK, v, true, nil
+		})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return l.ID
+}
+
 func (m *matrix) token() int64 {
 	_, tk, err := m.e.w.Store.CreateToken(m.e.w.Ctx(m.e.w.Admin), m.e.w.Officer.Email, "revoke me")
 	if err != nil {

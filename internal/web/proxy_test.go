@@ -119,6 +119,9 @@ func TestTrustedProxies(t *testing.T) {
 func TestSignIn_Parallel(t *testing.T) {
 	t.Parallel()
 	e := proxyEnv(t)
+	if db, err := e.w.Store.DB(); err == nil {
+		db.SetMaxOpenConns(20) // the test's PostgreSQL is shared; the requests still race
+	}
 	const n = 31
 	type prepared struct {
 		b   *browser

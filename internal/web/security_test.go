@@ -401,6 +401,7 @@ func TestAdminPages(t *testing.T) {
 		if strings.Contains(list, secret) || !strings.Contains(list, "skrip impor") {
 			t.Fatal("the token list shows the secret or misses the label")
 		}
+		e.w.Store.WaitBackground() // last_used_at is written after the request
 		tokens, err := e.w.Store.FindTokens(e.w.Ctx(e.w.Auditor))
 		if err != nil {
 			t.Fatal(err)

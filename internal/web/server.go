@@ -35,6 +35,9 @@ type Services interface {
 	finance.LifecycleService
 	finance.BudgetRevisionService
 	finance.IdempotencyService
+	finance.ExclusionService
+	finance.LookupService
+	finance.RefusedRowsService
 	finance.StatementService
 	finance.ReturService
 	report.Service
