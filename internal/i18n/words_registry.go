@@ -5,6 +5,7 @@ func init() {
 	Register(map[string][2]string{
 		"report.registry":               {"Statistik registri", "Registry statistics"},
 		"report.as_of":                  {"Per tanggal", "As of"},
+		"report.registry.none":          {"Tidak diisi", "Not recorded"},
 		"report.region":                 {"Wilayah (kode)", "Region (code)"},
 		"report.prev_as_of":             {"setahun sebelumnya", "a year earlier"},
 		"report.group.kind":             {"jenis penerima", "recipient kind"},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 )
 
 // KindRegistry is the registry statistics report (issue 14).
@@ -138,7 +139,7 @@ func RegistryLabel(groupBy, key string) string {
 	case groupBy == "region" && key != "":
 		return RegionLabel(key)
 	case key == "":
-		return "-"
+		return i18n.T("id", "report.registry.none")
 	}
 	return key
 }
