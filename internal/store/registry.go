@@ -216,8 +216,9 @@ type BulkRecipient struct {
 	History   []HistoryRow // oldest first; the recipient holds the values of the last
 }
 
-// bulkChunk is how many rows one INSERT carries (SQLite allows 32766 bound values).
-const bulkChunk = 400
+// bulkValues is how many values one INSERT binds (SQLite allows 32766,
+// PostgreSQL 65535).
+const bulkValues = 30000
 
 // BulkRecipients inserts already valid recipients and their history with
 // multi-row INSERTs in one transaction, without an audit entry per row: it
@@ -248,8 +249,8 @@ func (s *Store) BulkRecipients(ctx context.Context, rs []BulkRecipient) error {
 				hist = append(hist, h)
 			}
 		}
-		for lo := 0; lo < len(rs); lo += bulkChunk {
-			part := rs[lo:min(lo+bulkChunk, len(rs))]
+		for lo, n := 0, bulkValues/18; lo < len(rs); lo += n {
+			part := rs[lo:min(lo+n, len(rs))]
 			var sb strings.Builder
 			args := make([]any, 0, len(part)*16)
 			sb.WriteString(`INSERT INTO recipients (id, kind, name, owner_name, nik, nib, sector, size_class, region_code, legal_number,
@@ -267,8 +268,8 @@ func (s *Store) BulkRecipients(ctx context.Context, rs []BulkRecipient) error {
 				return translate(err, "a bulk recipient")
 			}
 		}
-		for lo := 0; lo < len(hist); lo += bulkChunk {
-			part := hist[lo:min(lo+bulkChunk, len(hist))]
+		for lo, n := 0, bulkValues/10; lo < len(hist); lo += n {
+			part := hist[lo:min(lo+n, len(hist))]
 			var sb strings.Builder
 			args := make([]any, 0, len(part)*10)
 			sb.WriteString(`INSERT INTO recipient_history (recipient_id, valid_from, size_class, active, members, last_rat_year,
