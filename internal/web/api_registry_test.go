@@ -34,6 +34,12 @@ func TestRegistryReportAPI(t *testing.T) {
 			}
 		}
 	})
+	t.Run("Region", func(t *testing.T) {
+		m := e.expect(t, e.do(t, e.w.Auditor, "GET", "/api/v1/reports/registry?as_of=2024-12-31&region=65.01", nil), http.StatusOK)
+		if tot := m["totals"].(map[string]any); tot["count"] != float64(2) || m["region"] != "65.01" {
+			t.Errorf("region 65.01: %v", m)
+		}
+	})
 	t.Run("CSV", func(t *testing.T) {
 		rec := e.do(t, e.w.Auditor, "GET", "/api/v1/reports/registry?as_of=2024-04-30&group_by=kind&format=csv", nil)
 		want := "\uFEFFkey,label,count,count_prev,growth,growth_pct,workforce,naik_kelas\nkoperasi,koperasi,1,0,1,0.00,0,0\numkm,umkm,1,1,0,0.00,3,0\n,Jumlah,2,1,1,100.00,3,0\n"
@@ -61,7 +67,7 @@ func TestRegistryReportAPI(t *testing.T) {
 		}
 	})
 	t.Run("Errors", func(t *testing.T) {
-		for _, q := range []string{"as_of=2024-13-01", "as_of=tomorrow", "group_by=program", "format=pdf"} {
+		for _, q := range []string{"as_of=2024-13-01", "as_of=tomorrow", "group_by=program", "format=pdf", "region=65x"} {
 			if rec := e.do(t, e.w.Officer, "GET", "/api/v1/reports/registry?"+q, nil); rec.Code != 400 {
 				t.Errorf("%s: %d %s", q, rec.Code, rec.Body.String())
 			}
