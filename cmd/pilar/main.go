@@ -168,6 +168,7 @@ func (m *Main) openStore(ctx context.Context, cfgPath string) (*store.Store, err
 		return nil, err
 	}
 	st.ExclusionKey = []byte(cfg.Exclusion.Key)
+	st.Loc = cfg.Location()
 	return st, nil
 }
 
@@ -243,7 +244,7 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 	var in finance.UserInput
 	fs.StringVar(&in.Email, "email", "", "email")
 	fs.StringVar(&in.Name, "name", "", "full name")
-	fs.StringVar(&in.Role, "role", "", "admin, auditor, reviewer or officer")
+	fs.StringVar(&in.Role, "role", "", strings.Join(finance.Roles, ", "))
 	fs.StringVar(&in.Agency, "agency", "", "agency code (officers and reviewers)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"pilar/internal/export"
 	"pilar/internal/report"
@@ -27,7 +26,7 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 	}
 	fs, cfgPath := m.flags("report " + kind.Name)
 	var f report.Filter
-	fs.IntVar(&f.Year, "year", time.Now().Year(), "fiscal year")
+	fs.IntVar(&f.Year, "year", 0, "fiscal year (default: this year in the config's timezone)")
 	if kind.Groups != nil {
 		fs.StringVar(&f.GroupBy, "group-by", "", "grouping: "+strings.Join(kind.Groups, ", "))
 	}
@@ -55,6 +54,10 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	now := st.Now().In(st.Loc)
+	if f.Year == 0 {
+		f.Year = now.Year()
+	}
 	rep, err := kind.Build(ctx, st, f)
 	if err != nil {
 		return err
@@ -68,7 +71,7 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 		defer file.Close()
 		w = file
 	}
-	if err := export.Write(w, *format, rep, export.Meta{Lang: "id", Printed: time.Now()}); err != nil {
+	if err := export.Write(w, *format, rep, export.Meta{Lang: "id", Printed: now}); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	if *out != "" {

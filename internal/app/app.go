@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	st.ExclusionKey = []byte(cfg.Exclusion.Key)
 	st.LookupLimit = int(cfg.Privacy.LookupLimit)
 	st.RefusedTTL = cfg.Uploads.RefusedTTL
+	st.Loc = cfg.Location()
 	w, err := web.New(st, cfg, log)
 	if err != nil {
 		st.Close()

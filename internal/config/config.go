@@ -13,8 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zones, on hosts without a zoneinfo database
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"pilar/internal/recon"
 )
@@ -31,9 +32,23 @@ type Config struct {
 	Lang     string   `yaml:"lang"`
 	// Exclusion holds the key of exclusion-list hashes.
 	Exclusion Exclusion `yaml:"exclusion"`
+	// Timezone is the IANA zone of the offices: every "today" (a default
+	// paid_on, approved_on, the report year) and every displayed time is
+	// taken in it. Asia/Makassar (WITA) for Kalimantan Timur and Utara,
+	// Asia/Jakarta (WIB) for Kalimantan Tengah.
+	Timezone string `yaml:"timezone"`
 	// Statements and Reconciliation configure bank statement imports and matching (issue 11).
 	Statements     Statements     `yaml:"statements"`
 	Reconciliation Reconciliation `yaml:"reconciliation"`
+}
+
+// Location is the Timezone's location; Validate has checked it.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // Statements configures bank statement imports.
@@ -140,6 +155,7 @@ func Default() Config {
 		Metrics:        Metrics{Allow: []string{"127.0.0.0/8", "::1/128"}},
 		Log:            Log{Level: "info", Format: "auto"},
 		Lang:           "id",
+		Timezone:       "Asia/Makassar",
 		Statements:     Statements{CSVProfiles: maps.Clone(recon.BankProfiles)},
 		Reconciliation: Reconciliation{WindowDays: 3},
 	}
@@ -271,6 +287,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Server.TrustedProxyNets(); err != nil {
 		return err
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		return fmt.Errorf("config: timezone must be an IANA zone such as Asia/Makassar or Asia/Jakarta, not %q", c.Timezone)
 	}
 	return nil
 }

@@ -78,6 +78,21 @@ func TestTrustedProxies(t *testing.T) {
 	}
 }
 
+func TestTimezone(t *testing.T) {
+	c := Default()
+	if c.Timezone != "Asia/Makassar" || c.Location().String() != "Asia/Makassar" {
+		t.Fatalf("default timezone %q", c.Timezone)
+	}
+	c.Timezone = "Asia/Jakarta"
+	if err := c.Validate(); err != nil || c.Location().String() != "Asia/Jakarta" {
+		t.Fatalf("Asia/Jakarta: %v", err)
+	}
+	c.Timezone = "Kalimantan/Samarinda"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "timezone") {
+		t.Fatalf("a zone that does not exist: %v", err)
+	}
+}
+
 func TestOpsSettings(t *testing.T) {
 	t.Parallel()
 	c := Default()

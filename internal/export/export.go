@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"pilar/internal/finance"
 	"pilar/internal/i18n"
 	"pilar/internal/money"
 	"pilar/internal/report"
@@ -30,7 +31,17 @@ type Encoder struct {
 }
 
 // Encode writes one row of cells. Errors: those of the underlying writer.
-func (e *Encoder) Encode(cells []any) error { return e.out.row(cells, false) }
+func (e *Encoder) Encode(cells []any) error { return e.out.row(e.say(cells), false) }
+
+// say puts the message cells (labels, reasons) in the file's language.
+func (e *Encoder) say(cells []any) []any {
+	for i, c := range cells {
+		if m, ok := c.(finance.Msg); ok {
+			cells[i] = m.In(e.lang)
+		}
+	}
+	return cells
+}
 
 // Close writes the totals row, when totals is not nil, and finishes the
 // file. Errors: those of the underlying writer.
@@ -38,7 +49,7 @@ func (e *Encoder) Close(totals []any) error {
 	if totals != nil {
 		cells := slices.Clone(totals)
 		cells[1] = i18n.T(e.lang, "report.total")
-		if err := e.out.row(cells, true); err != nil {
+		if err := e.out.row(e.say(cells), true); err != nil {
 			return err
 		}
 	}

@@ -28,7 +28,7 @@ func amount(s string) money.Amount { return money.FromDecimal(decimal.RequireFro
 // month and labels that a spreadsheet would read as formulas.
 func sample() *report.Realization {
 	row := func(key, label, budget, committed, realized string) report.RealizationRow {
-		r := report.RealizationRow{Key: key, Label: label, Figures: report.Figures{
+		r := report.RealizationRow{Key: key, Label: report.Text(label), Figures: report.Figures{
 			OriginalBudget: amount(budget), Budget: amount(budget), Committed: amount(committed), Realized: amount(realized)}}
 		r.Finish()
 		return r
@@ -152,10 +152,10 @@ func TestRealizationXLSX(t *testing.T) {
 
 func TestCoverageAndOverlapsCSV(t *testing.T) {
 	cov := &report.Coverage{Year: 2024, GroupBy: "sex", Rows: []report.CoverageRow{
-		{Key: "F", Label: "Perempuan", CoverageFigures: report.CoverageFigures{Reached: 3, Female: 3, Amount: amount("7200000"), Average: amount("2400000")}},
+		{Key: "F", Label: report.Text("Perempuan"), CoverageFigures: report.CoverageFigures{Reached: 3, Female: 3, Amount: amount("7200000"), Average: amount("2400000")}},
 	}, Totals: report.CoverageFigures{Reached: 3, Female: 3, Amount: amount("7200000"), Average: amount("2400000")}}
-	ov := &report.Overlaps{Year: 2024, SharedNIK: []report.Flag{{RecipientIDs: []int64{1, 2}, Reason: "=cmd|' /C calc'!A0"}},
-		MultiProgram: []report.Flag{{RecipientIDs: []int64{3}, Programs: []string{"A", "B"}, DisbursementIDs: []int64{7, 9}, Reason: "paid by 2 programs"}}}
+	ov := &report.Overlaps{Year: 2024, SharedNIK: []report.Flag{{RecipientIDs: []int64{1, 2}, Reason: report.Text("=cmd|' /C calc'!A0")}},
+		MultiProgram: []report.Flag{{RecipientIDs: []int64{3}, Programs: []string{"A", "B"}, DisbursementIDs: []int64{7, 9}, Reason: report.Text("paid by 2 programs")}}}
 	var b bytes.Buffer
 	for _, rep := range []any{cov, ov} {
 		if err := Write(&b, "csv", rep, Meta{Lang: "en"}); err != nil {
@@ -212,7 +212,7 @@ func TestExportScale(t *testing.T) {
 		t.Skip("set PILAR_SCALE=1 to export 1,000,000 rows")
 	}
 	const n = 1_000_000
-	row := report.RealizationRow{Key: "PRG", Label: "Program dengan nama yang cukup panjang", Figures: report.Figures{
+	row := report.RealizationRow{Key: "PRG", Label: report.Text("Program dengan nama yang cukup panjang"), Figures: report.Figures{
 		OriginalBudget: amount("2400000000.00"), Budget: amount("2400000000.00"), Committed: amount("1234567.89"), Realized: amount("1000000.50")}}
 	row.Finish()
 	for _, format := range []string{"csv", "xlsx"} {

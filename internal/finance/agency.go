@@ -35,8 +35,8 @@ func NewAgency(in AgencyInput) (*Agency, error) {
 	if a.Name == "" {
 		f.Add("name", "is required")
 	}
-	if msg := ValidRegion(a.RegionCode); msg != "" {
-		f.Add("region_code", msg)
+	if msg := regionMsg(a.RegionCode); msg.Key != "" {
+		f.AddMsg("region_code", msg)
 	}
 	return a, f.Err()
 }

@@ -100,17 +100,17 @@ type FlagFacts struct {
 // outside a program's eligible size classes or region, as the flag kind
 // and a message; "" when it is inside both. A program region covers its
 // sub-regions ("64" covers "64.72").
-func Ineligibility(eligible []string, programRegion, size, region string) (kind, why string) {
+func Ineligibility(eligible []string, programRegion, size, region string) (kind string, why Msg) {
 	if len(eligible) > 0 && !slices.Contains(eligible, size) {
 		if size == "" {
 			size = "unknown"
 		}
-		return FlagIneligibleSize, fmt.Sprintf("size class %s is not among the program's eligible classes (%s)", size, strings.Join(eligible, ", "))
+		return FlagIneligibleSize, M("size class %s is not among the program's eligible classes (%s)", size, strings.Join(eligible, ", "))
 	}
 	if programRegion != "" && region != programRegion && !strings.HasPrefix(region, programRegion+".") {
-		return FlagOutsideRegion, fmt.Sprintf("region %q is outside the program's region %s", region, programRegion)
+		return FlagOutsideRegion, M("region %q is outside the program's region %s", region, programRegion)
 	}
-	return "", ""
+	return "", Msg{}
 }
 
 // ComputeFlags lists what is worth a second look about d, from the facts
@@ -184,9 +184,9 @@ func (d *Disbursement) ApplyFlags(action string, flags Flags, in ActionInput) er
 	}
 	switch {
 	case reason == "":
-		return Fields{"override_reason": "is required: this disbursement is flagged (" + strings.Join(kinds, ", ") + "); say why it is approved all the same"}.Err()
+		return FieldError("override_reason", "is required: this disbursement is flagged (%s); say why it is approved all the same", strings.Join(kinds, ", "))
 	case len(reason) > 1000:
-		return Fields{"override_reason": "must be at most 1000 characters"}.Err()
+		return FieldError("override_reason", "must be at most 1000 characters")
 	}
 	d.OverrideReason = reason
 	return nil

@@ -103,7 +103,7 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 	if in.Amount != nil {
 		a, err := money.Parse(string(*in.Amount))
 		if err != nil {
-			f.Add("amount", err.Error())
+			f.AddMsg("amount", amountMsg(err))
 		}
 		d.Amount = a
 	}
@@ -144,10 +144,10 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 	}
 	f := Fields{}
 	if d.DisbursedOn < p.StartsOn || d.DisbursedOn > p.EndsOn {
-		f.Add("disbursed_on", "must be within the program's period "+p.StartsOn+".."+p.EndsOn)
+		f.Add("disbursed_on", "must be within the program's period %s..%s", p.StartsOn, p.EndsOn)
 	}
 	if p.AmountPerRecipientStrict && p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
-		f.Add("amount", "must be "+p.AmountPerRecipient.String()+", the program's fixed amount per recipient")
+		f.Add("amount", "must be %s, the program's fixed amount per recipient", p.AmountPerRecipient.String())
 	}
 	return f.Err()
 }

@@ -72,7 +72,7 @@ func NextStatus(status Status, action string) (Status, error) {
 			return st.to, nil
 		}
 	}
-	return "", Errorf(EInvalidTransition, "a disbursement that is %s cannot be %s", status, pastTense[action])
+	return "", Errorf(EInvalidTransition, "a disbursement that is %s cannot be %s", M(string(status)), M(pastTense[action]))
 }
 
 var pastTense = map[string]string{
@@ -103,7 +103,7 @@ func (d *Disbursement) MayAct(a *Actor, action string) error {
 	case a == nil:
 		return Errorf(EUnauthorized, "sign in first")
 	case !a.Can(st.act):
-		return Errorf(EForbidden, "your role (%s) may not %s a disbursement", a.Role, action)
+		return Errorf(EForbidden, "your role (%s) may not %s a disbursement", a.Role, M(action))
 	case !a.InAgency(d.AgencyID):
 		return Errorf(EForbidden, "this disbursement belongs to another agency")
 	}
@@ -170,7 +170,7 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 	case ActionReturn:
 		d.ReturnedOn = dateOr(in.ReturnedOn, today, "returned_on", f)
 		if d.PaidOn != nil && *d.ReturnedOn < *d.PaidOn {
-			f.Add("returned_on", "must not be before the day it was paid ("+*d.PaidOn+")")
+			f.Add("returned_on", "must not be before the day it was paid (%s)", *d.PaidOn)
 		}
 	}
 	if in.Note != nil && strings.TrimSpace(*in.Note) != "" {
@@ -269,7 +269,7 @@ func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, err
 	if in.Budget == nil {
 		f.Add("budget", "is required")
 	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
-		f.Add("budget", err.Error())
+		f.AddMsg("budget", amountMsg(err))
 	} else {
 		r.Budget = b
 	}

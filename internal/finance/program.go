@@ -66,7 +66,7 @@ func NewProgram(in ProgramInput) (*Program, error) {
 	if in.Budget == nil {
 		f.Add("budget", "is required")
 	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
-		f.Add("budget", err.Error())
+		f.AddMsg("budget", amountMsg(err))
 	} else {
 		p.Budget, p.OriginalBudget = b, b
 	}
@@ -129,7 +129,7 @@ func (p *Program) apply(in ProgramInput, f Fields) {
 		if *in.AmountPerRecipient != "" {
 			a, err := money.Parse(string(*in.AmountPerRecipient))
 			if err != nil {
-				f.Add("amount_per_recipient", err.Error())
+				f.AddMsg("amount_per_recipient", amountMsg(err))
 			}
 			p.AmountPerRecipient = &a
 		}
@@ -157,8 +157,8 @@ func (p *Program) validate(f Fields) {
 		oneOf(f, "eligible_size_classes", c, SizeClasses)
 	}
 	if p.RegionCode != "" {
-		if msg := ValidRegion(p.RegionCode); msg != "" {
-			f.Add("region_code", msg)
+		if msg := regionMsg(p.RegionCode); msg.Key != "" {
+			f.AddMsg("region_code", msg)
 		}
 	}
 	for field, d := range map[string]string{"starts_on": p.StartsOn, "ends_on": p.EndsOn} {

@@ -135,7 +135,7 @@ func optAmount(f Fields, field string, dst **money.Amount, src *money.Raw) {
 	}
 	a, err := money.ParseLocal(string(*src))
 	if err != nil {
-		f.Add(field, err.Error())
+		f.AddMsg(field, amountMsg(err))
 		return
 	}
 	*dst = &a
@@ -162,7 +162,7 @@ func (r *Recipient) normalize(f Fields) {
 	case r.SizeClass == "":
 		r.SizeClass = derived
 	case r.SizeClass != derived:
-		f.Add("size_class", "contradicts capital or annual sales, which make it "+derived)
+		f.Add("size_class", "contradicts capital or annual sales, which make it %s", derived)
 	}
 }
 
@@ -196,8 +196,8 @@ func (r *Recipient) validate(f Fields) {
 		oneOf(f, "size_class", r.SizeClass, SizeClasses)
 	}
 	if r.RegionCode != "" {
-		if msg := ValidRegion(r.RegionCode); msg != "" {
-			f.Add("region_code", msg)
+		if msg := regionMsg(r.RegionCode); msg.Key != "" {
+			f.AddMsg("region_code", msg)
 		}
 	}
 	if r.AccountNo != "" && !allDigits(r.AccountNo) {

@@ -1,7 +1,6 @@
 package finance
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -73,18 +72,21 @@ func RegionName(code string) string {
 // "64.72.01.1001", with a known province and, in the provinces whose
 // regencies Pilar lists (61 to 65), a known regency or city. Districts and
 // villages are checked for shape only.
-func ValidRegion(code string) string {
+func ValidRegion(code string) string { return regionMsg(code).String() }
+
+// regionMsg is what ValidRegion says, as a message; Key "" when valid.
+func regionMsg(code string) Msg {
 	if msg := ValidRegionFormat(code); msg != "" {
-		return msg
+		return M(msg)
 	}
 	prov := code[:2]
 	if provinces[prov] == "" {
-		return fmt.Sprintf("%s is not a Kemendagri province code", prov)
+		return M("%s is not a Kemendagri province code", prov)
 	}
 	if len(code) >= 5 && regencyListed[prov] && regencies[code[:5]] == "" {
-		return fmt.Sprintf("%s is not a regency or city of %s in the Kemendagri table", code[:5], provinces[prov])
+		return M("%s is not a regency or city of %s in the Kemendagri table", code[:5], provinces[prov])
 	}
-	return ""
+	return Msg{}
 }
 
 // RegionLabel writes a region code with its name when known: "64.72 Kota Samarinda".

@@ -1,7 +1,6 @@
 package finance
 
 import (
-	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -34,22 +33,25 @@ func TextLimit(field string) int {
 // TextProblem says what is wrong with a text value for a field holding at
 // most max characters: a NUL byte (which PostgreSQL refuses), bytes that are
 // not UTF-8, or too many characters; "" when it is fine.
-func TextProblem(v string, max int) string {
+func TextProblem(v string, max int) string { return TextMsg(v, max).String() }
+
+// TextMsg is what TextProblem says, as a message; Key "" when fine.
+func TextMsg(v string, max int) Msg {
 	switch {
 	case !utf8.ValidString(v):
-		return "must be UTF-8 text"
+		return M("must be UTF-8 text")
 	case strings.IndexByte(v, 0) >= 0:
-		return "must not contain a NUL character"
+		return M("must not contain a NUL character")
 	case utf8.RuneCountInString(v) > max:
-		return fmt.Sprintf("must be at most %d characters", max)
+		return M("must be at most %d characters", max)
 	}
-	return ""
+	return Msg{}
 }
 
 // CheckText adds field's problem, if any, to f.
 func CheckText(f Fields, field, v string, max int) {
-	if msg := TextProblem(v, max); msg != "" {
-		f.Add(field, msg)
+	if msg := TextMsg(v, max); msg.Key != "" {
+		f.AddMsg(field, msg)
 	}
 }
 
@@ -110,7 +112,7 @@ func checkValue(f Fields, name string, v reflect.Value) {
 		CheckText(f, name, v.String(), TextLimit(name))
 	case reflect.Int:
 		if n := v.Int(); n > math.MaxInt32 || n < math.MinInt32 {
-			f.Add(name, fmt.Sprintf("must be between %d and %d", math.MinInt32, math.MaxInt32))
+			f.Add(name, "must be between %d and %d", math.MinInt32, math.MaxInt32)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package finance
 import (
 	"context"
 	"net/mail"
-	"slices"
 	"time"
 )
 
@@ -48,9 +47,7 @@ func (in *UserInput) Validate() error {
 	if in.Name == "" {
 		f.Add("name", "is required")
 	}
-	if !slices.Contains(Roles, in.Role) {
-		f.Add("role", "must be one of admin, auditor, reviewer, officer")
-	}
+	oneOf(f, "role", in.Role, Roles)
 	needsAgency := in.Role == RoleOfficer || in.Role == RoleReviewer
 	if needsAgency && in.Agency == "" {
 		f.Add("agency", "is required for officers and reviewers")

@@ -22,7 +22,7 @@ var (
 
 func oneOf(f Fields, field, v string, set []string) {
 	if !slices.Contains(set, v) {
-		f.Add(field, "must be one of "+strings.Join(set, ", "))
+		f.Add(field, "must be one of %s", strings.Join(set, ", "))
 	}
 }
 

@@ -29,15 +29,15 @@ func Register(ws map[string][2]string) {
 }
 
 // T returns the text for key in lang, formatted with args; an unknown key
-// is returned as it is so that a missing translation shows, not breaks.
+// is used as it is (formatted) so that a missing translation shows, not
+// breaks, and a message key, which is English text, reads right in English.
 func T(lang, key string, args ...any) string {
-	w, ok := words[key]
-	if !ok {
-		return key
-	}
-	s := w[0]
-	if lang == "en" {
-		s = w[1]
+	s := key
+	if w, ok := words[key]; ok {
+		s = w[0]
+		if lang == "en" {
+			s = w[1]
+		}
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
@@ -62,6 +62,18 @@ func Date(lang, ymd string) string {
 		i = 1
 	}
 	return fmt.Sprintf("%d %s %d", d.Day(), months[i][d.Month()-1], d.Year())
+}
+
+// MonthKey is the key of month m (1 to 12) followed by a year: "July %s",
+// "Juli %s".
+func MonthKey(m int) string { return fmt.Sprintf("report.month.%02d", m) }
+
+func init() {
+	ws := map[string][2]string{}
+	for i := range 12 {
+		ws[MonthKey(i+1)] = [2]string{months[0][i] + " %s", months[1][i] + " %s"}
+	}
+	Register(ws)
 }
 
 // DateTime writes a moment in its own time zone as a ledger does:

@@ -26,4 +26,9 @@ func init() {
 		"report.chart.registry":         {"Penerima per kelompok", "Recipients per group"},
 		"report.chart.registry_desc":    {"Batang abu-abu: setahun sebelumnya; batang biru: per tanggal.", "Grey bars: a year earlier; blue bars: as of the date."},
 	})
+	RegisterMessages(map[string][2]string{
+		"the registry report is not available":                        {"laporan registri tidak tersedia", ""},
+		"as_of must be a date as YYYY-MM-DD":                          {"as_of harus tanggal berbentuk YYYY-MM-DD", ""},
+		"region must be a Kemendagri region code such as 64 or 64.72": {"region harus kode wilayah Kemendagri seperti 64 atau 64.72", ""},
+	})
 }

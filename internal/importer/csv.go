@@ -38,7 +38,7 @@ func openCSV(br *bufio.Reader, head []byte) (Rows, error) {
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err != nil {
-		return nil, unreadable("the header row cannot be read: " + csvProblem(err))
+		return nil, unreadable("the header row cannot be read: %s", csvProblem(err))
 	}
 	c := &csvRows{r: r, header: append([]string(nil), header...), row: Row{N: 1}}
 	return c, nil

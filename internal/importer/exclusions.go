@@ -45,8 +45,8 @@ func OpenExclusions(r io.Reader) (*ExclusionFile, error) {
 	}
 	if f.nik < 0 && f.nib < 0 {
 		rows.Close()
-		return nil, &finance.Error{Code: finance.EValidation, Message: "the header names neither a nik nor a nib column (the first row must be the header)",
-			Fields: map[string]string{"file": "needs a nik or nib column"}}
+		return nil, &finance.Error{Code: finance.EValidation, Msg: finance.M("the header names neither a nik nor a nib column (the first row must be the header)"),
+			Fields: map[string]finance.Msg{"file": finance.M("needs a nik or nib column")}}
 	}
 	return f, nil
 }

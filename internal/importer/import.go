@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"pilar/internal/export"
 	"pilar/internal/finance"
 	"pilar/internal/money"
 )
@@ -142,7 +143,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	if opt.Historical {
 		hs, ok := svc.(finance.HistoricalImportService)
 		if opt.Kind != Disbursements || !ok {
-			return nil, finance.Fields{"historical": "only disbursements can be imported as history"}.Err()
+			return nil, finance.Fields{"historical": finance.M("only disbursements can be imported as history")}.Err()
 		}
 		if _, err := finance.Authorize(ctx, finance.ActImportHistory, nil); err != nil {
 			return nil, err
@@ -297,16 +298,16 @@ func rowError(n int, err error) RowError {
 		return RowError{Row: n, Message: err.Error()}
 	}
 	if len(e.Fields) == 0 {
-		return RowError{Row: n, Message: e.Message}
+		return RowError{Row: n, Message: e.Message()}
 	}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	msg := e.Fields[keys[0]]
+	msg := e.Fields[keys[0]].String()
 	for _, k := range keys[1:] {
-		msg += "; " + k + ": " + e.Fields[k]
+		msg += "; " + k + ": " + e.Fields[k].String()
 	}
 	return RowError{Row: n, Field: keys[0], Message: msg}
 }
@@ -316,10 +317,7 @@ func rowError(n int, err error) RowError {
 func neutralise(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
-			c = "'" + c
-		}
-		out[i] = c
+		out[i] = export.Neutralize(c) // the one rule, tab and carriage return included
 	}
 	return out
 }
@@ -343,7 +341,7 @@ var required = map[string][][]string{
 func newMapper(opt Options, header []string) (*mapper, error) {
 	need, ok := required[opt.Kind]
 	if !ok {
-		return nil, finance.Fields{"kind": "must be recipients or disbursements"}.Err()
+		return nil, finance.FieldError("kind", "must be recipients or disbursements")
 	}
 	m := &mapper{opt: opt, act: acts[opt.Kind], col: map[string]int{}}
 	for i, h := range header {
@@ -364,8 +362,9 @@ func newMapper(opt Options, header []string) (*mapper, error) {
 		}
 	}
 	if len(missing) > 0 {
-		msg := "the header lacks the required column(s) " + strings.Join(missing, ", ") + " (the first row must be the header)"
-		return nil, &finance.Error{Code: finance.EValidation, Message: msg, Fields: map[string]string{"columns": strings.Join(missing, ", ")}}
+		cols := strings.Join(missing, ", ")
+		return nil, &finance.Error{Code: finance.EValidation, Msg: finance.M("the header lacks the required column(s) %s (the first row must be the header)", cols),
+			Fields: map[string]finance.Msg{"columns": finance.M("%s", cols)}}
 	}
 	return m, nil
 }

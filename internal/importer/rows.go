@@ -102,6 +102,9 @@ func validUTF8Prefix(b []byte) bool {
 	return utf8.Valid(b)
 }
 
-func unreadable(msg string) error {
-	return &finance.Error{Code: finance.EValidation, Message: msg, Fields: map[string]string{"file": msg}}
+// unreadable is the error of a file that cannot be read: key and args are
+// its message (finance.Msg), on the error and on the field "file".
+func unreadable(key string, args ...any) error {
+	m := finance.M(key, args...)
+	return &finance.Error{Code: finance.EValidation, Msg: m, Fields: map[string]finance.Msg{"file": m}}
 }

@@ -41,7 +41,7 @@ func openXLSXInMemory(r io.Reader) (Rows, error) {
 func openXLSX(r io.Reader) (Rows, error) {
 	f, err := excelize.OpenReader(r, xlsxOptions)
 	if err != nil {
-		return nil, unreadable("the file looks like an XLSX workbook but cannot be opened: " + err.Error())
+		return nil, unreadable("the file looks like an XLSX workbook but cannot be opened: %s", err.Error())
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
@@ -51,7 +51,7 @@ func openXLSX(r io.Reader) (Rows, error) {
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, unreadable("the first sheet cannot be read: " + err.Error())
+		return nil, unreadable("the first sheet cannot be read: %s", err.Error())
 	}
 	x := &xlsxRows{f: f, rows: rows, row: Row{N: 1}}
 	if !rows.Next() {

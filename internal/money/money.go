@@ -102,7 +102,8 @@ var (
 	idCommaRe = regexp.MustCompile(`^[0-9]+,[0-9]{1,2}$`)
 )
 
-// ErrAmount describes why an amount was refused; its text is meant for users.
+// ErrAmount describes why an amount was refused; its text is meant for users
+// and is a message key (English; finance.Msg, Indonesian in internal/i18n).
 type ErrAmount struct{ Reason string }
 
 func (e *ErrAmount) Error() string { return e.Reason }

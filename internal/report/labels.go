@@ -43,42 +43,47 @@ func PeriodOf(groupBy string, year int, month string) string {
 
 var romanQuarters = []string{"I", "II", "III", "IV"}
 
-// PeriodLabel names a period key in Indonesian: "Juli 2024", "Triwulan III
-// 2024"; "" (a payment without a date) is "Tanpa tanggal".
-func PeriodLabel(key string) string {
+// Text is data shown as a label (a program's or agency's name, a code): a
+// message whose text is itself in every language.
+func Text(s string) finance.Msg { return finance.M("%s", s) }
+
+// PeriodLabel names a period key, as a message (i18n): "July 2024" /
+// "Juli 2024", "Quarter III 2024" / "Triwulan III 2024"; "" (a payment
+// without a date) is "No date" / "Tanpa tanggal".
+func PeriodLabel(key string) finance.Msg {
 	year, rest, ok := strings.Cut(key, "-")
 	if !ok {
-		return i18n.T("id", "report.no_date")
+		return finance.M("report.no_date")
 	}
 	if q, ok := strings.CutPrefix(rest, "Q"); ok {
 		n, _ := strconv.Atoi(q)
 		if n >= 1 && n <= 4 {
-			return i18n.T("id", "report.quarter", romanQuarters[n-1], year)
+			return finance.M("report.quarter", romanQuarters[n-1], year)
 		}
-		return key
+		return Text(key)
 	}
-	// i18n.Date writes "1 Juli 2024"; the month and year are what we want.
-	_, label, _ := strings.Cut(i18n.Date("id", key+"-01"), " ")
-	return label
+	if m, err := strconv.Atoi(rest); err == nil && m >= 1 && m <= 12 {
+		return finance.M(i18n.MonthKey(m), year)
+	}
+	return Text(key)
 }
 
 // CoverageLabel names a coverage group: a region by its province, the sex
 // and empty keys in words; otherwise label (the program's name, the key).
-func CoverageLabel(groupBy, key, label string) string {
+func CoverageLabel(groupBy, key, label string) finance.Msg {
 	switch {
 	case groupBy == "region" && key != "":
-		return RegionLabel(key)
+		return Text(RegionLabel(key))
 	case groupBy == "sex" || key == "":
-		return i18n.T("id", "report.sex."+key)
+		return finance.M("report.sex." + key)
 	}
-	return label
+	return Text(label)
 }
 
 // Ineligibility says why a recipient of the given size class and region is
-// outside a program's eligible size classes or region scope, or "" when it
-// is not. An empty list or scope admits everyone; a region scope admits the
-// region and every region inside it (64 admits 64.72).
-func Ineligibility(eligible []string, programRegion, size, region string) string {
+// outside a program's eligible size classes or region scope, or a message
+// with Key "" when it is not; the rule is finance.Ineligibility.
+func Ineligibility(eligible []string, programRegion, size, region string) finance.Msg {
 	_, why := finance.Ineligibility(eligible, programRegion, size, region)
 	return why
 }

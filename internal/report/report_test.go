@@ -64,17 +64,17 @@ func TestFilter_Check(t *testing.T) {
 
 func TestLabels(t *testing.T) {
 	for key, want := range map[string]string{"2024-07": "Juli 2024", "2024-Q3": "Triwulan III 2024", "": "Tanpa tanggal"} {
-		if got := PeriodLabel(key); got != want {
+		if got := PeriodLabel(key).In("id"); got != want {
 			t.Errorf("PeriodLabel(%q) = %q, want %q", key, got, want)
 		}
 	}
 	if got := RegionLabel("64.72"); got != "Kalimantan Timur 64.72" {
 		t.Errorf("RegionLabel = %q", got)
 	}
-	if got := Ineligibility([]string{"mikro"}, "64", "mikro", "64.72"); got != "" {
+	if got := Ineligibility([]string{"mikro"}, "64", "mikro", "64.72"); got.Key != "" {
 		t.Errorf("eligible: %q", got)
 	}
-	if got := Ineligibility(nil, "64", "mikro", "641"); got == "" {
+	if got := Ineligibility(nil, "64", "mikro", "641"); got.Key == "" {
 		t.Error("641 is not inside 64")
 	}
 }

@@ -39,8 +39,8 @@ func (f *Figures) Add(o Figures) {
 // funding source, an agency, a region, a month ("2024-07") or a quarter
 // ("2024-Q3").
 type RealizationRow struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key   string      `json:"key"`
+	Label finance.Msg `json:"label"` // in English in JSON, in the reader's language on pages and files
 	Figures
 }
 
@@ -71,8 +71,8 @@ type CoverageFigures struct {
 
 // CoverageRow is one group of the coverage report.
 type CoverageRow struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key   string      `json:"key"`
+	Label finance.Msg `json:"label"`
 	CoverageFigures
 }
 
@@ -90,10 +90,10 @@ type Coverage struct {
 // Flag is one red flag: the recipients involved and, where it applies, the
 // programs, the disbursements and why.
 type Flag struct {
-	RecipientIDs    []int64  `json:"recipient_ids"`
-	Programs        []string `json:"programs,omitempty"`
-	DisbursementIDs []int64  `json:"disbursement_ids,omitempty"`
-	Reason          string   `json:"reason"`
+	RecipientIDs    []int64     `json:"recipient_ids"`
+	Programs        []string    `json:"programs,omitempty"`
+	DisbursementIDs []int64     `json:"disbursement_ids,omitempty"`
+	Reason          finance.Msg `json:"reason"`
 	// For the flagged list: the disbursement's flags, whether it was
 	// approved despite them and why, and the exclusion lists it matched.
 	Flags          []finance.Flag `json:"flags,omitempty"`

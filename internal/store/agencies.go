@@ -16,7 +16,8 @@ func (s *Store) CreateAgency(ctx context.Context, in finance.AgencyInput) (*fina
 	if err != nil {
 		return nil, err
 	}
-	a.CreatedAt = s.Now()
+	ctx = s.stamp(ctx) // one timestamp for the row and its audit entry
+	a.CreatedAt = s.now(ctx)
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.conn(ctx).Create(a).Error; err != nil {
 			return translate(err, "agency "+a.Code)

@@ -144,7 +144,7 @@ func TestDisbursementService_Flags(t *testing.T) {
 			before := auditCount(t, f.World)
 			_, err := f.Store.ActOnDisbursement(f.Ctx(f.Reviewer), d.ID, "approve", finance.ActionInput{OverrideReason: ptr("  ")})
 			var fe *finance.Error
-			if finance.ErrorCode(err) != finance.EValidation || !errorAs(err, &fe) || !strings.Contains(fe.Fields["override_reason"], tc.kind) {
+			if finance.ErrorCode(err) != finance.EValidation || !errorAs(err, &fe) || !strings.Contains(fe.Fields["override_reason"].String(), tc.kind) {
 				t.Fatalf("approve without a reason: %v; want validation_failed on override_reason", err)
 			}
 			if n := auditCount(t, f.World); n != before {
@@ -194,7 +194,7 @@ func TestDisbursementService_Flags(t *testing.T) {
 		_, err := f.Store.CreateDisbursement(f.Ctx(f.Officer), finance.DisbursementInput{
 			Program: ptr(strict.Code), RecipientID: ptr(f.recipient(nil).ID), Amount: raw("1200000"), DisbursedOn: ptr("2024-03-01")})
 		var fe *finance.Error
-		if !errorAs(err, &fe) || fe.Fields["amount"] != "must be 2400000.00, the program's fixed amount per recipient" {
+		if !errorAs(err, &fe) || fe.Fields["amount"].String() != "must be 2400000.00, the program's fixed amount per recipient" {
 			t.Fatalf("strict program: %v", err)
 		}
 	})
@@ -205,7 +205,7 @@ func TestDisbursementService_Flags(t *testing.T) {
 			_, err := f.Store.CreateDisbursement(f.Ctx(f.Officer), finance.DisbursementInput{
 				Program: ptr(f.p.Code), RecipientID: ptr(f.recipient(nil).ID), Amount: raw("2400000"), DisbursedOn: ptr(on)})
 			var fe *finance.Error
-			if !errorAs(err, &fe) || fe.Fields["disbursed_on"] != "must be within the program's period 2024-01-01..2024-06-30" {
+			if !errorAs(err, &fe) || fe.Fields["disbursed_on"].String() != "must be within the program's period 2024-01-01..2024-06-30" {
 				t.Fatalf("disbursed_on %s: %v", on, err)
 			}
 		}
@@ -249,10 +249,10 @@ func TestReportService_OverlapsFlagged(t *testing.T) {
 	}
 	a, b := rep.Flagged[0], rep.Flagged[1]
 	if a.DisbursementIDs[0] != over.ID || a.Overridden == nil || !*a.Overridden || a.OverrideReason != "BPUM 2024 amount" ||
-		a.Reason != "amount 1200000.00 differs from the program's fixed amount 2400000.00 — approved despite the flags: BPUM 2024 amount" {
+		a.Reason.String() != "amount 1200000.00 differs from the program's fixed amount 2400000.00 — approved despite the flags: BPUM 2024 amount" {
 		t.Errorf("overridden entry %+v", a)
 	}
-	if b.DisbursementIDs[0] != waiting.ID || b.Overridden == nil || *b.Overridden || !strings.HasSuffix(b.Reason, "— awaiting approval") {
+	if b.DisbursementIDs[0] != waiting.ID || b.Overridden == nil || *b.Overridden || !strings.HasSuffix(b.Reason.String(), "— awaiting approval") {
 		t.Errorf("waiting entry %+v", b)
 	}
 }

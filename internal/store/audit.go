@@ -21,7 +21,7 @@ func (s *Store) audit(ctx context.Context, action, entity string, entityID any, 
 			}
 		}
 		e := &finance.AuditEntry{
-			At:       s.Now().UTC().Format(time.RFC3339Nano),
+			At:       s.now(ctx).Format(time.RFC3339Nano),
 			Actor:    "system",
 			Action:   action,
 			Entity:   entity,

@@ -37,7 +37,7 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 		}
 		d.ProgramID = p.ID
 		d.CreatedByID = actor.UserID
-		d.CreatedAt, d.UpdatedAt = s.Now(), s.Now()
+		d.CreatedAt, d.UpdatedAt = s.now(ctx), s.now(ctx)
 		if err := s.conn(ctx).Omit("ApprovedOn", "PaidOn", "ReturnedOn", "SubmittedByID", "ApprovedByID").Create(d).Error; err != nil {
 			return s.trancheConflict(ctx, err, d)
 		}
@@ -56,7 +56,7 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finance.Program, error) {
 	p, err := s.programByCode(ctx, d.Program)
 	if err != nil {
-		return nil, finance.Fields{"program": "no program has this code"}.Err()
+		return nil, finance.FieldError("program", "no program has this code")
 	}
 	if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &p.AgencyID); err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finan
 		}
 	}
 	if _, err := s.recipientByID(ctx, d.RecipientID); err != nil {
-		return nil, finance.Fields{"recipient_id": "no recipient has this id"}.Err()
+		return nil, finance.FieldError("recipient_id", "no recipient has this id")
 	}
 	return p, d.CheckAgainst(p)
 }
@@ -201,7 +201,7 @@ func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.Dis
 		if _, err := s.checkDraft(ctx, d); err != nil {
 			return err
 		}
-		d.UpdatedAt = s.Now()
+		d.UpdatedAt = s.now(ctx)
 		res := s.conn(ctx).Table("disbursements").Where("id = ? AND status = ?", id, finance.StatusDraft).Updates(map[string]any{
 			"recipient_id": d.RecipientID, "amount": d.Amount, "tranche": d.Tranche, "form": d.Form,
 			"disbursed_on": d.DisbursedOn, "payment_ref": d.PaymentRef, "note": d.Note, "updated_at": d.UpdatedAt,

@@ -60,7 +60,7 @@ func TestExclusionService(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(rep.Flagged) != 2 || len(rep.Flagged[0].ExclusionLists) != 1 || rep.Flagged[0].ExclusionLists[0] != l.ID ||
-			!strings.Contains(rep.Flagged[0].Reason, "exclusion list "+fmt.Sprint(l.ID)+" (deceased") || !*rep.Flagged[0].Overridden {
+			!strings.Contains(rep.Flagged[0].Reason.String(), "exclusion list "+fmt.Sprint(l.ID)+" (deceased") || !*rep.Flagged[0].Overridden {
 			t.Fatalf("red-flag report %+v", rep.Flagged)
 		}
 
@@ -136,7 +136,7 @@ func TestExclusionService(t *testing.T) {
 		w := dbtest.NewWorld(t)
 		_, err := w.Store.CreateExclusionList(w.Ctx(w.Admin), finance.ExclusionListInput{Kind: "pns", AsOf: "kemarin"}, idents())
 		var fe *finance.Error
-		if !errorAs(err, &fe) || fe.Fields["kind"] == "" || fe.Fields["source"] == "" || fe.Fields["as_of"] == "" {
+		if !errorAs(err, &fe) || fe.Fields["kind"].String() == "" || fe.Fields["source"].String() == "" || fe.Fields["as_of"].String() == "" {
 			t.Fatalf("invalid input: %v", err)
 		}
 	})

@@ -33,7 +33,7 @@ func (s *Store) ImportHistorical(ctx context.Context, row finance.DisbursementRo
 	var p finance.Program
 	if err := s.conn(ctx).Raw(`SELECT p.*, a.code AS agency_code FROM programs p JOIN agencies a ON a.id = p.agency_id WHERE p.code = ?`,
 		d.Program).Take(&p).Error; err != nil {
-		return 0, nil, finance.Fields{"program_code": "no program has this code"}.Err()
+		return 0, nil, finance.Fields{"program_code": finance.M("no program has this code")}.Err()
 	}
 	if err := d.CheckHistorical(&p); err != nil {
 		return 0, nil, err

@@ -29,7 +29,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, key, hash string) (*finance
 	var found *idempotencyKey
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		db := s.conn(ctx)
-		now := s.Now()
+		now := s.now(ctx)
 		if err := db.Exec("DELETE FROM idempotency_keys WHERE created_at < ?", now.Add(-finance.IdempotencyTTL)).Error; err != nil {
 			return err
 		}

@@ -130,7 +130,7 @@ func (s *Store) recipientForImport(ctx context.Context, row finance.Disbursement
 	switch {
 	case row.RecipientNIK != "":
 		if msg := finance.ValidNIK(row.RecipientNIK); msg != "" {
-			return 0, finance.Fields{"recipient_nik": msg}.Err()
+			return 0, finance.FieldError("recipient_nik", msg)
 		}
 		err := s.conn(ctx).Model(&finance.Recipient{}).Where("nik = ?", row.RecipientNIK).
 			Order("CASE WHEN kind = 'umkm' THEN 0 ELSE 1 END, id").Limit(1).Pluck("id", &ids).Error
@@ -138,23 +138,23 @@ func (s *Store) recipientForImport(ctx context.Context, row finance.Disbursement
 			return 0, err
 		}
 		if len(ids) == 0 {
-			return 0, finance.Fields{"recipient_nik": "no recipient has this NIK; import or register the recipient first"}.Err()
+			return 0, finance.FieldError("recipient_nik", "no recipient has this NIK; import or register the recipient first")
 		}
 	case row.RecipientNIB != "":
 		if msg := finance.ValidNIB(row.RecipientNIB); msg != "" {
-			return 0, finance.Fields{"recipient_nib": msg}.Err()
+			return 0, finance.FieldError("recipient_nib", msg)
 		}
 		if err := s.conn(ctx).Model(&finance.Recipient{}).Where("nib = ?", row.RecipientNIB).Order("id").Limit(2).Pluck("id", &ids).Error; err != nil {
 			return 0, err
 		}
 		switch len(ids) {
 		case 0:
-			return 0, finance.Fields{"recipient_nib": "no recipient has this NIB; import or register the recipient first"}.Err()
+			return 0, finance.FieldError("recipient_nib", "no recipient has this NIB; import or register the recipient first")
 		case 2:
-			return 0, finance.Fields{"recipient_nib": "several recipients share this NIB; give the recipient_nik instead"}.Err()
+			return 0, finance.FieldError("recipient_nib", "several recipients share this NIB; give the recipient_nik instead")
 		}
 	default:
-		return 0, finance.Fields{"recipient_nik": "give recipient_nik or recipient_nib"}.Err()
+		return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
 	}
 	return ids[0], nil
 }

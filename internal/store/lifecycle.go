@@ -27,7 +27,7 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 			return err
 		}
 		before := *d
-		if err := d.Act(actor, action, in, s.Now().Format("2006-01-02")); err != nil {
+		if err := d.Act(actor, action, in, s.today(ctx)); err != nil {
 			return err
 		}
 		if err := s.flagDisbursement(ctx, d, action, in); err != nil {
@@ -42,7 +42,7 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 				return err
 			}
 		}
-		d.UpdatedAt = s.Now()
+		d.UpdatedAt = s.now(ctx)
 		res := s.conn(ctx).Table("disbursements").Where("id = ? AND status = ?", id, before.Status).Updates(map[string]any{
 			"status": d.Status, "submitted_by_id": d.SubmittedByID, "approved_by_id": d.ApprovedByID,
 			"approved_on": d.ApprovedOn, "paid_on": d.PaidOn, "returned_on": d.ReturnedOn, "payment_ref": d.PaymentRef, "note": d.Note,

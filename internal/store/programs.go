@@ -33,13 +33,14 @@ func (s *Store) CreateProgram(ctx context.Context, in finance.ProgramInput) (*fi
 	}
 	a, err := s.agencyByCode(ctx, p.Agency)
 	if err != nil {
-		return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+		return nil, finance.FieldError("agency", "no agency has this code")
 	}
 	if _, err := finance.Authorize(ctx, finance.ActEditProgram, &a.ID); err != nil {
 		return nil, err
 	}
 	p.AgencyID = a.ID
-	p.CreatedAt, p.UpdatedAt = s.Now(), s.Now()
+	ctx = s.stamp(ctx) // one timestamp for the row and its audit entry
+	p.CreatedAt, p.UpdatedAt = s.now(ctx), s.now(ctx)
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.conn(ctx).Create(p).Error; err != nil {
 			return translate(err, "program "+p.Code)
@@ -148,7 +149,7 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		if err := p.Patch(in); err != nil {
 			return err
 		}
-		p.UpdatedAt = s.Now()
+		p.UpdatedAt = s.now(ctx)
 		err = s.conn(ctx).Table("programs").Where("id = ?", p.ID).Updates(map[string]any{
 			"name": p.Name, "kind": p.Kind, "funding_source": p.FundingSource, "fiscal_year": p.FiscalYear,
 			"amount_per_recipient": p.AmountPerRecipient, "amount_per_recipient_strict": p.AmountPerRecipientStrict, "target_recipients": p.TargetRecipients,

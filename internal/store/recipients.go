@@ -21,7 +21,8 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 	if err != nil {
 		return nil, err
 	}
-	r.CreatedAt, r.UpdatedAt = s.Now(), s.Now()
+	ctx = s.stamp(ctx) // one timestamp for the row and its audit entry
+	r.CreatedAt, r.UpdatedAt = s.now(ctx), s.now(ctx)
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.nikTaken(ctx, r); err != nil {
 			return err
@@ -61,7 +62,7 @@ func (s *Store) nikTaken(ctx context.Context, r *finance.Recipient) error {
 		return duplicateNIK(a, nil)
 	}
 	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered as recipient %d", id)
-	e.Fields = map[string]string{"nik": "already registered as recipient " + itoa(id)}
+	e.Fields = map[string]finance.Msg{"nik": finance.M("already registered as recipient %d", id)}
 	return e
 }
 
@@ -74,7 +75,7 @@ func duplicateNIK(a *finance.Actor, err error) error {
 		return err
 	}
 	e := finance.Errorf(finance.EDuplicate, "an umkm with this NIK is already registered")
-	e.Fields = map[string]string{"nik": "already registered"}
+	e.Fields = map[string]finance.Msg{"nik": finance.M("already registered")}
 	return e
 }
 
@@ -195,7 +196,7 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 		if err := r.Patch(in); err != nil {
 			return err
 		}
-		r.UpdatedAt = s.Now()
+		r.UpdatedAt = s.now(ctx)
 		if err := s.nikTaken(ctx, r); err != nil {
 			return err
 		}

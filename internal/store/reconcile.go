@@ -110,7 +110,7 @@ ORDER BY l.id`, statementID).Rows()
 // statement_id), conflict (the statement is reconciled already).
 func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
 	if in.StatementID <= 0 {
-		return nil, finance.Fields{"statement_id": "is required"}.Err()
+		return nil, finance.FieldError("statement_id", "is required")
 	}
 	if in.WindowDays <= 0 {
 		in.WindowDays = DefaultWindowDays
@@ -119,7 +119,7 @@ func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*fina
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		st, err := s.statementByID(ctx, in.StatementID)
 		if err != nil {
-			return finance.Fields{"statement_id": "no statement has this id"}.Err()
+			return finance.FieldError("statement_id", "no statement has this id")
 		}
 		actor, err := finance.Authorize(ctx, finance.ActReconcile, &st.AgencyID)
 		if err != nil {
@@ -385,11 +385,11 @@ func (s *Store) MatchManually(ctx context.Context, reconID int64, in finance.Man
 		}
 		var l finance.StatementLine
 		if err := s.conn(ctx).Raw("SELECT * FROM statement_lines WHERE id = ? AND statement_id = ?", in.LineID, st.ID).Take(&l).Error; err != nil {
-			return finance.Fields{"line_id": "no line of this statement has this id"}.Err()
+			return finance.FieldError("line_id", "no line of this statement has this id")
 		}
 		d, err := s.disbursementByID(ctx, in.DisbursementID)
 		if err != nil || d.AgencyID != st.AgencyID {
-			return finance.Fields{"disbursement_id": "no disbursement of this agency has this id"}.Err()
+			return finance.FieldError("disbursement_id", "no disbursement of this agency has this id")
 		}
 		kind := "payment"
 		if !l.Amount.IsNegative() {
@@ -397,9 +397,9 @@ func (s *Store) MatchManually(ctx context.Context, reconID int64, in finance.Man
 		}
 		switch {
 		case kind == "payment" && d.Status != finance.StatusPaid && d.Status != finance.StatusReturned:
-			return finance.Fields{"disbursement_id": "is " + string(d.Status) + "; only a paid or returned disbursement matches a debit line"}.Err()
+			return finance.Fields{"disbursement_id": finance.M("is %s; only a paid or returned disbursement matches a debit line", finance.M(string(d.Status)))}.Err()
 		case kind == "retur" && d.Status != finance.StatusReturned:
-			return finance.Fields{"disbursement_id": "is " + string(d.Status) + "; a credit line (retur) matches only a returned disbursement"}.Err()
+			return finance.Fields{"disbursement_id": finance.M("is %s; a credit line (retur) matches only a returned disbursement", finance.M(string(d.Status)))}.Err()
 		}
 		var taken []int64
 		s.conn(ctx).Raw("SELECT id FROM recon_matches WHERE line_id = ?", l.ID).Scan(&taken)

@@ -29,8 +29,8 @@ type HistoryRow struct {
 
 // historyOf is the row of r's current values from the date validFrom
 // (YYYY-MM-DD; nil: today).
-func (s *Store) historyOf(r *finance.Recipient, validFrom *string) HistoryRow {
-	from := s.Now().Format("2006-01-02")
+func (s *Store) historyOf(ctx context.Context, r *finance.Recipient, validFrom *string) HistoryRow {
+	from := s.today(ctx)
 	if validFrom != nil {
 		from = *validFrom
 	}
@@ -41,14 +41,14 @@ func (s *Store) historyOf(r *finance.Recipient, validFrom *string) HistoryRow {
 // recordHistory writes r's values as of validFrom, replacing a row of the
 // same recipient and date, inside the caller's transaction.
 func (s *Store) recordHistory(ctx context.Context, r *finance.Recipient, validFrom *string) error {
-	h := s.historyOf(r, validFrom)
+	h := s.historyOf(ctx, r, validFrom)
 	db := s.conn(ctx)
 	if err := db.Exec("DELETE FROM recipient_history WHERE recipient_id = ? AND valid_from = ?", h.RecipientID, h.ValidFrom).Error; err != nil {
 		return err
 	}
 	return db.Exec(`INSERT INTO recipient_history (recipient_id, valid_from, size_class, active, members, last_rat_year,
   business_volume, assets, workforce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, s.Now()).Error
+		h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, s.now(ctx)).Error
 }
 
 // historyChanged reports whether an update touches what the history keeps.
@@ -101,15 +101,18 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 	if err := f.Check(report.KindRegistry); err != nil {
 		return nil, err
 	}
-	asOfT, prevT, err := report.AsOfDates(f, s.Now())
+	if f.AsOf == "" {
+		f.AsOf = s.today(ctx)
+	}
+	asOfT, prevT, err := report.AsOfDates(f, s.now(ctx))
 	if err != nil {
 		return nil, err
 	}
 	asOf, prev := asOfT.Format(time.DateOnly), prevT.Format(time.DateOnly)
 	where, args := "h.valid_from <= ?", []any{asOf}
 	if f.Region != "" {
-		if msg := finance.ValidRegionFormat(f.Region); msg != "" {
-			return nil, finance.Errorf(finance.EBadRequest, "region %s", msg)
+		if finance.ValidRegionFormat(f.Region) != "" {
+			return nil, finance.Errorf(finance.EBadRequest, "region must be a Kemendagri region code such as 64 or 64.72")
 		}
 		where += " AND (r.region_code = ? OR r.region_code LIKE ? ESCAPE '\\')"
 		args = append(args, f.Region, likeEscape(f.Region)+".%")

@@ -38,7 +38,7 @@ func (s *Store) reportScope(ctx context.Context, kind string, f *report.Filter) 
 	if code != "" {
 		a, err := s.agencyByCode(ctx, code)
 		if err != nil {
-			return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+			return nil, finance.FieldError("agency", "no agency has this code")
 		}
 		if _, err := finance.AuthorizeRead(ctx, &a.ID); err != nil {
 			return nil, err
@@ -114,10 +114,10 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 		return nil, err
 	}
 	for _, r := range rows {
-		row := report.RealizationRow{Key: r.Key, Label: r.Label, Figures: report.Figures{
+		row := report.RealizationRow{Key: r.Key, Label: report.Text(r.Label), Figures: report.Figures{
 			OriginalBudget: r.OriginalBudget, Budget: r.Budget, Committed: r.Committed, Realized: r.Realized}}
 		if f.GroupBy == "region" {
-			row.Label = report.RegionLabel(r.Key)
+			row.Label = report.Text(report.RegionLabel(r.Key))
 		}
 		row.Finish()
 		out.Totals.Add(row.Figures)
@@ -347,9 +347,16 @@ ORDER BY 1, 2`, col, nonEmpty, scopedRecipients+sc.where)
 		}
 		fl := &flags[len(flags)-1]
 		fl.RecipientIDs = append(fl.RecipientIDs, r.ID)
-		fl.Reason = fmt.Sprintf("%s %s is used by %d recipients", what, shownIdentifier(actor, what, r.K), len(fl.RecipientIDs))
+		fl.Reason = finance.M(sharedReason[what], shownIdentifier(actor, what, r.K), len(fl.RecipientIDs))
 	}
 	return flags, nil
+}
+
+// sharedReason is the message of a shared identifier.
+var sharedReason = map[string]string{
+	"NIK":     "NIK %s is used by %d recipients",
+	"NIB":     "NIB %s is used by %d recipients",
+	"account": "account %s is used by %d recipients",
 }
 
 // shownIdentifier masks a NIK or account number for roles that may not see
@@ -400,7 +407,7 @@ ORDER BY d.recipient_id, p.code, d.id`
 			fl.Programs = append(fl.Programs, r.Code)
 		}
 		fl.DisbursementIDs = append(fl.DisbursementIDs, r.ID)
-		fl.Reason = fmt.Sprintf("paid by %d programs", len(fl.Programs))
+		fl.Reason = finance.M("paid by %d programs", len(fl.Programs))
 	}
 	return flags, nil
 }
@@ -426,7 +433,7 @@ ORDER BY d.id`
 		if err := rows.Scan(&r.ID, &r.RecipientID, &r.Code, &sizes, &programRegion, &size, &region); err != nil {
 			return nil, err
 		}
-		if why := report.Ineligibility(sizes, programRegion, size, region); why != "" {
+		if why := report.Ineligibility(sizes, programRegion, size, region); why.Key != "" {
 			flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code},
 				DisbursementIDs: []int64{r.ID}, Reason: why})
 		}
@@ -451,7 +458,7 @@ ORDER BY d.id`
 	flags := []report.Flag{}
 	for _, r := range rows {
 		flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code}, DisbursementIDs: []int64{r.ID},
-			Reason: fmt.Sprintf("amount %s differs from the program's fixed amount %s", r.Amount, r.Fixed)})
+			Reason: finance.M("amount %s differs from the program's fixed amount %s", r.Amount.String(), r.Fixed.String())})
 	}
 	return flags, nil
 }
@@ -487,14 +494,14 @@ ORDER BY d.id`
 				fl.ExclusionLists = append(fl.ExclusionLists, f.ListID)
 			}
 		}
-		fl.Reason = strings.Join(msgs, "; ")
+		why := strings.Join(msgs, "; ")
 		switch {
 		case overridden:
-			fl.Reason += " — approved despite the flags: " + r.OverrideReason
+			fl.Reason = finance.M("%s — approved despite the flags: %s", why, r.OverrideReason)
 		case r.Status == finance.StatusSubmitted:
-			fl.Reason += " — awaiting approval"
+			fl.Reason = finance.M("%s — awaiting approval", why)
 		default:
-			fl.Reason += " — not overridden (" + string(r.Status) + ")"
+			fl.Reason = finance.M("%s — not overridden (%s)", why, string(r.Status))
 		}
 		out = append(out, fl)
 	}

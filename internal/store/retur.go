@@ -178,7 +178,7 @@ func (s *Store) returnedNotClosed(ctx context.Context, sc *scope) ([]report.Flag
 	flags := []report.Flag{}
 	for _, o := range open {
 		flags = append(flags, report.Flag{RecipientIDs: []int64{o.RecipientID}, Programs: []string{o.Program}, DisbursementIDs: []int64{o.DisbursementID},
-			Reason: fmt.Sprintf("%s returned on %s is neither deposited to the treasury nor paid again (%d days)", o.Amount, o.ReturnedOn, o.AgeDays)})
+			Reason: finance.M("%s returned on %s is neither deposited to the treasury nor paid again (%d days)", o.Amount.String(), o.ReturnedOn, o.AgeDays)})
 	}
 	return flags, nil
 }

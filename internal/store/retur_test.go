@@ -32,7 +32,7 @@ func TestReturService(t *testing.T) {
 			t.Errorf("another agency sees %d", len(other))
 		}
 		ov, err := w.Store.Overlaps(w.Ctx(w.Reviewer), report.Filter{Year: 2024})
-		if err != nil || len(ov.ReturnedNotClosed) != 1 || ov.ReturnedNotClosed[0].DisbursementIDs[0] != d.ID || !strings.Contains(ov.ReturnedNotClosed[0].Reason, "30 days") {
+		if err != nil || len(ov.ReturnedNotClosed) != 1 || ov.ReturnedNotClosed[0].DisbursementIDs[0] != d.ID || !strings.Contains(ov.ReturnedNotClosed[0].Reason.String(), "30 days") {
 			t.Errorf("red flag %+v %v", ov, err)
 		}
 		c, err := w.Store.CloseReturn(w.Ctx(w.Officer), d.ID, deposit)
@@ -61,7 +61,7 @@ func TestReturService(t *testing.T) {
 			"kind":      {Kind: ptr("forget")},
 		} {
 			_, err := w.Store.CloseReturn(w.Ctx(w.Officer), d.ID, in)
-			if e, ok := err.(*finance.Error); !ok || e.Code != finance.EValidation || e.Fields[name] == "" {
+			if e, ok := err.(*finance.Error); !ok || e.Code != finance.EValidation || e.Fields[name].Key == "" {
 				t.Errorf("%s: %v", name, err)
 			}
 		}

@@ -35,7 +35,7 @@ func (s *Store) ReviseBudget(ctx context.Context, code string, in finance.Budget
 		if err != nil {
 			return err
 		}
-		r.ApprovedByID, r.CreatedAt = actor.UserID, s.Now()
+		r.ApprovedByID, r.CreatedAt = actor.UserID, s.now(ctx)
 		if err := s.conn(ctx).Create(r).Error; err != nil {
 			return err
 		}

@@ -37,24 +37,24 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 		return nil, err
 	}
 	if !slices.Contains(recon.Formats, up.Format) {
-		return nil, finance.Fields{"format": "must be csv, mt940 or camt053"}.Err()
+		return nil, finance.FieldError("format", "must be csv, mt940 or camt053")
 	}
 	up.Account = strings.TrimSpace(up.Account)
 	if len(up.Account) > 64 {
-		return nil, finance.Fields{"account": "must be at most 64 characters"}.Err()
+		return nil, finance.FieldError("account", "must be at most 64 characters")
 	}
 	cur := strings.ToUpper(strings.TrimSpace(up.Currency))
 	if cur == "" {
 		cur = "IDR"
 	}
 	if len(cur) != 3 || strings.Trim(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return nil, finance.Fields{"currency": "must be a three-letter code such as IDR"}.Err()
+		return nil, finance.FieldError("currency", "must be a three-letter code such as IDR")
 	}
 	sts, err := recon.Read(up.Format, r, recon.Options{Account: up.Account, Currency: cur, Profile: up.Profile})
 	if err != nil {
 		if recon.IsReadError(err) {
-			return nil, &finance.Error{Code: finance.EValidation, Message: "the statement file is refused: " + err.Error(),
-				Fields: map[string]string{"file": err.Error()}}
+			return nil, &finance.Error{Code: finance.EValidation, Msg: finance.M("the statement file is refused: %s", err.Error()),
+				Fields: map[string]finance.Msg{"file": finance.M("%s", err.Error())}}
 		}
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 				rs.Account = up.Account
 			}
 			if rs.Account == "" {
-				return finance.Fields{"account": "is required: the file does not name the account"}.Err()
+				return finance.FieldError("account", "is required: the file does not name the account")
 			}
 			fp := fingerprint(rs)
 			var dup []finance.Statement
@@ -102,11 +102,11 @@ func (s *Store) uploadAgency(ctx context.Context, actor *finance.Actor, code str
 		return *actor.AgencyID, nil
 	}
 	if code == "" {
-		return 0, finance.Fields{"agency": "is required: name the agency whose account this is"}.Err()
+		return 0, finance.FieldError("agency", "is required: name the agency whose account this is")
 	}
 	a, err := s.agencyByCode(ctx, code)
 	if err != nil {
-		return 0, finance.Fields{"agency": "no agency has this code"}.Err()
+		return 0, finance.FieldError("agency", "no agency has this code")
 	}
 	return a.ID, nil
 }

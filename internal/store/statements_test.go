@@ -110,7 +110,7 @@ func TestStatementService_Import(t *testing.T) {
 	t.Run("ErrAccountRequired", func(t *testing.T) {
 		w := dbtest.NewWorld(t)
 		_, err := w.Store.ImportStatements(w.Ctx(w.Officer), finance.StatementUpload{Format: "csv"}, strings.NewReader("booking_date,amount\n2024-07-01,-1\n"))
-		if e, ok := err.(*finance.Error); !ok || e.Fields["account"] == "" {
+		if e, ok := err.(*finance.Error); !ok || e.Fields["account"].Key == "" {
 			t.Fatalf("err = %v", err)
 		}
 	})

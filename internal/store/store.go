@@ -30,8 +30,10 @@ import (
 type Store struct {
 	db     *gorm.DB
 	driver string
-	// Now is the clock; tests replace it.
+	// Now is the clock; tests replace it. A transaction reads it once (now).
 	Now func() time.Time
+	// Loc is the offices' zone (config timezone): today is a date there.
+	Loc *time.Location
 	// PasswordCost is the bcrypt cost of new password hashes; tests lower it.
 	PasswordCost int
 	// ExclusionKey keys the hashes of exclusion-list identifiers
@@ -72,7 +74,7 @@ func Open(driver, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", driver, err)
 	}
-	s := &Store{db: db, driver: driver, Now: func() time.Time { return time.Now().UTC() }, PasswordCost: bcrypt.DefaultCost,
+	s := &Store{db: db, driver: driver, Now: func() time.Time { return time.Now().UTC() }, Loc: defaultLoc(), PasswordCost: bcrypt.DefaultCost,
 		writer: make(chan struct{}, 1)}
 	registerBusy(db)
 	if err := s.Ping(context.Background()); err != nil {
@@ -217,6 +219,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 		return err
 	}
 	defer release()
+	ctx = s.stamp(ctx)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
@@ -224,6 +227,41 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 		return errBusy()
 	}
 	return err
+}
+
+type nowKey struct{}
+
+// stamp fixes the time of what ctx does: every row and the audit entry a
+// change writes carry the one timestamp (now). A ctx already stamped keeps
+// its time.
+func (s *Store) stamp(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(nowKey{}).(time.Time); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, nowKey{}, s.Now().UTC())
+}
+
+// now is the time of ctx's work: its stamp, or the clock when unstamped.
+func (s *Store) now(ctx context.Context) time.Time {
+	if t, ok := ctx.Value(nowKey{}).(time.Time); ok {
+		return t
+	}
+	return s.Now().UTC()
+}
+
+// today is the date of now in the offices' zone, YYYY-MM-DD: between
+// midnight and 08:00 WITA it is not the UTC date.
+func (s *Store) today(ctx context.Context) string {
+	return s.now(ctx).In(s.Loc).Format("2006-01-02")
+}
+
+// defaultLoc is config's default zone, Asia/Makassar.
+func defaultLoc() *time.Location {
+	loc, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // translate turns driver errors into domain errors; what stays is internal.

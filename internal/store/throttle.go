@@ -23,7 +23,7 @@ func (s *Store) countAttempt(ctx context.Context, email, addr string) (id, befor
 				return err
 			}
 		}
-		now := s.Now()
+		now := s.now(ctx)
 		since := now.Add(-finance.SignInWindow)
 		if err := db.Exec("DELETE FROM sign_in_failures WHERE at <= ?", since).Error; err != nil {
 			return err

@@ -28,11 +28,12 @@ func (s *Store) CreateUser(ctx context.Context, in finance.UserInput) (*finance.
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	u := &finance.User{Email: in.Email, Name: in.Name, Role: in.Role, Active: true, CreatedAt: s.Now()}
+	ctx = s.stamp(ctx) // one timestamp for the row and its audit entry
+	u := &finance.User{Email: in.Email, Name: in.Name, Role: in.Role, Active: true, CreatedAt: s.now(ctx)}
 	if in.Agency != "" {
 		a, err := s.agencyByCode(ctx, in.Agency)
 		if err != nil {
-			return nil, finance.Fields{"agency": "no agency has this code"}.Err()
+			return nil, finance.FieldError("agency", "no agency has this code")
 		}
 		u.AgencyID, u.Agency = &a.ID, a.Code
 	}
@@ -111,7 +112,7 @@ func (s *Store) DeactivateUser(ctx context.Context, id int64) (*finance.User, er
 		if err := db.Exec("DELETE FROM sessions WHERE user_id = ?", id).Error; err != nil {
 			return err
 		}
-		if err := db.Exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", s.Now(), id).Error; err != nil {
+		if err := db.Exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", s.now(ctx), id).Error; err != nil {
 			return err
 		}
 		out = u
@@ -188,7 +189,8 @@ func (s *Store) CreateToken(ctx context.Context, email, label string) (string, *
 		return "", nil, err
 	}
 	secret, hash := newSecret("pilar_")
-	t := &finance.Token{UserID: u.ID, User: u.Email, Label: label, CreatedAt: s.Now()}
+	ctx = s.stamp(ctx) // one timestamp for the row and its audit entry
+	t := &finance.Token{UserID: u.ID, User: u.Email, Label: label, CreatedAt: s.now(ctx)}
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		row := map[string]any{"user_id": t.UserID, "label": label, "token_hash": hash, "created_at": t.CreatedAt}
 		if err := s.conn(ctx).Table("api_tokens").Create(row).Error; err != nil {
@@ -220,7 +222,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 		return err
 	}
 	return s.InTx(ctx, func(ctx context.Context) error {
-		res := s.conn(ctx).Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", s.Now(), id)
+		res := s.conn(ctx).Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", s.now(ctx), id)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -260,7 +262,7 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (*finance.User, 
 func (s *Store) CreateSession(ctx context.Context, u *finance.User) (string, error) {
 	id, hash := newSecret("")
 	csrf, _ := newSecret("")
-	now := s.Now()
+	now := s.now(ctx)
 	err := s.conn(ctx).Exec(`INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
 		hash, u.ID, csrf, now, now).Error
 	return id, err
@@ -280,7 +282,7 @@ func (s *Store) SessionByID(ctx context.Context, id string, idle, absolute time.
 	if err != nil {
 		return nil, finance.Errorf(finance.EUnauthorized, "your session has ended; sign in again")
 	}
-	now := s.Now()
+	now := s.now(ctx)
 	if now.Sub(row.LastSeenAt) > idle || now.Sub(row.CreatedAt) > absolute {
 		s.conn(ctx).Exec("DELETE FROM sessions WHERE id_hash = ?", hash)
 		return nil, finance.Errorf(finance.EUnauthorized, "your session has ended; sign in again")

@@ -121,7 +121,7 @@ func decode(c echo.Context, v any) error {
 	case errors.As(err, &tooBig):
 		return finance.Errorf(finance.ETooLarge, "the JSON body is larger than %d bytes", tooBig.Limit)
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return finance.Fields{typeErr.Field: "must be " + jsonType(typeErr.Type.String())}.Err()
+		return finance.FieldError(typeErr.Field, "must be %s", jsonType(typeErr.Type.String()))
 	case errors.Is(err, io.EOF):
 		return finance.Errorf(finance.EBadRequest, "the request body is empty; send a JSON object")
 	}

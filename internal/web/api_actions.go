@@ -62,7 +62,7 @@ func (s *Server) actOnDisbursements(c echo.Context) error {
 	for i, r := range results {
 		out[i].ID = r.ID
 		if r.Err != nil {
-			_, detail := classify(r.Err)
+			detail := classify(r.Err).detail(apiLang(c))
 			out[i].Error = &detail
 		} else {
 			out[i].Status = r.Disbursement.Status

@@ -64,7 +64,7 @@ func (s *Server) uploadExclusionList(c echo.Context) (*exclusionUpload, error) {
 	if r := strings.TrimSpace(get("replaces")); r != "" {
 		id, err := strconv.ParseInt(r, 10, 64)
 		if err != nil || id < 1 {
-			return nil, finance.Fields{"replaces": "must be the id of the list this one replaces"}.Err()
+			return nil, finance.Fields{"replaces": finance.M("must be the id of the list this one replaces")}.Err()
 		}
 		in.Replaces = &id
 	}
@@ -95,7 +95,7 @@ func (s *Server) exclusionListsPage(c echo.Context) error {
 	return s.renderExclusions(c, http.StatusOK, nil, nil, nil)
 }
 
-func (s *Server) renderExclusions(c echo.Context, status int, up *exclusionUpload, form url.Values, fields map[string]string) error {
+func (s *Server) renderExclusions(c echo.Context, status int, up *exclusionUpload, form url.Values, fields map[string]finance.Msg) error {
 	lists, err := s.svc.FindExclusionLists(c.Request().Context())
 	if err != nil {
 		return err
@@ -111,7 +111,7 @@ func (s *Server) uploadExclusionPage(c echo.Context) error {
 		return s.renderExclusions(c, status, nil, nil, msgs)
 	}
 	if fe, ok := err.(*finance.Error); ok && fe.Code == finance.EConflict {
-		return s.renderExclusions(c, http.StatusConflict, nil, nil, map[string]string{"form": fe.Message})
+		return s.renderExclusions(c, http.StatusConflict, nil, nil, map[string]finance.Msg{"form": fe.Msg})
 	}
 	if err != nil {
 		return err

@@ -33,8 +33,7 @@ func (s *Server) importAPI(c echo.Context, opt importer.Options) error {
 	opt.Atomic = flagQuery(c, "atomic")
 	res, err := s.importUpload(c, opt)
 	if res != nil && finance.ErrorCode(err) == finance.EValidation {
-		_, detail := classify(err)
-		return c.JSON(http.StatusUnprocessableEntity, atomicRefusal{errorBody{detail}, res})
+		return c.JSON(http.StatusUnprocessableEntity, atomicRefusal{errorBody{classify(err).detail(apiLang(c))}, res})
 	}
 	return reply(c, http.StatusOK, res, err)
 }

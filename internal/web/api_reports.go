@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,13 +31,13 @@ func (s *Server) reportRoutes() []apiRoute {
 
 // reportFilter reads ?year= (default: this year), ?agency=,
 // ?funding_source= and ?group_by=. Errors: bad_request.
-func reportFilter(c echo.Context) (report.Filter, error) {
+func (s *Server) reportFilter(c echo.Context) (report.Filter, error) {
 	year, err := intQuery(c, "year", minYear, maxYear)
 	if err != nil {
 		return report.Filter{}, err
 	}
 	if year == 0 {
-		year = int64(time.Now().Year())
+		year = int64(s.now().In(s.loc).Year())
 	}
 	return report.Filter{Year: int(year), Agency: c.QueryParam("agency"),
 		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by"), AsOf: c.QueryParam("as_of"), Region: c.QueryParam("region")}, nil
@@ -61,7 +60,7 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 				return err
 			}
 		}
-		f, err := reportFilter(c)
+		f, err := s.reportFilter(c)
 		if err != nil {
 			return err
 		}
@@ -79,7 +78,7 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		h.Set(echo.HeaderContentType, export.ContentType(format))
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="`+export.FileName(k.Name, f, format)+`"`)
 		c.Response().WriteHeader(http.StatusOK)
-		err = export.Write(c.Response(), format, rep, export.Meta{Lang: langOf(c, s.cfg.Lang), Printed: time.Now()})
+		err = export.Write(c.Response(), format, rep, export.Meta{Lang: langOf(c, s.cfg.Lang), Printed: s.now().In(s.loc)})
 		if err != nil {
 			// The status is sent; all that is left is to log and cut the file short.
 			s.reqLog(c).Error("report export", "kind", k.Name, "format", format, "err", err)

@@ -148,3 +148,19 @@ func TestReportPages(t *testing.T) {
 		}
 	})
 }
+
+// TestAPI_ReportLabelsInEnglish: report data carries messages, so the JSON
+// API's month labels are English (they were "Juli 2024").
+func TestAPI_ReportLabelsInEnglish(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	m := e.expect(t, e.do(t, e.w.Auditor, "GET", "/api/v1/reports/realization?year=2024&group_by=month", nil), http.StatusOK)
+	rows := m["rows"].([]any)
+	if got := rows[6].(map[string]any)["label"]; got != "July 2024" {
+		t.Fatalf("July's label %q", got)
+	}
+	m = e.expect(t, e.do(t, e.w.Auditor, "GET", "/api/v1/reports/coverage?year=2024&group_by=program", nil), http.StatusOK)
+	if rows := m["rows"].([]any); len(rows) != 0 {
+		t.Fatalf("rows %v", rows)
+	}
+}

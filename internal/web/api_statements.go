@@ -66,7 +66,7 @@ func (s *Server) statementUpload(fields, query map[string][]string, name string)
 	up := finance.StatementUpload{Format: strings.ToLower(get("format")), Account: get("account"), Currency: get("currency"),
 		Agency: get("agency"), Name: name}
 	if up.Format == "" {
-		return up, finance.Fields{"format": "is required: csv, mt940 or camt053"}.Err()
+		return up, finance.FieldError("format", "is required: csv, mt940 or camt053")
 	}
 	if p := strings.ToLower(get("profile")); p != "" && p != "default" {
 		prof, ok := s.cfg.Statements.CSVProfiles[p]
@@ -74,7 +74,7 @@ func (s *Server) statementUpload(fields, query map[string][]string, name string)
 			prof, ok = recon.BankProfiles[p]
 		}
 		if !ok {
-			return up, finance.Fields{"profile": "no CSV profile has this name; see statements.csv_profiles in config.yaml"}.Err()
+			return up, finance.FieldError("profile", "no CSV profile has this name; see statements.csv_profiles in config.yaml")
 		}
 		up.Profile = prof
 	}

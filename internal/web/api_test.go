@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -250,4 +251,29 @@ func TestAPI_RecipientsAndDisbursements(t *testing.T) {
 	}
 	e.expect(t, e.do(t, e.w.Officer, "DELETE", fmt.Sprintf("/api/v1/disbursements/%.0f", did), nil), 204)
 	e.expect(t, e.do(t, e.w.Officer, "GET", fmt.Sprintf("/api/v1/disbursements/%.0f", did), nil), 404)
+}
+
+// TestAPI_ErrorLanguage: JSON errors are English unless Accept-Language
+// asks for Indonesian; field messages too.
+func TestAPI_ErrorLanguage(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ accept, message, field string }{
+		{"", "some fields are invalid", "is required"},
+		{"en-US,en;q=0.9", "some fields are invalid", "is required"},
+		{"id-ID,id;q=0.9,en;q=0.8", "beberapa isian tidak sah", "wajib diisi"},
+	} {
+		t.Run("Accept="+c.accept, func(t *testing.T) {
+			e := newEnv(t)
+			req := httptestRequest("POST", "/api/v1/recipients", "Bearer "+e.tokens[e.w.Officer])
+			req.Body = io.NopCloser(strings.NewReader(`{"kind":"umkm","nik":"6472014506800001"}`))
+			req.Header.Set("Content-Type", "application/json")
+			if c.accept != "" {
+				req.Header.Set("Accept-Language", c.accept)
+			}
+			m := e.expect(t, serve(e, req), 422)
+			if msg := m["error"].(map[string]any)["message"]; msg != c.message || errorField(m, "name") != c.field {
+				t.Fatalf("message %q, name %q; want %q, %q", msg, errorField(m, "name"), c.message, c.field)
+			}
+		})
+	}
 }

@@ -560,7 +560,7 @@ func TestBrowserWalk(t *testing.T) {
 	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
 	// The new recipient has no size class, so the approval is flagged and needs a reason.
 	reviewer.submit(`button[value=approve]`)
-	reviewer.contains("flagged approve refused", "override_reason")
+	reviewer.contains("flagged approve refused", "jelaskan mengapa tetap disetujui")
 	reviewer.do("tick", chromedp.Click(chromedp.CSS(`input[name=id][value="`+approved+`"]`)))
 	reviewer.fill(`input[name=override_reason]`, "Kelas usaha mikro, diperiksa di lapangan")
 	reviewer.submit(`button[value=approve]`)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
 
 	"pilar/internal/finance"
 )
@@ -40,6 +41,48 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
+// userError is what users may learn of an error: the status, the code and
+// the messages, still as keys (finance.Msg) until detail puts them in a
+// language.
+type userError struct {
+	status int
+	code   string
+	msg    finance.Msg
+	fields map[string]finance.Msg
+}
+
+// detail is the userError in lang.
+func (p userError) detail(lang string) errorDetail {
+	return errorDetail{Code: p.code, Message: say(lang, p.msg), Fields: sayFields(lang, p.fields)}
+}
+
+// say is a message in lang (finance.Msg.In).
+func say(lang string, m finance.Msg) string { return m.In(lang) }
+
+// sayFields is each field's message in lang.
+func sayFields(lang string, fields map[string]finance.Msg) map[string]string {
+	if len(fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, m := range fields {
+		out[k] = say(lang, m)
+	}
+	return out
+}
+
+// apiLang is the language of JSON API messages: English, unless the
+// request's Accept-Language prefers Indonesian.
+func apiLang(c echo.Context) string {
+	tags, _, err := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language"))
+	if err == nil && len(tags) > 0 {
+		if base, _ := tags[0].Base(); base.String() == "id" {
+			return "id"
+		}
+	}
+	return "en"
+}
+
 // errorPage is what the error page shows: the error and the request id to
 // quote when asking for help.
 type errorPage struct {
@@ -47,40 +90,44 @@ type errorPage struct {
 	RequestID string
 }
 
-// classify turns any error into a status and the body users may see.
-func classify(err error) (int, errorDetail) {
+// classify turns any error into a status and the messages users may see.
+func classify(err error) userError {
 	var fe *finance.Error
 	var he *echo.HTTPError
 	var mbe *http.MaxBytesError
+	tooLarge := userError{http.StatusRequestEntityTooLarge, finance.ETooLarge, finance.M("the request body is too large"), nil}
 	switch {
 	case errors.As(err, &fe):
 		if st, ok := statusOf[fe.Code]; ok {
-			return st, errorDetail{Code: fe.Code, Message: fe.Message, Fields: fe.Fields}
+			return userError{st, fe.Code, fe.Msg, fe.Fields}
 		}
 	case errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, errorDetail{Code: finance.ETooLarge, Message: "the request body is too large"}
+		return tooLarge
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound:
-			return he.Code, errorDetail{Code: finance.ENotFound, Message: "no such page or resource"}
+			return userError{he.Code, finance.ENotFound, finance.M("no such page or resource"), nil}
 		case http.StatusMethodNotAllowed:
-			return he.Code, errorDetail{Code: "method_not_allowed", Message: "this method is not allowed here"}
+			return userError{he.Code, "method_not_allowed", finance.M("this method is not allowed here"), nil}
 		case http.StatusRequestEntityTooLarge:
-			return he.Code, errorDetail{Code: finance.ETooLarge, Message: "the request body is too large"}
+			return tooLarge
 		case http.StatusBadRequest, http.StatusUnsupportedMediaType:
-			return http.StatusBadRequest, errorDetail{Code: finance.EBadRequest, Message: "the request could not be read"}
+			return userError{http.StatusBadRequest, finance.EBadRequest, finance.M("the request could not be read"), nil}
 		}
 	}
-	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "something went wrong on our side; it has been logged"}
+	return userError{http.StatusInternalServerError, "internal", finance.M("something went wrong on our side; it has been logged"), nil}
 }
 
-// handleError is Echo's HTTPErrorHandler: JSON for the API, a page otherwise.
-// Only internal errors are logged, and their text never reaches users.
+// handleError is Echo's HTTPErrorHandler: JSON for the API (in English
+// unless Accept-Language asks for Indonesian), a page in the reader's
+// language otherwise. Only internal errors are logged, and their text
+// never reaches users.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, detail := classify(err)
+	p := classify(err)
+	status := p.status
 	if after, ok := finance.RetryAfterOf(err); ok && status < 500 || status == http.StatusServiceUnavailable {
 		secs := int(math.Ceil(after.Seconds()))
 		if secs < 1 {
@@ -91,7 +138,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusInternalServerError {
 		s.reqLog(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		if id := requestID(c); id != "" {
-			detail.Message += "; request id " + id
+			p.msg = finance.M("%s; request id %s", p.msg, id)
 		}
 	}
 	if isAPIPath(c.Request().URL.Path) || c.Request().Header.Get("Accept") == echo.MIMEApplicationJSON {
@@ -99,14 +146,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 			c.NoContent(status)
 			return
 		}
-		c.JSON(status, errorBody{detail})
+		c.JSON(status, errorBody{p.detail(apiLang(c))})
 		return
 	}
 	if status == http.StatusUnauthorized {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return
 	}
-	s.renderPage(c, status, "error", "error.title", errorPage{detail, requestID(c)})
+	s.renderPage(c, status, "error", "error.title", errorPage{p.detail(langOf(c, s.cfg.Lang)), requestID(c)})
 }
 
 func isAPIPath(p string) bool {

@@ -26,9 +26,16 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvConfig(t, func(*config.Config) {})
+}
+
+// newEnvConfig is newEnv with the configuration changed by edit.
+func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
+	t.Helper()
 	w := dbtest.NewWorld(t)
 	cfg := config.Default()
 	cfg.Uploads.MaxBytes = 1 << 20
+	edit(&cfg)
 	srv, err := web.New(w.Store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

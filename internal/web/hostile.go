@@ -34,7 +34,7 @@ func (s *Server) refuseHostileInput(next echo.HandlerFunc) echo.HandlerFunc {
 				return finance.Errorf(finance.EBadRequest, "a query parameter's name must be UTF-8 text without NUL characters")
 			}
 			for _, v := range vs {
-				if msg := finance.TextProblem(v, maxQueryValue); msg != "" {
+				if msg := finance.TextMsg(v, maxQueryValue); msg.Key != "" {
 					return finance.Errorf(finance.EBadRequest, "query parameter %s %s", printable(name), msg)
 				}
 			}

@@ -28,10 +28,11 @@ import (
 // another, until the import ends: every read is a 200 and every write a 201
 // or, when the lock could not be had within its budget, a 503 with
 // Retry-After in the documented error shape, never a 500 (issue 17, item 9).
-// Latencies are logged (p50, p99, max), not asserted. PILAR_LOCK_ROWS
-// changes the row count.
+// Latencies are logged (p50, p99, max), not asserted. The suite imports
+// 20,000 rows to keep CI inside its budget; PILAR_LOCK_ROWS=100000 runs the
+// issue's scenario (figures in docs/RELIABILITY.md).
 func TestImportKeepsAPIAnswering(t *testing.T) {
-	rows := 100_000
+	rows := 20_000
 	if n, err := strconv.Atoi(os.Getenv("PILAR_LOCK_ROWS")); err == nil && n > 0 {
 		rows = n
 	}

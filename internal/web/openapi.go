@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ func (s *Server) openAPIDoc() map[string]any {
 	}
 	components["Error"] = map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{
 		"type": "object", "properties": map[string]any{
-			"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthorized", "forbidden", "not_found", "conflict", "duplicate", "invalid_transition", "budget_exceeded", "payload_too_large", "validation_failed", "too_many_requests", "unavailable"}},
+			"code":    map[string]any{"type": "string", "enum": errorCodes()},
 			"message": map[string]any{"type": "string"},
 			"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
 		}}}}
@@ -109,6 +110,7 @@ var (
 	amountType = reflect.TypeOf(money.Amount{})
 	rawType    = reflect.TypeOf(money.Raw(""))
 	timeType   = reflect.TypeOf(time.Time{})
+	msgType    = reflect.TypeOf(finance.Msg{})
 )
 
 // schemaOf describes a Go type by its JSON tags.
@@ -119,8 +121,14 @@ func schemaOf(t reflect.Type) map[string]any {
 	}
 	var s map[string]any
 	switch {
-	case t == amountType || t == rawType:
+	case t == amountType:
+		// Amounts the server writes may be negative: a month with a return
+		// in the realization report.
+		s = map[string]any{"type": "string", "pattern": `^-?[0-9]+\.[0-9]{2}$`, "example": "2400000.00"}
+	case t == rawType:
 		s = map[string]any{"type": "string", "pattern": `^[0-9]+(\.[0-9]{1,2})?$`, "example": "2400000.00"}
+	case t == msgType: // a message, written as English text
+		s = map[string]any{"type": "string"}
 	case t == timeType:
 		s = map[string]any{"type": "string", "format": "date-time"}
 	case t.Kind() == reflect.Struct:
@@ -155,4 +163,15 @@ func schemaOf(t reflect.Type) map[string]any {
 
 func (s *Server) openAPI(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.openAPIDoc())
+}
+
+// errorCodes are the codes the error handler sends: every domain code it
+// maps to a status, and those of Echo's own refusals.
+func errorCodes() []string {
+	codes := []string{"method_not_allowed", "internal"}
+	for code := range statusOf {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	return codes
 }

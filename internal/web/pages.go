@@ -112,7 +112,7 @@ func (f *formInput) int(name string) *int {
 
 // done calls the service when the form's numbers were readable, and merges
 // the service's validation messages with the form's own.
-func (f *formInput) done(call func() error) (map[string]string, error) {
+func (f *formInput) done(call func() error) (map[string]finance.Msg, error) {
 	if len(f.fields) > 0 {
 		return f.fields, nil
 	}
@@ -122,7 +122,7 @@ func (f *formInput) done(call func() error) (map[string]string, error) {
 		return fe.Fields, nil
 	}
 	if errors.As(err, &fe) && (fe.Code == finance.EDuplicate || fe.Code == finance.EConflict || fe.Code == finance.EBudgetExceeded) {
-		return map[string]string{formError: fe.Message}, nil
+		return map[string]finance.Msg{formError: fe.Msg}, nil
 	}
 	return nil, err
 }
@@ -193,7 +193,7 @@ func (s *Server) programPage(c echo.Context) error {
 
 // renderProgram shows a program with its budget revisions and
 // disbursements; a refused revision comes back with what was typed.
-func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fields map[string]string) error {
+func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
 	ctx := c.Request().Context()
 	p, err := s.svc.FindProgramByCode(ctx, c.Param("code"))
 	if err != nil {
@@ -342,9 +342,6 @@ func (s *Server) recipientPage(c echo.Context) error {
 		Disbursements []*finance.Disbursement
 	}{r, finance.RegionLabel(r.RegionCode), programs, flags, ds})
 }
-
-var recipientTextFields = []string{"kind", "name", "owner_name", "nik", "nib", "npwp", "sector", "size_class",
-	"region_code", "address", "phone", "bank_code", "account_no", "account_holder", "legal_number"}
 
 func (s *Server) newRecipientPage(c echo.Context) error {
 	if err := formFor(c, finance.ActEditRecipient); err != nil {

@@ -30,7 +30,7 @@ type adminUsers struct {
 	Lookups []*finance.LookupExcess
 }
 
-func (s *Server) renderUsers(c echo.Context, status int, form url.Values, fields map[string]string) error {
+func (s *Server) renderUsers(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
 	users, err := s.svc.FindUsers(c.Request().Context())
 	if err != nil {
 		return err
@@ -79,7 +79,7 @@ func (s *Server) deactivateUserPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
 }
 
-func (s *Server) renderAgencies(c echo.Context, status int, form url.Values, fields map[string]string) error {
+func (s *Server) renderAgencies(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
 	// Every role reads agencies (program forms list them); this page is the
 	// administration's, so it asks for the admin reading right.
 	if _, err := finance.Authorize(c.Request().Context(), finance.ActReadAdmin, nil); err != nil {
@@ -118,7 +118,7 @@ type adminTokens struct {
 	Secret string // a token just created, shown this once
 }
 
-func (s *Server) renderTokens(c echo.Context, status int, secret string, form url.Values, fields map[string]string) error {
+func (s *Server) renderTokens(c echo.Context, status int, secret string, form url.Values, fields map[string]finance.Msg) error {
 	tokens, err := s.svc.FindTokens(c.Request().Context())
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func (s *Server) createTokenPage(c echo.Context) error {
 	fields, err := f.done(func() (err error) {
 		secret, _, err = s.svc.CreateToken(c.Request().Context(), f.form.Get("email"), f.form.Get("label"))
 		if finance.ErrorCode(err) == finance.ENotFound {
-			return finance.Fields{"email": "no active user has this email"}.Err()
+			return finance.FieldError("email", "no active user has this email")
 		}
 		return err
 	})

@@ -57,7 +57,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 	case res != nil && finance.ErrorCode(err) == finance.EValidation:
 		v.AtomicNone = true
 	case errors.As(err, &fe) && fe.Code == finance.EValidation:
-		return s.renderForm(c, http.StatusUnprocessableEntity, "import", "import.title", v, form, map[string]string{"file": fe.Message})
+		return s.renderForm(c, http.StatusUnprocessableEntity, "import", "import.title", v, form, map[string]finance.Msg{"file": fe.Msg})
 	case err != nil:
 		return err
 	}

@@ -72,7 +72,7 @@ func TestImportPage(t *testing.T) {
 		t.Fatalf("another user's download: %d", rec.Code)
 	}
 	// A file missing columns is shown on the form, 422.
-	if rec := send(multipartRequest(t, "POST", "/import?kind=recipients", "r.csv", "name\nx\n")); rec.Code != 422 || !strings.Contains(rec.Body.String(), "lacks the required column(s) kind, nik or legal_number") {
+	if rec := send(multipartRequest(t, "POST", "/import?kind=recipients", "r.csv", "name\nx\n")); rec.Code != 422 || !strings.Contains(rec.Body.String(), "tidak memuat kolom wajib kind, nik or legal_number") /* Indonesian page: "lacks the required column(s)" */ {
 		t.Fatalf("%d", rec.Code)
 	}
 }

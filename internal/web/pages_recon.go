@@ -72,7 +72,7 @@ func (s *Server) closeReturnPage(c echo.Context) error {
 	if _, err := s.svc.CloseReturn(c.Request().Context(), id, in); err != nil {
 		var fe *finance.Error
 		if asFinance(err, &fe) && (fe.Code == finance.EValidation || fe.Code == finance.EConflict || fe.Code == finance.EInvalidTransition) {
-			fields := map[string]string{"form": fe.Message}
+			fields := map[string]finance.Msg{formError: fe.Msg}
 			for k, v := range fe.Fields {
 				fields[k] = v
 			}
@@ -109,7 +109,7 @@ func (s *Server) statementsPage(c echo.Context) error {
 	return s.renderStatements(c, http.StatusOK, nil, url.Values{"currency": {"IDR"}}, nil)
 }
 
-func (s *Server) renderStatements(c echo.Context, status int, imp *finance.StatementImport, form url.Values, fields map[string]string) error {
+func (s *Server) renderStatements(c echo.Context, status int, imp *finance.StatementImport, form url.Values, fields map[string]finance.Msg) error {
 	items, _, err := s.svc.FindStatements(c.Request().Context(), finance.StatementFilter{Page: finance.Page{Limit: 200}})
 	if err != nil {
 		return err
@@ -142,12 +142,12 @@ func (s *Server) uploadStatementPage(c echo.Context) error {
 	}
 	var fe *finance.Error
 	if ok := asFinance(err, &fe); ok && fe.Code == finance.EValidation {
-		fields := map[string]string{}
+		fields := map[string]finance.Msg{}
 		for k, v := range fe.Fields {
 			fields[k] = v
 		}
 		if len(fields) == 0 {
-			fields["file"] = fe.Message
+			fields["file"] = fe.Msg
 		}
 		return s.renderStatements(c, http.StatusUnprocessableEntity, nil, form, fields)
 	}
@@ -213,7 +213,7 @@ func (s *Server) reconciliationPage(c echo.Context) error {
 	return s.renderReconciliation(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderReconciliation(c echo.Context, status int, fields map[string]string) error {
+func (s *Server) renderReconciliation(c echo.Context, status int, fields map[string]finance.Msg) error {
 	ctx := c.Request().Context()
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -339,9 +339,9 @@ func (s *Server) reconRefusal(c echo.Context, err error) error {
 	if !asFinance(err, &fe) || fe.Code == finance.ENotFound || fe.Code == finance.EUnauthorized {
 		return err
 	}
-	msg := fe.Message
+	msg := fe.Msg
 	for _, v := range fe.Fields {
-		msg += ": " + v
+		msg = finance.M("%s: %s", msg, v)
 	}
 	status := http.StatusUnprocessableEntity
 	switch fe.Code {
@@ -350,7 +350,7 @@ func (s *Server) reconRefusal(c echo.Context, err error) error {
 	case finance.EForbidden:
 		status = http.StatusForbidden
 	}
-	return s.renderReconciliation(c, status, map[string]string{"form": msg})
+	return s.renderReconciliation(c, status, map[string]finance.Msg{formError: msg})
 }
 
 func (s *Server) confirmMatchPage(c echo.Context) error {

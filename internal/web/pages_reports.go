@@ -42,7 +42,7 @@ var reportCharts = map[string]func(s *Server, ctx context.Context, lang string, 
 // reportPage renders the page of a report of kind k, template report_<kind>.
 func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
 	ctx := c.Request().Context()
-	f, _ := reportFilter(c) // already read once by the handler
+	f, _ := s.reportFilter(c) // already read once by the handler
 	v := reportView{Kind: k.Name, Kinds: report.Names(), Report: rep, Year: f.Year, Groups: k.Groups, Sources: finance.FundingSources}
 	if sessionOf(c).User.Actor().SeesAllAgencies() {
 		agencies, err := s.svc.FindAgencies(ctx)
@@ -89,7 +89,7 @@ func realizationCharts(s *Server, ctx context.Context, lang string, f report.Fil
 	}
 	bars := make([]chart.Bar, len(months.Rows))
 	for i, row := range months.Rows {
-		bars[i] = chart.Bar{Label: row.Label, Value: row.Realized.Decimal(), Text: row.Realized.Rupiah()}
+		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: row.Realized.Decimal(), Text: row.Realized.Rupiah()}
 	}
 	return append(out, chart.Bars("chart-months", i18n.T(lang, "report.chart.month"), i18n.T(lang, "report.chart.month_desc"), bars)), nil
 }
@@ -106,7 +106,7 @@ func coverageCharts(s *Server, ctx context.Context, lang string, f report.Filter
 	}
 	bars := make([]chart.Bar, len(r.Rows))
 	for i, row := range r.Rows {
-		bars[i] = chart.Bar{Label: row.Label, Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
+		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
 	}
 	return []template.HTML{chart.Bars("chart-regions", i18n.T(lang, "report.chart.region"), i18n.T(lang, "report.chart.region_desc"), bars)}, nil
 }

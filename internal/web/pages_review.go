@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/finance"
-	"pilar/internal/i18n"
 )
 
 // disbursementView is a disbursement with the actions the signed-in user
@@ -37,7 +36,7 @@ func (s *Server) disbursementPage(c echo.Context) error {
 
 // renderDisbursement shows one disbursement and its action buttons, with
 // fields' messages from a refused action.
-func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]string) error {
+func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]finance.Msg) error {
 	d, err := s.svc.FindDisbursementByID(c.Request().Context(), id)
 	if err != nil {
 		return err
@@ -63,8 +62,8 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on"),
 		OverrideReason: f.str("override_reason")}
 	if c.Param("action") == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
-		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, map[string]string{
-			"note": i18n.T(langOf(c, s.cfg.Lang), "reject.reason_required")})
+		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, map[string]finance.Msg{
+			"note": finance.M("reject.reason_required")})
 	}
 	_, err = s.svc.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
 	if status, msgs, ok := refusal(err); ok {
@@ -91,7 +90,7 @@ func rejectReason(note string) string {
 // refusal turns a domain refusal of an action on a page (a step not allowed
 // now, over budget, a bad field, not this person) into the status and the
 // messages to show next to the form; other errors go to the error page.
-func refusal(err error) (int, map[string]string, bool) {
+func refusal(err error) (int, map[string]finance.Msg, bool) {
 	var fe *finance.Error
 	if !errors.As(err, &fe) {
 		return 0, nil, false
@@ -100,7 +99,7 @@ func refusal(err error) (int, map[string]string, bool) {
 	case finance.EValidation:
 		return http.StatusUnprocessableEntity, fe.Fields, true
 	case finance.EInvalidTransition, finance.EBudgetExceeded, finance.EForbidden:
-		return statusOf[fe.Code], map[string]string{formError: fe.Message}, true
+		return statusOf[fe.Code], map[string]finance.Msg{formError: fe.Msg}, true
 	}
 	return 0, nil, false
 }
@@ -125,7 +124,7 @@ func (s *Server) reviewPage(c echo.Context) error {
 	return s.renderReview(c, reviewData{}, nil, nil)
 }
 
-func (s *Server) renderReview(c echo.Context, data reviewData, form url.Values, fields map[string]string) error {
+func (s *Server) renderReview(c echo.Context, data reviewData, form url.Values, fields map[string]finance.Msg) error {
 	queue, _, err := s.svc.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 		Status: finance.StatusSubmitted, Page: finance.Page{Limit: 1000}})
 	if err != nil {
@@ -158,12 +157,11 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		}
 		ids = append(ids, id)
 	}
-	lang := langOf(c, s.cfg.Lang)
 	if len(ids) == 0 {
-		return s.renderReview(c, reviewData{}, f.form, map[string]string{formError: i18n.T(lang, "review.nothing")})
+		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{formError: finance.M("review.nothing")})
 	}
 	if action == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
-		return s.renderReview(c, reviewData{}, f.form, map[string]string{"note": i18n.T(lang, "reject.reason_required")})
+		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{"note": finance.M("reject.reason_required")})
 	}
 	results, err := s.svc.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note"), OverrideReason: f.str("override_reason")})
 	if err != nil {
@@ -173,11 +171,11 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	for _, r := range results {
 		row := reviewResult{ID: r.ID}
 		if r.Err != nil {
-			_, detail := classify(r.Err)
-			row.Message = i18n.Message(lang, detail.Message)
+			d := classify(r.Err).detail(langOf(c, s.cfg.Lang))
+			row.Message = d.Message
 			// A flagged approval without a reason: say which field and why.
-			if msg, ok := detail.Fields["override_reason"]; ok {
-				row.Message = "override_reason " + i18n.Message(lang, msg)
+			if msg, ok := d.Fields["override_reason"]; ok {
+				row.Message = d.Message + ": " + msg
 			}
 		} else {
 			row.Status = r.Disbursement.Status

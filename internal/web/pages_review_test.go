@@ -68,7 +68,7 @@ func TestPages_LifeCycle(t *testing.T) {
 		body := rec.Body.String()
 		done := elements(t, body, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "done" })
 		refused := elements(t, body, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "refused" })
-		if rec.Code != 200 || len(done) != 2 || len(refused) != 1 || !strings.Contains(text(refused[0]), "approving 100.00 would commit 300.00") {
+		if rec.Code != 200 || len(done) != 2 || len(refused) != 1 || !strings.Contains(text(refused[0]), "menyetujui 100.00 akan mengikat 300.00") /* "approving 100.00 would commit 300.00" */ {
 			t.Fatalf("%d: %d done, %d refused: %.2000s", rec.Code, len(done), len(refused), body)
 		}
 	})
@@ -110,7 +110,7 @@ func TestPages_LifeCycle(t *testing.T) {
 		m, e, ids := pageLifeCycle(t, "approve", "pay")
 		rec := m.send(e.w.Officer, "POST", "/disbursements/"+ids[0]+"/submit", url.Values{})
 		alerts := elements(t, rec.Body.String(), func(n *html.Node) bool { return attr(n, "role") == "alert" })
-		if rec.Code != 409 || len(alerts) != 1 || !strings.Contains(text(alerts[0]), "paid cannot be submitted") {
+		if rec.Code != 409 || len(alerts) != 1 || !strings.Contains(text(alerts[0]), "dibayar tidak dapat diajukan") /* "paid cannot be submitted" */ {
 			t.Fatalf("%d: %.1500s", rec.Code, rec.Body.String())
 		}
 	})

@@ -3,8 +3,6 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,20 +12,12 @@ import (
 	"pilar/internal/config"
 	"pilar/internal/dbtest"
 	"pilar/internal/finance"
-	"pilar/internal/web"
 )
 
 // proxyEnv is a test server whose config trusts the given proxies.
 func proxyEnv(t *testing.T, trusted ...string) *env {
 	t.Helper()
-	w := dbtest.NewWorld(t)
-	cfg := config.Default()
-	cfg.Server.TrustedProxies = trusted
-	srv, err := web.New(w.Store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
+	return newEnvConfig(t, func(c *config.Config) { c.Server.TrustedProxies = trusted })
 }
 
 // signInVia signs in through the form from peer with X-Forwarded-For xff

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/shopspring/decimal"
@@ -134,7 +135,8 @@ type view struct {
 	Data   any
 	Form   url.Values
 	Errors map[string]string
-	Notice string // a confirmation after a save, in the page's language
+	Loc    *time.Location // config timezone: times are shown there
+	Notice string         // a confirmation after a save, in the page's language
 }
 
 // Current reports whether the page is in the navigation section at prefix,
@@ -146,8 +148,37 @@ func (v view) Current(prefix string) bool {
 	return v.Path == prefix || strings.HasPrefix(v.Path, prefix+"/")
 }
 
+// Time writes an instant (time.Time, *time.Time or RFC 3339 text) as the
+// offices read it: "2024-07-12 09:30 WITA", in config's timezone.
+func (v view) Time(t any) string {
+	var at time.Time
+	switch x := t.(type) {
+	case time.Time:
+		at = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		at = *x
+	case string:
+		var err error
+		if at, err = time.Parse(time.RFC3339Nano, x); err != nil {
+			return x
+		}
+	default:
+		return fmt.Sprint(t)
+	}
+	return at.In(v.Loc).Format("2006-01-02 15:04 MST")
+}
+
+// Day is the date of an instant in config's timezone, YYYY-MM-DD.
+func (v view) Day(t time.Time) string { return t.In(v.Loc).Format("2006-01-02") }
+
 // T translates a key into the page's language.
 func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// Say is a message (a report label, a red flag's reason) in the page's language.
+func (v view) Say(m finance.Msg) string { return m.In(v.Lang) }
 
 // Date writes a YYYY-MM-DD date in the page's language.
 func (v view) Date(ymd string) string { return i18n.Date(v.Lang, ymd) }
@@ -211,22 +242,17 @@ func (s *Server) renderPage(c echo.Context, status int, name, titleKey string, d
 }
 
 // renderForm writes a page whose form is shown again with what was typed
-// and a message next to each refused field.
-func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]string) error {
+// and a message next to each refused field, in the reader's language.
+func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]finance.Msg) error {
 	t, ok := s.pages.pages[name]
 	if !ok {
 		return fmt.Errorf("web: no page %s", name)
 	}
 	uri, _ := SafeRedirectPath(c.Request().URL.RequestURI(), "/")
-	v := view{Lang: langOf(c, s.cfg.Lang), Path: c.Request().URL.Path, URI: uri, Data: data, Form: form, Errors: fields}
+	lang := langOf(c, s.cfg.Lang)
+	v := view{Lang: lang, Path: c.Request().URL.Path, URI: uri, Data: data, Form: form, Errors: sayFields(lang, fields), Loc: s.loc}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
-	}
-	if len(fields) > 0 {
-		v.Errors = make(map[string]string, len(fields))
-		for k, m := range fields {
-			v.Errors[k] = i18n.Message(v.Lang, m)
-		}
 	}
 	// A save redirects to the new record with ?saved=kind; only known kinds
 	// are shown, so the query cannot put words on the page.

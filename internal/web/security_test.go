@@ -425,7 +425,7 @@ func TestAdminPages(t *testing.T) {
 	t.Run("Users", func(t *testing.T) {
 		rec := admin.post("/admin/users", url.Values{"_csrf": {admin.csrf(t)}, "email": {"petugas.baru@pilar.test"}, "name": {"Petugas Baru"},
 			"role": {"officer"}, "agency": {e.w.Agency.Code}, "password": {"rahasia123"}})
-		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "most common passwords") {
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "kata sandi yang paling umum") { // "most common passwords", on the Indonesian page
 			t.Fatalf("a common password: %d", rec.Code)
 		}
 		if strings.Contains(rec.Body.String(), "rahasia123") {

@@ -54,6 +54,8 @@ type Server struct {
 	Echo   *echo.Echo
 	svc    Services
 	cfg    config.Config
+	loc    *time.Location   // config timezone
+	now    func() time.Time // the clock of "this year" and print dates
 	log    *slog.Logger
 	pages  *renderer
 	routes []apiRoute
@@ -77,7 +79,7 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	e.IPExtractor = ip
-	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow)}
+	s := &Server{Echo: e, svc: svc, cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow), loc: cfg.Location(), now: time.Now}
 	db, err := svc.DB()
 	if err != nil {
 		return nil, err

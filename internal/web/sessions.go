@@ -96,9 +96,9 @@ func (s *Server) loginForm(c echo.Context, status int, form url.Values, msgKey s
 	form.Del("password")
 	form.Set("_csrf", token)
 	form.Set("next", nextOf(form.Get("next")))
-	var fields map[string]string
+	var fields map[string]finance.Msg
 	if msgKey != "" {
-		fields = map[string]string{formError: i18n.T(langOf(c, s.cfg.Lang), msgKey)}
+		fields = map[string]finance.Msg{formError: finance.M(msgKey)}
 	}
 	return s.renderForm(c, status, "login", "signin.title", nil, form, fields)
 }

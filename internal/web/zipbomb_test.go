@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http/httptest"
@@ -14,34 +11,11 @@ import (
 
 	"pilar/internal/config"
 	"pilar/internal/dbtest"
-	"pilar/internal/finance"
-	"pilar/internal/web"
 )
 
-// newEnvConfig is newEnv with the configuration changed by edit.
-func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
-	t.Helper()
-	w := dbtest.NewWorld(t)
-	cfg := config.Default()
-	cfg.Uploads.MaxBytes = 1 << 20
-	edit(&cfg)
-	srv, err := web.New(w.Store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{w: w, srv: srv, tokens: map[*finance.User]string{}}
-	for _, u := range []*finance.User{w.Admin, w.Auditor, w.Reviewer, w.Officer, w.OtherReviewer, w.OtherOfficer} {
-		secret, _, err := w.Store.CreateToken(finance.WithActor(context.Background(), finance.System), u.Email, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[u] = secret
-	}
-	return e
-}
-
 // uploadBytes posts data as the multipart field "file" as the officer.
-func (e *env) uploadBytes(path, name string, data []byte) *httptest.ResponseRecorder {
+func (e *env) uploadBytes(t testing.TB, path, name string, data []byte) *httptest.ResponseRecorder {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", name)
@@ -124,7 +98,7 @@ func TestAPI_ImportZipBomb(t *testing.T) {
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			rec := e.uploadBytes("/api/v1/recipients/import", "bomb.xlsx", file)
+			rec := e.uploadBytes(t, "/api/v1/recipients/import", "bomb.xlsx", file)
 			runtime.ReadMemStats(&after)
 			grew := after.TotalAlloc - before.TotalAlloc
 			t.Logf("%s: %d bytes uploaded, %d allocated while serving it", tc.name, len(file), grew)
@@ -144,7 +118,7 @@ func TestAPI_ImportZipBomb(t *testing.T) {
 	t.Run("Plain", func(t *testing.T) {
 		// An honest workbook still imports through the same checks.
 		file := dbtest.Workbook(t, header, nil, dbtest.Bomb{})
-		m := e.expect(t, e.uploadBytes("/api/v1/recipients/import", "ok.xlsx", file), 200)
+		m := e.expect(t, e.uploadBytes(t, "/api/v1/recipients/import", "ok.xlsx", file), 200)
 		if m["created"] != 1.0 {
 			t.Fatalf("%v", m)
 		}
