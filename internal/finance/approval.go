@@ -182,11 +182,11 @@ func (d *Disbursement) ApplyFlags(action string, flags Flags, in ActionInput) er
 	for i, f := range flags {
 		kinds[i] = f.Kind
 	}
-	switch {
-	case reason == "":
+	if reason == "" {
 		return FieldError("override_reason", "is required: this disbursement is flagged (%s); say why it is approved all the same", strings.Join(kinds, ", "))
-	case len(reason) > 1000:
-		return FieldError("override_reason", "must be at most 1000 characters")
+	}
+	if msg := TextMsg(reason, TextLimit("override_reason")); msg.Key != "" {
+		return Fields{"override_reason": msg}.Err()
 	}
 	d.OverrideReason = reason
 	return nil

@@ -56,20 +56,16 @@ func (in *ExclusionListInput) Validate() error {
 	f := Fields{}
 	in.Kind, in.Source, in.AsOf = strings.TrimSpace(in.Kind), strings.TrimSpace(in.Source), strings.TrimSpace(in.AsOf)
 	if !slices.Contains(ExclusionKinds, in.Kind) {
-		f.Add("kind", "must be one of "+strings.Join(ExclusionKinds, ", "))
+		f.Add("kind", "must be one of %s", strings.Join(ExclusionKinds, ", "))
 	}
-	switch {
-	case in.Source == "":
+	if in.Source == "" {
 		f.Add("source", "is required: who issued the list (such as BKD Provinsi Kaltim or Dukcapil)")
-	case len(in.Source) > 200:
-		f.Add("source", "must be at most 200 characters")
 	}
+	CheckText(f, "source", in.Source, MaxNameLength)
 	if msg := ValidDate(in.AsOf); msg != "" {
 		f.Add("as_of", msg)
 	}
-	if len(in.FileName) > 255 {
-		in.FileName = in.FileName[:255]
-	}
+	in.FileName = CleanFileName(in.FileName)
 	return f.Err()
 }
 

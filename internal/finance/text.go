@@ -122,3 +122,13 @@ func checkValue(f Fields, name string, v reflect.Value) {
 func (f Fields) checkInput(in any) {
 	checkValue(f, "", reflect.ValueOf(in))
 }
+
+// CleanFileName is an uploaded file's name as it may be stored and shown:
+// without NUL bytes or bytes that are not UTF-8, and at most 255 characters.
+func CleanFileName(name string) string {
+	name = strings.ReplaceAll(strings.ToValidUTF8(name, ""), "\x00", "")
+	if r := []rune(name); len(r) > 255 {
+		name = string(r[:255])
+	}
+	return name
+}

@@ -36,23 +36,6 @@ func TestDate(t *testing.T) {
 	}
 }
 
-func TestMessage(t *testing.T) {
-	for in, want := range map[string]string{
-		"must be 16 digits":                                     "harus 16 angka",
-		"must be one of mikro, kecil, menengah":                 "harus salah satu dari mikro, kecil, menengah",
-		"must be 15 digits (01.000.013.1-093.000) or 16 digits": "harus 15 angka (01.000.013.1-093.000) atau 16 angka",
-		"is required":       "wajib diisi",
-		"something unknown": "something unknown",
-	} {
-		if got := Message("id", in); got != want {
-			t.Errorf("Message(id, %q) = %q, want %q", in, got, want)
-		}
-		if got := Message("en", in); got != in {
-			t.Errorf("Message(en, %q) = %q", in, got)
-		}
-	}
-}
-
 func TestDateTime(t *testing.T) {
 	at := time.Date(2026, 11, 30, 20, 1, 0, 0, time.UTC).In(time.FixedZone("WITA", 8*3600))
 	if got := DateTime("id", at); got != "1 Desember 2026 04.01 WITA" {

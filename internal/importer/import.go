@@ -25,6 +25,12 @@ const (
 // DefaultBatch is how many rows share one transaction when not atomic.
 const DefaultBatch = 500
 
+// MaxBatchTime bounds how long a batch of a non-atomic import holds the
+// write lock (SQLite) or the audit chain's lock (PostgreSQL): a batch ends
+// at DefaultBatch rows or after this long, whichever comes first, so that
+// single writes waiting behind it answer within a second (issue 17, item 9).
+const MaxBatchTime = 200 * time.Millisecond
+
 // Options say what to import and how.
 type Options struct {
 	Kind   string // Recipients or Disbursements
@@ -167,9 +173,13 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			refused.Write(append(neutralise(r.Values), strings.TrimPrefix(e.Field+": ", ": ")+e.Message))
 		}
 	}
-	// batch imports rows until it has done n or the file ends; false at the end.
-	batch := func(ctx context.Context, n int) (bool, error) {
+	// batch imports rows until it has done n, the file ends (false) or,
+	// with a non-zero until, that time has passed.
+	batch := func(ctx context.Context, n int, until time.Time) (bool, error) {
 		for i := 0; i < n; i++ {
+			if i > 0 && !until.IsZero() && time.Now().After(until) {
+				return true, nil
+			}
 			if !rows.Next() {
 				return false, nil
 			}
@@ -214,7 +224,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		err := svc.InTx(ctx, func(ctx context.Context) error {
 			for more := true; more; {
 				var err error
-				if more, err = batch(ctx, opt.BatchSize); err != nil {
+				if more, err = batch(ctx, opt.BatchSize, time.Time{}); err != nil {
 					return err
 				}
 				progress(opt, res)
@@ -240,7 +250,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 					return fmt.Errorf("atomic import stopped; nothing was written: %w", err)
 				}
 				var err error
-				if more, err = batch(ctx, opt.BatchSize); err != nil {
+				if more, err = batch(ctx, opt.BatchSize, time.Time{}); err != nil {
 					return err
 				}
 				progress(opt, res)
@@ -270,7 +280,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		start := time.Now()
 		err := svc.InTx(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
-			more, err = batch(ctx, opt.BatchSize)
+			more, err = batch(ctx, opt.BatchSize, time.Now().Add(MaxBatchTime))
 			return err
 		})
 		if err != nil {

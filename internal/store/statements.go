@@ -32,6 +32,9 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 	if err != nil {
 		return nil, err
 	}
+	if msg := finance.TextMsg(up.Agency, finance.MaxTextLength); msg.Key != "" {
+		return nil, finance.Fields{"agency": msg}.Err()
+	}
 	agencyID, err := s.uploadAgency(ctx, actor, up.Agency)
 	if err != nil {
 		return nil, err
@@ -40,9 +43,10 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 		return nil, finance.FieldError("format", "must be csv, mt940 or camt053")
 	}
 	up.Account = strings.TrimSpace(up.Account)
-	if len(up.Account) > 64 {
-		return nil, finance.FieldError("account", "must be at most 64 characters")
+	if msg := finance.TextMsg(up.Account, 64); msg.Key != "" {
+		return nil, finance.Fields{"account": msg}.Err()
 	}
+	up.Name = finance.CleanFileName(up.Name)
 	cur := strings.ToUpper(strings.TrimSpace(up.Currency))
 	if cur == "" {
 		cur = "IDR"
