@@ -137,7 +137,7 @@ func SizeRank(class string) int {
 func RegistryLabel(groupBy, key string) string {
 	switch {
 	case groupBy == "region" && key != "":
-		return RegionLabel(key)
+		return finance.RegionLabel(key)
 	case key == "":
 		return i18n.T("id", "report.registry.none")
 	}
