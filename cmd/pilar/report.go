@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"pilar/internal/export"
@@ -31,6 +32,10 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 	}
 	fs.StringVar(&f.Agency, "agency", "", "only this agency (code)")
 	fs.StringVar(&f.FundingSource, "funding-source", "", "only this funding source")
+	if slices.Contains(kind.Params, "as_of") {
+		fs.StringVar(&f.AsOf, "as-of", "", "the date YYYY-MM-DD (default: today)")
+		fs.StringVar(&f.Region, "region", "", "only this region and the regions inside it (code)")
+	}
 	format := fs.String("format", "csv", strings.Join(kind.Formats, ", "))
 	out := fs.String("o", "", "output file (default: standard output)")
 	as := fs.String("as", "", "the acting user's email (default: the system, all agencies)")

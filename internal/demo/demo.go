@@ -119,6 +119,11 @@ func Load(ctx context.Context, s *store.Store) (int, error) {
 		return added, err
 	}
 	n, err = loadDisbursements(ctx, s, recipients)
+	added += n
+	if err != nil {
+		return added, err
+	}
+	n, err = loadRegistry(actx, s)
 	return added + n, err
 }
 

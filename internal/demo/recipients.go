@@ -51,6 +51,7 @@ func syntheticRecipient(i int) finance.RecipientInput {
 		AccountNo:  ptr(fmt.Sprintf("%010d", rng.Int64N(10000000000))),
 	}
 	in.AccountHolder = &owner
+	in.ValidFrom = ptr("2019-01-01") // registered before the years the registry statistics cover
 	// Capital up to Rp12 miliar, skewed small: most are mikro, as in Kaltara's 12.459 / 7.876 / 678.
 	capital := []int64{50_000_000, 250_000_000, 800_000_000, 2_500_000_000, 7_000_000_000}[[]int{0, 0, 1, 1, 2, 2, 3, 4}[rng.IntN(8)]]
 	in.Capital = raw(fmt.Sprint(capital + rng.Int64N(capital/5)))

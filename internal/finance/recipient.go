@@ -31,35 +31,46 @@ type Recipient struct {
 	Members       *int          `json:"members"`
 	LastRATYear   *int          `json:"last_rat_year" gorm:"column:last_rat_year"`
 	Active        *bool         `json:"active"`
-	OwnerSex      string        `json:"owner_sex,omitempty" gorm:"-"`  // F or M, decoded from the NIK
-	OwnerBorn     string        `json:"owner_born,omitempty" gorm:"-"` // YYYY-MM-DD from the NIK; withheld when masked
-	CreatedAt     time.Time     `json:"created_at"`
-	UpdatedAt     time.Time     `json:"updated_at"`
+	// BusinessVolume, Assets and Workforce are the latest yearly figures
+	// (volume usaha, aset, tenaga kerja); their history is in the registry.
+	BusinessVolume *money.Amount `json:"business_volume"`
+	Assets         *money.Amount `json:"assets"`
+	Workforce      *int          `json:"workforce"`
+	OwnerSex       string        `json:"owner_sex,omitempty" gorm:"-"`  // F or M, decoded from the NIK
+	OwnerBorn      string        `json:"owner_born,omitempty" gorm:"-"` // YYYY-MM-DD from the NIK; withheld when masked
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
 }
 
 // RecipientInput is what a client sends to create or change a recipient; on
 // a change, nil fields stay as they are.
 type RecipientInput struct {
-	Kind          *string    `json:"kind"`
-	Name          *string    `json:"name"`
-	OwnerName     *string    `json:"owner_name"`
-	NIK           *string    `json:"nik"`
-	NIB           *string    `json:"nib"`
-	NPWP          *string    `json:"npwp"`
-	Sector        *string    `json:"sector"`
-	SizeClass     *string    `json:"size_class"`
-	RegionCode    *string    `json:"region_code"`
-	Address       *string    `json:"address"`
-	Phone         *string    `json:"phone"`
-	BankCode      *string    `json:"bank_code"`
-	AccountNo     *string    `json:"account_no"`
-	AccountHolder *string    `json:"account_holder"`
-	Capital       *money.Raw `json:"capital"`
-	AnnualSales   *money.Raw `json:"annual_sales"`
-	LegalNumber   *string    `json:"legal_number"`
-	Members       *int       `json:"members"`
-	LastRATYear   *int       `json:"last_rat_year"`
-	Active        *bool      `json:"active"`
+	Kind           *string    `json:"kind"`
+	Name           *string    `json:"name"`
+	OwnerName      *string    `json:"owner_name"`
+	NIK            *string    `json:"nik"`
+	NIB            *string    `json:"nib"`
+	NPWP           *string    `json:"npwp"`
+	Sector         *string    `json:"sector"`
+	SizeClass      *string    `json:"size_class"`
+	RegionCode     *string    `json:"region_code"`
+	Address        *string    `json:"address"`
+	Phone          *string    `json:"phone"`
+	BankCode       *string    `json:"bank_code"`
+	AccountNo      *string    `json:"account_no"`
+	AccountHolder  *string    `json:"account_holder"`
+	Capital        *money.Raw `json:"capital"`
+	AnnualSales    *money.Raw `json:"annual_sales"`
+	LegalNumber    *string    `json:"legal_number"`
+	Members        *int       `json:"members"`
+	LastRATYear    *int       `json:"last_rat_year"`
+	Active         *bool      `json:"active"`
+	BusinessVolume *money.Raw `json:"business_volume"`
+	Assets         *money.Raw `json:"assets"`
+	Workforce      *int       `json:"workforce"`
+	// ValidFrom is the date (YYYY-MM-DD) from which the size class, status
+	// and figures hold, for the registry's history; default today.
+	ValidFrom *string `json:"valid_from"`
 }
 
 // NewRecipient builds a recipient from input. Errors: validation_failed.
@@ -98,6 +109,16 @@ func (r *Recipient) Patch(in RecipientInput) error {
 	}
 	if in.Active != nil {
 		r.Active = in.Active
+	}
+	optAmount(f, "business_volume", &r.BusinessVolume, in.BusinessVolume)
+	optAmount(f, "assets", &r.Assets, in.Assets)
+	if in.Workforce != nil {
+		r.Workforce = in.Workforce
+	}
+	if in.ValidFrom != nil {
+		if msg := ValidDate(*in.ValidFrom); msg != "" {
+			f.Add("valid_from", msg)
+		}
 	}
 	r.normalize(f)
 	r.validate(f)
@@ -184,6 +205,9 @@ func (r *Recipient) validate(f Fields) {
 	}
 	if r.Members != nil && *r.Members < 0 {
 		f.Add("members", "must not be negative")
+	}
+	if r.Workforce != nil && *r.Workforce < 0 {
+		f.Add("workforce", "must not be negative")
 	}
 	if r.LastRATYear != nil && (*r.LastRATYear < 1900 || *r.LastRATYear > 2100) {
 		f.Add("last_rat_year", "must be a year such as 2024")

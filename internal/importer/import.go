@@ -439,6 +439,8 @@ func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput 
 		LegalNumber: c("legal_number"),
 		Capital:     m.amount(v, "capital", f), AnnualSales: m.amount(v, "annual_sales", f),
 		Members: m.int(v, "members", f), LastRATYear: m.int(v, "last_rat_year", f),
+		BusinessVolume: m.amount(v, "business_volume", f), Assets: m.amount(v, "assets", f),
+		Workforce: m.int(v, "workforce", f), ValidFrom: c("valid_from"),
 	}
 	if in.Kind != nil {
 		k := strings.ToLower(*in.Kind)

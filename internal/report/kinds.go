@@ -19,6 +19,7 @@ type Kind struct {
 	Summary string   // the API route's summary
 	Groups  []string // the group_by it accepts, the first the default; nil: no group_by
 	Formats []string // the formats it is written in, json first
+	Params  []string // query parameters of its own, besides year, agency, funding_source, format and group_by
 	Schema  string   // the OpenAPI schema of its JSON
 	Result  any      // a zero report, for the schema and for KindOf
 	// Build builds the report for the actor in ctx. Errors: those of the Service method.

@@ -23,6 +23,8 @@ type Filter struct {
 	Agency        string
 	FundingSource string
 	GroupBy       string
+	AsOf          string // YYYY-MM-DD, for the registry report; "" is today
+	Region        string // a region code, for the registry report: that region and the ones inside it; "" all
 }
 
 // Check fills in the default grouping of the kind and refuses an unknown

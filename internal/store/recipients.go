@@ -30,6 +30,9 @@ func (s *Store) CreateRecipient(ctx context.Context, in finance.RecipientInput) 
 		if err := s.conn(ctx).Create(r).Error; err != nil {
 			return duplicateNIK(actor, translate(err, "an umkm with this NIK"))
 		}
+		if err := s.recordHistory(ctx, r, in.ValidFrom); err != nil {
+			return err
+		}
 		return s.audit(ctx, "create", "recipient", r.ID, nil, r)
 	})
 	if err != nil {
@@ -199,6 +202,11 @@ func (s *Store) UpdateRecipient(ctx context.Context, id int64, in finance.Recipi
 		}
 		if err := s.conn(ctx).Save(r).Error; err != nil {
 			return duplicateNIK(actor, translate(err, "an umkm with this NIK"))
+		}
+		if in.ValidFrom != nil || historyChanged(&before, r) {
+			if err := s.recordHistory(ctx, r, in.ValidFrom); err != nil {
+				return err
+			}
 		}
 		out = r
 		return s.audit(ctx, "update", "recipient", r.ID, before, r)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,6 +21,9 @@ func (s *Server) reportRoutes() []apiRoute {
 		if k.Groups == nil {
 			q = reportQuery[:4]
 		}
+		if k.Params != nil {
+			q = append(slices.Clone(q), k.Params...)
+		}
 		out = append(out, apiRoute{"GET", "/reports/" + k.Name, k.Summary, q, "", k.Schema, false, 200, s.reportHandler(k, false)})
 	}
 	return out
@@ -36,7 +40,7 @@ func (s *Server) reportFilter(c echo.Context) (report.Filter, error) {
 		year = int64(s.now().In(s.loc).Year())
 	}
 	return report.Filter{Year: int(year), Agency: c.QueryParam("agency"),
-		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by")}, nil
+		FundingSource: c.QueryParam("funding_source"), GroupBy: c.QueryParam("group_by"), AsOf: c.QueryParam("as_of"), Region: c.QueryParam("region")}, nil
 }
 
 // reportHandler answers a report route of kind k: ?format= picks JSON (the

@@ -36,6 +36,7 @@ type download struct{ Format, URL string }
 var reportCharts = map[string]func(s *Server, ctx context.Context, lang string, f report.Filter, rep any) ([]template.HTML, error){
 	report.KindRealization: realizationCharts,
 	report.KindCoverage:    coverageCharts,
+	report.KindRegistry:    registryCharts,
 }
 
 // reportPage renders the page of a report of kind k, template report_<kind>.
@@ -108,4 +109,16 @@ func coverageCharts(s *Server, ctx context.Context, lang string, f report.Filter
 		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
 	}
 	return []template.HTML{chart.Bars("chart-regions", i18n.T(lang, "report.chart.region"), i18n.T(lang, "report.chart.region_desc"), bars)}, nil
+}
+
+// registryCharts are the bars of recipients per row as of the date against
+// a year earlier.
+func registryCharts(_ *Server, _ context.Context, lang string, _ report.Filter, rep any) ([]template.HTML, error) {
+	r := rep.(*report.Registry)
+	bars := make([]chart.Bar, len(r.Rows))
+	for i, row := range r.Rows {
+		bars[i] = chart.Bar{Label: row.Label, Value: decimal.NewFromInt(row.Count), Reference: decimal.NewFromInt(row.CountPrev),
+			Text: strconv.FormatInt(row.Count, 10) + " (" + string(row.GrowthPct) + "%)"}
+	}
+	return []template.HTML{chart.Bars("chart-registry", i18n.T(lang, "report.chart.registry"), i18n.T(lang, "report.chart.registry_desc"), bars)}, nil
 }

@@ -208,6 +208,7 @@ var permRows = []permRow{
 	{route: "GET /api/v1/reports/coverage", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/coverage?year=2024")},
 	{route: "GET /api/v1/reports/overlaps", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/overlaps?year=2024")},
 	{route: "GET /api/v1/reports/reconciliation", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/reconciliation?year=2024")},
+	{route: "GET /api/v1/reports/registry", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/registry?as_of=2024-12-31")},
 	{route: "GET /api/v1/audit", allow: "admin auditor", ok: 200, req: staticPath("/api/v1/audit")},
 
 	// Pages.
@@ -247,6 +248,7 @@ var permRows = []permRow{
 	{route: "GET /reports/coverage", allow: everyone, ok: 200, req: staticPath("/reports/coverage?year=2024")},
 	{route: "GET /reports/overlaps", allow: everyone, ok: 200, req: staticPath("/reports/overlaps?year=2024")},
 	{route: "GET /reports/reconciliation", allow: everyone, ok: 200, req: staticPath("/reports/reconciliation?year=2024")},
+	{route: "GET /reports/registry", allow: everyone, ok: 200, req: staticPath("/reports/registry?as_of=2024-12-31")},
 	{route: "GET /disbursements/:id", allow: everyone, scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/disbursements/%d", m.disbursement(c)), nil
 	}},

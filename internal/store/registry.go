@@ -1,0 +1,296 @@
+package store
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"context"
+	"pilar/internal/report"
+
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
+
+// HistoryRow is one recipient_history row: a recipient's size class,
+// status and yearly figures from valid_from until its next row.
+type HistoryRow struct {
+	ID             int64
+	RecipientID    int64
+	ValidFrom      string
+	SizeClass      string
+	Active         *bool
+	Members        *int
+	LastRATYear    *int `gorm:"column:last_rat_year"`
+	BusinessVolume *money.Amount
+	Assets         *money.Amount
+	Workforce      *int
+}
+
+// historyOf is the row of r's current values from the date validFrom
+// (YYYY-MM-DD; nil: today).
+func (s *Store) historyOf(ctx context.Context, r *finance.Recipient, validFrom *string) HistoryRow {
+	from := s.today(ctx)
+	if validFrom != nil {
+		from = *validFrom
+	}
+	return HistoryRow{RecipientID: r.ID, ValidFrom: from, SizeClass: r.SizeClass, Active: r.Active, Members: r.Members,
+		LastRATYear: r.LastRATYear, BusinessVolume: r.BusinessVolume, Assets: r.Assets, Workforce: r.Workforce}
+}
+
+// recordHistory writes r's values as of validFrom, replacing a row of the
+// same recipient and date, inside the caller's transaction.
+func (s *Store) recordHistory(ctx context.Context, r *finance.Recipient, validFrom *string) error {
+	h := s.historyOf(ctx, r, validFrom)
+	db := s.conn(ctx)
+	if err := db.Exec("DELETE FROM recipient_history WHERE recipient_id = ? AND valid_from = ?", h.RecipientID, h.ValidFrom).Error; err != nil {
+		return err
+	}
+	return db.Exec(`INSERT INTO recipient_history (recipient_id, valid_from, size_class, active, members, last_rat_year,
+  business_volume, assets, workforce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, s.now(ctx)).Error
+}
+
+// historyChanged reports whether an update touches what the history keeps.
+func historyChanged(a, b *finance.Recipient) bool {
+	return a.SizeClass != b.SizeClass || !eqPtr(a.Active, b.Active) || !eqPtr(a.Members, b.Members) ||
+		!eqPtr(a.LastRATYear, b.LastRATYear) || !eqAmount(a.BusinessVolume, b.BusinessVolume) ||
+		!eqAmount(a.Assets, b.Assets) || !eqPtr(a.Workforce, b.Workforce)
+}
+
+func eqAmount(a, b *money.Amount) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
+}
+
+func eqPtr[T comparable](a, b *T) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+// RecipientHistory lists a recipient's history, oldest first.
+// Errors: unauthorized, not_found.
+func (s *Store) RecipientHistory(ctx context.Context, id int64) ([]HistoryRow, error) {
+	if _, err := finance.AuthorizeRead(ctx, nil); err != nil {
+		return nil, err
+	}
+	if _, err := s.recipientByID(ctx, id); err != nil {
+		return nil, err
+	}
+	out := []HistoryRow{}
+	err := s.conn(ctx).Raw("SELECT * FROM recipient_history WHERE recipient_id = ? ORDER BY valid_from", id).Scan(&out).Error
+	return out, err
+}
+
+// registryState is one history row with what the registry groups by.
+type registryState struct {
+	HistoryRow
+	Kind       string
+	Name       string
+	Sector     string
+	RegionCode string
+}
+
+// RegistryReport counts the registry as of f.AsOf from the recipients'
+// history: a recipient counts from the valid_from of its first row, in the
+// size class and status of its latest row up to the date. Recipients are a
+// shared registry, so agency and funding source do not narrow it.
+// Errors: unauthorized, bad_request (as_of, group_by).
+func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Registry, error) {
+	if _, err := finance.AuthorizeRead(ctx, nil); err != nil {
+		return nil, err
+	}
+	if err := f.Check(report.KindRegistry); err != nil {
+		return nil, err
+	}
+	if f.AsOf == "" {
+		f.AsOf = s.today(ctx)
+	}
+	asOfT, prevT, err := report.AsOfDates(f, s.now(ctx))
+	if err != nil {
+		return nil, err
+	}
+	asOf, prev := asOfT.Format(time.DateOnly), prevT.Format(time.DateOnly)
+	where, args := "h.valid_from <= ?", []any{asOf}
+	if f.Region != "" {
+		if finance.ValidRegionFormat(f.Region) != "" {
+			return nil, finance.Errorf(finance.EBadRequest, "region must be a Kemendagri region code such as 64 or 64.72")
+		}
+		where += " AND (r.region_code = ? OR r.region_code LIKE ? ESCAPE '\\')"
+		args = append(args, f.Region, likeEscape(f.Region)+".%")
+	}
+	var states []registryState
+	err = s.conn(ctx).Raw(`SELECT h.*, r.kind, r.name, r.sector, r.region_code
+FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
+WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).Error
+	if err != nil {
+		return nil, err
+	}
+	out := &report.Registry{AsOf: asOf, PrevAsOf: prev, GroupBy: f.GroupBy, Region: f.Region, Rows: []report.RegistryRow{}, RATOverdue: []report.OverdueKoperasi{}}
+	rows := map[string]*report.RegistryFigures{}
+	row := func(key string) *report.RegistryFigures {
+		if rows[key] == nil {
+			rows[key] = &report.RegistryFigures{}
+		}
+		return rows[key]
+	}
+	key := func(st *registryState) string {
+		switch f.GroupBy {
+		case "kind":
+			return st.Kind
+		case "size_class":
+			return st.SizeClass
+		case "sector":
+			return st.Sector
+		}
+		return st.RegionCode
+	}
+	lastFY := asOfT.Year() - 1
+	for i := 0; i < len(states); {
+		j := i
+		for j < len(states) && states[j].RecipientID == states[i].RecipientID {
+			j++
+		}
+		hist := states[i:j] // one recipient, oldest first, all up to as_of
+		i = j
+		now := &hist[len(hist)-1]
+		var then *registryState
+		naik := int64(0)
+		for k := range hist {
+			if hist[k].ValidFrom <= prev {
+				then = &hist[k]
+			} else if k > 0 && report.SizeRank(hist[k-1].SizeClass) > 0 && report.SizeRank(hist[k].SizeClass) > report.SizeRank(hist[k-1].SizeClass) {
+				naik++
+			}
+		}
+		r := row(key(now))
+		r.Count++
+		r.NaikKelas += naik
+		if now.Workforce != nil {
+			r.Workforce += int64(*now.Workforce)
+		}
+		if then != nil {
+			row(key(then)).CountPrev++
+		}
+		if now.Kind != "koperasi" {
+			continue
+		}
+		k := &out.Koperasi
+		k.Total++
+		active := now.Active == nil || *now.Active
+		if active {
+			k.Active++
+		} else {
+			k.Inactive++
+		}
+		held := now.LastRATYear != nil && *now.LastRATYear >= lastFY
+		if !held {
+			k.RATOverdue++
+			out.RATOverdue = append(out.RATOverdue, report.OverdueKoperasi{ID: now.RecipientID, Name: now.Name,
+				RegionCode: now.RegionCode, Active: active, LastRATYear: now.LastRATYear})
+			continue
+		}
+		k.RATHeld++
+		if then != nil && grew(then.BusinessVolume, now.BusinessVolume) && grew(then.Assets, now.Assets) {
+			k.Improved++
+		}
+	}
+	keys := make([]string, 0, len(rows))
+	for k := range rows {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fig := *rows[k]
+		fig.Finish()
+		out.Rows = append(out.Rows, report.RegistryRow{Key: k, Label: report.RegistryLabel(f.GroupBy, k), RegistryFigures: fig})
+		out.Totals.Add(fig)
+	}
+	out.Totals.Finish()
+	return out, nil
+}
+
+// grew reports whether a figure is known at both dates and larger at the later.
+func grew(before, after *money.Amount) bool {
+	return before != nil && after != nil && after.Cmp(*before) > 0
+}
+
+// BulkRecipient is a recipient with its history, for BulkRecipients.
+type BulkRecipient struct {
+	Recipient *finance.Recipient
+	History   []HistoryRow // oldest first; the recipient holds the values of the last
+}
+
+// bulkValues is how many values one INSERT binds (SQLite allows 32766,
+// PostgreSQL 65535).
+const bulkValues = 30000
+
+// BulkRecipients inserts already valid recipients and their history with
+// multi-row INSERTs in one transaction, without an audit entry per row: it
+// is for generated data (the demo), where thousands of service calls would
+// take too long. Errors: unauthorized, forbidden.
+func (s *Store) BulkRecipients(ctx context.Context, rs []BulkRecipient) error {
+	if _, err := finance.Authorize(ctx, finance.ActEditRecipient, nil); err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		if s.driver == "postgres" {
+			if err := db.Exec("LOCK TABLE recipients IN EXCLUSIVE MODE").Error; err != nil {
+				return err
+			}
+		}
+		var next int64
+		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM recipients").Scan(&next).Error; err != nil {
+			return err
+		}
+		now := s.Now()
+		var hist []HistoryRow
+		for _, b := range rs {
+			next++
+			b.Recipient.ID, b.Recipient.CreatedAt, b.Recipient.UpdatedAt = next, now, now
+			for _, h := range b.History {
+				h.RecipientID = next
+				hist = append(hist, h)
+			}
+		}
+		for lo, n := 0, bulkValues/18; lo < len(rs); lo += n {
+			part := rs[lo:min(lo+n, len(rs))]
+			var sb strings.Builder
+			args := make([]any, 0, len(part)*16)
+			sb.WriteString(`INSERT INTO recipients (id, kind, name, owner_name, nik, nib, sector, size_class, region_code, legal_number,
+  members, last_rat_year, active, business_volume, assets, workforce, created_at, updated_at) VALUES `)
+			for i, b := range part {
+				if i > 0 {
+					sb.WriteString(",")
+				}
+				sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+				r := b.Recipient
+				args = append(args, r.ID, r.Kind, r.Name, r.OwnerName, r.NIK, r.NIB, r.Sector, r.SizeClass, r.RegionCode, r.LegalNumber,
+					r.Members, r.LastRATYear, r.Active, r.BusinessVolume, r.Assets, r.Workforce, now, now)
+			}
+			if err := db.Exec(sb.String(), args...).Error; err != nil {
+				return translate(err, "a bulk recipient")
+			}
+		}
+		for lo, n := 0, bulkValues/10; lo < len(hist); lo += n {
+			part := hist[lo:min(lo+n, len(hist))]
+			var sb strings.Builder
+			args := make([]any, 0, len(part)*10)
+			sb.WriteString(`INSERT INTO recipient_history (recipient_id, valid_from, size_class, active, members, last_rat_year,
+  business_volume, assets, workforce, created_at) VALUES `)
+			for i, h := range part {
+				if i > 0 {
+					sb.WriteString(",")
+				}
+				sb.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+				args = append(args, h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, now)
+			}
+			if err := db.Exec(sb.String(), args...).Error; err != nil {
+				return err
+			}
+		}
+		if s.driver == "postgres" {
+			return db.Exec("SELECT setval(pg_get_serial_sequence('recipients', 'id'), (SELECT MAX(id) FROM recipients))").Error
+		}
+		return nil
+	})
+}
