@@ -47,8 +47,9 @@ const usage = `usage: pilar <command> [flags]
   token create --email E [--label L]               print a new API token once
   import recipients|disbursements FILE [--atomic] [--update] [--submit] [--historical] [--as EMAIL]   import a CSV or XLSX file
   import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
-  report realization|coverage|overlaps --year Y [--group-by G] [--agency CODE] [--funding-source S]
+  report realization|coverage|overlaps|reconciliation --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
+  report registry --as-of YYYY-MM-DD [--group-by G] [--region CODE] --format csv|xlsx|json   registry statistics
   audit verify [--config FILE] [--checkpoint ID:HASH]   check the audit trail's hash chain (and that the checkpoint entry is there, unchanged); exit 1 and why if not
   audit checkpoint [--config FILE]                 print the last entry as ID:HASH, to keep outside the database
   backup FILE [--config FILE]                      SQLite: a consistent copy while serving, checked and counted; PostgreSQL: the pg_dump command
