@@ -23,8 +23,8 @@ func TestRegistryReportAPI(t *testing.T) {
 		body := rec.Body.String()
 		for _, want := range []string{
 			`"as_of":"2024-12-31"`, `"prev_as_of":"2023-12-31"`,
-			`{"key":"65","label":"Kalimantan Utara","count":1,"count_prev":0,"growth":1,"growth_pct":"0.00","workforce":0,"naik_kelas":0}`,
-			`{"key":"65.01","label":"Kalimantan Utara 65.01","count":2,"count_prev":1,"growth":1,"growth_pct":"100.00","workforce":11,"naik_kelas":0}`,
+			`{"key":"65","label":"65 Kalimantan Utara","count":1,"count_prev":0,"growth":1,"growth_pct":"0.00","workforce":0,"naik_kelas":0}`,
+			`{"key":"65.01","label":"65.01 Kabupaten Malinau","count":2,"count_prev":1,"growth":1,"growth_pct":"100.00","workforce":11,"naik_kelas":0}`,
 			`"totals":{"count":3,"count_prev":1,"growth":2,"growth_pct":"200.00","workforce":11,"naik_kelas":0}`,
 			`"koperasi":{"total":1,"active":1,"inactive":0,"rat_held":1,"rat_overdue":0,"improved":0}`,
 			`"rat_overdue":[]`,
