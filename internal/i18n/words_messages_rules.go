@@ -25,5 +25,6 @@ var ruleMessageWords = map[string][2]string{
 	"%s — approved despite the flags: %s":                              {"%s — disetujui meskipun ditandai: %s", ""},
 	"%s — awaiting approval":                                           {"%s — menunggu persetujuan", ""},
 	"%s — not overridden (%s)":                                         {"%s — tidak dikecualikan (%s)", ""},
+	"%s; %s: %s":                                                       {"%s; %s: %s", ""}, // a row's first field error, then each further field by name
 	"must be the id of the list this one replaces":                     {"harus id daftar yang digantikan oleh daftar ini", ""},
 }

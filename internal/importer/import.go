@@ -65,7 +65,10 @@ type Observer interface {
 type RowError struct {
 	Row     int    `json:"row"`
 	Field   string `json:"field"`
-	Message string `json:"message"`
+	Message string `json:"message"` // in English, as the JSON API speaks
+	// Msg is the message as a key, for pages in the reader's language;
+	// Key "" for a row the reader could not read (Message says why).
+	Msg finance.Msg `json:"-"`
 }
 
 // Result is the answer of an import, as FORMATS.md writes it.
@@ -308,18 +311,18 @@ func rowError(n int, err error) RowError {
 		return RowError{Row: n, Message: err.Error()}
 	}
 	if len(e.Fields) == 0 {
-		return RowError{Row: n, Message: e.Message()}
+		return RowError{Row: n, Message: e.Message(), Msg: e.Msg}
 	}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	msg := e.Fields[keys[0]].String()
+	msg := e.Fields[keys[0]]
 	for _, k := range keys[1:] {
-		msg += "; " + k + ": " + e.Fields[k].String()
+		msg = finance.M("%s; %s: %s", msg, k, e.Fields[k])
 	}
-	return RowError{Row: n, Field: keys[0], Message: msg}
+	return RowError{Row: n, Field: keys[0], Message: msg.String(), Msg: msg}
 }
 
 // neutralise keeps a spreadsheet from running cells as formulas (CSV

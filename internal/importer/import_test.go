@@ -85,13 +85,13 @@ func TestImport_Recipients(t *testing.T) {
 		t.Errorf("skipped_rows %v, want [8]", res.SkippedRows)
 	}
 	want := []importer.RowError{
-		{3, "nik", "must be 16 digits; it looks like scientific notation from a spreadsheet (format the column as text)"},
-		{4, "npwp", "check digit (9th digit) must be 4 for 01.234.567, not 8; look for a typing error"},
-		{5, "region_code", "64.99 is not a regency or city of Kalimantan Timur in the Kemendagri table"},
-		{6, "", "has 3 columns, the header has 10"},
-		{7, "legal_number", "is required for a koperasi"},
+		{3, "nik", "must be 16 digits; it looks like scientific notation from a spreadsheet (format the column as text)", finance.Msg{}},
+		{4, "npwp", "check digit (9th digit) must be 4 for 01.234.567, not 8; look for a typing error", finance.Msg{}},
+		{5, "region_code", "64.99 is not a regency or city of Kalimantan Timur in the Kemendagri table", finance.Msg{}},
+		{6, "", "has 3 columns, the header has 10", finance.Msg{}},
+		{7, "legal_number", "is required for a koperasi", finance.Msg{}},
 	}
-	if !reflect.DeepEqual(res.Errors, want) {
+	if !reflect.DeepEqual(plainErrors(res.Errors), want) {
 		t.Errorf("errors\n%+v\nwant\n%+v", res.Errors, want)
 	}
 	got, _, _ := w.Store.FindRecipients(w.Ctx(w.Admin), finance.RecipientFilter{NIK: "6472014506850001", Page: finance.Page{Limit: 5}})
@@ -184,7 +184,7 @@ func TestImport_BadFiles(t *testing.T) {
 		}
 		wantCounts(t, res, 1, 0, 0, 2)
 		if res.Errors[0].Row != 2 || !strings.Contains(res.Errors[0].Message, `a " inside an unquoted cell on line 2`) ||
-			res.Errors[1] != (importer.RowError{Row: 3, Message: "has 300 columns, the header has 3"}) {
+			res.Errors[1].Row != 3 || res.Errors[1].Field != "" || res.Errors[1].Message != "has 300 columns, the header has 3" {
 			t.Fatalf("%+v", res.Errors)
 		}
 	})
@@ -242,13 +242,13 @@ func TestImport_Disbursements(t *testing.T) {
 	}
 	wantCounts(t, res, 3, 0, 0, 5)
 	want := []importer.RowError{
-		{5, "recipient_nik", "must be 16 digits; it looks like scientific notation from a spreadsheet (format the column as text)"},
-		{6, "recipient_nik", "no recipient has this NIK; import or register the recipient first"},
-		{7, "program", "no program has this code"},
-		{8, "amount", "must be greater than zero; disbursed_on: must be a date as YYYY-MM-DD (or DD/MM/YYYY)"},
-		{9, "", "recipient 2 already has disbursement 3 in program PEN-2024, tranche 1, with another amount or date"},
+		{5, "recipient_nik", "must be 16 digits; it looks like scientific notation from a spreadsheet (format the column as text)", finance.Msg{}},
+		{6, "recipient_nik", "no recipient has this NIK; import or register the recipient first", finance.Msg{}},
+		{7, "program", "no program has this code", finance.Msg{}},
+		{8, "amount", "must be greater than zero; disbursed_on: must be a date as YYYY-MM-DD (or DD/MM/YYYY)", finance.Msg{}},
+		{9, "", "recipient 2 already has disbursement 3 in program PEN-2024, tranche 1, with another amount or date", finance.Msg{}},
 	}
-	if !reflect.DeepEqual(res.Errors, want) {
+	if !reflect.DeepEqual(plainErrors(res.Errors), want) {
 		t.Errorf("errors\n%+v\nwant\n%+v", res.Errors, want)
 	}
 	ds, _, err := w.Store.FindDisbursements(w.Ctx(w.Admin), finance.DisbursementFilter{Program: "PEN-2024", Page: finance.Page{Limit: 10}})
@@ -417,4 +417,14 @@ func TestImport_StopsBetweenBatches(t *testing.T) {
 			}
 		})
 	}
+}
+
+// plainErrors are the row errors without their message keys, to compare
+// with a list of rows, fields and English messages.
+func plainErrors(errs []importer.RowError) []importer.RowError {
+	out := make([]importer.RowError, len(errs))
+	for i, e := range errs {
+		out[i] = importer.RowError{Row: e.Row, Field: e.Field, Message: e.Message}
+	}
+	return out
 }

@@ -48,7 +48,8 @@ func TestImportPage(t *testing.T) {
 		}
 	}
 	walk(doc)
-	want := []string{"1", "0", "0", "1", "3", "nik", "must be 16 digits; it looks like scientific notation from a spreadsheet (format the column as text)"}
+	// The page speaks Indonesian, row errors included (issue 9).
+	want := []string{"1", "0", "0", "1", "3", "nik", "harus 16 digit; tampaknya notasi ilmiah dari lembar kerja (format kolomnya sebagai teks)"}
 	if !reflect.DeepEqual(cells, want) {
 		t.Fatalf("table cells %q, want %q", cells, want)
 	}
