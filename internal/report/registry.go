@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"pilar/internal/finance"
-	"pilar/internal/i18n"
 )
 
 // KindRegistry is the registry statistics report (issue 14).
@@ -55,8 +54,8 @@ func CountPercent(part, whole int64) Pct {
 
 // RegistryRow is one kind, size class, sector or region of the registry.
 type RegistryRow struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key   string      `json:"key"`
+	Label finance.Msg `json:"label"`
 	RegistryFigures
 }
 
@@ -132,16 +131,16 @@ func SizeRank(class string) int {
 	return 0
 }
 
-// RegistryLabel names a registry group: a region by its province, an empty
-// key in words, otherwise the key.
-func RegistryLabel(groupBy, key string) string {
+// RegistryLabel names a registry group, as a message: a region by its
+// label, an empty key in words ("Not recorded"), otherwise the key.
+func RegistryLabel(groupBy, key string) finance.Msg {
 	switch {
 	case groupBy == "region" && key != "":
-		return finance.RegionLabel(key)
+		return Text(finance.RegionLabel(key))
 	case key == "":
-		return i18n.T("id", "report.registry.none")
+		return finance.M("report.registry.none")
 	}
-	return key
+	return Text(key)
 }
 
 func init() {

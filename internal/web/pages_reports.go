@@ -117,7 +117,7 @@ func registryCharts(_ *Server, _ context.Context, lang string, _ report.Filter, 
 	r := rep.(*report.Registry)
 	bars := make([]chart.Bar, len(r.Rows))
 	for i, row := range r.Rows {
-		bars[i] = chart.Bar{Label: row.Label, Value: decimal.NewFromInt(row.Count), Reference: decimal.NewFromInt(row.CountPrev),
+		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Count), Reference: decimal.NewFromInt(row.CountPrev),
 			Text: strconv.FormatInt(row.Count, 10) + " (" + string(row.GrowthPct) + "%)"}
 	}
 	return []template.HTML{chart.Bars("chart-registry", i18n.T(lang, "report.chart.registry"), i18n.T(lang, "report.chart.registry_desc"), bars)}, nil
