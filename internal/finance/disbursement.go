@@ -177,11 +177,11 @@ type DisbursementService interface {
 	DeleteDisbursement(ctx context.Context, id int64) error
 }
 
-// DisbursementCount is the number and sum of the disbursements of one
-// program kind in one status (the metrics read them).
+// DisbursementCount is the number of the disbursements of one program
+// kind in one status (the metrics read them; amounts stay in the exact
+// reports, not in float metrics).
 type DisbursementCount struct {
 	ProgramKind string
 	Status      string
 	Count       int64
-	AmountSen   int64
 }

@@ -165,13 +165,11 @@ type disbursements struct {
 
 var (
 	disbCount = prometheus.NewDesc("pilar_disbursements", "Disbursements now, by program kind and status.", []string{"program_kind", "status"}, nil)
-	disbSum   = prometheus.NewDesc("pilar_disbursements_amount_rupiah", "Sum of the disbursements' amounts in rupiah, by program kind and status.", []string{"program_kind", "status"}, nil)
 	disbUp    = prometheus.NewDesc("pilar_disbursements_query_ok", "1 when the disbursement counts could be read at this scrape, else 0.", nil, nil)
 )
 
 func (d *disbursements) Describe(ch chan<- *prometheus.Desc) {
 	ch <- disbCount
-	ch <- disbSum
 	ch <- disbUp
 }
 
@@ -189,7 +187,5 @@ func (d *disbursements) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(disbUp, prometheus.GaugeValue, 1)
 	for _, r := range rows {
 		ch <- prometheus.MustNewConstMetric(disbCount, prometheus.GaugeValue, float64(r.Count), r.ProgramKind, r.Status)
-		// Sen to rupiah: a float64 holds whole rupiah exactly up to 2^53.
-		ch <- prometheus.MustNewConstMetric(disbSum, prometheus.GaugeValue, float64(r.AmountSen)/100, r.ProgramKind, r.Status)
 	}
 }

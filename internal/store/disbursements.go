@@ -261,7 +261,7 @@ func (s *Store) DeleteDisbursement(ctx context.Context, id int64) error {
 // for the metrics: an aggregate without names, read without an actor.
 func (s *Store) CountDisbursements(ctx context.Context) ([]finance.DisbursementCount, error) {
 	var out []finance.DisbursementCount
-	err := s.conn(ctx).Raw(`SELECT p.kind AS program_kind, d.status AS status, COUNT(*) AS count, COALESCE(SUM(d.amount), 0) AS amount_sen
+	err := s.conn(ctx).Raw(`SELECT p.kind AS program_kind, d.status AS status, COUNT(*) AS count
 		FROM disbursements d JOIN programs p ON p.id = d.program_id
 		GROUP BY p.kind, d.status ORDER BY p.kind, d.status`).Scan(&out).Error
 	return out, err
