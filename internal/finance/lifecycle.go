@@ -203,12 +203,18 @@ func dateOr(sent *string, today, field string, f Fields) *string {
 }
 
 // CheckBudget refuses approving amount in p when committed (approved +
-// paid) would then exceed the current budget. Errors: budget_exceeded.
+// paid) would then exceed the current budget; in a revolving program the
+// principal repaid returns to the fund, so committed − principal repaid
+// must stay within it. Errors: budget_exceeded.
 func CheckBudget(p *Program, amount money.Amount) error {
-	after := p.Committed.Add(amount)
+	used := p.Committed
+	if p.Revolving {
+		used = used.Sub(p.PrincipalRepaid)
+	}
+	after := used.Add(amount)
 	if after.Cmp(p.Budget) > 0 {
 		return Errorf(EBudgetExceeded, "approving %s would commit %s of program %s's budget of %s (%s remaining)",
-			amount, after, p.Code, p.Budget, p.Budget.Sub(p.Committed))
+			amount, after, p.Code, p.Budget, p.Budget.Sub(used))
 	}
 	return nil
 }

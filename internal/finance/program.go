@@ -29,10 +29,21 @@ type Program struct {
 	StartsOn                 string       `json:"starts_on"`
 	EndsOn                   string       `json:"ends_on"`
 	Status                   string       `json:"status"`
+	// ScheduleKind, SubsidyRate and Revolving are a credit program's:
+	// how its loans are repaid, the interest subsidy it pays on them, and
+	// whether principal repaid returns to the fund (credit.go).
+	ScheduleKind string `json:"schedule_kind"`
+	SubsidyRate  Rate   `json:"subsidy_rate"`
+	Revolving    bool   `json:"revolving"`
 	Committed                money.Amount `json:"committed" gorm:"->"`
 	Realized                 money.Amount `json:"realized" gorm:"->"`
 	Remaining                money.Amount `json:"remaining" gorm:"-"`
 	RecipientsReached        int64        `json:"recipients_reached" gorm:"->"`
+	// PrincipalRepaid is the principal repaid on the program's loans;
+	// Available is what may still be committed: budget − committed, plus
+	// principal repaid in a revolving program.
+	PrincipalRepaid money.Amount `json:"principal_repaid" gorm:"->"`
+	Available       money.Amount `json:"available" gorm:"-"`
 	CreatedAt                time.Time    `json:"created_at"`
 	UpdatedAt                time.Time    `json:"updated_at"`
 }
@@ -55,6 +66,9 @@ type ProgramInput struct {
 	StartsOn                 *string    `json:"starts_on"`
 	EndsOn                   *string    `json:"ends_on"`
 	Status                   *string    `json:"status"`
+	ScheduleKind             *string    `json:"schedule_kind"`
+	SubsidyRate              *money.Raw `json:"subsidy_rate"`
+	Revolving                *bool      `json:"revolving"`
 }
 
 // NewProgram builds a program from input; the agency code is resolved by the
@@ -121,6 +135,7 @@ func (p *Program) apply(in ProgramInput, f Fields) {
 	if in.AmountPerRecipientStrict != nil {
 		p.AmountPerRecipientStrict = *in.AmountPerRecipientStrict
 	}
+	p.applyCredit(in, f)
 	if in.EligibleSizeClasses != nil {
 		p.EligibleSizeClasses = StringList(*in.EligibleSizeClasses)
 	}
@@ -174,8 +189,15 @@ func (p *Program) validate(f Fields) {
 	}
 }
 
-// ComputeRemaining sets Remaining = Budget - Committed.
-func (p *Program) ComputeRemaining() { p.Remaining = p.Budget.Sub(p.Committed) }
+// ComputeRemaining sets Remaining = Budget - Committed, and Available
+// (Remaining plus principal repaid, in a revolving program).
+func (p *Program) ComputeRemaining() {
+	p.Remaining = p.Budget.Sub(p.Committed)
+	p.Available = p.Remaining
+	if p.Revolving {
+		p.Available = p.Available.Add(p.PrincipalRepaid)
+	}
+}
 
 // ProgramFilter narrows a program list.
 type ProgramFilter struct {
