@@ -22,30 +22,30 @@ type Program struct {
 	OriginalBudget     money.Amount  `json:"original_budget"`
 	AmountPerRecipient *money.Amount `json:"amount_per_recipient"`
 	// AmountPerRecipientStrict refuses other amounts instead of flagging them.
-	AmountPerRecipientStrict bool         `json:"amount_per_recipient_strict"`
-	TargetRecipients         int          `json:"target_recipients"`
-	EligibleSizeClasses      StringList   `json:"eligible_size_classes"`
-	RegionCode               string       `json:"region_code"`
-	StartsOn                 string       `json:"starts_on"`
-	EndsOn                   string       `json:"ends_on"`
-	Status                   string       `json:"status"`
+	AmountPerRecipientStrict bool       `json:"amount_per_recipient_strict"`
+	TargetRecipients         int        `json:"target_recipients"`
+	EligibleSizeClasses      StringList `json:"eligible_size_classes"`
+	RegionCode               string     `json:"region_code"`
+	StartsOn                 string     `json:"starts_on"`
+	EndsOn                   string     `json:"ends_on"`
+	Status                   string     `json:"status"`
 	// ScheduleKind, SubsidyRate and Revolving are a credit program's:
 	// how its loans are repaid, the interest subsidy it pays on them, and
 	// whether principal repaid returns to the fund (credit.go).
-	ScheduleKind string `json:"schedule_kind"`
-	SubsidyRate  Rate   `json:"subsidy_rate"`
-	Revolving    bool   `json:"revolving"`
-	Committed                money.Amount `json:"committed" gorm:"->"`
-	Realized                 money.Amount `json:"realized" gorm:"->"`
-	Remaining                money.Amount `json:"remaining" gorm:"-"`
-	RecipientsReached        int64        `json:"recipients_reached" gorm:"->"`
+	ScheduleKind      string       `json:"schedule_kind"`
+	SubsidyRate       Rate         `json:"subsidy_rate"`
+	Revolving         bool         `json:"revolving"`
+	Committed         money.Amount `json:"committed" gorm:"->"`
+	Realized          money.Amount `json:"realized" gorm:"->"`
+	Remaining         money.Amount `json:"remaining" gorm:"-"`
+	RecipientsReached int64        `json:"recipients_reached" gorm:"->"`
 	// PrincipalRepaid is the principal repaid on the program's loans;
 	// Available is what may still be committed: budget − committed, plus
 	// principal repaid in a revolving program.
 	PrincipalRepaid money.Amount `json:"principal_repaid" gorm:"->"`
 	Available       money.Amount `json:"available" gorm:"-"`
-	CreatedAt                time.Time    `json:"created_at"`
-	UpdatedAt                time.Time    `json:"updated_at"`
+	CreatedAt       time.Time    `json:"created_at"`
+	UpdatedAt       time.Time    `json:"updated_at"`
 }
 
 // ProgramInput is what a client sends to create or change a program; on a
