@@ -16,6 +16,7 @@ const (
 	ActApprove            Act = "approve"             // approve, reject
 	ActPay                Act = "pay"                 // pay, return
 	ActCancel             Act = "cancel"
+	ActRecordRepayment    Act = "record_repayment" // record and import a loan's repayments
 	ActReadAudit          Act = "read_audit"
 )
 
@@ -29,6 +30,7 @@ var allowed = map[Act][]string{
 	ActApprove:            {RoleAdmin, RoleReviewer},
 	ActPay:                {RoleAdmin, RoleReviewer, RoleOfficer},
 	ActCancel:             {RoleAdmin, RoleReviewer, RoleOfficer},
+	ActRecordRepayment:    {RoleAdmin, RoleReviewer, RoleOfficer},
 	ActReadAudit:          {RoleAdmin, RoleAuditor},
 }
 

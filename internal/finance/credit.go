@@ -182,15 +182,6 @@ func (p *Program) applyCredit(in ProgramInput, f Fields) {
 	oneOf(f, "schedule_kind", p.ScheduleKind, ScheduleKinds)
 }
 
-// CheckLoanProgram refuses loan terms on a disbursement of a program that
-// does not lend. Errors: validation_failed.
-func CheckLoanProgram(p *Program, l *Loan) error {
-	if l != nil && p.Kind != KindCredit {
-		return FieldError("loan", "only a disbursement of a credit program carries loan terms")
-	}
-	return nil
-}
-
 // Instalment is one line of a repayment schedule, in sen.
 type Instalment struct {
 	No        int          `json:"no"`

@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"errors"
 	"time"
 	"unicode/utf8"
 
@@ -37,10 +38,12 @@ type Disbursement struct {
 	Reconciled     bool    `json:"reconciled"`
 	// Flags are computed at submit and approve (and pay, for a payment
 	// after the program's end); OverrideReason says why a flagged one was approved.
-	Flags          Flags     `json:"flags"`
-	OverrideReason string    `json:"override_reason"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	Flags          Flags  `json:"flags"`
+	OverrideReason string `json:"override_reason"`
+	// Loan is the terms it lends on, for a credit program's loan (credit.go).
+	Loan      *Loan     `json:"loan,omitempty" gorm:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // DisbursementInput is what a client sends to record or change a draft
@@ -54,6 +57,7 @@ type DisbursementInput struct {
 	DisbursedOn *string    `json:"disbursed_on"`
 	PaymentRef  *string    `json:"payment_ref"`
 	Note        *string    `json:"note"`
+	Loan        *LoanInput `json:"loan"`
 }
 
 // NewDisbursement builds a draft from input; the program and recipient are
@@ -132,6 +136,19 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 	if utf8.RuneCountInString(d.Note) > MaxNoteLength {
 		f.Add("note", "must be at most 2000 characters")
 	}
+	if in.Loan != nil {
+		l, err := NewLoan(*in.Loan, d.DisbursedOn)
+		var e *Error
+		if errors.As(err, &e) {
+			for k, m := range e.Fields {
+				f.AddMsg(k, m)
+			}
+		}
+		l.DisbursementID = d.ID
+		d.Loan = l
+	} else if d.Loan != nil && d.Loan.FirstDueOn <= d.DisbursedOn {
+		f.Add("loan.first_due_on", "must be after the disbursement date %s", d.DisbursedOn)
+	}
 }
 
 // CheckAgainst applies the rules that need the program: it must be active,
@@ -145,6 +162,9 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 	f := Fields{}
 	if d.DisbursedOn < p.StartsOn || d.DisbursedOn > p.EndsOn {
 		f.Add("disbursed_on", "must be within the program's period %s..%s", p.StartsOn, p.EndsOn)
+	}
+	if d.Loan != nil && p.Kind != KindCredit {
+		f.Add("loan", "only a disbursement of a credit program carries loan terms")
 	}
 	if p.AmountPerRecipientStrict && p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
 		f.Add("amount", "must be %s, the program's fixed amount per recipient", p.AmountPerRecipient.String())

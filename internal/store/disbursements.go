@@ -42,6 +42,9 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 			return s.trancheConflict(ctx, err, d)
 		}
 		id = d.ID
+		if err := s.putLoan(ctx, d); err != nil {
+			return err
+		}
 		return s.audit(ctx, "create", "disbursement", d.ID, nil, d)
 	})
 	if err != nil {
@@ -93,7 +96,10 @@ func (s *Store) trancheConflict(ctx context.Context, err error, d *finance.Disbu
 func (s *Store) disbursementByID(ctx context.Context, id int64) (*finance.Disbursement, error) {
 	var d finance.Disbursement
 	err := s.conn(ctx).Raw(disbursementSelect+" WHERE d.id = ?", id).Take(&d).Error
-	return &d, translate(err, "disbursement")
+	if err != nil {
+		return &d, translate(err, "disbursement")
+	}
+	return &d, s.loadLoans(ctx, []*finance.Disbursement{&d})
 }
 
 // FindDisbursementByID returns one disbursement of an agency the actor may
@@ -145,7 +151,7 @@ func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFil
 		return nil, "", err
 	}
 	out, next := pageOf(out, f.Limit, func(x *finance.Disbursement) int64 { return x.ID })
-	return out, next, nil
+	return out, next, s.loadLoans(ctx, out)
 }
 
 // lockDisbursement reads a disbursement of an agency the actor may see and
@@ -211,6 +217,11 @@ func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.Dis
 		}
 		if res.RowsAffected != 1 {
 			return changedMeanwhile(id)
+		}
+		if in.Loan != nil {
+			if err := s.putLoan(ctx, d); err != nil {
+				return err
+			}
 		}
 		after, err := s.disbursementByID(ctx, id)
 		if err != nil {

@@ -8,17 +8,20 @@ import (
 
 // programSelect reads programs with their agency code and budget use:
 // committed (finance.Committed), realized (finance.Realized) and reached
-// (distinct recipients realized). Its arguments, programSelectArgs, come
+// (distinct recipients realized), and principal repaid on its loans
+// (of realized disbursements). Its arguments, programSelectArgs, come
 // before those of any WHERE appended to it.
 const programSelect = `SELECT p.*, a.code AS agency_code,
   COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS committed,
   COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized,
-  (SELECT COUNT(DISTINCT d.recipient_id) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?) AS recipients_reached
+  (SELECT COUNT(DISTINCT d.recipient_id) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?) AS recipients_reached,
+  COALESCE((SELECT SUM(rp.principal) FROM repayments rp JOIN disbursements d ON d.id = rp.disbursement_id
+    WHERE d.program_id = p.id AND d.status IN ?), 0) AS principal_repaid
 FROM programs p JOIN agencies a ON a.id = p.agency_id`
 
 // programSelectArgs are the status sets programSelect binds, followed by args.
 func programSelectArgs(args ...any) []any {
-	return append([]any{statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized)}, args...)
+	return append([]any{statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized), statusArg(finance.Realized)}, args...)
 }
 
 // CreateProgram adds a program (admin, or a reviewer for their agency).
@@ -181,6 +184,7 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 			"amount_per_recipient": p.AmountPerRecipient, "amount_per_recipient_strict": p.AmountPerRecipientStrict, "target_recipients": p.TargetRecipients,
 			"eligible_size_classes": p.EligibleSizeClasses, "region_code": p.RegionCode,
 			"starts_on": p.StartsOn, "ends_on": p.EndsOn, "status": p.Status, "updated_at": p.UpdatedAt,
+			"schedule_kind": p.ScheduleKind, "subsidy_rate": p.SubsidyRate, "revolving": p.Revolving,
 		}).Error
 		if err != nil {
 			return err

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+
+	"pilar/internal/finance"
+)
+
+// putLoan writes d's loan terms (replacing any), in the transaction in ctx.
+func (s *Store) putLoan(ctx context.Context, d *finance.Disbursement) error {
+	if d.Loan == nil {
+		return nil
+	}
+	d.Loan.DisbursementID = d.ID
+	db := s.conn(ctx)
+	if err := db.Exec("DELETE FROM loans WHERE disbursement_id = ?", d.ID).Error; err != nil {
+		return err
+	}
+	return db.Create(d.Loan).Error
+}
+
+// loadLoans fills the Loan of each disbursement that lends, in one query.
+func (s *Store) loadLoans(ctx context.Context, ds []*finance.Disbursement) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	var loans []*finance.Loan
+	if err := s.conn(ctx).Where("disbursement_id IN ?", ids).Find(&loans).Error; err != nil {
+		return err
+	}
+	byID := make(map[int64]*finance.Loan, len(loans))
+	for _, l := range loans {
+		byID[l.DisbursementID] = l
+	}
+	for _, d := range ds {
+		d.Loan = byID[d.ID]
+	}
+	return nil
+}
+
+// repaymentsOf are a loan's repayments in the order they apply: by date,
+// then as recorded.
+func (s *Store) repaymentsOf(ctx context.Context, disbursementID int64) ([]finance.Repayment, error) {
+	var out []finance.Repayment
+	err := s.conn(ctx).Raw(`SELECT rp.*, u.email AS created_by FROM repayments rp JOIN users u ON u.id = rp.created_by_id
+		WHERE rp.disbursement_id = ? ORDER BY rp.paid_on, rp.id`, disbursementID).Scan(&out).Error
+	return out, err
+}
+
+// loanOf reads disbursement id as a loan the actor may see: its program
+// and terms. Errors: unauthorized, forbidden, not_found (also when it does
+// not lend).
+func (s *Store) loanOf(ctx context.Context, id int64) (*finance.Disbursement, *finance.Program, error) {
+	d, err := s.FindDisbursementByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Loan == nil {
+		return nil, nil, finance.Errorf(finance.ENotFound, "disbursement %d is not a loan", id)
+	}
+	p, err := s.programByCode(ctx, d.Program)
+	return d, p, err
+}
+
+// FindSchedule returns a loan's terms, schedule, repayments and its
+// position as of today. Errors: unauthorized, forbidden, not_found.
+func (s *Store) FindSchedule(ctx context.Context, id int64) (*finance.LoanView, error) {
+	d, p, err := s.loanOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	reps, err := s.repaymentsOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t := finance.TermsOf(d, p, d.Loan)
+	v := &finance.LoanView{DisbursementID: d.ID, Program: p.Code, Principal: d.Amount, ScheduleKind: t.Kind,
+		SubsidyRate: p.SubsidyRate, Loan: *d.Loan, Schedule: finance.Schedule(t), Repayments: reps}
+	if v.Repayments == nil {
+		v.Repayments = []finance.Repayment{}
+	}
+	if finance.Realized.Has(d.Status) {
+		v.Position = finance.Position(t, reps, s.today(ctx))
+	} else {
+		v.Position = finance.LoanPosition{AsOf: s.today(ctx), Kolektibilitas: 1, Maturity: finance.DueDate(t.FirstDueOn, t.TenorMonths-1)}
+	}
+	return v, nil
+}
+
+// FindRepayments lists a loan's repayments by date. Errors: unauthorized,
+// forbidden, not_found.
+func (s *Store) FindRepayments(ctx context.Context, id int64) ([]finance.Repayment, error) {
+	if _, _, err := s.loanOf(ctx, id); err != nil {
+		return nil, err
+	}
+	out, err := s.repaymentsOf(ctx, id)
+	if out == nil {
+		out = []finance.Repayment{}
+	}
+	return out, err
+}
+
+// RecordRepayment records one repayment on a paid loan, split into
+// interest, principal and excess by the loan's ledger (finance.Ledger), in
+// one transaction holding the program and the disbursement
+// (lockDisbursement), so that two repayments of one loan split one after
+// the other and a revolving program's approvals see the principal
+// repaid only once committed. The audit entry is the repayment as written.
+// Errors: unauthorized, forbidden, not_found, validation_failed, conflict.
+func (s *Store) RecordRepayment(ctx context.Context, id int64, in finance.RepaymentInput) (*finance.Repayment, error) {
+	actor, err := finance.Authorize(ctx, finance.ActRecordRepayment, nil)
+	if err != nil {
+		return nil, err
+	}
+	ctx = s.stamp(ctx)
+	r, err := finance.NewRepayment(in, s.today(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var rid int64
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		d, err := s.lockDisbursement(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := finance.Authorize(ctx, finance.ActRecordRepayment, &d.AgencyID); err != nil {
+			return err
+		}
+		if d.Loan == nil {
+			return finance.Errorf(finance.ENotFound, "disbursement %d is not a loan", id)
+		}
+		if !finance.Realized.Has(d.Status) {
+			return finance.Errorf(finance.EConflict, "only a paid loan is repaid; this disbursement is %s", d.Status)
+		}
+		p, err := s.programByCode(ctx, d.Program)
+		if err != nil {
+			return err
+		}
+		reps, err := s.repaymentsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		l := finance.NewLedger(finance.TermsOf(d, p, d.Loan))
+		for _, x := range reps {
+			l.Apply(x.PaidOn, x.Amount)
+		}
+		if err := l.CheckRepayment(r); err != nil {
+			return err
+		}
+		r.Interest, r.Principal, r.Excess = l.Apply(r.PaidOn, r.Amount)
+		r.DisbursementID, r.CreatedByID, r.CreatedBy, r.CreatedAt = id, actor.UserID, actor.Email, s.now(ctx)
+		if err := s.conn(ctx).Omit("CreatedBy").Create(r).Error; err != nil {
+			return err
+		}
+		rid = r.ID
+		return s.audit(ctx, "create", "repayment", r.ID, nil, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	reps, err := s.repaymentsOf(ctx, id)
+	for i := range reps {
+		if reps[i].ID == rid {
+			return &reps[i], nil
+		}
+	}
+	return r, err
+}
