@@ -38,3 +38,23 @@ type ImportService interface {
 	// duplicate (a different disbursement holds the tranche).
 	ImportDisbursement(ctx context.Context, row DisbursementRow, submit bool) (ImportOutcome, error)
 }
+
+// RepaymentRow is one row of a repayments file: the loan by its id
+// (loan_id, the disbursement's), else by its recipient's NIK or NIB and
+// optionally its program, which must then name one paid loan.
+type RepaymentRow struct {
+	LoanID       int64
+	RecipientNIK string
+	RecipientNIB string
+	Program      string
+	Input        RepaymentInput
+}
+
+// RepaymentImportService takes imported repayments one row at a time, in
+// the importer's transactions (ImportService.InTx).
+type RepaymentImportService interface {
+	// ImportRepayment records a repayment, or skips it when the loan
+	// already has one of the same date, amount and reference. Errors:
+	// unauthorized, forbidden, validation_failed, not_found, conflict.
+	ImportRepayment(ctx context.Context, row RepaymentRow) (ImportOutcome, error)
+}

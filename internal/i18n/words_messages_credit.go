@@ -20,4 +20,11 @@ var creditMessageWords = map[string][2]string{
 	"3 substandard (kurang lancar)":                                                   {"3 Kurang Lancar", ""},
 	"4 doubtful (diragukan)":                                                          {"4 Diragukan", ""},
 	"5 loss (macet)":                                                                  {"5 Macet", ""},
+	"must be recipients, disbursements or repayments":                                 {"harus recipients, disbursements atau repayments", ""},
+	"must be the id of a loan (its disbursement's id)":                                {"harus id pinjaman (id penyalurannya)", ""},
+	"give loan_id, recipient_nik or recipient_nib":                                    {"isi loan_id, recipient_nik atau recipient_nib", ""},
+	"disbursement %d is not a loan":                                                   {"penyaluran %d bukan pinjaman", ""},
+	"only a paid loan is repaid; this disbursement is %s":                             {"hanya pinjaman yang sudah dibayarkan yang dapat diangsur; penyaluran ini %s", ""},
+	"this recipient has no paid loan; give the loan_id":                               {"penerima ini tidak memiliki pinjaman yang sudah dibayarkan; isi loan_id", ""},
+	"this recipient has several paid loans; give the loan_id or program_code":         {"penerima ini memiliki beberapa pinjaman yang sudah dibayarkan; isi loan_id atau program_code", ""},
 }

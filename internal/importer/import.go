@@ -20,6 +20,7 @@ import (
 const (
 	Recipients    = "recipients"
 	Disbursements = "disbursements"
+	Repayments    = "repayments"
 )
 
 // DefaultBatch is how many rows share one transaction when not atomic.
@@ -342,11 +343,13 @@ type mapper struct {
 	col map[string]int // lower-case column name -> index
 }
 
-var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement}
+var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement,
+	Repayments: finance.ActRecordRepayment}
 
 var required = map[string][][]string{
 	Recipients:    {{"kind"}, {"name"}, {"nik", "legal_number"}},
 	Disbursements: {{"program_code"}, {"recipient_nik", "recipient_nib"}, {"amount"}, {"disbursed_on"}},
+	Repayments:    {{"loan_id", "recipient_nik", "recipient_nib"}, {"paid_on"}, {"amount"}},
 }
 
 // newMapper checks the header for the kind's required columns. Errors:
@@ -354,7 +357,7 @@ var required = map[string][][]string{
 func newMapper(opt Options, header []string) (*mapper, error) {
 	need, ok := required[opt.Kind]
 	if !ok {
-		return nil, finance.FieldError("kind", "must be recipients or disbursements")
+		return nil, finance.FieldError("kind", "must be recipients, disbursements or repayments")
 	}
 	m := &mapper{opt: opt, act: acts[opt.Kind], col: map[string]int{}}
 	for i, h := range header {
@@ -405,11 +408,57 @@ func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []s
 		}
 		return svc.ImportRecipient(ctx, in, m.opt.Update)
 	}
+	if m.opt.Kind == Repayments {
+		rs, ok := svc.(finance.RepaymentImportService)
+		if !ok {
+			return 0, fmt.Errorf("importer: %T does not import repayments", svc)
+		}
+		row := m.repayment(v, f)
+		if err := f.Err(); err != nil {
+			return 0, err
+		}
+		return rs.ImportRepayment(ctx, row)
+	}
 	row := m.disbursement(v, f)
 	if err := f.Err(); err != nil {
 		return 0, err
 	}
 	return svc.ImportDisbursement(ctx, row, m.opt.Submit)
+}
+
+// repayment reads a repayments row: loan_id, else recipient_nik or
+// recipient_nib (and optionally program_code); paid_on, amount, reference.
+func (m *mapper) repayment(v []string, f finance.Fields) finance.RepaymentRow {
+	c := func(name string) *string { return m.cell(v, name) }
+	row := finance.RepaymentRow{Input: finance.RepaymentInput{Amount: m.amount(v, "amount", f), Reference: c("reference")}}
+	if id := c("loan_id"); id != nil {
+		n, err := strconv.ParseInt(strings.TrimSuffix(*id, ".0"), 10, 64)
+		if err != nil || n < 1 {
+			f.Add("loan_id", "must be the id of a loan (its disbursement's id)")
+		}
+		row.LoanID = n
+	}
+	for dst, name := range map[*string]string{&row.RecipientNIK: "recipient_nik", &row.RecipientNIB: "recipient_nib", &row.Program: "program_code"} {
+		if p := c(name); p != nil {
+			*dst = *p
+		}
+	}
+	if row.LoanID == 0 && row.RecipientNIK == "" && row.RecipientNIB == "" {
+		f.Add("loan_id", "give loan_id, recipient_nik or recipient_nib")
+	}
+	if d := c("paid_on"); d != nil {
+		day, ok := parseDate(*d)
+		if !ok {
+			f.Add("paid_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+		}
+		row.Input.PaidOn = &day
+	} else {
+		f.Add("paid_on", "is required")
+	}
+	if row.Input.Amount == nil {
+		f.Add("amount", "is required")
+	}
+	return row
 }
 
 // importHistorical enters one row as a past payment and says its flags

@@ -170,3 +170,63 @@ func (s *Store) RecordRepayment(ctx context.Context, id int64, in finance.Repaym
 	}
 	return r, err
 }
+
+// ImportRepayment records one imported repayment (RecordRepayment) in a
+// savepoint of the importer's batch, or skips it when the loan already has
+// a repayment of the same date, amount and reference. Errors:
+// unauthorized, forbidden, validation_failed, not_found, conflict.
+func (s *Store) ImportRepayment(ctx context.Context, row finance.RepaymentRow) (finance.ImportOutcome, error) {
+	if _, err := finance.Authorize(ctx, finance.ActRecordRepayment, nil); err != nil {
+		return 0, err
+	}
+	id, err := s.loanForImport(ctx, row)
+	if err != nil {
+		return 0, err
+	}
+	r, err := finance.NewRepayment(row.Input, s.today(ctx))
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.conn(ctx).Raw("SELECT COUNT(*) FROM repayments WHERE disbursement_id = ? AND paid_on = ? AND amount = ? AND reference = ?",
+		id, r.PaidOn, r.Amount, r.Reference).Scan(&n).Error
+	if err != nil || n > 0 {
+		return finance.ImportSkipped, err
+	}
+	err = s.importRow(ctx, func(ctx context.Context) error {
+		_, err := s.RecordRepayment(ctx, id, row.Input)
+		return err
+	})
+	return finance.ImportCreated, err
+}
+
+// loanForImport finds the loan a repayments row names: by loan_id, else the
+// one paid loan of the recipient named by NIK or NIB (in program_code, when
+// given). Errors: validation_failed.
+func (s *Store) loanForImport(ctx context.Context, row finance.RepaymentRow) (int64, error) {
+	if row.LoanID != 0 {
+		return row.LoanID, nil
+	}
+	rid, err := s.recipientForImport(ctx, finance.DisbursementRow{RecipientNIK: row.RecipientNIK, RecipientNIB: row.RecipientNIB})
+	if err != nil {
+		return 0, err
+	}
+	q := `SELECT d.id FROM disbursements d JOIN loans l ON l.disbursement_id = d.id JOIN programs p ON p.id = d.program_id
+		WHERE d.recipient_id = ? AND d.status IN ?`
+	args := []any{rid, statusArg(finance.Realized)}
+	if row.Program != "" {
+		q += " AND p.code = ?"
+		args = append(args, row.Program)
+	}
+	var ids []int64
+	if err := s.conn(ctx).Raw(q+" ORDER BY d.id LIMIT 2", args...).Scan(&ids).Error; err != nil {
+		return 0, err
+	}
+	switch len(ids) {
+	case 0:
+		return 0, finance.FieldError("loan_id", "this recipient has no paid loan; give the loan_id")
+	case 2:
+		return 0, finance.FieldError("loan_id", "this recipient has several paid loans; give the loan_id or program_code")
+	}
+	return ids[0], nil
+}

@@ -60,7 +60,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/exclusion-lists", "Upload an exclusion list of NIKs and/or NIBs, kept only as keyed hashes (multipart file, kind, source, as_of, optional replaces; admin)", []string{"kind", "source", "as_of", "replaces"}, "", "ExclusionUpload", false, 201, s.createExclusionList},
 		{"DELETE", "/exclusion-lists/:id", "Withdraw an exclusion list (admin)", nil, "", "", false, 204, s.withdrawExclusionList},
 		{"GET", "/audit", "Read the audit trail (auditor, admin)", append([]string{"entity", "entity_id"}, listQ...), "", "AuditEntry", true, 200, s.listAudit},
-	}, s.reportRoutes(), s.reconRoutes())
+	}, s.reportRoutes(), s.reconRoutes(), s.creditRoutes())
 }
 
 func (s *Server) registerAPI() {

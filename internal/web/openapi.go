@@ -111,6 +111,7 @@ var (
 	rawType    = reflect.TypeOf(money.Raw(""))
 	timeType   = reflect.TypeOf(time.Time{})
 	msgType    = reflect.TypeOf(finance.Msg{})
+	rateType   = reflect.TypeOf(finance.Rate{})
 )
 
 // schemaOf describes a Go type by its JSON tags.
@@ -127,6 +128,8 @@ func schemaOf(t reflect.Type) map[string]any {
 		s = map[string]any{"type": "string", "pattern": `^-?[0-9]+\.[0-9]{2}$`, "example": "2400000.00"}
 	case t == rawType:
 		s = map[string]any{"type": "string", "pattern": `^[0-9]+(\.[0-9]{1,2})?$`, "example": "2400000.00"}
+	case t == rateType: // a percentage a year
+		s = map[string]any{"type": "string", "pattern": `^[0-9]{1,3}\.[0-9]{2}$`, "example": "6.00"}
 	case t == msgType: // a message, written as English text
 		s = map[string]any{"type": "string"}
 	case t == timeType:

@@ -41,6 +41,8 @@ type Services interface {
 	finance.RefusedRowsService
 	finance.StatementService
 	finance.ReturService
+	finance.CreditService
+	finance.RepaymentImportService
 	report.Service
 	Ping(ctx context.Context) error
 	// DB is the connection pool, for its metrics.
@@ -72,6 +74,7 @@ type Server struct {
 	lookups       finance.LookupService
 	statements    finance.StatementService
 	returs        finance.ReturService
+	credit        finance.CreditService
 	reports       report.Service // the value is the store, which also builds the reconciliation report (report.ReconService)
 	health        interface {
 		Ping(ctx context.Context) error
@@ -105,7 +108,7 @@ func New(svc Services, cfg config.Config, log *slog.Logger) (*Server, error) {
 	s := &Server{Echo: e,
 		agencies: svc, programs: svc, recipients: svc, disbursements: svc, lifecycle: svc, revisions: svc,
 		imports: svc, refused: svc, flags: svc, users: svc, sessions: svc, audit: svc, idempotency: svc,
-		exclusions: svc, lookups: svc, statements: svc, returs: svc, reports: svc, health: svc,
+		exclusions: svc, lookups: svc, statements: svc, returs: svc, credit: svc, reports: svc, health: svc,
 		cfg: cfg, log: log, metricsAllow: parseAllow(cfg.Metrics.Allow), loc: cfg.Location(), now: time.Now}
 	db, err := svc.DB()
 	if err != nil {
