@@ -532,19 +532,40 @@ func Position(t LoanTerms, repayments []Repayment, on string) LoanPosition {
 // kolektibilitas 5, and not repaid — on that day's closing outstanding, so
 // it stops on the day the loan is repaid; rounded half up to the sen once.
 func SubsidyFor(t LoanTerms, repayments []Repayment, from, to string) money.Amount {
+	var senDays int64
+	currentDays(t, repayments, from, to, func(_ string, sen int64) { senDays += sen })
+	return subsidyOf(senDays, t.SubsidyRate)
+}
+
+// SubsidyByMonth is SubsidyFor of each calendar month ("2024-07") from the
+// loan's start to day to (the last month cut at to), each month rounded on
+// its own; months without subsidy are left out.
+func SubsidyByMonth(t LoanTerms, repayments []Repayment, to string) map[string]money.Amount {
+	senDays := map[string]int64{}
+	currentDays(t, repayments, t.StartOn, to, func(day string, sen int64) { senDays[day[:7]] += sen })
+	out := make(map[string]money.Amount, len(senDays))
+	for m, n := range senDays {
+		if s := subsidyOf(n, t.SubsidyRate); !s.IsZero() {
+			out[m] = s
+		}
+	}
+	return out
+}
+
+func subsidyOf(senDays int64, rate Rate) money.Amount {
+	sen := decimal.NewFromInt(senDays).Mul(decimal.NewFromInt(rate.bp)).Div(decimal.NewFromInt(360 * 10000)).Round(0)
+	return money.FromSen(sen.IntPart())
+}
+
+// currentDays calls fn with each day from through to on which the loan is
+// current (see SubsidyFor) and its closing outstanding in sen.
+func currentDays(t LoanTerms, repayments []Repayment, from, to string, fn func(day string, sen int64)) {
 	if t.SubsidyRate.IsZero() {
-		return money.Zero
+		return
 	}
 	l := NewLedger(t)
 	maturity := l.Maturity()
-	var senDays int64
 	next := 0
-	apply := func(day string) {
-		for next < len(repayments) && repayments[next].PaidOn <= day {
-			l.Apply(repayments[next].PaidOn, repayments[next].Amount)
-			next++
-		}
-	}
 	if from < t.StartOn {
 		from = t.StartOn
 	}
@@ -553,19 +574,24 @@ func SubsidyFor(t LoanTerms, repayments []Repayment, from, to string) money.Amou
 	}
 	day, err := time.Parse(dateLayout, from)
 	if err != nil {
-		return money.Zero
+		return
 	}
-	for d := day.Format(dateLayout); d <= to; day, d = day.AddDate(0, 0, 1), day.AddDate(0, 0, 1).Format(dateLayout) {
-		apply(d)
+	for ; ; day = day.AddDate(0, 0, 1) {
+		d := day.Format(dateLayout)
+		if d > to {
+			return
+		}
+		for next < len(repayments) && repayments[next].PaidOn <= d {
+			l.Apply(repayments[next].PaidOn, repayments[next].Amount)
+			next++
+		}
 		if l.left == 0 {
-			break
+			return
 		}
 		if Kolektibilitas(l.DaysPastDue(d)) < 5 {
-			senDays += l.left
+			fn(d, l.left)
 		}
 	}
-	sen := decimal.NewFromInt(senDays).Mul(decimal.NewFromInt(t.SubsidyRate.bp)).Div(decimal.NewFromInt(360 * 10000)).Round(0)
-	return money.FromSen(sen.IntPart())
 }
 
 // CreditService records repayments and reads loans.

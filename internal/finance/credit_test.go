@@ -263,6 +263,22 @@ func TestSubsidyFor(t *testing.T) {
 			t.Fatalf("subsidy %s", got)
 		}
 	})
+	t.Run("ByMonth", func(t *testing.T) {
+		got := SubsidyByMonth(tm, early, "2024-12-31")
+		want := map[string]string{"2024-01": "36666.67", "2024-02": "37332.60", "2024-03": "18883.46"}
+		if len(got) != len(want) {
+			t.Fatalf("months %v", got)
+		}
+		for m, w := range want {
+			if got[m].String() != w {
+				t.Errorf("%s: %s, want %s", m, got[m], w)
+			}
+		}
+		// Cut at the date: 10–15 January, 6 days.
+		if got := SubsidyByMonth(tm, nil, "2024-01-15"); len(got) != 1 || got["2024-01"].String() != "10000.00" {
+			t.Fatalf("to 15 January: %v", got)
+		}
+	})
 	t.Run("NoRate", func(t *testing.T) {
 		z := tm
 		z.SubsidyRate = Rate{}

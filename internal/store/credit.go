@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"pilar/internal/finance"
+	"pilar/internal/money"
+	"pilar/internal/report"
 )
 
 // putLoan writes d's loan terms (replacing any), in the transaction in ctx.
@@ -229,4 +232,77 @@ func (s *Store) loanForImport(ctx context.Context, row finance.RepaymentRow) (in
 		return 0, finance.FieldError("loan_id", "this recipient has several paid loans; give the loan_id or program_code")
 	}
 	return ids[0], nil
+}
+
+// creditLoanRow is a paid loan read for the credit report.
+type creditLoanRow struct {
+	ID           int64
+	Amount       money.Amount
+	DisbursedOn  string
+	PaidOn       *string
+	ProgramCode  string
+	RegionCode   string
+	TenorMonths  int
+	InterestRate finance.Rate
+	FirstDueOn   string
+	ScheduleKind string
+	SubsidyRate  finance.Rate
+}
+
+// CreditReport is the credit report of the credit programs in scope (the
+// year, the actor's agency or ?agency=, ?funding_source=) as of f.AsOf
+// (default today): the store reads the programs, their paid loans and the
+// loans' repayments, and report.BuildCredit computes by finance's rules.
+// Errors: unauthorized, forbidden, bad_request, validation_failed.
+func (s *Store) CreditReport(ctx context.Context, f report.Filter) (*report.Credit, error) {
+	sc, err := s.reportScope(ctx, report.KindCredit, &f)
+	if err != nil {
+		return nil, err
+	}
+	if f.AsOf == "" {
+		f.AsOf = s.today(ctx)
+	}
+	asOf, _, err := report.AsOfDates(f, s.now(ctx))
+	if err != nil {
+		return nil, err
+	}
+	where := "p.kind = ? AND " + sc.where
+	args := append([]any{finance.KindCredit}, sc.args...)
+	var progs []*finance.Program
+	if err := s.conn(ctx).Raw(programSelect+" WHERE "+where+" ORDER BY p.code", programSelectArgs(args...)...).Scan(&progs).Error; err != nil {
+		return nil, err
+	}
+	programs := make([]report.CreditProgram, len(progs))
+	for i, p := range progs {
+		p.ComputeRemaining()
+		programs[i] = report.CreditProgram{Code: p.Code, Name: p.Name, Revolving: p.Revolving, Available: p.Available}
+	}
+	loanWhere := where + " AND d.status IN ?"
+	loanArgs := append(slices.Clone(args), statusArg(finance.Realized))
+	var rows []creditLoanRow
+	err = s.conn(ctx).Raw(`SELECT d.id, d.amount, d.disbursed_on, d.paid_on, p.code AS program_code, r.region_code,
+  l.tenor_months, l.interest_rate, l.first_due_on, p.schedule_kind, p.subsidy_rate
+FROM disbursements d JOIN loans l ON l.disbursement_id = d.id JOIN programs p ON p.id = d.program_id
+JOIN recipients r ON r.id = d.recipient_id WHERE `+loanWhere+` ORDER BY d.id`, loanArgs...).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var reps []finance.Repayment
+	err = s.conn(ctx).Raw(`SELECT rp.* FROM repayments rp JOIN disbursements d ON d.id = rp.disbursement_id
+JOIN programs p ON p.id = d.program_id WHERE `+loanWhere+` ORDER BY rp.disbursement_id, rp.paid_on, rp.id`, loanArgs...).Scan(&reps).Error
+	if err != nil {
+		return nil, err
+	}
+	byLoan := map[int64][]finance.Repayment{}
+	for _, r := range reps {
+		byLoan[r.DisbursementID] = append(byLoan[r.DisbursementID], r)
+	}
+	loans := make([]report.CreditLoan, len(rows))
+	for i, r := range rows {
+		d := &finance.Disbursement{Amount: r.Amount, DisbursedOn: r.DisbursedOn, PaidOn: r.PaidOn}
+		p := &finance.Program{ScheduleKind: r.ScheduleKind, SubsidyRate: r.SubsidyRate}
+		l := &finance.Loan{TenorMonths: r.TenorMonths, InterestRate: r.InterestRate, FirstDueOn: r.FirstDueOn}
+		loans[i] = report.CreditLoan{Program: r.ProgramCode, RegionCode: r.RegionCode, Terms: finance.TermsOf(d, p, l), Repayments: byLoan[r.ID]}
+	}
+	return report.BuildCredit(f, asOf.Format("2006-01-02"), sc.agencyName(), programs, loans), nil
 }

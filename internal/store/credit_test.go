@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 
 	"pilar/internal/dbtest"
 	"pilar/internal/finance"
+	"pilar/internal/report"
 )
 
 func creditProgram(t *testing.T, w *dbtest.World, code, budget string, revolving bool) *finance.Program {
@@ -209,6 +211,75 @@ func TestCreditService_RevolvingBudget(t *testing.T) {
 			if used := got.Committed.Sub(got.PrincipalRepaid); used.Cmp(got.Budget) > 0 || got.Committed.String() != "1200.00" {
 				t.Fatalf("round %d: committed %s, repaid %s of %s", round, got.Committed, got.PrincipalRepaid, got.Budget)
 			}
+		}
+	})
+}
+
+// TestCreditReport: a loan repaid early and one never repaid, as of 30
+// June 2024, against hand-computed figures (finance's tests derive each).
+func TestCreditReport(t *testing.T) {
+	t.Parallel()
+	w := dbtest.NewWorld(t)
+	p := creditProgram(t, w, "KUR-REP-2024", "100000000", true)
+	early := paidLoan(t, w, p, "10000000")
+	for _, r := range [][2]string{{"2024-02-10", "3400221.11"}, {"2024-03-05", "1000000"}, {"2024-03-20", "5900000"}} {
+		if _, err := repay(t, w, early.ID, r[0], r[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paidLoan(t, w, p, "10000000") // never repaid: 141 days past due on 30 June, kolektibilitas 4
+	loanDraft(t, w, p, "5000000") // a draft lends nothing
+	build := func(t *testing.T, groupBy string) *report.Credit {
+		c, err := w.Store.CreditReport(w.Ctx(w.Reviewer), report.Filter{Year: 2024, AsOf: "2024-06-30", GroupBy: groupBy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Run("Program", func(t *testing.T) {
+		c := build(t, "program")
+		if len(c.Rows) != 1 {
+			t.Fatalf("rows %+v", c.Rows)
+		}
+		r := c.Rows[0]
+		got := []string{fmt.Sprint(r.Loans), r.Disbursed.String(), r.Outstanding.String(), r.NPL.String(), string(r.NPLPct),
+			r.PrincipalRepaid.String(), r.InterestRepaid.String(), r.Subsidy.String(), r.Available.String()}
+		// available: 100.000.000 − 20.000.000 committed + 10.000.000 repaid (revolving).
+		want := []string{"2", "20000000.00", "10000000.00", "10000000.00", "100.00", "10000000.00", "200663.35", "246216.07", "90000000.00"}
+		if fmt.Sprint(got) != fmt.Sprint(want) || !r.Revolving || c.Totals.Subsidy.String() != "246216.07" {
+			t.Fatalf("row %v, want %v", got, want)
+		}
+		var claims []string
+		for _, cl := range c.SubsidyClaims {
+			claims = append(claims, fmt.Sprintf("%s %s %d %s", cl.Program, cl.Month, cl.Loans, cl.Subsidy))
+		}
+		wantClaims := []string{"KUR-REP-2024 2024-01 2 73333.34", "KUR-REP-2024 2024-02 2 85665.93",
+			"KUR-REP-2024 2024-03 2 70550.13", "KUR-REP-2024 2024-04 1 16666.67"}
+		if fmt.Sprint(claims) != fmt.Sprint(wantClaims) {
+			t.Fatalf("claims %v, want %v", claims, wantClaims)
+		}
+	})
+	t.Run("Kolektibilitas", func(t *testing.T) {
+		c := build(t, "kolektibilitas")
+		var got []string
+		for _, r := range c.Rows {
+			got = append(got, fmt.Sprintf("%s:%d:%s", r.Key, r.Loans, r.Outstanding))
+		}
+		want := "[1:1:0.00 2:0:0.00 3:0:0.00 4:1:10000000.00 5:0:0.00]"
+		if fmt.Sprint(got) != want || c.Totals.NPLPct != "100.00" {
+			t.Fatalf("rows %v, want %s", got, want)
+		}
+	})
+	t.Run("BeforeTheLoans", func(t *testing.T) {
+		c, err := w.Store.CreditReport(w.Ctx(w.Reviewer), report.Filter{Year: 2024, AsOf: "2024-01-09", GroupBy: "region"})
+		if err != nil || len(c.Rows) != 0 || c.Totals.Loans != 0 || len(c.SubsidyClaims) != 0 {
+			t.Fatalf("%+v %v", c, err)
+		}
+	})
+	t.Run("OtherAgency", func(t *testing.T) {
+		c, err := w.Store.CreditReport(w.Ctx(w.OtherReviewer), report.Filter{Year: 2024, AsOf: "2024-06-30"})
+		if err != nil || len(c.Rows) != 0 {
+			t.Fatalf("another agency sees %+v %v", c, err)
 		}
 	})
 }

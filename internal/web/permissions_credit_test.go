@@ -22,6 +22,10 @@ func init() {
 		permRow{route: "POST /api/v1/repayments/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 			return "/api/v1/repayments/import", upload{"repayments.csv", fmt.Sprintf("loan_id,paid_on,amount\n%d,2024-04-10,500000\n", m.loan(c))}
 		}},
+		permRow{route: "GET /api/v1/reports/credit", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/credit?year=2024&as_of=2024-12-31")},
+		permRow{route: "GET /api/v1/reports/subsidy", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/subsidy?year=2024&as_of=2024-12-31")},
+		permRow{route: "GET /reports/credit", allow: everyone, ok: 200, req: staticPath("/reports/credit?year=2024&group_by=kolektibilitas")},
+		permRow{route: "GET /reports/subsidy", allow: everyone, ok: 200, req: staticPath("/reports/subsidy?year=2024")},
 	)
 }
 
