@@ -27,4 +27,5 @@ var creditMessageWords = map[string][2]string{
 	"only a paid loan is repaid; this disbursement is %s":                             {"hanya pinjaman yang sudah dibayarkan yang dapat diangsur; penyaluran ini %s", ""},
 	"this recipient has no paid loan; give the loan_id":                               {"penerima ini tidak memiliki pinjaman yang sudah dibayarkan; isi loan_id", ""},
 	"this recipient has several paid loans; give the loan_id or program_code":         {"penerima ini memiliki beberapa pinjaman yang sudah dibayarkan; isi loan_id atau program_code", ""},
+	"the credit report is not available":                                              {"laporan kredit tidak tersedia", ""},
 }
