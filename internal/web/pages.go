@@ -49,6 +49,7 @@ func (s *Server) registerPages() {
 	g.POST("/disbursements/new", s.createDisbursementPage)
 	g.GET("/disbursements/:id", s.disbursementPage)
 	g.POST("/disbursements/:id/:action", s.actOnDisbursementPage)
+	g.POST("/disbursements/:id/repayments", s.recordRepaymentPage)
 	g.GET("/disbursements/:id/audit", s.disbursementAuditPage)
 	g.GET("/programs/:code/audit", s.programAuditPage)
 	g.GET("/review", s.reviewPage)
@@ -420,6 +421,7 @@ type disbursementForm struct {
 	Searched   bool
 	Candidates []*finance.Recipient
 	Chosen     *finance.Recipient
+	Credit     bool // a credit program is among Programs: show the loan terms
 }
 
 // recipientQuery reads one search box: 16 digits is a NIK, 13 digits a NIB,
@@ -449,6 +451,9 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 		return disbursementForm{}, err
 	}
 	d := disbursementForm{Programs: programs, Forms: finance.Forms}
+	for _, p := range programs {
+		d.Credit = d.Credit || p.Kind == finance.KindCredit
+	}
 	if strings.TrimSpace(form.Get("amount")) == "" {
 		for _, p := range programs {
 			if p.Code == form.Get("program") && p.AmountPerRecipient != nil {
@@ -506,6 +511,7 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 	in := finance.DisbursementInput{
 		Program: f.str("program"), Amount: f.raw("amount"), Tranche: f.int("tranche"), Form: f.str("form"),
 		DisbursedOn: f.str("disbursed_on"), PaymentRef: f.str("payment_ref"), Note: f.str("note"),
+		Loan: loanInput(f),
 	}
 	if rid := f.int("recipient_id"); rid != nil {
 		id := int64(*rid)

@@ -20,6 +20,10 @@ type disbursementView struct {
 	CanEdit bool // a draft the user may change or delete
 	// Recon says whether, when, by which line and rule it was reconciled.
 	Recon *finance.DisbursementReconciliation
+	// Loan is a credit loan's schedule, repayments and position today;
+	// CanRepay: the user may record a repayment on it now.
+	Loan     *finance.LoanView
+	CanRepay bool
 }
 
 func (v disbursementView) pageTitle(lang string) string {
@@ -45,6 +49,12 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 	v := disbursementView{Disbursement: d, Actions: d.AllowedActions(a),
 		CanEdit: d.Status == finance.StatusDraft && a.Can(finance.ActRecordDisbursement) && a.InAgency(d.AgencyID)}
 	v.Recon, _ = s.statements.DisbursementReconciliation(c.Request().Context(), id)
+	if d.Loan != nil {
+		if v.Loan, err = s.credit.FindSchedule(c.Request().Context(), id); err != nil {
+			return err
+		}
+		v.CanRepay = d.Status == finance.StatusPaid && v.Loan.Position.RepaidOn == "" && a.Can(finance.ActRecordRepayment) && a.InAgency(d.AgencyID)
+	}
 	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/url"
 )
 
 // The credit rows of the permission matrix: loans are read like their
@@ -21,6 +22,9 @@ func init() {
 		// Another agency's loan is refused row by row (a row error, 200).
 		permRow{route: "POST /api/v1/repayments/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 			return "/api/v1/repayments/import", upload{"repayments.csv", fmt.Sprintf("loan_id,paid_on,amount\n%d,2024-04-10,500000\n", m.loan(c))}
+		}},
+		permRow{route: "POST /disbursements/:id/repayments", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
+			return fmt.Sprintf("/disbursements/%d/repayments", m.loan(c)), url.Values{"paid_on": {"2024-04-10"}, "amount": {"500.000"}}
 		}},
 		permRow{route: "GET /api/v1/reports/credit", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/credit?year=2024&as_of=2024-12-31")},
 		permRow{route: "GET /api/v1/reports/subsidy", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/subsidy?year=2024&as_of=2024-12-31")},

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
+
+// loanInput reads the disbursement form's loan terms; nil when none was
+// typed (a disbursement that does not lend).
+func loanInput(f *formInput) *finance.LoanInput {
+	typed := false
+	for _, k := range []string{"loan.tenor_months", "loan.interest_rate", "loan.first_due_on"} {
+		typed = typed || strings.TrimSpace(f.form.Get(k)) != ""
+	}
+	if !typed {
+		return nil
+	}
+	in := &finance.LoanInput{TenorMonths: f.int("loan.tenor_months"), FirstDueOn: f.str("loan.first_due_on")}
+	if v := f.str("loan.interest_rate"); v != nil {
+		// A rate may be typed with a decimal comma (6,5).
+		r := money.Raw(strings.Replace(strings.TrimSpace(*v), ",", ".", 1))
+		in.InterestRate = &r
+	}
+	return in
+}
+
+// recordRepaymentPage is the repayment form of a loan's page: it records
+// the repayment and shows the loan again, or the refusal.
+func (s *Server) recordRepaymentPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := newFormInput(c)
+	if err != nil {
+		return err
+	}
+	in := finance.RepaymentInput{PaidOn: f.str("paid_on"), Amount: f.raw("amount"), Reference: f.str("reference")}
+	_, err = s.credit.RecordRepayment(c.Request().Context(), id, in)
+	if finance.ErrorCode(err) == finance.EConflict { // out of date order, or already repaid
+		return s.renderDisbursement(c, http.StatusConflict, id, map[string]finance.Msg{formError: err.(*finance.Error).Msg})
+	}
+	if status, msgs, ok := refusal(err); ok {
+		return s.renderDisbursement(c, status, id, msgs)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10)+"?repaid=1#loan")
+}
