@@ -182,6 +182,17 @@ func (p *Program) applyCredit(in ProgramInput, f Fields) {
 	oneOf(f, "schedule_kind", p.ScheduleKind, ScheduleKinds)
 }
 
+// CheckCreditChange refuses changing how a program's loans are computed —
+// its kind away from credit, or its schedule kind — once it has loans,
+// whose schedules and recorded splits would then no longer agree.
+// Errors: conflict.
+func CheckCreditChange(before, after *Program, loans int64) error {
+	if loans > 0 && (before.Kind != after.Kind || before.ScheduleKind != after.ScheduleKind) {
+		return Errorf(EConflict, "program %s has %d loans; its kind and schedule kind can no longer change", before.Code, loans)
+	}
+	return nil
+}
+
 // Instalment is one line of a repayment schedule, in sen.
 type Instalment struct {
 	No        int          `json:"no"`

@@ -28,4 +28,5 @@ var creditMessageWords = map[string][2]string{
 	"this recipient has no paid loan; give the loan_id":                               {"penerima ini tidak memiliki pinjaman yang sudah dibayarkan; isi loan_id", ""},
 	"this recipient has several paid loans; give the loan_id or program_code":         {"penerima ini memiliki beberapa pinjaman yang sudah dibayarkan; isi loan_id atau program_code", ""},
 	"the credit report is not available":                                              {"laporan kredit tidak tersedia", ""},
+	"program %s has %d loans; its kind and schedule kind can no longer change":        {"program %s memiliki %d pinjaman; jenis dan jenis jadwalnya tidak dapat diubah lagi", ""},
 }

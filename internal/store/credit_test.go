@@ -113,6 +113,13 @@ func TestCreditService_Repayments(t *testing.T) {
 		if prog.PrincipalRepaid.String() != "10000000.00" {
 			t.Fatalf("principal repaid %s", prog.PrincipalRepaid)
 		}
+		// Its loans' schedules stand: the schedule kind no longer changes.
+		if _, err := w.Store.UpdateProgram(w.Ctx(w.Admin), p.Code, finance.ProgramInput{ScheduleKind: ptr("flat")}); finance.ErrorCode(err) != finance.EConflict {
+			t.Fatalf("schedule kind changed under loans: %v", err)
+		}
+		if _, err := w.Store.UpdateProgram(w.Ctx(w.Admin), p.Code, finance.ProgramInput{SubsidyRate: raw("5.5")}); err != nil {
+			t.Fatalf("subsidy rate: %v", err)
+		}
 	})
 
 	t.Run("Refused", func(t *testing.T) {

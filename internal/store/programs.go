@@ -178,6 +178,13 @@ func (s *Store) UpdateProgram(ctx context.Context, code string, in finance.Progr
 		if err := p.Patch(in); err != nil {
 			return err
 		}
+		var loans int64
+		if err := s.conn(ctx).Raw("SELECT COUNT(*) FROM loans l JOIN disbursements d ON d.id = l.disbursement_id WHERE d.program_id = ?", p.ID).Scan(&loans).Error; err != nil {
+			return err
+		}
+		if err := finance.CheckCreditChange(&before, p, loans); err != nil {
+			return err
+		}
 		p.UpdatedAt = s.now(ctx)
 		err = s.conn(ctx).Table("programs").Where("id = ?", p.ID).Updates(map[string]any{
 			"name": p.Name, "kind": p.Kind, "funding_source": p.FundingSource, "fiscal_year": p.FiscalYear,
