@@ -123,6 +123,11 @@ func Load(ctx context.Context, s *store.Store) (int, error) {
 	if err != nil {
 		return added, err
 	}
+	n, err = loadRepayments(ctx, s)
+	added += n
+	if err != nil {
+		return added, err
+	}
 	n, err = loadRegistry(actx, s)
 	return added + n, err
 }
@@ -152,6 +157,9 @@ func (p program) input() finance.ProgramInput {
 	}
 	if p.perRecipient != "" {
 		in.AmountPerRecipient = raw(p.perRecipient)
+	}
+	if c, ok := creditTerms[p.code]; ok {
+		in.ScheduleKind, in.SubsidyRate, in.Revolving = &c.schedule, raw(c.subsidy), &c.revolving
 	}
 	return in
 }

@@ -49,6 +49,17 @@ func TestLoad(t *testing.T) {
 	if bad, err := s.VerifyAudit(ctx); err != nil || bad != nil {
 		t.Fatalf("audit chain: %+v, %v", bad, err)
 	}
+	// The credit programs lend, and their loans are repaid, early, late or not at all.
+	for _, code := range []string{"BI-KREDIT-KALTARA-2025", "MODAL-KALTENG-2024"} {
+		year := 2025
+		if code == "MODAL-KALTENG-2024" {
+			year = 2024
+		}
+		c, err := s.CreditReport(actx, report.Filter{Year: year, GroupBy: "kolektibilitas"})
+		if err != nil || c.Totals.Loans == 0 || c.Totals.PrincipalRepaid.IsZero() || c.Rows[0].Loans == 0 || c.Rows[4].Loans == 0 {
+			t.Fatalf("%s: %+v, %v", code, c, err)
+		}
+	}
 	entries := auditEntries(t, s)
 	n, err = demo.Load(ctx, s)
 	if err != nil || n != 0 || auditEntries(t, s) != entries {

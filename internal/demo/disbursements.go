@@ -71,7 +71,7 @@ func loadDisbursements(ctx context.Context, s *store.Store, recipients []demoRec
 			ref := fmt.Sprintf("TRX%d%05d", p.year, pi*1000+n)
 			if _, err := s.CreateDisbursement(octx, finance.DisbursementInput{
 				Program: &p.code, RecipientID: &r.id, Amount: raw(amount), Tranche: &tranche, Form: &form,
-				DisbursedOn: &date, PaymentRef: &ref,
+				DisbursedOn: &date, PaymentRef: &ref, Loan: loanOf(p, date, n),
 			}); err != nil {
 				return added, fmt.Errorf("demo disbursement %s to %d: %w", p.code, r.id, err)
 			}

@@ -443,6 +443,29 @@ func (l *Ledger) principalPaid() int64 {
 	return n
 }
 
+// Payoff is what repays the loan in full on day on (pelunasan): the
+// interest and principal still unpaid of every instalment due by then and
+// of the next one, and the principal of the later ones — what Apply takes
+// before the loan is repaid.
+func (l *Ledger) Payoff(on string) money.Amount {
+	if l.left == 0 {
+		return money.Zero
+	}
+	var sen int64
+	next := true
+	for i, in := range l.Schedule {
+		if in.DueOn > on {
+			if !next {
+				sen += in.Principal.Sen() - l.paidPrin[i]
+				continue
+			}
+			next = false
+		}
+		sen += in.Interest.Sen() - l.paidInt[i] + in.Principal.Sen() - l.paidPrin[i]
+	}
+	return money.FromSen(sen)
+}
+
 // Outstanding is the principal not yet repaid (baki debet).
 func (l *Ledger) Outstanding() money.Amount { return money.FromSen(l.left) }
 
@@ -510,8 +533,10 @@ type LoanPosition struct {
 	InterestPaid   money.Amount `json:"interest_repaid"`
 	DaysPastDue    int          `json:"days_past_due"`
 	Kolektibilitas int          `json:"kolektibilitas"`
-	Maturity       string       `json:"maturity"`
-	RepaidOn       string       `json:"repaid_on"`
+	// Payoff is what would repay the loan in full that day.
+	Payoff   money.Amount `json:"payoff"`
+	Maturity string       `json:"maturity"`
+	RepaidOn string       `json:"repaid_on"`
 }
 
 // Position is the loan as of day on, from l's repayments paid on or before
@@ -532,6 +557,7 @@ func Position(t LoanTerms, repayments []Repayment, on string) LoanPosition {
 	if on >= t.StartOn {
 		p.Outstanding = l.Outstanding()
 		p.DaysPastDue = l.DaysPastDue(on)
+		p.Payoff = l.Payoff(on)
 	}
 	p.Kolektibilitas = Kolektibilitas(p.DaysPastDue)
 	return p

@@ -88,6 +88,14 @@ func FuzzLedger(f *testing.F) {
 		if l.RepaidOn != "" && l.DaysPastDue("2030-01-01") != 0 {
 			t.Fatal("a repaid loan is past due")
 		}
+		// Paying the payoff repays the loan, with nothing in excess.
+		if l.RepaidOn == "" {
+			on := DueDate("2024-01-10", int(da+db)/28)
+			payoff := l.Payoff(on)
+			if _, _, e := l.Apply(on, payoff); !e.IsZero() || !l.Outstanding().IsZero() {
+				t.Fatalf("payoff %s on %s leaves %s outstanding, %s excess", payoff, on, l.Outstanding(), e)
+			}
+		}
 	})
 }
 

@@ -134,6 +134,9 @@ func TestLedger_Apply(t *testing.T) {
 		if l.Outstanding().String() != "5766776.68" || l.RepaidOn != "" {
 			t.Fatalf("outstanding %s, repaid %q", l.Outstanding(), l.RepaidOn)
 		}
+		if got := l.Payoff("2024-03-20"); got.String() != "5800442.24" {
+			t.Fatalf("payoff on 20 March: %s", got)
+		}
 		// Paid off on 20 March: instalment 2's principal left
 		// (2.400.221,11), instalment 3's interest and principal
 		// (33.665,56 + 3.366.555,57); 99.557,76 too much.

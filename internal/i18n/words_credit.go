@@ -35,6 +35,7 @@ func init() {
 		"credit.first_due_on":         {"Jatuh tempo angsuran pertama", "First instalment due"},
 		"credit.maturity":             {"Jatuh tempo akhir", "Maturity"},
 		"credit.outstanding":          {"Baki debet", "Outstanding"},
+		"credit.payoff":               {"Pelunasan hari ini", "Payoff today"},
 		"credit.days_past_due":        {"Hari tunggakan", "Days past due"},
 		"credit.kol.1":                {"1 Lancar", "1 Current"},
 		"credit.kol.2":                {"2 Dalam Perhatian Khusus", "2 Special mention"},
