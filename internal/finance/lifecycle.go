@@ -207,10 +207,7 @@ func dateOr(sent *string, today, field string, f Fields) *string {
 // principal repaid returns to the fund, so committed − principal repaid
 // must stay within it. Errors: budget_exceeded.
 func CheckBudget(p *Program, amount money.Amount) error {
-	used := p.Committed
-	if p.Revolving {
-		used = used.Sub(p.PrincipalRepaid)
-	}
+	used := p.Used()
 	after := used.Add(amount)
 	if after.Cmp(p.Budget) > 0 {
 		return Errorf(EBudgetExceeded, "approving %s would commit %s of program %s's budget of %s (%s remaining)",
@@ -288,8 +285,8 @@ func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, err
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if r.Budget.Cmp(p.Committed) < 0 {
-		return nil, Errorf(EBudgetExceeded, "program %s has already committed %s; the budget cannot go below that", p.Code, p.Committed)
+	if r.Budget.Cmp(p.Used()) < 0 {
+		return nil, Errorf(EBudgetExceeded, "program %s has already committed %s; the budget cannot go below that", p.Code, p.Used())
 	}
 	return r, nil
 }

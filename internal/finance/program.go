@@ -189,14 +189,20 @@ func (p *Program) validate(f Fields) {
 	}
 }
 
+// Used is what the program holds against its budget: committed, less the
+// principal repaid when it revolves (the fund lends that again).
+func (p *Program) Used() money.Amount {
+	if p.Revolving {
+		return p.Committed.Sub(p.PrincipalRepaid)
+	}
+	return p.Committed
+}
+
 // ComputeRemaining sets Remaining = Budget - Committed, and Available
 // (Remaining plus principal repaid, in a revolving program).
 func (p *Program) ComputeRemaining() {
 	p.Remaining = p.Budget.Sub(p.Committed)
-	p.Available = p.Remaining
-	if p.Revolving {
-		p.Available = p.Available.Add(p.PrincipalRepaid)
-	}
+	p.Available = p.Budget.Sub(p.Used())
 }
 
 // ProgramFilter narrows a program list.

@@ -189,6 +189,10 @@ func TestCreditService_RevolvingBudget(t *testing.T) {
 		if got.Committed.String() != "600.00" || got.PrincipalRepaid.String() != "600.00" || got.Available.String() != "1000.00" || got.Remaining.String() != "400.00" {
 			t.Fatalf("committed %s, repaid %s, available %s, remaining %s", got.Committed, got.PrincipalRepaid, got.Available, got.Remaining)
 		}
+		// The fund holds nothing now: its budget may be cut below what it once committed.
+		if _, err := w.Store.ReviseBudget(w.Ctx(w.Admin), p.Code, finance.BudgetRevisionInput{Budget: raw("100.00"), Reason: ptr("efisiensi")}); err != nil {
+			t.Fatalf("revise: %v", err)
+		}
 	})
 	t.Run("ConcurrentApprovals", func(t *testing.T) {
 		firstWon := 0
