@@ -533,6 +533,21 @@ func (m *mapper) disbursement(v []string, f finance.Fields) finance.Disbursement
 		}
 		row.Input.DisbursedOn = &day
 	}
+	// A loan of a credit program: tenor_months, interest_rate and first_due_on.
+	if tenor, rate, due := m.int(v, "tenor_months", f), c("interest_rate"), c("first_due_on"); tenor != nil || rate != nil || due != nil {
+		row.Input.Loan = &finance.LoanInput{TenorMonths: tenor}
+		if rate != nil {
+			r := money.Raw(strings.Replace(*rate, ",", ".", 1))
+			row.Input.Loan.InterestRate = &r
+		}
+		if due != nil {
+			day, ok := parseDate(*due)
+			if !ok {
+				f.Add("first_due_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+			}
+			row.Input.Loan.FirstDueOn = &day
+		}
+	}
 	if row.Input.Program == nil {
 		f.Add("program_code", "is required")
 	}

@@ -130,6 +130,29 @@ func TestAPI_Credit(t *testing.T) {
 		}
 	})
 
+	t.Run("DisbursementImportWithLoanTerms", func(t *testing.T) {
+		p := programBody("KUR-IMPOR-2024", "100000000")
+		p["kind"], p["funding_source"] = "credit", "BI"
+		e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", p), 201)
+		for i, nik := range []string{"6472010101909101", "6472010101909102"} {
+			e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": fmt.Sprint("Impor ", i), "nik": nik}), 201)
+		}
+		csv := "program_code,recipient_nik,amount,disbursed_on,tenor_months,interest_rate,first_due_on\n" +
+			"KUR-IMPOR-2024,6472010101909101,5.000.000,2024-03-01,12,\"6,5\",01/04/2024\n" +
+			"KUR-IMPOR-2024,6472010101909102,5000000,2024-03-01,0,6,2024-04-01\n"
+		got := e.expect(t, serve(e, authed(e, multipartRequest(t, "POST", "/api/v1/disbursements/import", "d.csv", csv), e.w.Officer)), 200)
+		errs, _ := got["errors"].([]any)
+		if got["created"] != float64(1) || got["failed"] != float64(1) || len(errs) != 1 || errs[0].(map[string]any)["field"] != "loan.tenor_months" {
+			t.Fatalf("import %v", got)
+		}
+		list := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/disbursements?program=KUR-IMPOR-2024", nil), 200)
+		items := list["items"].([]any)
+		loan, _ := items[0].(map[string]any)["loan"].(map[string]any)
+		if len(items) != 1 || loan["interest_rate"] != "6.50" || loan["first_due_on"] != "2024-04-01" {
+			t.Fatalf("imported %v", items)
+		}
+	})
+
 	t.Run("RevolvingAvailable", func(t *testing.T) {
 		p := programBody("DANA-BERGULIR-API", "1000.00")
 		p["kind"], p["revolving"] = "credit", true
