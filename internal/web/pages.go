@@ -253,11 +253,12 @@ func (s *Server) reviseBudgetPage(c echo.Context) error {
 type programForm struct {
 	Agencies              []*finance.Agency
 	Kinds, Sources, Sizes []string
+	ScheduleKinds         []string // a credit program's
 }
 
 func (s *Server) programFormData(c echo.Context) (programForm, error) {
 	agencies, err := s.agencies.FindAgencies(c.Request().Context())
-	return programForm{agencies, finance.ProgramKinds, finance.FundingSources, finance.SizeClasses}, err
+	return programForm{agencies, finance.ProgramKinds, finance.FundingSources, finance.SizeClasses, finance.ScheduleKinds}, err
 }
 
 // formFor refuses a form page to a role that could never save it.
@@ -298,6 +299,7 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	}
 	strict := f.form.Get("amount_per_recipient_strict") != ""
 	in.AmountPerRecipientStrict = &strict
+	creditProgramInput(f, &in)
 	var p *finance.Program
 	fields, err := f.done(func() (err error) { p, err = s.programs.CreateProgram(c.Request().Context(), in); return err })
 	if err != nil {

@@ -30,6 +30,22 @@ func loanInput(f *formInput) *finance.LoanInput {
 	return in
 }
 
+// creditProgramInput reads the program form's credit fields into in: only
+// a credit program has them (the others' would be refused), so they are
+// read only when the kind chosen is credit.
+func creditProgramInput(f *formInput, in *finance.ProgramInput) {
+	if f.form.Get("kind") != finance.KindCredit {
+		return
+	}
+	in.ScheduleKind = f.str("schedule_kind")
+	if r := strings.Replace(strings.TrimSpace(f.form.Get("subsidy_rate")), ",", ".", 1); r != "" {
+		raw := money.Raw(r)
+		in.SubsidyRate = &raw
+	}
+	revolving := f.form.Get("revolving") != ""
+	in.Revolving = &revolving
+}
+
 // recordRepaymentPage is the repayment form of a loan's page: it records
 // the repayment and shows the loan again, or the refusal.
 func (s *Server) recordRepaymentPage(c echo.Context) error {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -37,6 +38,32 @@ func TestPages_Loan(t *testing.T) {
 		got := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1"+page, nil), 200)
 		if loan, _ := got["loan"].(map[string]any); loan["interest_rate"] != "12.00" || loan["tenor_months"] != float64(3) {
 			t.Fatalf("loan %v", got["loan"])
+		}
+	})
+
+	t.Run("CreditProgramForm", func(t *testing.T) {
+		m := newMatrix(t)
+		e := m.e
+		form := url.Values{}
+		for k, v := range programBody("DANA-BERGULIR-PAGE", "1.000.000.000") {
+			form.Set(k, strings.TrimSpace(fmt.Sprint(v)))
+		}
+		form.Set("kind", "credit")
+		form.Set("schedule_kind", "flat")
+		form.Set("subsidy_rate", "5,5")
+		form.Set("revolving", "1")
+		if rec := m.send(e.w.Admin, "POST", "/programs/new", form); rec.Code != 303 {
+			t.Fatalf("save: %d %.2000s", rec.Code, rec.Body.String())
+		}
+		got := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/programs/DANA-BERGULIR-PAGE", nil), 200)
+		if got["schedule_kind"] != "flat" || got["subsidy_rate"] != "5.50" || got["revolving"] != true {
+			t.Fatalf("program %v", got)
+		}
+		// A grant ignores the credit fields the form always sends.
+		form.Set("code", "GRANT-PAGE-2024")
+		form.Set("kind", "grant")
+		if rec := m.send(e.w.Admin, "POST", "/programs/new", form); rec.Code != 303 {
+			t.Fatalf("grant: %d %.2000s", rec.Code, rec.Body.String())
 		}
 	})
 
