@@ -173,3 +173,34 @@ func authed(e *env, req *http.Request, u *finance.User) *http.Request {
 	req.Header.Set("Authorization", "Bearer "+e.tokens[u])
 	return req
 }
+
+// TestOpenAPI_Credit checks the credit routes' real responses against /openapi.json.
+func TestOpenAPI_Credit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	router := openAPIRouter(t, e)
+	id, _ := paidLoanAPI(t, e, "annuity")
+	loan := fmt.Sprintf("/api/v1/disbursements/%d", id)
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+		status             int
+	}{
+		{"Repayment", "POST", loan + "/repayments", map[string]any{"paid_on": "2024-02-10", "amount": "3400221.11"}, 201},
+		{"Repayments", "GET", loan + "/repayments", nil, 200},
+		{"Schedule", "GET", loan + "/schedule", nil, 200},
+		{"Disbursement", "GET", loan, nil, 200},
+		{"Credit", "GET", "/api/v1/reports/credit?year=2024&as_of=2024-06-30&group_by=kolektibilitas", nil, 200},
+		{"Subsidy", "GET", "/api/v1/reports/subsidy?year=2024&as_of=2024-06-30", nil, 200},
+		{"BadAsOf", "GET", "/api/v1/reports/credit?as_of=2024-13-01", nil, 400},
+		{"BeforeTheLoan", "POST", loan + "/repayments", map[string]any{"paid_on": "2024-01-09", "amount": "1"}, 422},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := e.do(t, e.w.Admin, c.method, c.path, c.body)
+			if rec.Code != c.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, c.status, rec.Body.String())
+			}
+			validateResponse(t, router, c.method, c.path, c.body != nil, rec)
+		})
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
@@ -18,20 +20,8 @@ import (
 // each kind, so that the document cannot drift from what the server sends.
 func TestOpenAPI_ValidAndTrue(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	e := newEnv(t)
-	spec := e.do(t, nil, "GET", "/openapi.json", nil)
-	doc, err := openapi3.NewLoader().LoadFromData(spec.Body.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := doc.Validate(ctx); err != nil {
-		t.Fatalf("the document is not valid OpenAPI: %v", err)
-	}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	router := openAPIRouter(t, e)
 	// A paid and returned disbursement makes a negative month.
 	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-OAS-2024", "1000.00")), 201)
 	d := e.draftVia(t, "PEN-OAS-2024", "600.00")
@@ -61,25 +51,50 @@ func TestOpenAPI_ValidAndTrue(t *testing.T) {
 			if rec.Code != c.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, c.status, rec.Body.String())
 			}
-			var body io.Reader = http.NoBody
-			if c.body != nil {
-				body = bytes.NewReader(nil)
-			}
-			req, _ := http.NewRequest(c.method, c.path, body)
-			route, params, err := router.FindRoute(req)
-			if err != nil {
-				t.Fatalf("no operation in the document: %v", err)
-			}
-			in := &openapi3filter.ResponseValidationInput{
-				RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
-				Status:                 rec.Code,
-				Header:                 rec.Header(),
-				Options:                &openapi3filter.Options{IncludeResponseStatus: true},
-			}
-			in.SetBodyBytes(rec.Body.Bytes())
-			if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
-				t.Fatalf("the response does not match the document: %v\n%.600s", err, rec.Body.String())
-			}
+			validateResponse(t, router, c.method, c.path, c.body != nil, rec)
 		})
+	}
+}
+
+// openAPIRouter loads the server's /openapi.json, checks it is valid
+// OpenAPI, and returns a router over its operations.
+func openAPIRouter(t *testing.T, e *env) routers.Router {
+	t.Helper()
+	spec := e.do(t, nil, "GET", "/openapi.json", nil)
+	doc, err := openapi3.NewLoader().LoadFromData(spec.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the document is not valid OpenAPI: %v", err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return router
+}
+
+// validateResponse checks a response to method path against the document.
+func validateResponse(t *testing.T, router routers.Router, method, path string, hasBody bool, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	var body io.Reader = http.NoBody
+	if hasBody {
+		body = bytes.NewReader(nil)
+	}
+	req, _ := http.NewRequest(method, path, body)
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("no operation in the document: %v", err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 rec.Code,
+		Header:                 rec.Header(),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	in.SetBodyBytes(rec.Body.Bytes())
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Fatalf("the response does not match the document: %v\n%.600s", err, rec.Body.String())
 	}
 }
