@@ -39,6 +39,20 @@ func TestPages_Loan(t *testing.T) {
 		if loan, _ := got["loan"].(map[string]any); loan["interest_rate"] != "12.00" || loan["tenor_months"] != float64(3) {
 			t.Fatalf("loan %v", got["loan"])
 		}
+		// The draft's edit form shows the terms and changes them.
+		edit := formValues(t, m.send(e.w.Officer, "GET", page+"/edit", nil).Body.String(), page+"/edit")
+		if edit.Get("loan.tenor_months") != "3" || edit.Get("loan.interest_rate") != "12.00" || edit.Get("loan.first_due_on") != "2024-02-10" {
+			t.Fatalf("edit form %v", edit)
+		}
+		edit.Set("loan.tenor_months", "6")
+		edit.Del("_csrf")
+		if rec := m.send(e.w.Officer, "POST", page+"/edit", edit); rec.Code != 303 {
+			t.Fatalf("edit: %d %.2000s", rec.Code, rec.Body.String())
+		}
+		got = e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1"+page, nil), 200)
+		if loan, _ := got["loan"].(map[string]any); loan["tenor_months"] != float64(6) {
+			t.Fatalf("edited loan %v", got["loan"])
+		}
 	})
 
 	t.Run("CreditProgramForm", func(t *testing.T) {

@@ -48,6 +48,11 @@ func (s *Server) editDisbursementPage(c echo.Context) error {
 		"amount": {strings.TrimPrefix(d.Amount.Rupiah(), "Rp")}, "tranche": {strconv.Itoa(d.Tranche)}, "form": {d.Form},
 		"disbursed_on": {d.DisbursedOn}, "payment_ref": {d.PaymentRef}, "note": {d.Note},
 	}
+	if l := d.Loan; l != nil {
+		form.Set("loan.tenor_months", strconv.Itoa(l.TenorMonths))
+		form.Set("loan.interest_rate", l.InterestRate.String())
+		form.Set("loan.first_due_on", l.FirstDueOn)
+	}
 	return s.renderForm(c, http.StatusOK, "disbursement_edit", "disb.edit", draftForm{d, finance.Forms}, form, nil)
 }
 
@@ -61,7 +66,7 @@ func (s *Server) updateDisbursementPage(c echo.Context) error {
 		return err
 	}
 	in := finance.DisbursementInput{Amount: f.raw("amount"), Tranche: f.int("tranche"), Form: f.str("form"),
-		DisbursedOn: f.str("disbursed_on"), PaymentRef: f.str("payment_ref"), Note: f.str("note")}
+		DisbursedOn: f.str("disbursed_on"), PaymentRef: f.str("payment_ref"), Note: f.str("note"), Loan: loanInput(f)}
 	fields, err := f.done(func() error { _, err := s.disbursements.UpdateDisbursement(c.Request().Context(), id, in); return err })
 	if err != nil {
 		return err
