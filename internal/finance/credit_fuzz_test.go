@@ -120,3 +120,46 @@ func FuzzParseRate(f *testing.F) {
 }
 
 func decimalInt(n int) decimal.Decimal { return decimal.NewFromInt(int64(n)) }
+
+// FuzzNewLoan checks that accepted loan terms are within the rules and
+// that anything else is refused with a field message, never a panic.
+func FuzzNewLoan(f *testing.F) {
+	f.Add(12, "6", "2024-02-10", "2024-01-10")
+	f.Add(0, "6.001", "2024-01-10", "2024-01-10")
+	f.Add(361, "100.00", "2024-02-30", "2024-01-10")
+	f.Fuzz(func(t *testing.T, tenor int, rate, due, disbursed string) {
+		r := money.Raw(rate)
+		l, err := NewLoan(LoanInput{TenorMonths: &tenor, InterestRate: &r, FirstDueOn: &due}, disbursed)
+		if err != nil {
+			if e, ok := err.(*Error); !ok || e.Code != EValidation || len(e.Fields) == 0 {
+				t.Fatalf("refused without a field: %v", err)
+			}
+			return
+		}
+		if l.TenorMonths < 1 || l.TenorMonths > MaxTenorMonths || l.InterestRate.BP() < 0 || l.InterestRate.BP() > 10000 ||
+			ValidDate(l.FirstDueOn) != "" || l.FirstDueOn <= disbursed {
+			t.Fatalf("accepted %+v for %q", l, disbursed)
+		}
+	})
+}
+
+// FuzzNewRepayment checks that an accepted repayment has a positive
+// amount and a date not after today.
+func FuzzNewRepayment(f *testing.F) {
+	f.Add("2024-02-10", "3400221.11", "TRX-1")
+	f.Add("", "-1", "")
+	f.Add("2999-01-01", "1e3", "\x00")
+	f.Fuzz(func(t *testing.T, on, amount, ref string) {
+		a := money.Raw(amount)
+		r, err := NewRepayment(RepaymentInput{PaidOn: &on, Amount: &a, Reference: &ref}, "2026-12-02")
+		if err != nil {
+			if ErrorCode(err) != EValidation {
+				t.Fatalf("refused as %v", err)
+			}
+			return
+		}
+		if r.Amount.Sen() <= 0 || ValidDate(r.PaidOn) != "" || r.PaidOn > "2026-12-02" {
+			t.Fatalf("accepted %+v", r)
+		}
+	})
+}
