@@ -481,18 +481,25 @@ func (l *Ledger) Maturity() string {
 // still not paid in full (0 when none is, or the loan is repaid). An
 // instalment is late from the day after its due date.
 func (l *Ledger) DaysPastDue(on string) int {
-	if l.left == 0 {
+	i := l.oldestUnpaid()
+	if i < 0 || l.Schedule[i].DueOn >= on {
 		return 0
 	}
+	return daysBetween(l.Schedule[i].DueOn, on)
+}
+
+// oldestUnpaid is the index of the first instalment not paid in full, or
+// -1 when every one is, or the loan is repaid.
+func (l *Ledger) oldestUnpaid() int {
+	if l.left == 0 {
+		return -1
+	}
 	for i, in := range l.Schedule {
-		if in.DueOn >= on {
-			return 0
-		}
 		if l.paidInt[i] < in.Interest.Sen() || l.paidPrin[i] < in.Principal.Sen() {
-			return daysBetween(in.DueOn, on)
+			return i
 		}
 	}
-	return 0
+	return -1
 }
 
 func daysBetween(from, to string) int {
@@ -579,7 +586,7 @@ func SubsidyFor(t LoanTerms, repayments []Repayment, from, to string) money.Amou
 // its own; months without subsidy are left out.
 func SubsidyByMonth(t LoanTerms, repayments []Repayment, to string) map[string]money.Amount {
 	senDays := map[string]int64{}
-	currentDays(t, repayments, t.StartOn, to, func(day string, sen int64) { senDays[day[:7]] += sen })
+	currentDays(t, repayments, t.StartOn, to, func(month string, sen int64) { senDays[month] += sen })
 	out := make(map[string]money.Amount, len(senDays))
 	for m, n := range senDays {
 		if s := subsidyOf(n, t.SubsidyRate); !s.IsZero() {
@@ -594,41 +601,60 @@ func subsidyOf(senDays int64, rate Rate) money.Amount {
 	return money.FromSen(sen.IntPart())
 }
 
-// currentDays calls fn with each day from through to on which the loan is
-// current (see SubsidyFor) and its closing outstanding in sen.
-func currentDays(t LoanTerms, repayments []Repayment, from, to string, fn func(day string, sen int64)) {
+// currentDays calls fn with the month ("2024-07") of each day from through
+// to on which the loan is current (see SubsidyFor) and that day's closing
+// outstanding in sen. It walks the days once, applying each repayment on
+// its day, with dates as day numbers: the credit report calls it for every
+// loan (docs/BENCHMARKS.md).
+func currentDays(t LoanTerms, repayments []Repayment, from, to string, fn func(month string, sen int64)) {
 	if t.SubsidyRate.IsZero() {
 		return
 	}
 	l := NewLedger(t)
-	maturity := l.Maturity()
-	next := 0
 	if from < t.StartOn {
 		from = t.StartOn
 	}
-	if to > maturity {
-		to = maturity
+	if m := l.Maturity(); to > m {
+		to = m
 	}
-	day, err := time.Parse(dateLayout, from)
-	if err != nil {
+	start, err1 := time.Parse(dateLayout, from)
+	end, err2 := time.Parse(dateLayout, to)
+	if err1 != nil || err2 != nil {
 		return
 	}
-	for ; ; day = day.AddDate(0, 0, 1) {
-		d := day.Format(dateLayout)
-		if d > to {
-			return
+	due := make([]int64, len(l.Schedule))
+	for i, in := range l.Schedule {
+		due[i] = dayNumber(in.DueOn)
+	}
+	paid := make([]int64, len(repayments))
+	for i, r := range repayments {
+		paid[i] = dayNumber(r.PaidOn)
+	}
+	next, oldest, month := 0, l.oldestUnpaid(), ""
+	for day, n := start, dayNumber(from); !day.After(end); day, n = day.AddDate(0, 0, 1), n+1 {
+		if month == "" || day.Day() == 1 {
+			month = day.Format("2006-01")
 		}
-		for next < len(repayments) && repayments[next].PaidOn <= d {
-			l.Apply(repayments[next].PaidOn, repayments[next].Amount)
-			next++
+		if next < len(repayments) && paid[next] <= n {
+			for ; next < len(repayments) && paid[next] <= n; next++ {
+				l.Apply(repayments[next].PaidOn, repayments[next].Amount)
+			}
+			oldest = l.oldestUnpaid()
 		}
 		if l.left == 0 {
 			return
 		}
-		if Kolektibilitas(l.DaysPastDue(d)) < 5 {
-			fn(d, l.left)
+		// Kolektibilitas 5 is over 180 days past due (DaysPastDue, Kolektibilitas).
+		if oldest < 0 || due[oldest] >= n || Kolektibilitas(int(n-due[oldest])) < 5 {
+			fn(month, l.left)
 		}
 	}
+}
+
+// dayNumber is a YYYY-MM-DD date as days since 1 January 1970.
+func dayNumber(s string) int64 {
+	d, _ := time.Parse(dateLayout, s)
+	return d.Unix() / 86400
 }
 
 // CreditService records repayments and reads loans.
