@@ -317,3 +317,30 @@ func TestNewLoan(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestSubsidyFor_AgreesWithPosition: the subsidy's day walk gives what
+// Position says day by day (outstanding, kolektibilitas, maturity), for a
+// loan repaid early, one paid late and one never paid.
+func TestSubsidyFor_AgreesWithPosition(t *testing.T) {
+	tm := terms(t, "10000000", 12, 1200, ScheduleAnnuity)
+	for name, reps := range map[string][]Repayment{
+		"Early": {{PaidOn: "2024-02-10", Amount: amt(t, "888487.89")}, {PaidOn: "2024-05-01", Amount: amt(t, "5000000")}, {PaidOn: "2024-07-15", Amount: amt(t, "9000000")}},
+		"Late":  {{PaidOn: "2024-09-01", Amount: amt(t, "2000000")}, {PaidOn: "2024-12-20", Amount: amt(t, "1000000")}},
+		"Never": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var senDays int64
+			maturity := Schedule(tm)[11].DueOn
+			day, _ := time.Parse(dateLayout, "2024-01-01")
+			for ; day.Format(dateLayout) <= "2025-06-30"; day = day.AddDate(0, 0, 1) {
+				d := day.Format(dateLayout)
+				if p := Position(tm, reps, d); d <= maturity && p.Kolektibilitas < 5 {
+					senDays += p.Outstanding.Sen()
+				}
+			}
+			if got, want := SubsidyFor(tm, reps, "2024-01-01", "2025-06-30"), subsidyOf(senDays, tm.SubsidyRate); !got.Equal(want) {
+				t.Fatalf("subsidy %s, day by day %s", got, want)
+			}
+		})
+	}
+}
