@@ -46,6 +46,8 @@ func (s *Server) registerPages() {
 	g.GET("/import/refused/:token", s.refusedDownload)
 	g.GET("/disbursements", s.disbursementsPage)
 	g.GET("/disbursements/new", s.newDisbursementPage)
+	g.GET("/disbursements/batch", s.batchPage)
+	g.POST("/disbursements/batch", s.saveBatchPage)
 	g.POST("/disbursements/new", s.createDisbursementPage)
 	g.GET("/disbursements/:id", s.disbursementPage)
 	g.POST("/disbursements/:id/:action", s.actOnDisbursementPage)
@@ -90,11 +92,17 @@ func (f *formInput) raw(name string) *money.Raw {
 	if v == nil {
 		return nil
 	}
-	r := money.Raw(strings.TrimSpace(*v))
+	r := localAmount(*v)
+	return &r
+}
+
+// localAmount is an amount as typed, in plain notation when it is one.
+func localAmount(v string) money.Raw {
+	r := money.Raw(strings.TrimSpace(v))
 	if a, err := money.ParseLocal(string(r)); err == nil {
 		r = money.Raw(a.String())
 	}
-	return &r
+	return r
 }
 
 func (f *formInput) int(name string) *int {
@@ -444,18 +452,12 @@ func recipientQuery(q string) finance.RecipientFilter {
 // program's fixed amount when none was typed.
 func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disbursementForm, error) {
 	ctx := c.Request().Context()
-	programs, _, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
+	programs, err := s.activePrograms(c)
 	if err != nil {
 		return disbursementForm{}, err
 	}
 	d := disbursementForm{Programs: programs, Forms: finance.Forms}
-	if strings.TrimSpace(form.Get("amount")) == "" {
-		for _, p := range programs {
-			if p.Code == form.Get("program") && p.AmountPerRecipient != nil {
-				form.Set("amount", strings.TrimPrefix(p.AmountPerRecipient.Rupiah(), "Rp"))
-			}
-		}
-	}
+	prefillAmount(programs, form)
 	if id, err := strconv.ParseInt(form.Get("recipient_id"), 10, 64); err == nil && id > 0 {
 		if r, err := s.recipients.FindRecipientByID(ctx, id); err == nil {
 			d.Chosen = r
@@ -471,6 +473,25 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 		}
 	}
 	return d, nil
+}
+
+// prefillAmount puts the chosen program's fixed amount in the form's amount
+// when none was typed.
+func prefillAmount(programs []*finance.Program, form url.Values) {
+	if strings.TrimSpace(form.Get("amount")) != "" {
+		return
+	}
+	for _, p := range programs {
+		if p.Code == form.Get("program") && p.AmountPerRecipient != nil {
+			form.Set("amount", strings.TrimPrefix(p.AmountPerRecipient.Rupiah(), "Rp"))
+		}
+	}
+}
+
+// activePrograms are the programs that take new disbursements, for forms.
+func (s *Server) activePrograms(c echo.Context) ([]*finance.Program, error) {
+	programs, _, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
+	return programs, err
 }
 
 func (s *Server) newDisbursementPage(c echo.Context) error {

@@ -244,6 +244,12 @@ var permRows = []permRow{
 	{route: "POST /disbursements/new", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/disbursements/new", formOf(m.disbursementBody(c))
 	}},
+	{route: "GET /disbursements/batch", allow: "admin officer", ok: 200, req: staticPath("/disbursements/batch")},
+	{route: "POST /disbursements/batch", allow: "admin officer", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		b := m.disbursementBody(c)
+		return "/disbursements/batch", url.Values{"op": {"save"}, "program": {b["program"].(string)}, "who": {fmt.Sprint("#", b["recipient_id"])},
+			"amount": {"2400000"}, "tranche": {"1"}, "disbursed_on": {"2024-03-01"}}
+	}},
 	{route: "GET /reports/realization", allow: everyone, ok: 200, req: staticPath("/reports/realization?year=2024")},
 	{route: "GET /reports/coverage", allow: everyone, ok: 200, req: staticPath("/reports/coverage?year=2024")},
 	{route: "GET /reports/overlaps", allow: everyone, ok: 200, req: staticPath("/reports/overlaps?year=2024")},

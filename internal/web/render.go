@@ -96,6 +96,20 @@ func (r *renderer) funcs() template.FuncMap {
 			return append([]string{name, labelKey}, options...)
 		},
 		"deref": func(b *bool) bool { return b != nil && *b },
+		"inc":   func(i int) int { return i + 1 },
+		// blankRows numbers the empty rows a grid of n rows ends with:
+		// five to start with, three more after that.
+		"blankRows": func(n int) []int {
+			k := 3
+			if n == 0 {
+				k = 5
+			}
+			out := make([]int, k)
+			for i := range out {
+				out[i] = n + i + 1
+			}
+			return out
+		},
 		// pct is a progress bar's value: the report's percentage ("73.41").
 		"pct": func(part, whole money.Amount) string { return string(report.Percent(part, whole)) },
 	}
