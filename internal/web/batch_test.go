@@ -111,7 +111,9 @@ func TestBatch_Grid(t *testing.T) {
 		if len(done) != 2 || !strings.Contains(text(done[0]), "Warung Bu Sari") || !strings.Contains(text(done[1]), "Rp1.500.000") {
 			t.Fatalf("results: %d rows: %.3000s", len(done), body)
 		}
-		links := elements(t, body, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/disbursements/") && n.Parent.Data == "td" })
+		links := elements(t, body, func(n *html.Node) bool {
+			return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/disbursements/") && n.Parent.Data == "td"
+		})
 		if len(links) != 2 {
 			t.Fatalf("%d links to the new records", len(links))
 		}
