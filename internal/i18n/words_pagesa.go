@@ -25,5 +25,14 @@ func init() {
 		"batch.recorded":       {"%d penyaluran tercatat", "%d disbursements recorded"},
 		"batch.refused":        {"%d baris ditolak dan tetap di tabel; perbaiki lalu simpan lagi.", "%d rows were refused and stay in the table; correct them and save again."},
 		"batch.submit_refused": {"pengajuan ditolak, tetap draf", "not submitted, still a draft"},
+		"common.prev":          {"Sebelumnya", "Previous"},
+		"list.pages":           {"Halaman daftar", "List pages"},
+		"list.total":           {"%s data cocok", "%s match"},
+		"list.q_recipient":     {"nama penerima", "recipient's name"},
+		"list.from":            {"Dari tanggal", "From"},
+		"list.to":              {"Sampai tanggal", "To"},
+		"list.order":           {"Urutan", "Order"},
+		"list.newest":          {"Terbaru dahulu", "Newest first"},
+		"list.oldest":          {"Terlama dahulu", "Oldest first"},
 	})
 }

@@ -46,7 +46,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/recipients/import", "Import recipients from CSV or XLSX (multipart field file)", []string{"atomic", "update"}, "", "ImportResult", false, 200, s.importRecipients},
 		{"GET", "/recipients/:id", "Get a recipient", nil, "", "Recipient", false, 200, s.getRecipient},
 		{"PATCH", "/recipients/:id", "Change a recipient", nil, "Recipient", "Recipient", false, 200, s.patchRecipient},
-		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},
+		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to", "agency", "region", "q"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},
 		{"POST", "/disbursements", "Record a draft disbursement", nil, "Disbursement", "Disbursement", false, 201, s.createDisbursement},
 		{"POST", "/disbursements/import", "Import draft disbursements from CSV or XLSX (multipart field file)", []string{"atomic", "submit"}, "", "ImportResult", false, 200, s.importDisbursements},
 		{"GET", "/disbursements/:id", "Get a disbursement", nil, "", "Disbursement", false, 200, s.getDisbursement},

@@ -320,21 +320,29 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/programs/"+url.PathEscape(p.Code)+"?saved=program")
 }
 
+// recipientsPage lists recipients newest first, with the API's filters,
+// paging both ways and the total.
 func (s *Server) recipientsPage(c echo.Context) error {
-	page, err := pageOf(c)
+	page, err := listPageOf(c)
 	if err != nil {
 		return err
 	}
 	filter := recipientQuery(c.QueryParam("q"))
 	filter.Region, filter.SizeClass, filter.Kind, filter.Page = c.QueryParam("region"), c.QueryParam("size_class"), c.QueryParam("kind"), page
-	items, next, err := s.recipients.FindRecipients(c.Request().Context(), filter)
+	items, more, err := s.recipients.FindRecipients(c.Request().Context(), filter)
+	if err != nil {
+		return err
+	}
+	total, err := s.recipients.TotalRecipients(c.Request().Context(), filter)
 	if err != nil {
 		return err
 	}
 	return s.renderForm(c, http.StatusOK, "recipients", "nav.recipients", struct {
-		listPage[*finance.Recipient]
+		Items        []*finance.Recipient
+		Nav          listNav
 		Kinds, Sizes []string
-	}{listPage[*finance.Recipient]{items, nextURL(c, next)}, finance.RecipientKinds, finance.SizeClasses}, c.QueryParams(), nil)
+	}{items, navOf(c, page, idsOf(items, func(r *finance.Recipient) int64 { return r.ID }), more, total),
+		finance.RecipientKinds, finance.SizeClasses}, c.QueryParams(), nil)
 }
 
 func (s *Server) recipientPage(c echo.Context) error {
@@ -402,21 +410,44 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/recipients/"+strconv.FormatInt(r.ID, 10)+"?saved=recipient")
 }
 
+// disbursementsPage lists disbursements newest first, with the API's
+// filters, paging both ways and the total.
 func (s *Server) disbursementsPage(c echo.Context) error {
-	page, err := pageOf(c)
+	ctx := c.Request().Context()
+	page, err := listPageOf(c)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), Status: finance.Status(c.QueryParam("status")), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
-	})
+	filter, err := disbursementFilterOf(c, page)
 	if err != nil {
 		return err
+	}
+	items, more, err := s.disbursements.FindDisbursements(ctx, filter)
+	if err != nil {
+		return err
+	}
+	total, err := s.disbursements.TotalDisbursements(ctx, filter)
+	if err != nil {
+		return err
+	}
+	programs, _, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Page: finance.Page{Limit: 1000}})
+	if err != nil {
+		return err
+	}
+	var agencies []*finance.Agency
+	if finance.ActorFrom(ctx).SeesAllAgencies() {
+		if agencies, err = s.agencies.FindAgencies(ctx); err != nil {
+			return err
+		}
 	}
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
-		listPage[*finance.Disbursement]
+		Items    []*finance.Disbursement
+		Nav      listNav
 		Statuses []string
-	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, finance.Statuses.Strings()}, c.QueryParams(), nil)
+		Programs []*finance.Program
+		Agencies []*finance.Agency
+	}{items, navOf(c, page, idsOf(items, func(d *finance.Disbursement) int64 { return d.ID }), more, total),
+		finance.Statuses.Strings(), programs, agencies}, c.QueryParams(), nil)
 }
 
 // disbursementForm is what the disbursement form shows besides the values
