@@ -282,6 +282,7 @@ type BudgetRevision struct {
 	Reason         string       `json:"reason"`
 	ApprovedByID   int64        `json:"-"`
 	ApprovedBy     string       `json:"approved_by" gorm:"->"`
+	ApprovedByName string       `json:"-" gorm:"->"` // for pages
 	CreatedAt      time.Time    `json:"created_at"`
 }
 

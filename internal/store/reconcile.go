@@ -40,7 +40,7 @@ type matchRow struct {
 func (matchRow) TableName() string { return "recon_matches" }
 
 const matchSelect = `SELECT m.id, m.disbursement_id, m.line_id, m.rule, m.kind, m.confirmed, m.difference, m.created_at, m.confirmed_at,
-  cu.email AS created_by, fu.email AS confirmed_by, l.booking_date, l.statement_id
+  cu.email AS created_by, fu.email AS confirmed_by, fu.name AS confirmed_by_name, l.booking_date, l.statement_id
 FROM recon_matches m
 JOIN statement_lines l ON l.id = m.line_id
 JOIN users cu ON cu.id = m.created_by_id
