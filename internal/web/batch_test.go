@@ -194,6 +194,12 @@ func TestBatch_Grid(t *testing.T) {
 		if got := b.list(t); len(got) != 0 {
 			t.Fatalf("adding rows saved %v", got)
 		}
+		// Adding with nothing ticked or pasted says so, and keeps the grid.
+		rec = b.m.send(b.e.w.Officer, "POST", "/disbursements/batch", batchForm(url.Values{"op": {"add"}, "who": {b.niks[1]}}))
+		alerts := elements(t, rec.Body.String(), func(n *html.Node) bool { return attr(n, "role") == "alert" })
+		if rec.Code != 422 || len(alerts) != 1 || text(alerts[0]) != "belum ada yang ditambahkan: tempel baris atau centang penerima dahulu" || len(gridRows(t, rec.Body.String())) != 1 {
+			t.Fatalf("%d: %.2000s", rec.Code, rec.Body.String())
+		}
 	})
 	t.Run("CommonFieldSaidOnce", func(t *testing.T) {
 		b := newBatchWorld(t)

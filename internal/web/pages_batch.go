@@ -152,9 +152,9 @@ func pickedID(who string) (int64, bool) {
 }
 
 // gridOf reads the grid's rows (parallel fields who and row_amount), then
-// the pasted lines and the picked recipients, which join the grid.
-func gridOf(form url.Values) []batchRow {
-	var rows []batchRow
+// the pasted lines and the picked recipients, which join the grid; it says
+// how many joined.
+func gridOf(form url.Values) (rows []batchRow, joined int) {
 	add := func(l batchLine) {
 		if l.Who != "" {
 			rows = append(rows, batchRow{batchLine: l})
@@ -168,6 +168,7 @@ func gridOf(form url.Values) []batchRow {
 		}
 		add(l)
 	}
+	typed := len(rows)
 	for _, l := range parseBatchPaste(form.Get("paste")) {
 		add(l)
 	}
@@ -178,7 +179,7 @@ func gridOf(form url.Values) []batchRow {
 	}
 	form.Del("paste")
 	form.Del("pick")
-	return rows
+	return rows, len(rows) - typed
 }
 
 // saveBatchPage is the batch form's buttons: search shows recipients to
@@ -194,7 +195,7 @@ func (s *Server) saveBatchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := gridOf(f.form)
+	rows, joined := gridOf(f.form)
 	render := func(status int, v batchView, fields map[string]finance.Msg) error {
 		return s.renderForm(c, status, "disbursement_batch", "batch.title", v, f.form, fields)
 	}
@@ -214,6 +215,9 @@ func (s *Server) saveBatchPage(c echo.Context) error {
 				}
 				return err
 			}
+		}
+		if op == "add" && joined == 0 { // nothing pasted or ticked: say so
+			return render(http.StatusUnprocessableEntity, v, map[string]finance.Msg{formError: finance.M("nothing to add: paste lines or tick recipients first")})
 		}
 		return render(http.StatusOK, v, nil)
 	}
