@@ -668,7 +668,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	s := newSite(t)
 	pages := map[string][]string{
 		"petugas.kaltim@pilar.demo": {"/", "/programs", "/programs/PEN-KALTIM-2021", "/recipients", "/recipients/1",
-			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/import",
+			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/disbursements/batch?program=PEN-KALTIM-2021", "/import",
 			"/reports/realization", "/reports/coverage", "/reports/overlaps"},
 		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1"},
 		"auditor@pilar.demo":      {"/disbursements/1/audit", "/audit", "/audit/verify"},
