@@ -143,21 +143,3 @@ func TestLists_Paging(t *testing.T) {
 		}
 	})
 }
-
-// TestPages_PeopleByName: a program's budget revisions name who approved
-// them by name, never by email.
-func TestPages_PeopleByName(t *testing.T) {
-	t.Parallel()
-	m := newMatrix(t)
-	e := m.e
-	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-NAME-2024", "1000.00")), 201)
-	e.expect(t, e.do(t, e.w.Reviewer, "POST", "/api/v1/programs/PEN-NAME-2024/budget-revisions", map[string]any{"budget": "1500.00", "reason": "APBD-P"}), 201)
-	body := m.send(e.w.Officer, "GET", "/programs/PEN-NAME-2024", nil).Body.String()
-	var cells []string
-	for _, td := range elements(t, body, func(n *xhtml.Node) bool { return n.Data == "td" }) {
-		cells = append(cells, text(td))
-	}
-	if !strings.Contains(strings.Join(cells, "|"), "|APBD-P|"+e.w.Reviewer.Name) || strings.Contains(body, e.w.Reviewer.Email) {
-		t.Fatalf("the revision's approver: %v", cells)
-	}
-}
