@@ -173,7 +173,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		Budget: sum.Budget, Committed: sum.Committed, Realized: sum.Realized}
 	if finance.ActorFrom(c.Request().Context()).Can(finance.ActRecordDisbursement) {
 		d.Rejected, _, err = s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-			Status: finance.StatusRejected, Page: finance.Page{Limit: 10}})
+			Status: finance.StatusRejected, Page: finance.Page{Limit: 10, Newest: true}})
 		if err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fiel
 	if err != nil {
 		return err
 	}
-	ds, next, err := s.disbursements.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100}})
+	ds, next, err := s.disbursements.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100, Newest: true}})
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,20 @@ func TestReject_NeedsReason(t *testing.T) {
 			}
 		}
 	})
+	t.Run("DashboardNewestRejectionFirst", func(t *testing.T) {
+		m, e, ids := pageLifeCycle(t)
+		for i, reason := range []string{"alasan pertama", "alasan kedua"} {
+			if rec := m.send(e.w.Reviewer, "POST", "/disbursements/"+ids[i]+"/reject", url.Values{"reason": {reason}}); rec.Code != 303 {
+				t.Fatalf("reject: %d", rec.Code)
+			}
+		}
+		items := elements(t, m.send(e.w.Officer, "GET", "/", nil).Body.String(), func(n *html.Node) bool {
+			return n.Data == "li" && strings.Contains(text(n), "Ditolak karena")
+		})
+		if len(items) != 2 || !strings.Contains(text(items[0]), "alasan kedua") || !strings.Contains(text(items[1]), "alasan pertama") {
+			t.Fatalf("%d rejections on the dashboard", len(items))
+		}
+	})
 	t.Run("ReviewWithoutReasonTriesNothing", func(t *testing.T) {
 		m, e, ids := pageLifeCycle(t)
 		rec := m.send(e.w.Reviewer, "POST", "/review", url.Values{"id": ids[:2], "action": {"reject"}})
