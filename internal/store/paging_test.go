@@ -102,4 +102,14 @@ func TestFindRecipients_Paging(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("total %d, %v", n, err)
 	}
+	// Counting by a NIK tells whether it is registered: a lookup, counted.
+	r, _ := w.Store.FindRecipientByID(w.Ctx(w.Admin), ids[0])
+	if n, err := w.Store.TotalRecipients(ctx, finance.RecipientFilter{NIK: r.NIK}); err != nil || n != 1 {
+		t.Fatalf("total by NIK %d, %v", n, err)
+	}
+	db, _ := w.Store.DB()
+	var lookups int
+	if err := db.QueryRow("SELECT COALESCE(SUM(lookups), 0) FROM identifier_lookups").Scan(&lookups); err != nil || lookups != 1 {
+		t.Fatalf("%d lookups counted, %v; want 1", lookups, err)
+	}
 }

@@ -137,13 +137,7 @@ func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) (
 		return nil, "", err
 	}
 	f.Normalize()
-	switch {
-	case f.NIK != "":
-		err = s.countLookup(ctx, actor, "nik", f.NIK)
-	case f.NIB != "":
-		err = s.countLookup(ctx, actor, "nib", f.NIB)
-	}
-	if err != nil {
+	if err := s.countRecipientLookup(ctx, actor, f); err != nil {
 		return nil, "", err
 	}
 	cond, after, order, backward := keyset(f.Page, "id")
@@ -157,15 +151,31 @@ func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) (
 }
 
 // TotalRecipients counts the recipients FindRecipients would list on every
-// page; it counts no identifier lookup, as the list it goes with already
-// did. Errors: unauthorized.
+// page; by a NIK or NIB it is a lookup as much as the list is, and counts
+// as one. Errors: unauthorized, too_many_requests.
 func (s *Store) TotalRecipients(ctx context.Context, f finance.RecipientFilter) (int64, error) {
-	if _, err := finance.AuthorizeRead(ctx, nil); err != nil {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.countRecipientLookup(ctx, actor, f); err != nil {
 		return 0, err
 	}
 	var n int64
-	err := s.recipientsWhere(ctx, f).Count(&n).Error
+	err = s.recipientsWhere(ctx, f).Count(&n).Error
 	return n, err
+}
+
+// countRecipientLookup counts a search by a full NIK or NIB as an
+// identifier lookup (countLookup). Errors: too_many_requests.
+func (s *Store) countRecipientLookup(ctx context.Context, actor *finance.Actor, f finance.RecipientFilter) error {
+	switch {
+	case f.NIK != "":
+		return s.countLookup(ctx, actor, "nik", f.NIK)
+	case f.NIB != "":
+		return s.countLookup(ctx, actor, "nib", f.NIB)
+	}
+	return nil
 }
 
 // recipientsWhere is the query of a recipient list: the filter, its page aside.

@@ -333,7 +333,7 @@ func (s *Server) recipientsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	total, err := s.recipients.TotalRecipients(c.Request().Context(), filter)
+	total, err := totalOf(page, len(items), more, func() (int64, error) { return s.recipients.TotalRecipients(c.Request().Context(), filter) })
 	if err != nil {
 		return err
 	}
@@ -426,7 +426,7 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	total, err := s.disbursements.TotalDisbursements(ctx, filter)
+	total, err := totalOf(page, len(items), more, func() (int64, error) { return s.disbursements.TotalDisbursements(ctx, filter) })
 	if err != nil {
 		return err
 	}

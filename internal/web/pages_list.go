@@ -74,6 +74,16 @@ func pageURL(c echo.Context, key string, id int64) string {
 	return c.Request().URL.Path + "?" + q.Encode()
 }
 
+// totalOf is how many a list holds on every page: the page itself when it
+// is the whole list (no counting, and no second identifier lookup), else
+// what count says.
+func totalOf(page finance.Page, n int, more string, count func() (int64, error)) (int64, error) {
+	if page.Cursor == 0 && page.Before == 0 && more == "" {
+		return int64(n), nil
+	}
+	return count()
+}
+
 // idsOf are the ids of a page of records.
 func idsOf[T any](items []T, id func(T) int64) []int64 {
 	out := make([]int64, len(items))
