@@ -83,15 +83,16 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 		return nil, "", err
 	}
 	f.Normalize()
-	where, args := programWhere(actor, f, "WHERE p.id > ?", f.Cursor)
+	cond, after, order, backward := keyset(f.Page, "p.id")
+	where, args := programWhere(actor, f, "WHERE "+cond, after)
 	var out []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY "+order+" LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
 		return nil, "", err
 	}
 	for _, p := range out {
 		p.ComputeRemaining()
 	}
-	out, next := pageOf(out, f.Limit, func(x *finance.Program) int64 { return x.ID })
+	out, next := pageIn(out, f.Limit, backward, func(x *finance.Program) int64 { return x.ID })
 	return out, next, nil
 }
 

@@ -128,6 +128,27 @@ func TestLists_Paging(t *testing.T) {
 			t.Fatalf("%+v", l)
 		}
 	})
+	t.Run("ProgramsNewestFirstWithFilters", func(t *testing.T) {
+		m := newMatrix(t)
+		e := m.e
+		for i, kind := range []string{"training", "grant", "training"} {
+			b := programBody(fmt.Sprintf("PEN-PL%d-2024", i), "1000.00")
+			b["kind"] = kind
+			e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", b), 201)
+		}
+		l := listOf(t, m.send(e.w.Officer, "GET", "/programs?limit=2", nil).Body.String())
+		if fmt.Sprint(l.rows) != "[PEN-PL2-2024 PEN-PL1-2024]" || l.total != "3 data cocok" || l.next == "" || l.prev != "" {
+			t.Fatalf("%+v", l)
+		}
+		l = listOf(t, m.send(e.w.Officer, "GET", l.next, nil).Body.String())
+		if fmt.Sprint(l.rows) != "[PEN-PL0-2024]" || l.prev == "" {
+			t.Fatalf("%+v", l)
+		}
+		l = listOf(t, m.send(e.w.Officer, "GET", "/programs?kind=training&year=2024", nil).Body.String())
+		if fmt.Sprint(l.rows) != "[PEN-PL2-2024 PEN-PL0-2024]" || l.total != "2 data cocok" {
+			t.Fatalf("%+v", l)
+		}
+	})
 	t.Run("LanguageSwitchKeepsPageAndQuery", func(t *testing.T) {
 		m := newMatrix(t)
 		e := m.e

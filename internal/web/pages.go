@@ -195,19 +195,46 @@ func nextURL(c echo.Context, cursor string) string {
 	return c.Request().URL.Path + "?" + q.Encode()
 }
 
+// programsPage lists programs newest first, with the API's filters, paging
+// both ways and the total.
 func (s *Server) programsPage(c echo.Context) error {
-	page, err := pageOf(c)
+	ctx := c.Request().Context()
+	page, err := listPageOf(c)
 	if err != nil {
 		return err
 	}
 	year, _ := intQuery(c, "year", minYear, maxYear) // a year out of range filters nothing, as before
-	items, next, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{
-		Year: int(year), FundingSource: c.QueryParam("funding_source"), Kind: c.QueryParam("kind"), Page: page,
+	filter := finance.ProgramFilter{
+		Year: int(year), Agency: c.QueryParam("agency"), FundingSource: c.QueryParam("funding_source"),
+		Kind: c.QueryParam("kind"), Status: c.QueryParam("status"), Page: page,
+	}
+	items, more, err := s.programs.FindPrograms(ctx, filter)
+	if err != nil {
+		return err
+	}
+	total, err := totalOf(page, len(items), more, func() (int64, error) {
+		sum, err := s.programs.SumPrograms(ctx, filter)
+		if err != nil {
+			return 0, err
+		}
+		return sum.Programs, nil
 	})
 	if err != nil {
 		return err
 	}
-	return s.renderForm(c, http.StatusOK, "programs", "nav.programs", listPage[*finance.Program]{items, nextURL(c, next)}, c.QueryParams(), nil)
+	var agencies []*finance.Agency
+	if finance.ActorFrom(ctx).SeesAllAgencies() {
+		if agencies, err = s.agencies.FindAgencies(ctx); err != nil {
+			return err
+		}
+	}
+	return s.renderForm(c, http.StatusOK, "programs", "nav.programs", struct {
+		Items                    []*finance.Program
+		Nav                      listNav
+		Agencies                 []*finance.Agency
+		Kinds, Sources, Statuses []string
+	}{items, navOf(c, page, idsOf(items, func(p *finance.Program) int64 { return p.ID }), more, total), agencies,
+		finance.ProgramKinds, finance.FundingSources, finance.ProgramStatuses}, c.QueryParams(), nil)
 }
 
 func (s *Server) programPage(c echo.Context) error {
