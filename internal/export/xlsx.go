@@ -49,6 +49,7 @@ func NewXLSX(w io.Writer, t report.Table, lang string) (*Encoder, error) {
 }
 
 func (s *xlsxSink) start(sheet string, cols []report.Column, lang string) error {
+	sheet = i18n.T(lang, sheet)
 	if err := s.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}

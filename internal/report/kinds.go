@@ -53,7 +53,7 @@ type Column struct {
 // Table says how a report becomes rows of cells (a string, money.Amount,
 // int64 or Pct per column, in order).
 type Table struct {
-	Sheet   string
+	Sheet   string // the i18n key of the XLSX sheet's name (31 characters at most)
 	Columns []Column
 	// Rows calls emit with the cells of each row of the report, in order.
 	Rows func(rep any, emit func(cells []any) error) error
@@ -92,7 +92,7 @@ var Kinds = []*Kind{
 		Formats: []string{"json", "csv", "xlsx", "pdf"},
 		Schema:  "Realization", Result: Realization{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) { return svc.Realization(ctx, f) },
-		Table: table("Realisasi", []Column{
+		Table: table("report.sheet.realization", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"original_budget", "report.col.original_budget", CellMoney}, {"budget", "report.col.budget", CellMoney},
 			{"realized", "report.col.realized", CellMoney}, {"over_under", "report.col.over_under", CellSigned},
@@ -115,7 +115,7 @@ var Kinds = []*Kind{
 		Formats: []string{"json", "csv", "xlsx"},
 		Schema:  "Coverage", Result: Coverage{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) { return svc.Coverage(ctx, f) },
-		Table: table("Cakupan", []Column{
+		Table: table("report.sheet.coverage", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"target", "report.col.target", CellCount}, {"reached", "report.col.reached", CellCount},
 			{"female", "report.col.female", CellCount}, {"male", "report.col.male", CellCount},
@@ -135,7 +135,7 @@ var Kinds = []*Kind{
 		Formats: []string{"json", "csv", "xlsx"},
 		Schema:  "Overlaps", Result: Overlaps{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) { return svc.Overlaps(ctx, f) },
-		Table: table("Tanda bahaya", []Column{
+		Table: table("report.sheet.overlaps", []Column{
 			{"kind", "report.col.kind", CellText}, {"recipient_ids", "report.col.recipient_ids", CellText},
 			{"programs", "report.col.programs", CellText}, {"disbursement_ids", "report.col.disbursement_ids", CellText},
 			{"reason", "report.col.reason", CellText},

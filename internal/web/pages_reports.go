@@ -29,7 +29,9 @@ type reportView struct {
 	Charts    []template.HTML
 }
 
-type download struct{ Format, URL string }
+// download is a link to the report as a file; Dialect is a CSV file's
+// ?dialect=, "" for the plain one.
+type download struct{ Format, Dialect, URL string }
 
 // reportCharts draw the charts of a report page, for the kinds that have
 // any; a kind without an entry has none.
@@ -59,9 +61,15 @@ func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
 		v.Charts = charts
 	}
 	q := c.QueryParams()
+	q.Del("dialect")
 	for _, format := range k.Files() {
 		q.Set("format", format)
-		v.Downloads = append(v.Downloads, download{format, c.Request().URL.Path + "?" + q.Encode()})
+		v.Downloads = append(v.Downloads, download{format, "", c.Request().URL.Path + "?" + q.Encode()})
+		if format == "csv" { // and the CSV an Indonesian Excel opens as columns
+			q.Set("dialect", "excel-id")
+			v.Downloads = append(v.Downloads, download{format, "excel-id", c.Request().URL.Path + "?" + q.Encode()})
+			q.Del("dialect")
+		}
 	}
 	return s.renderForm(c, http.StatusOK, "report_"+k.Name, "report."+k.Name, v, c.QueryParams(), nil)
 }
