@@ -207,6 +207,10 @@ func (k *Kind) CheckFormat(format string) error {
 	return nil
 }
 
+// Yearly reports whether the kind is a fiscal year's report (?year=), not
+// one as of a date (?as_of=, the registry).
+func (k *Kind) Yearly() bool { return !slices.Contains(k.Params, "as_of") }
+
 // Files are the formats of the kind's downloads: all but json.
 func (k *Kind) Files() []string {
 	return slices.DeleteFunc(slices.Clone(k.Formats), func(f string) bool { return f == "json" })

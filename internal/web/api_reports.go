@@ -68,6 +68,11 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if format == "html" {
+			if err := s.pageYear(c, k, &f); err != nil {
+				return err
+			}
+		}
 		dialect, err := export.ParseDialect(c.QueryParam("dialect"))
 		if err != nil {
 			return err
@@ -78,7 +83,7 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		}
 		switch format {
 		case "html":
-			return s.reportPage(c, k, rep)
+			return s.reportPage(c, k, f, rep)
 		case "json":
 			return c.JSON(http.StatusOK, rep)
 		}

@@ -190,7 +190,7 @@ func (v view) Pct(part, whole money.Amount) string { return v.Percent(report.Per
 // Percent writes a report percentage the page's way ("73,41" in Indonesian).
 func (v view) Percent(p report.Pct) string { return i18n.Decimal(v.Lang, string(p)) }
 
-// Num writes a count (int or int64) with the page's thousands separator:
+// Num writes a count (int, int64 or *int) with the page's thousands separator:
 // "21.013" in Indonesian, "21,013" in English.
 func (v view) Num(n any) string {
 	switch x := n.(type) {
@@ -198,6 +198,11 @@ func (v view) Num(n any) string {
 		return i18n.Number(v.Lang, int64(x))
 	case int64:
 		return i18n.Number(v.Lang, x)
+	case *int:
+		if x != nil {
+			return i18n.Number(v.Lang, int64(*x))
+		}
+		return ""
 	}
 	return fmt.Sprint(n)
 }
