@@ -69,10 +69,18 @@ func (s *Server) importPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "import", "import.title", importViewOf(c, kind), url.Values{"kind": {kind}}, nil)
 }
 
-// importTemplate sends the template file of a kind: ?format=csv (with
+// importTemplate is the page route of sendTemplate: /import/template/:kind.
+func (s *Server) importTemplate(c echo.Context) error { return s.sendTemplate(c, c.Param("kind")) }
+
+// importTemplateAPI is the API route of sendTemplate for one kind.
+func (s *Server) importTemplateAPI(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error { return s.sendTemplate(c, kind) }
+}
+
+// sendTemplate sends the template file of a kind: ?format=csv (with
 // ?dialect=excel-id: ";") or xlsx. Errors: not_found, bad_request.
-func (s *Server) importTemplate(c echo.Context) error {
-	kind, format := c.Param("kind"), c.QueryParam("format")
+func (s *Server) sendTemplate(c echo.Context, kind string) error {
+	format := c.QueryParam("format")
 	if format == "" {
 		format = "csv"
 	}

@@ -109,6 +109,16 @@ func TestImportTemplates(t *testing.T) {
 			t.Fatalf("D3 style %+v %v", st, err)
 		}
 	})
+	t.Run("API", func(t *testing.T) {
+		e := newEnv(t)
+		rec := e.do(t, e.w.Auditor, "GET", "/api/v1/recipients/import/template?format=csv&dialect=excel-id", nil)
+		if first, _, _ := strings.Cut(rec.Body.String(), "\n"); rec.Code != 200 || first != "\uFEFF"+strings.ReplaceAll(recipientsHeader, ",", ";") {
+			t.Fatalf("%d %q", rec.Code, first)
+		}
+		if m := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/disbursements/import/template?format=ods", nil), 400); errorCode(m) != "bad_request" {
+			t.Fatalf("%v", m)
+		}
+	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		e := newEnv(t)
 		if rec := get(t, e, "/import/template/programs?format=csv"); rec.Code != 404 {

@@ -134,6 +134,8 @@ var permRows = []permRow{
 	{route: "GET /api/v1/recipients/:id/flags", allow: everyone, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/api/v1/recipients/%d/flags", m.recipient()), nil
 	}},
+	{route: "GET /api/v1/recipients/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/recipients/import/template?format=csv")},
+	{route: "GET /api/v1/disbursements/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements/import/template?format=xlsx")},
 	{route: "POST /api/v1/recipients/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/recipients/import", upload{"recipients.csv", "kind,name,nik\numkm,Impor Matrix," + m.nik() + "\n"}
 	}},
