@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -147,6 +148,42 @@ func TestReportCSVDialect(t *testing.T) {
 	for _, want := range []string{`href="/reports/realization?format=csv&amp;year=2024"`, `href="/reports/realization?dialect=excel-id&amp;format=csv&amp;year=2024"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("no link %q", want)
+		}
+	}
+}
+
+// TestReportPages_English: every report page in English shows no
+// Indonesian word of Pilar's own (data such as names aside): titles,
+// columns, month names, legends, notes.
+func TestReportPages_English(t *testing.T) {
+	t.Parallel()
+	e, _ := lifeCycle(t, "submit", "approve", "pay")
+	indonesian := regexp.MustCompile(`\b(Januari|Februari|Maret|Mei|Juni|Juli|Agustus|Oktober|Desember|Triwulan|Jumlah|Anggaran|Realisasi|Penerima|Tahun|Unduh|Tampilkan|Semua|kumulatif|setahun|Menurut|Sisa|Terikat|Belum|Wilayah|Laporan)\b`)
+	for _, path := range []string{
+		"/reports/realization?year=2024", "/reports/realization?year=2024&group_by=month", "/reports/realization?year=2024&group_by=quarter",
+		"/reports/realization?year=2024&group_by=funding_source", "/reports/coverage?year=2024", "/reports/coverage?year=2024&group_by=region",
+		"/reports/coverage?year=2024&group_by=sex", "/reports/overlaps?year=2024", "/reports/reconciliation?year=2024",
+		"/reports/registry", "/reports/realization?year=2023",
+	} {
+		rec := e.pageAs(t, e.w.Auditor, path)
+		var text strings.Builder
+		walk(parseHTML(t, rec.Body.String()), func(n *html.Node) {
+			if n.Type == html.TextNode && (n.Parent == nil || n.Parent.Data != "script") {
+				text.WriteString(n.Data + " ")
+			}
+			if n.Type == html.ElementNode {
+				for _, a := range n.Attr {
+					if a.Key == "title" || a.Key == "aria-label" || a.Key == "placeholder" {
+						text.WriteString(a.Val + " ")
+					}
+				}
+			}
+		})
+		if rec.Code != 200 {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
+		if w := indonesian.FindAllString(text.String(), -1); w != nil {
+			t.Errorf("%s: Indonesian words %q", path, w)
 		}
 	}
 }
