@@ -193,7 +193,8 @@ func (p *progressStream) send(l progressLine) {
 		p.last = *l.Percent
 	}
 	json.NewEncoder(p.c.Response()).Encode(l)
-	p.c.Response().Flush()
+	// Not Response.Flush, which panics on a writer that cannot flush.
+	http.NewResponseController(p.c.Response().Writer).Flush()
 }
 
 // page is renderForm for the stream: the page, with its status, as the

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -271,27 +272,73 @@ func TestImportPage_Kinds(t *testing.T) {
 // its progress as lines, then the result page with its status.
 func TestImportPage_Progress(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	req := multipartRequest(t, "POST", "/import?kind=recipients", "r.csv", "kind,name,nik\numkm,Amplang,6472014506850001\n")
-	req.Header.Set("X-Import-Progress", "ndjson")
-	rec := pageSender(t, e, e.w.Officer, "id")(req)
-	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/x-ndjson; charset=utf-8" {
-		t.Fatalf("%d %v", rec.Code, rec.Header())
-	}
-	var lines []map[string]any
-	sc := bufio.NewScanner(rec.Body)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("%q: %v", sc.Text(), err)
+	progress := func(t *testing.T, e *env, file string) ([]float64, map[string]any) {
+		req := multipartRequest(t, "POST", "/import?kind=recipients", "r.csv", file)
+		req.Header.Set("X-Import-Progress", "ndjson")
+		rec := pageSender(t, e, e.w.Officer, "id")(req)
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/x-ndjson; charset=utf-8" {
+			t.Fatalf("%d %v", rec.Code, rec.Header())
 		}
-		lines = append(lines, m)
+		var percents []float64
+		var last map[string]any
+		sc := bufio.NewScanner(rec.Body)
+		sc.Buffer(nil, 1<<22)
+		for sc.Scan() {
+			if last != nil {
+				t.Fatalf("a line after the page: %q", sc.Text())
+			}
+			var m map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				t.Fatalf("%q: %v", sc.Text(), err)
+			}
+			if p, ok := m["percent"].(float64); ok {
+				percents = append(percents, p)
+			} else {
+				last = m
+			}
+		}
+		if last == nil {
+			t.Fatal("no page at the end")
+		}
+		return percents, last
 	}
-	if len(lines) != 2 || lines[0]["percent"] != float64(100) || lines[1]["status"] != float64(200) {
-		t.Fatalf("lines %v", lines)
-	}
-	if got := importCounts(t, lines[1]["html"].(string)); strings.Join(got, " ") != "1 0 0 0" {
-		t.Fatalf("result %q", got)
-	}
+	t.Run("OneBatch", func(t *testing.T) {
+		e := newEnv(t)
+		percents, last := progress(t, e, "kind,name,nik\numkm,Amplang,6472014506850001\n")
+		if len(percents) != 1 || percents[0] != 100 || last["status"] != float64(200) {
+			t.Fatalf("percents %v, last %v", percents, last["status"])
+		}
+		if got := importCounts(t, last["html"].(string)); strings.Join(got, " ") != "1 0 0 0" {
+			t.Fatalf("result %q", got)
+		}
+	})
+	t.Run("ManyBatches", func(t *testing.T) {
+		// 1,500 rows of one length are at least three batches (500 rows at
+		// most each): a third, two thirds, all of the file.
+		e := newEnv(t)
+		var file strings.Builder
+		file.WriteString("kind,name,nik\n")
+		for i := 1; i <= 1500; i++ {
+			fmt.Fprintf(&file, "umkm,Usaha %04d,647201150390%04d\n", i, i)
+		}
+		percents, last := progress(t, e, file.String())
+		if len(percents) < 3 || percents[len(percents)-1] != 100 || last["status"] != float64(200) {
+			t.Fatalf("percents %v, last %v", percents, last["status"])
+		}
+		for i := 1; i < len(percents); i++ {
+			if percents[i] <= percents[i-1] {
+				t.Fatalf("percents %v do not grow", percents)
+			}
+		}
+		if got := importCounts(t, last["html"].(string)); strings.Join(got, " ") != "1.500 0 0 0" {
+			t.Fatalf("result %q", got)
+		}
+	})
+	t.Run("Refused", func(t *testing.T) {
+		e := newEnv(t)
+		percents, last := progress(t, e, "name\nx\n")
+		if len(percents) != 0 || last["status"] != float64(422) || !strings.Contains(last["html"].(string), "kind, nik or legal_number") {
+			t.Fatalf("percents %v, last %v", percents, last)
+		}
+	})
 }
