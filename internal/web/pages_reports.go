@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/shopspring/decimal"
@@ -27,9 +28,10 @@ type reportView struct {
 	Sources   []string
 	Downloads []download
 	Charts    []template.HTML
-	Periodic  bool // rows are months or quarters: the page says which figures are cumulative
-	Empty     bool // nothing to show for the year (or date)
-	Latest    int  // when Empty: the latest fiscal year with programs, 0 for none
+	Periodic  bool   // rows are months or quarters: the page says which figures are cumulative
+	Empty     bool   // nothing to show for the year (or date)
+	Latest    int    // when Empty: the latest fiscal year with programs, 0 for none
+	LatestURL string // this page in the Latest year, when that is another
 }
 
 // download is a link to the report as a file; Dialect is a CSV file's
@@ -68,6 +70,11 @@ func (s *Server) reportPage(c echo.Context, k *report.Kind, f report.Filter, rep
 		programs := finance.ProgramFilter{Agency: f.Agency, FundingSource: f.FundingSource}
 		if v.Latest, err = s.programs.LatestFiscalYear(ctx, programs); err != nil {
 			return err
+		}
+		if v.Latest != 0 && v.Latest != f.Year {
+			q := c.QueryParams()
+			q.Set("year", strconv.Itoa(v.Latest))
+			v.LatestURL = c.Request().URL.Path + "?" + q.Encode()
 		}
 	} else if draw := reportCharts[k.Name]; draw != nil {
 		charts, err := draw(s, ctx, lang, f, rep)

@@ -50,12 +50,12 @@ func TestReportPages_Year(t *testing.T) {
 	})
 	t.Run("EmptyYear", func(t *testing.T) {
 		e, _ := lifeCycle(t)
-		rec := e.pageAs(t, e.w.Officer, "/reports/coverage?year=2023")
+		rec := e.pageAs(t, e.w.Officer, "/reports/coverage?year=2023&group_by=sex")
 		msg, ok := byID(t, rec.Body.String(), "report-empty")
 		if rec.Code != 200 || !ok || strings.Join(strings.Fields(msg), " ") != "There is no data for fiscal year 2023 yet. Open fiscal year 2024, the latest with data." {
 			t.Fatalf("%d %q", rec.Code, msg)
 		}
-		if !strings.Contains(rec.Body.String(), `href="/reports/coverage?year=2024"`) || strings.Contains(rec.Body.String(), "<table") {
+		if !strings.Contains(rec.Body.String(), `href="/reports/coverage?group_by=sex&amp;year=2024"`) || strings.Contains(rec.Body.String(), "<table") {
 			t.Fatal("no link to 2024, or a table of zeros")
 		}
 	})
