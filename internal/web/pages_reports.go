@@ -102,13 +102,17 @@ var errFound = errors.New("found a row")
 
 // reportEmpty reports whether there is nothing to show: no program in a
 // yearly report's year (its months and programs would all be zeros), or no
-// row in its table.
+// row in a table of groups (one with totals). A list of findings without
+// rows (no red flags) is an answer, not emptiness.
 func (s *Server) reportEmpty(ctx context.Context, k *report.Kind, f report.Filter, rep any) (bool, error) {
 	if k.Yearly() {
 		sum, err := s.programs.SumPrograms(ctx, finance.ProgramFilter{Year: f.Year, Agency: f.Agency, FundingSource: f.FundingSource})
 		if err != nil || sum.Programs == 0 {
 			return err == nil, err
 		}
+	}
+	if k.Table.Totals == nil {
+		return false, nil
 	}
 	err := k.Table.Rows(rep, func([]any) error { return errFound })
 	if errors.Is(err, errFound) {

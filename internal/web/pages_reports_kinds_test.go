@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"pilar/internal/finance"
 )
 
 // textOf is the text under n, its tags left out.
@@ -57,6 +59,25 @@ func TestReportPages_Year(t *testing.T) {
 		}
 		if !strings.Contains(rec.Body.String(), `href="/reports/coverage?group_by=sex&amp;year=2024"`) || strings.Contains(rec.Body.String(), "<table") {
 			t.Fatal("no link to 2024, or a table of zeros")
+		}
+	})
+	t.Run("OtherAgencysYearsUnseen", func(t *testing.T) {
+		e, _ := lifeCycle(t) // a 2024 program of DKUMKM-KALTIM only
+		m := programBody("KALTARA-2022", "1000.00")
+		m["agency"], m["fiscal_year"], m["starts_on"], m["ends_on"] = "DKUMKM-KALTARA", 2022, "2022-01-01", "2022-12-31"
+		e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", m), 201)
+		for who, want := range map[string]string{"officer": "2024", "other": "2022", "auditor": "2024"} {
+			u := map[string]*finance.User{"officer": e.w.Officer, "other": e.w.OtherOfficer, "auditor": e.w.Auditor}[who]
+			if got := inputValue(t, e.pageAs(t, u, "/reports/coverage").Body.String(), "year"); got != want {
+				t.Errorf("%s opens on %s, want %s", who, got, want)
+			}
+		}
+	})
+	t.Run("NoRedFlagsIsNotEmpty", func(t *testing.T) {
+		e, _ := lifeCycle(t)
+		body := e.pageAs(t, e.w.Officer, "/reports/overlaps?year=2024").Body.String()
+		if _, empty := byID(t, body, "report-empty"); empty || !strings.Contains(body, "<h2>") {
+			t.Fatal("a year without red flags shows as empty")
 		}
 	})
 	t.Run("NoPrograms", func(t *testing.T) {
