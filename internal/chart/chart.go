@@ -74,7 +74,8 @@ func Bars(c Chart) template.HTML {
 	s.WriteString(`</g>`)
 	for i, b := range c.Bars {
 		y := headH + 4 + i*rowH
-		fmt.Fprintf(&s, `<g><text x="%d" y="%d" text-anchor="end" font-size="12">%s</text>`, labelW-8, y+barH-2, esc(b.Label))
+		label, full := shorten(b.Label)
+		fmt.Fprintf(&s, `<g><text x="%d" y="%d" text-anchor="end" font-size="12">%s%s</text>`, labelW-8, y+barH-2, full, esc(label))
 		top, height := y, barH
 		if !b.Reference.IsZero() {
 			fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>`, labelW, y, length(b.Reference, scale), barH, refColor)
@@ -85,6 +86,19 @@ func Bars(c Chart) template.HTML {
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String())
+}
+
+// labelRunes is how many characters of a label fit left of the bars.
+const labelRunes = 30
+
+// shorten cuts a label that does not fit, ending it with "…", and gives the
+// whole label as a <title> to show on hover ("" when it fits).
+func shorten(label string) (string, string) {
+	r := []rune(label)
+	if len(r) <= labelRunes {
+		return label, ""
+	}
+	return string(r[:labelRunes-1]) + "…", "<title>" + template.HTMLEscapeString(label) + "</title>"
 }
 
 // length is v's share of scale in pixels, exactly (decimal, no float).

@@ -151,7 +151,7 @@ func realizationCharts(s *Server, ctx context.Context, lang string, f report.Fil
 	if r.GroupBy != "month" && r.GroupBy != "quarter" {
 		bars := make([]chart.Bar, len(r.Rows))
 		for i, row := range r.Rows {
-			bars[i] = chart.Bar{Label: row.Key, Value: row.Realized.Decimal(), Reference: row.Budget.Decimal(),
+			bars[i] = chart.Bar{Label: say(lang, row.Label), Value: row.Realized.Decimal(), Reference: row.Budget.Decimal(),
 				Text: i18n.Decimal(lang, string(row.RealizedPct)) + "%"}
 		}
 		out = append(out, chart.Bars(chart.Chart{ID: "chart-groups", Title: i18n.T(lang, "report.chart.program"), Desc: i18n.T(lang, "report.chart.program_desc"),
