@@ -58,6 +58,7 @@ var pagesbWords = map[string][2]string{
 	"import.col.must":                        {"ya", "yes"},
 	"import.col.one_of":                      {"ya, atau", "yes, or"},
 	"import.percent":                         {"%d%% berkas diimpor", "%d%% of the file imported"},
+	"import.guide":                           {"Petunjuk", "Guide"},
 	"import.lost":                            {"Sambungan terputus sebelum impor selesai. Sebagian baris mungkin sudah masuk: periksa daftarnya sebelum mengunggah ulang.", "The connection broke off before the import finished. Some rows may be in: check the list before uploading again."},
 	"report.empty":                           {"Belum ada data untuk tahun anggaran %d.", "There is no data for fiscal year %d yet."},
 	"report.empty_registry":                  {"Belum ada penerima terdaftar pada tanggal ini.", "No recipients were registered on this date."},

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -36,15 +37,22 @@ func WriteTemplate(w io.Writer, kind, format string, d export.Dialect, lang stri
 		cw.Flush()
 		return cw.Error()
 	case "xlsx":
-		return writeTemplateXLSX(w, i18n.T(lang, "import."+kind), cols, header, example)
+		return writeTemplateXLSX(w, kind, lang, cols, header, example)
 	}
 	return finance.Errorf(finance.EBadRequest, "format must be csv or xlsx")
 }
 
-func writeTemplateXLSX(w io.Writer, sheet string, cols []Column, header, example []string) error {
+// writeTemplateXLSX writes the workbook: the columns and example on the
+// first sheet (the one the importer reads), and a second sheet that says
+// what each column holds.
+func writeTemplateXLSX(w io.Writer, kind, lang string, cols []Column, header, example []string) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	sheet := i18n.T(lang, "import."+kind)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	if err := writeGuide(f, kind, lang, cols); err != nil {
 		return err
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
@@ -83,4 +91,39 @@ func writeTemplateXLSX(w io.Writer, sheet string, cols []Column, header, example
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// writeGuide adds the sheet that lists the columns as the import page
+// does: name, other names accepted, required, meaning, example.
+func writeGuide(f *excelize.File, kind, lang string, cols []Column) error {
+	guide := i18n.T(lang, "import.guide")
+	if _, err := f.NewSheet(guide); err != nil {
+		return err
+	}
+	rows := [][]string{{i18n.T(lang, "import.col.name"), i18n.T(lang, "import.col.aliases"), i18n.T(lang, "import.col.required"),
+		i18n.T(lang, "import.col.meaning"), i18n.T(lang, "import.col.example")}}
+	for _, c := range cols {
+		need := i18n.T(lang, "import.col.optional")
+		if c.Need != 0 {
+			need = i18n.T(lang, "import.col.must")
+			if alts := Alternatives(kind, c); alts != nil {
+				need = i18n.T(lang, "import.col.one_of") + " " + strings.Join(alts, ", ")
+			}
+		}
+		rows = append(rows, []string{c.Name, strings.Join(c.Aliases, ", "), need, i18n.T(lang, c.Meaning(kind)), c.Example})
+	}
+	for i, row := range rows {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellStr(guide, cell, v); err != nil {
+				return err
+			}
+		}
+	}
+	for col, width := range map[string]float64{"A": 18, "B": 36, "C": 24, "D": 70, "E": 24} {
+		if err := f.SetColWidth(guide, col, col, width); err != nil {
+			return err
+		}
+	}
+	return nil
 }

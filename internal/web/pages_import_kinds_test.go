@@ -104,6 +104,11 @@ func TestImportTemplates(t *testing.T) {
 		if err != nil || sheet != "Recipients" || len(rows) != 2 || strings.Join(rows[0], ",") != recipientsHeader || rows[1][3] != "6472014506850001" {
 			t.Fatalf("%s %q %v", sheet, rows, err)
 		}
+		// The second sheet says what each column holds; the importer reads the first only.
+		guide, err := f.GetRows("Guide")
+		if err != nil || len(guide) != 25 || strings.Join(guide[4], "|") != "nik|nik_pemilik|yes, or legal_number|Owner's NIK, 16 digits (required for an umkm)|6472014506850001" {
+			t.Fatalf("guide %q %v", guide, err)
+		}
 		// The NIK column is text, so that typed NIKs stay 16 digits.
 		id, _ := f.GetCellStyle(sheet, "D3")
 		if st, err := f.GetStyle(id); err != nil || st.NumFmt != 49 {
