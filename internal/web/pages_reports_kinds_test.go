@@ -164,6 +164,18 @@ func TestReportCSVDialect(t *testing.T) {
 	if m := e.expect(t, e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/coverage?year=2024&format=csv&dialect=excel", nil), 400); errorCode(m) != "bad_request" {
 		t.Fatalf("%v", m)
 	}
+	// The OpenAPI document names the parameter on every report written as CSV.
+	doc := e.expect(t, e.do(t, nil, "GET", "/openapi.json", nil), 200)
+	for _, path := range []string{"/api/v1/reports/realization", "/api/v1/reports/coverage", "/api/v1/reports/overlaps", "/api/v1/reports/registry"} {
+		op, _ := doc["paths"].(map[string]any)[path].(map[string]any)["get"].(map[string]any)
+		found := false
+		for _, p := range op["parameters"].([]any) {
+			found = found || p.(map[string]any)["name"] == "dialect"
+		}
+		if !found {
+			t.Errorf("%s: no dialect parameter", path)
+		}
+	}
 	// The page links both.
 	body := e.pageAs(t, e.w.Reviewer, "/reports/realization?year=2024").Body.String()
 	for _, want := range []string{`href="/reports/realization?format=csv&amp;year=2024"`, `href="/reports/realization?dialect=excel-id&amp;format=csv&amp;year=2024"`} {
