@@ -48,7 +48,7 @@ var pagesbWords = map[string][2]string{
 	"import.cannot":                          {"Peran Anda tidak dapat mengimpor data jenis ini; daftar kolom dan templat tetap dapat dilihat.", "Your role cannot import this kind of data; the columns and templates are shown for reference."},
 	"import.columns":                         {"Kolom berkas", "File columns"},
 	"import.template":                        {"Unduh templat (judul kolom dan satu baris contoh)", "Download a template (the column names and one example row)"},
-	"import.aliases_help":                    {"Judul kolom boleh memakai nama lain berbahasa Indonesia; huruf besar-kecil, spasi dan tanda hubung tidak dibedakan (Kode Program = kode_program).", "Headers may use the Indonesian names; case, spaces and hyphens do not matter (Kode Program = kode_program)."},
+	"import.aliases_help":                    {"Judul kolom boleh memakai nama lain berbahasa Indonesia; huruf besar-kecil, spasi, titik, tanda hubung dan catatan dalam kurung tidak dibedakan (Kode Program = kode_program, Jumlah (Rp) = jumlah).", "Headers may use the Indonesian names; case, spaces, dots, hyphens and notes in parentheses do not matter (Kode Program = kode_program, Jumlah (Rp) = jumlah)."},
 	"import.col.name":                        {"Kolom", "Column"},
 	"import.col.aliases":                     {"Nama lain", "Also accepted"},
 	"import.col.required":                    {"Wajib", "Required"},

@@ -70,12 +70,27 @@ var Columns = map[string][]Column{
 	},
 }
 
-// Normalize is a header cell as the importer matches it: trimmed, lower
-// case, without a BOM, with spaces and hyphens as underscores ("Kode
-// Program" is kode_program).
+// Normalize is a header cell as the importer matches it: lower case,
+// without a BOM or a note in parentheses, with runs of spaces, hyphens,
+// dots and underscores as one underscore ("Kode Program" is kode_program,
+// "No. Rekening" no_rekening, "Jumlah (Rp)" jumlah).
 func Normalize(h string) string {
-	h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-	return strings.Join(strings.FieldsFunc(h, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_")
+	h = strings.ToLower(strings.TrimPrefix(h, "\ufeff"))
+	var b strings.Builder
+	depth := 0
+	for _, r := range h {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.FieldsFunc(b.String(), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_' || r == '.' || r == '\t'
+	}), "_")
 }
 
 // headerIndex maps the kind's column names to their index in header: a

@@ -18,6 +18,8 @@ func TestHeaderIndex(t *testing.T) {
 		{"Canonical", Disbursements, []string{"program_code", "amount"}, map[string]int{"program_code": 0, "amount": 1}},
 		{"Aliases", Disbursements, []string{"\ufeffKode Program", " NIK-Penerima ", "JUMLAH", "tanggal", "referensi", "lain"},
 			map[string]int{"program_code": 0, "recipient_nik": 1, "amount": 2, "disbursed_on": 3, "payment_ref": 4}},
+		{"DotsAndNotes", Recipients, []string{"No. Rekening", "Modal (Rp)", "Nama  Pemilik", "Kode Wilayah (Kemendagri)"},
+			map[string]int{"account_no": 0, "capital": 1, "owner_name": 2, "region_code": 3}},
 		{"NameBeforeAlias", Disbursements, []string{"jumlah", "amount"}, map[string]int{"amount": 1}},
 		{"FirstAlias", Disbursements, []string{"nilai", "jumlah"}, map[string]int{"amount": 1}}, // jumlah is listed first
 		{"RepeatedFirstWins", Recipients, []string{"nama", "Nama"}, map[string]int{"name": 0}},
