@@ -127,11 +127,7 @@ func (s *Server) runImportPage(c echo.Context) error {
 		opt.Meter = &importer.Meter{Size: st.Size()}
 		opt.Progress = func(int) { p.send(progressLine{Percent: ptr(opt.Meter.Percent())}) }
 		page = p.page(s)
-		fail = func(err error) error {
-			status, html := s.errorPageHTML(c, err)
-			p.send(progressLine{Status: status, HTML: html})
-			return nil
-		}
+		fail = func(err error) error { p.sendError(s, err); return nil }
 	}
 	res, err := importer.Import(c.Request().Context(), s.imports, f, opt)
 	v := importViewOf(c, kind)
@@ -203,11 +199,18 @@ func (p *progressStream) page(s *Server) func(echo.Context, int, string, string,
 	return func(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]finance.Msg) error {
 		html, err := s.pageHTML(c, name, titleKey, data, form, fields)
 		if err != nil {
-			status, html = s.errorPageHTML(c, err)
+			p.sendError(s, err)
+			return nil
 		}
 		p.send(progressLine{Status: status, HTML: html})
 		return nil
 	}
+}
+
+// sendError ends the stream with the error page of err (the status is sent).
+func (p *progressStream) sendError(s *Server, err error) {
+	status, html := s.errorPageHTML(p.c, err)
+	p.send(progressLine{Status: status, HTML: html})
 }
 
 var tokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{20,64}$`) // a download token's form

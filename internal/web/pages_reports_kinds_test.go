@@ -50,6 +50,14 @@ func TestReportPages_Year(t *testing.T) {
 			t.Fatal("the 2024 report is not shown")
 		}
 	})
+	t.Run("APIKeepsItsDefault", func(t *testing.T) {
+		// The API's default year is unchanged: this year (API.md).
+		e, _ := lifeCycle(t)
+		m := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/reports/realization", nil), 200)
+		if m["year"] == float64(2024) {
+			t.Fatalf("the API opened on the latest fiscal year: %v", m["year"])
+		}
+	})
 	t.Run("EmptyYear", func(t *testing.T) {
 		e, _ := lifeCycle(t)
 		rec := e.pageAs(t, e.w.Officer, "/reports/coverage?year=2023&group_by=sex")
