@@ -78,5 +78,8 @@ func TestXLSXEnglish(t *testing.T) {
 		if got := []string{sheet, rows[0][0], rows[1][1], rows[2][1]}; strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
+		if lang == "en" && strings.Join(rows[0][2:], "|") != "Original budget (annual)|Budget (annual)|Realized (this period)|Over/(Under) (cumulative)|% Realized (cumulative)|Committed (this period)|Remaining (cumulative)" {
+			t.Errorf("monthly titles %q", rows[0][2:])
+		}
 	}
 }

@@ -85,7 +85,11 @@ func Write(w io.Writer, format string, rep any, m Meta) error {
 		}
 		e = NewCSVDialect(w, k.Table, m.Lang, m.Dialect)
 	case "xlsx":
-		e, err = NewXLSX(w, k.Table, m.Lang)
+		var groupBy string
+		if h, ok := rep.(interface{ Heading() report.Heading }); ok {
+			groupBy = h.Heading().GroupBy
+		}
+		e, err = newXLSX(w, k.Table, m.Lang, groupBy)
 	case "pdf":
 		e = NewPDF(w, k, rep.(interface{ Heading() report.Heading }).Heading(), m)
 	}

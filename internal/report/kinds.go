@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 )
 
 // Kind is one report kind, the one place that says what it is: the API,
@@ -48,6 +49,30 @@ type Column struct {
 	Name  string
 	Title string
 	Cell  Cell
+}
+
+// periodic says, by column name, what a realization figure covers in month
+// or quarter rows (the i18n key of "annual", "this period", "cumulative"),
+// as Realization's comment and store/reports.go compute them.
+var periodic = map[string]string{
+	"original_budget": "report.annual", "budget": "report.annual",
+	"realized": "report.in_period", "committed": "report.in_period",
+	"over_under": "report.cumulative", "realized_pct": "report.cumulative", "remaining": "report.cumulative",
+}
+
+// PeriodicNote is the i18n key of what the realization column covers in
+// month or quarter rows, "" for a column that always covers the same.
+func PeriodicNote(column string) string { return periodic[column] }
+
+// TitleIn is the column's title in lang for rows grouped by groupBy; in
+// month or quarter rows it says what the figure covers: "% Realisasi
+// (kumulatif)".
+func (c Column) TitleIn(lang, groupBy string) string {
+	title := i18n.T(lang, c.Title)
+	if note := PeriodicNote(c.Name); note != "" && (groupBy == "month" || groupBy == "quarter") {
+		title += " (" + i18n.T(lang, note) + ")"
+	}
+	return title
 }
 
 // Table says how a report becomes rows of cells (a string, money.Amount,

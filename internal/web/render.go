@@ -91,6 +91,7 @@ func (r *renderer) funcs() template.FuncMap {
 			return []string{name, labelKey, inputType, "required"}
 		},
 		"region":       finance.RegionLabel,
+		"periodicNote": report.PeriodicNote,
 		"rejectReason": rejectReason,
 		"choice": func(name, labelKey string, options []string) []string {
 			return append([]string{name, labelKey}, options...)
