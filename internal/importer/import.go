@@ -50,6 +50,8 @@ type Options struct {
 	// Refused, when set, receives the refused rows as CSV: the file's
 	// header and cells with an added error column, to fix and upload again.
 	Refused io.Writer
+	// Meter, when set, follows how much of the file has been read.
+	Meter *Meter
 	// Observer, when set, is told of the import when it ends (metrics).
 	Observer Observer
 }
@@ -106,6 +108,9 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 		return nil, err
 	}
 	defer rows.Close()
+	if opt.Meter != nil {
+		opt.Meter.rows = rows
+	}
 	return Run(ctx, svc, rows, opt)
 }
 
@@ -166,6 +171,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	var refused *csv.Writer
 	if opt.Refused != nil {
 		refused = csv.NewWriter(opt.Refused)
+		refused.Comma = Delimiter(rows) // the file comes back as it was written
 		refused.Write(append(neutralise(rows.Header()), "error"))
 		defer refused.Flush()
 	}
@@ -339,30 +345,19 @@ func neutralise(cells []string) []string {
 type mapper struct {
 	opt Options
 	act finance.Act
-	col map[string]int // lower-case column name -> index
+	col map[string]int // column name (Columns) -> index
 }
 
 var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement}
 
-var required = map[string][][]string{
-	Recipients:    {{"kind"}, {"name"}, {"nik", "legal_number"}},
-	Disbursements: {{"program_code"}, {"recipient_nik", "recipient_nib"}, {"amount"}, {"disbursed_on"}},
-}
-
-// newMapper checks the header for the kind's required columns. Errors:
-// validation_failed naming the missing columns.
+// newMapper checks the header for the kind's required columns, by name or
+// alias (Columns). Errors: validation_failed naming the missing columns.
 func newMapper(opt Options, header []string) (*mapper, error) {
-	need, ok := required[opt.Kind]
-	if !ok {
+	need := requiredGroups(opt.Kind)
+	if need == nil {
 		return nil, finance.FieldError("kind", "must be recipients or disbursements")
 	}
-	m := &mapper{opt: opt, act: acts[opt.Kind], col: map[string]int{}}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := m.col[h]; !dup && h != "" {
-			m.col[h] = i
-		}
-	}
+	m := &mapper{opt: opt, act: acts[opt.Kind], col: headerIndex(opt.Kind, header)}
 	var missing []string
 	for _, alts := range need {
 		found := false

@@ -144,6 +144,21 @@ FROM (` + programSelect + " " + where + `) t`
 	return &t, nil
 }
 
+// LatestFiscalYear is the latest fiscal year of the programs the actor may
+// see that filter selects (its year aside), 0 when there are none; report
+// pages open on it. Errors: unauthorized.
+func (s *Store) LatestFiscalYear(ctx context.Context, f finance.ProgramFilter) (int, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	f.Year = 0
+	where, args := programWhere(actor, f, "WHERE 1 = ?", 1)
+	var year int
+	err = s.conn(ctx).Raw("SELECT COALESCE(MAX(p.fiscal_year), 0) FROM programs p JOIN agencies a ON a.id = p.agency_id "+where, args...).Scan(&year).Error
+	return year, err
+}
+
 // agencyOf is the agency an agency-bound actor works for; -1 matches nothing.
 func agencyOf(a *finance.Actor) int64 {
 	if a.AgencyID == nil {

@@ -82,6 +82,10 @@ type statusWriter struct {
 
 func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
 
+// Unwrap lets http.ResponseController reach the real writer (to flush an
+// import's progress lines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // requests are the requests answered so far whose line starts with prefix.
 func (s *site) requests(prefix string) []string {
 	s.mu.Lock()

@@ -44,6 +44,7 @@ func (s *Server) registerPages() {
 	g.GET("/import", s.importPage)
 	g.POST("/import", s.runImportPage)
 	g.GET("/import/refused/:token", s.refusedDownload)
+	g.GET("/import/template/:kind", s.importTemplate)
 	g.GET("/disbursements", s.disbursementsPage)
 	g.GET("/disbursements/new", s.newDisbursementPage)
 	g.GET("/disbursements/batch", s.batchPage)

@@ -134,6 +134,8 @@ var permRows = []permRow{
 	{route: "GET /api/v1/recipients/:id/flags", allow: everyone, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/api/v1/recipients/%d/flags", m.recipient()), nil
 	}},
+	{route: "GET /api/v1/recipients/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/recipients/import/template?format=csv")},
+	{route: "GET /api/v1/disbursements/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements/import/template?format=xlsx")},
 	{route: "POST /api/v1/recipients/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/recipients/import", upload{"recipients.csv", "kind,name,nik\numkm,Impor Matrix," + m.nik() + "\n"}
 	}},
@@ -239,6 +241,7 @@ var permRows = []permRow{
 		return "/import?kind=recipients", upload{"recipients.csv", "kind,name,nik\numkm,Impor Halaman," + m.nik() + "\n"}
 	}},
 	{route: "GET /import/refused/:token", allow: everyone, ok: 404, req: staticPath("/import/refused/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
+	{route: "GET /import/template/:kind", allow: everyone, ok: 200, req: staticPath("/import/template/disbursements?format=xlsx")},
 	{route: "GET /disbursements", allow: everyone, ok: 200, req: staticPath("/disbursements")},
 	{route: "GET /disbursements/new", allow: "admin officer", ok: 200, req: staticPath("/disbursements/new")},
 	{route: "POST /disbursements/new", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
