@@ -30,11 +30,17 @@ type HistoryRow struct {
 // historyOf is the row of r's current values from the date validFrom
 // (YYYY-MM-DD; nil: today).
 func (s *Store) historyOf(ctx context.Context, r *finance.Recipient, validFrom *string) HistoryRow {
-	from := s.today(ctx)
+	h := figuresOf(r)
+	h.ValidFrom = s.today(ctx)
 	if validFrom != nil {
-		from = *validFrom
+		h.ValidFrom = *validFrom
 	}
-	return HistoryRow{RecipientID: r.ID, ValidFrom: from, SizeClass: r.SizeClass, Active: r.Active, Members: r.Members,
+	return h
+}
+
+// figuresOf is what the history keeps of r, without a date.
+func figuresOf(r *finance.Recipient) HistoryRow {
+	return HistoryRow{RecipientID: r.ID, SizeClass: r.SizeClass, Active: r.Active, Members: r.Members,
 		LastRATYear: r.LastRATYear, BusinessVolume: r.BusinessVolume, Assets: r.Assets, Workforce: r.Workforce}
 }
 
@@ -53,9 +59,15 @@ func (s *Store) recordHistory(ctx context.Context, r *finance.Recipient, validFr
 
 // historyChanged reports whether an update touches what the history keeps.
 func historyChanged(a, b *finance.Recipient) bool {
-	return a.SizeClass != b.SizeClass || !eqPtr(a.Active, b.Active) || !eqPtr(a.Members, b.Members) ||
-		!eqPtr(a.LastRATYear, b.LastRATYear) || !eqAmount(a.BusinessVolume, b.BusinessVolume) ||
-		!eqAmount(a.Assets, b.Assets) || !eqPtr(a.Workforce, b.Workforce)
+	return !sameFigures(figuresOf(a), figuresOf(b))
+}
+
+// sameFigures reports whether two history rows hold the same values (their
+// dates aside).
+func sameFigures(a, b HistoryRow) bool {
+	return a.SizeClass == b.SizeClass && eqPtr(a.Active, b.Active) && eqPtr(a.Members, b.Members) &&
+		eqPtr(a.LastRATYear, b.LastRATYear) && eqAmount(a.BusinessVolume, b.BusinessVolume) &&
+		eqAmount(a.Assets, b.Assets) && eqPtr(a.Workforce, b.Workforce)
 }
 
 func eqAmount(a, b *money.Amount) bool {

@@ -44,6 +44,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/recipients", "List recipients", append([]string{"q", "nik", "nib", "region", "size_class", "kind"}, listQ...), "", "Recipient", true, 200, s.listRecipients},
 		{"POST", "/recipients", "Register a recipient", nil, "Recipient", "Recipient", false, 201, s.createRecipient},
 		{"POST", "/recipients/import", "Import recipients from CSV or XLSX (multipart field file)", []string{"atomic", "update"}, "", "ImportResult", false, 200, s.importRecipients},
+		{"POST", "/recipients/figures/import", "Import recipients' yearly figures (size class, status, members, business volume, assets, workforce, RAT year) from CSV or XLSX, each row with the date it holds from (multipart field file)", []string{"atomic"}, "", "ImportResult", false, 200, s.importFigures},
 		{"GET", "/recipients/:id", "Get a recipient", nil, "", "Recipient", false, 200, s.getRecipient},
 		{"PATCH", "/recipients/:id", "Change a recipient", nil, "Recipient", "Recipient", false, 200, s.patchRecipient},
 		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},

@@ -31,7 +31,7 @@ func (s *Server) importPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "import", "import.title", importView{Kinds: importKinds}, form, nil)
 }
 
-var importKinds = []string{importer.Recipients, importer.Disbursements}
+var importKinds = []string{importer.Recipients, importer.Disbursements, importer.Figures}
 
 // runImportPage imports an uploaded file and shows the counts and refused
 // rows; the refused rows are kept for a day as a CSV for this user only.

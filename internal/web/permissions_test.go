@@ -137,6 +137,9 @@ var permRows = []permRow{
 	{route: "POST /api/v1/recipients/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/recipients/import", upload{"recipients.csv", "kind,name,nik\numkm,Impor Matrix," + m.nik() + "\n"}
 	}},
+	{route: "POST /api/v1/recipients/figures/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/recipients/figures/import", upload{"figures.csv", fmt.Sprintf("recipient_id,valid_from,workforce\n%d,2023-12-31,4\n", m.recipient())}
+	}},
 
 	// Disbursements.
 	{route: "GET /api/v1/disbursements", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements")},
