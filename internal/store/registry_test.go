@@ -114,7 +114,7 @@ func TestRegistry(t *testing.T) {
 		for _, c := range []struct {
 			part, whole int64
 			want        report.Pct
-		}{{1, 32, "3.13"}, {-1, 32, "-3.13"}, {873, 5000, "17.46"}, {4104, 5873, "69.88"}, {0, 0, "0.00"}} {
+		}{{1, 32, "3.13"}, {-1, 32, "-3.13"}, {873, 5000, "17.46"}, {4104, 5873, "69.88"}, {11191, 64095, "17.46"}, {52610, 75286, "69.88"}, {121458, 75286, "161.33"}, {0, 0, "0.00"}} {
 			if got := report.CountPercent(c.part, c.whole); got != c.want {
 				t.Errorf("CountPercent(%d, %d) = %s, want %s", c.part, c.whole, got, c.want)
 			}
