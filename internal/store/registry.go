@@ -271,7 +271,7 @@ func (s *Store) BulkRecipients(ctx context.Context, what string, rs []BulkRecipi
 		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM recipients").Scan(&next).Error; err != nil {
 			return err
 		}
-		now := s.Now()
+		now := s.now(ctx) // the audit entry's instant, in UTC as every other row's
 		var hist []HistoryRow
 		for _, b := range rs {
 			next++
