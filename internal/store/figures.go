@@ -15,7 +15,8 @@ import (
 // whose figures the history already holds on that date is skipped, so a
 // file imported again changes nothing; one that changes them replaces them
 // (updated). Each written row has its audit entry.
-// Errors: unauthorized, forbidden, validation_failed.
+// Errors: unauthorized, forbidden, validation_failed, duplicate (another
+// write of the same recipient and date got there first).
 func (s *Store) ImportFigures(ctx context.Context, row finance.FiguresRow) (finance.ImportOutcome, error) {
 	if _, err := finance.Authorize(ctx, finance.ActEditRecipient, nil); err != nil {
 		return 0, err
@@ -23,9 +24,28 @@ func (s *Store) ImportFigures(ctx context.Context, row finance.FiguresRow) (fina
 	if err := row.Check(); err != nil {
 		return 0, err
 	}
+	var out finance.ImportOutcome
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = s.importFigures(ctx, row)
+		return err
+	})
+	return out, err
+}
+
+// importFigures is ImportFigures inside its transaction: the recipient is
+// held (PostgreSQL: FOR UPDATE; SQLite's write lock holds the database)
+// from reading its history to writing the row, so two imports of the same
+// recipient cannot both take a date for the latest.
+func (s *Store) importFigures(ctx context.Context, row finance.FiguresRow) (finance.ImportOutcome, error) {
 	id, err := s.recipientForFigures(ctx, row)
 	if err != nil {
 		return 0, err
+	}
+	if s.driver == "postgres" {
+		if err := s.conn(ctx).Exec("SELECT id FROM recipients WHERE id = ? FOR UPDATE", id).Error; err != nil {
+			return 0, err
+		}
 	}
 	r, err := s.recipientByID(ctx, id)
 	if err != nil {
@@ -81,7 +101,7 @@ func (s *Store) ImportFigures(ctx context.Context, row finance.FiguresRow) (fina
 		return s.audit(ctx, "import_figures", "recipient", id, before, h)
 	})
 	if err != nil {
-		return 0, err
+		return 0, translate(err, "figures of this recipient on this date")
 	}
 	if held != nil {
 		return finance.ImportUpdated, nil
