@@ -68,6 +68,20 @@ var Columns = map[string][]Column{
 		{Name: "note", Aliases: []string{"catatan", "keterangan"}, Example: "Tahap 1"},
 		{Name: "paid_on", Aliases: []string{"tanggal_bayar", "tanggal_dibayar"}},
 	},
+	Figures: {
+		{Name: "recipient_id", Aliases: []string{"id_penerima"}, Need: 1},
+		{Name: "nik", Aliases: []string{"nik_pemilik"}, Need: 1, Example: "6472014506850001", Text: true},
+		{Name: "nib", Need: 1, Text: true},
+		{Name: "legal_number", Aliases: []string{"nomor_badan_hukum", "no_badan_hukum"}, Need: 1, Text: true},
+		{Name: "valid_from", Aliases: []string{"berlaku_sejak", "tanggal", "per_tanggal"}, Need: 2, Example: "2023-12-31"},
+		{Name: "size_class", Aliases: []string{"skala_usaha", "kelas_usaha"}, Example: "kecil"},
+		{Name: "active", Aliases: []string{"aktif"}, Example: "ya"},
+		{Name: "members", Aliases: []string{"jumlah_anggota"}},
+		{Name: "business_volume", Aliases: []string{"volume_usaha"}, Example: "750000000"},
+		{Name: "assets", Aliases: []string{"aset"}, Example: "320000000"},
+		{Name: "workforce", Aliases: []string{"tenaga_kerja"}, Example: "6"},
+		{Name: "last_rat_year", Aliases: []string{"tahun_rat"}},
+	},
 }
 
 // Normalize is a header cell as the importer matches it: lower case,

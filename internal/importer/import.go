@@ -20,6 +20,9 @@ import (
 const (
 	Recipients    = "recipients"
 	Disbursements = "disbursements"
+	// Figures are the yearly figures per recipient from the offices'
+	// spreadsheets, each with the date from which they hold (issue 14).
+	Figures = "figures"
 )
 
 // DefaultBatch is how many rows share one transaction when not atomic.
@@ -33,7 +36,7 @@ const MaxBatchTime = 200 * time.Millisecond
 
 // Options say what to import and how.
 type Options struct {
-	Kind   string // Recipients or Disbursements
+	Kind   string // Recipients, Disbursements or Figures
 	Atomic bool   // all rows or none
 	Update bool   // recipients: change the ones already registered
 	Submit bool   // disbursements: submit each new draft
@@ -348,14 +351,14 @@ type mapper struct {
 	col map[string]int // column name (Columns) -> index
 }
 
-var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement}
+var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement, Figures: finance.ActEditRecipient}
 
 // newMapper checks the header for the kind's required columns, by name or
 // alias (Columns). Errors: validation_failed naming the missing columns.
 func newMapper(opt Options, header []string) (*mapper, error) {
 	need := requiredGroups(opt.Kind)
 	if need == nil {
-		return nil, finance.FieldError("kind", "must be recipients or disbursements")
+		return nil, finance.FieldError("kind", "must be recipients, disbursements or figures")
 	}
 	m := &mapper{opt: opt, act: acts[opt.Kind], col: headerIndex(opt.Kind, header)}
 	var missing []string
@@ -393,12 +396,19 @@ func (m *mapper) cell(values []string, name string) *string {
 
 func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []string) (finance.ImportOutcome, error) {
 	f := finance.Fields{}
-	if m.opt.Kind == Recipients {
+	switch m.opt.Kind {
+	case Recipients:
 		in := m.recipient(v, f)
 		if err := f.Err(); err != nil {
 			return 0, err
 		}
 		return svc.ImportRecipient(ctx, in, m.opt.Update)
+	case Figures:
+		row := m.figures(v, f)
+		if err := f.Err(); err != nil {
+			return 0, err
+		}
+		return svc.ImportFigures(ctx, row)
 	}
 	row := m.disbursement(v, f)
 	if err := f.Err(); err != nil {
@@ -444,17 +454,53 @@ func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput 
 		k := strings.ToLower(*in.Kind)
 		in.Kind = &k
 	}
-	if a := c("active"); a != nil {
-		switch strings.ToLower(*a) {
-		case "1", "true", "ya", "yes", "aktif", "y":
-			in.Active = ptr(true)
-		case "0", "false", "tidak", "no", "nonaktif", "tidak aktif", "n":
-			in.Active = ptr(false)
-		default:
-			f.Add("active", "must be ya or tidak (yes or no)")
-		}
-	}
+	in.Active = m.active(v, f)
 	return in
+}
+
+// active reads a yes or no, in Indonesian or English.
+func (m *mapper) active(v []string, f finance.Fields) *bool {
+	a := m.cell(v, "active")
+	if a == nil {
+		return nil
+	}
+	switch strings.ToLower(*a) {
+	case "1", "true", "ya", "yes", "aktif", "y":
+		return ptr(true)
+	case "0", "false", "tidak", "no", "nonaktif", "tidak aktif", "n":
+		return ptr(false)
+	}
+	f.Add("active", "must be ya or tidak (yes or no)")
+	return nil
+}
+
+// figures reads a row of yearly figures; dates may be written as in the
+// disbursement files (DD/MM/YYYY too), as spreadsheets do.
+func (m *mapper) figures(v []string, f finance.Fields) finance.FiguresRow {
+	c := func(name string) string {
+		if p := m.cell(v, name); p != nil {
+			return *p
+		}
+		return ""
+	}
+	row := finance.FiguresRow{NIK: c("nik"), NIB: c("nib"), LegalNumber: c("legal_number"), SizeClass: m.cell(v, "size_class"),
+		Active: m.active(v, f), Members: m.int(v, "members", f), LastRATYear: m.int(v, "last_rat_year", f),
+		BusinessVolume: m.amount(v, "business_volume", f), Assets: m.amount(v, "assets", f), Workforce: m.int(v, "workforce", f)}
+	if id := m.int(v, "recipient_id", f); id != nil {
+		n := int64(*id)
+		row.RecipientID = &n
+	}
+	if row.SizeClass != nil {
+		*row.SizeClass = strings.ToLower(*row.SizeClass)
+	}
+	if d := c("valid_from"); d != "" {
+		day, ok := parseDate(d)
+		if !ok {
+			f.Add("valid_from", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+		}
+		row.ValidFrom = day
+	}
+	return row
 }
 
 func (m *mapper) disbursement(v []string, f finance.Fields) finance.DisbursementRow {

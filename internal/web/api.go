@@ -46,6 +46,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST", "/recipients", "Register a recipient", nil, "Recipient", "Recipient", false, 201, s.createRecipient},
 		{"POST", "/recipients/import", "Import recipients from CSV or XLSX (multipart field file)", []string{"atomic", "update"}, "", "ImportResult", false, 200, s.importRecipients},
 		{"GET", "/recipients/import/template", "The recipients import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Recipients)},
+		{"POST", "/recipients/figures/import", "Import recipients' yearly figures (size class, status, members, business volume, assets, workforce, RAT year) from CSV or XLSX, each row with the date it holds from (multipart field file)", []string{"atomic"}, "", "ImportResult", false, 200, s.importFigures},
+		{"GET", "/recipients/figures/import/template", "The yearly figures import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Figures)},
 		{"GET", "/recipients/:id", "Get a recipient", nil, "", "Recipient", false, 200, s.getRecipient},
 		{"PATCH", "/recipients/:id", "Change a recipient", nil, "Recipient", "Recipient", false, 200, s.patchRecipient},
 		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to", "agency", "region", "q"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},

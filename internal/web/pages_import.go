@@ -40,12 +40,13 @@ type importColumn struct {
 	Alts []string // the columns that can stand in for a required one
 }
 
-var importKinds = []string{importer.Recipients, importer.Disbursements}
+var importKinds = []string{importer.Recipients, importer.Disbursements, importer.Figures}
 
 // importOptions are the options of each kind (Options.Atomic, Update, Submit).
 var importOptions = map[string][]string{
 	importer.Recipients:    {"atomic", "update"},
 	importer.Disbursements: {"atomic", "submit"},
+	importer.Figures:       {"atomic"},
 }
 
 // importViewOf is the page of kind (none chosen when it is not one).

@@ -136,8 +136,12 @@ var permRows = []permRow{
 	}},
 	{route: "GET /api/v1/recipients/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/recipients/import/template?format=csv")},
 	{route: "GET /api/v1/disbursements/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements/import/template?format=xlsx")},
+	{route: "GET /api/v1/recipients/figures/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/recipients/figures/import/template?format=csv")},
 	{route: "POST /api/v1/recipients/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/recipients/import", upload{"recipients.csv", "kind,name,nik\numkm,Impor Matrix," + m.nik() + "\n"}
+	}},
+	{route: "POST /api/v1/recipients/figures/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/recipients/figures/import", upload{"figures.csv", fmt.Sprintf("recipient_id,valid_from,workforce\n%d,2023-12-31,4\n", m.recipient())}
 	}},
 
 	// Disbursements.
