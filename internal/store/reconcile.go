@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"pilar/internal/finance"
@@ -58,64 +59,117 @@ JOIN programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id
 WHERE p.agency_id = ? AND d.status IN ? AND d.paid_on IS NOT NULL`
 
-func (s *Store) candidates(ctx context.Context, agencyID int64) ([]recon.Payment, error) {
+// eachCandidate calls fn with every disbursement of an agency that a line
+// may still match, reading them one row at a time.
+func (s *Store) eachCandidate(ctx context.Context, agencyID int64, fn func(recon.Payment)) (int, error) {
 	rows, err := s.conn(ctx).Raw(candidateSQL, agencyID, statusArg(finance.EverPaid)).Rows()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	var out []recon.Payment
+	n := 0
 	for rows.Next() {
 		var p recon.Payment
 		var amount money.Amount
 		if err := rows.Scan(&p.ID, &amount, &p.PaidOn, &p.ReturnedOn, &p.Ref, &p.Account, &p.Paired, &p.ReturPaired); err != nil {
-			return nil, err
+			return 0, err
 		}
 		p.AmountSen = amount.Sen()
 		if p.Paired && (p.ReturnedOn == "" || p.ReturPaired) {
 			continue // nothing left to match
 		}
-		out = append(out, p)
+		fn(p)
+		n++
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
-// unmatchedLines are a statement's lines that no match holds.
-func (s *Store) unmatchedLines(ctx context.Context, statementID int64) ([]recon.BankLine, error) {
+// eachUnmatchedLine calls fn with every line of a statement that no match
+// holds, in id order, one row at a time.
+func (s *Store) eachUnmatchedLine(ctx context.Context, statementID int64, fn func(recon.BankLine)) (int, error) {
 	rows, err := s.conn(ctx).Raw(`SELECT l.id, l.booking_date, l.amount, l.reference, l.counterparty_account, l.description
 FROM statement_lines l WHERE l.statement_id = ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.line_id = l.id)
 ORDER BY l.id`, statementID).Rows()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	var out []recon.BankLine
+	n := 0
 	for rows.Next() {
 		var l recon.BankLine
 		var amount money.Amount
 		if err := rows.Scan(&l.ID, &l.BookingDate, &amount, &l.Ref, &l.Account, &l.Description); err != nil {
-			return nil, err
+			return 0, err
 		}
 		l.AmountSen = amount.Sen()
-		out = append(out, l)
+		fn(l)
+		n++
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
-// Reconcile matches a statement's lines with the paid and returned
+// matchOpen runs the matcher over a statement's open lines and the
+// agency's open disbursements, streamed from the database.
+func (s *Store) matchOpen(ctx context.Context, st *finance.Statement, windowDays int, line func(recon.BankLine)) (*recon.Matcher, int, int, error) {
+	m := recon.NewMatcher(windowDays)
+	m.Grow(0, st.LineCount)
+	np, err := s.eachCandidate(ctx, st.AgencyID, m.AddPayment)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	nl, err := s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) {
+		if line != nil {
+			line(l)
+		}
+		m.AddLine(l)
+	})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	m.Run()
+	return m, np, nl, nil
+}
+
+// ReconcileRun is what a reconciliation stored, without its result.
+type ReconcileRun struct {
+	ID         int64
+	Lines      int            // open lines of the statement that were matched against
+	Candidates int            // open disbursements of the agency
+	Rules      map[string]int // matches by rule
+	Ambiguous  int
+	Reconciled int // disbursements the run reconciled
+}
+
+// Reconcile runs a reconciliation (RunReconciliation) and returns its
+// result. Errors: those of RunReconciliation.
+func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
+	run, err := s.RunReconciliation(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.reconciliation(ctx, run.ID)
+}
+
+// matchBatch bounds the rows of one insert of matches.
+const matchBatch = 500
+
+// RunReconciliation matches a statement's lines with the paid and returned
 // disbursements of its agency that no line holds yet, stores the matches
 // with their rules, sets reconciled on the disbursements that reference,
-// bulk and account_date matches settle, and writes one audit entry.
-// Errors: unauthorized, forbidden, not_found, validation_failed (no
+// bulk and account_date matches settle, and writes one audit entry, in one
+// transaction. Lines and disbursements are read one row at a time into a
+// recon.Matcher and the matches written in batches, so memory stays bounded
+// by the Matcher's few numbers an item (about 150 MiB for a million of
+// each). Errors: unauthorized, forbidden, not_found, validation_failed (no
 // statement_id), conflict (the statement is reconciled already).
-func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
+func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput) (*ReconcileRun, error) {
 	if in.StatementID <= 0 {
 		return nil, finance.FieldError("statement_id", "is required")
 	}
 	if in.WindowDays <= 0 {
 		in.WindowDays = DefaultWindowDays
 	}
-	var id int64
+	run := &ReconcileRun{Rules: map[string]int{}}
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		st, err := s.statementByID(ctx, in.StatementID)
 		if err != nil {
@@ -137,46 +191,86 @@ func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*fina
 		if err := s.conn(ctx).Table("reconciliations").Omit("CreatedBy").Create(rc).Error; err != nil {
 			return translate(err, "reconciliation")
 		}
-		id = rc.ID
-		pays, err := s.candidates(ctx, st.AgencyID)
+		run.ID = rc.ID
+		m, np, nl, err := s.matchOpen(ctx, st, in.WindowDays, nil)
 		if err != nil {
 			return err
 		}
-		lines, err := s.unmatchedLines(ctx, st.ID)
-		if err != nil {
-			return err
-		}
-		res := recon.Match(pays, lines, in.WindowDays)
-		counts := map[string]int{}
+		run.Candidates, run.Lines, run.Ambiguous = np, nl, len(m.Ambiguous())
+		w := &matchWriter{s: s, reconID: rc.ID, actorID: actor.UserID, now: s.Now()}
 		var settled []int64
-		for _, p := range res.Pairs {
-			m := &matchRow{ReconciliationID: id, DisbursementID: p.DisbursementID, LineID: p.LineID, Kind: kindOf(p.Rule), Rule: p.Rule,
-				Difference: money.FromSen(p.DifferenceSen), Confirmed: recon.Settles(p.Rule), CreatedByID: actor.UserID, CreatedAt: s.Now()}
-			if m.Confirmed {
-				now := s.Now()
-				m.ConfirmedByID, m.ConfirmedAt = &actor.UserID, &now
-				if m.Kind == "payment" {
-					settled = append(settled, p.DisbursementID)
-				}
+		err = m.EachPair(func(p recon.Pair) error {
+			run.Rules[p.Rule]++
+			if recon.Settles(p.Rule) && kindOf(p.Rule) == "payment" {
+				settled = append(settled, p.DisbursementID)
 			}
-			if err := s.conn(ctx).Create(m).Error; err != nil {
-				return err
-			}
-			counts[p.Rule]++
+			return w.add(ctx, p)
+		})
+		if err == nil {
+			err = w.flush(ctx)
 		}
-		for i := 0; i < len(settled); i += 500 {
-			if err := s.conn(ctx).Exec("UPDATE disbursements SET reconciled = TRUE WHERE id IN ?", settled[i:min(i+500, len(settled))]).Error; err != nil {
+		if err != nil {
+			return err
+		}
+		for i := 0; i < len(settled); i += matchBatch {
+			if err := s.conn(ctx).Exec("UPDATE disbursements SET reconciled = TRUE WHERE id IN ?", settled[i:min(i+matchBatch, len(settled))]).Error; err != nil {
 				return err
 			}
 		}
-		return s.audit(ctx, "reconcile", "reconciliation", id, nil, map[string]any{
-			"statement_id": st.ID, "window_days": in.WindowDays, "rules": counts, "lines": len(lines), "candidates": len(pays),
-			"ambiguous": len(res.Ambiguous), "reconciled": settled})
+		run.Reconciled = len(settled)
+		return s.audit(ctx, "reconcile", "reconciliation", rc.ID, nil, map[string]any{
+			"statement_id": st.ID, "window_days": in.WindowDays, "rules": run.Rules, "lines": nl, "candidates": np,
+			"ambiguous": run.Ambiguous, "reconciled": settled})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.reconciliation(ctx, id, in.WindowDays)
+	return run, nil
+}
+
+// matchWriter inserts the matches of a run matchBatch rows at a time.
+type matchWriter struct {
+	s       *Store
+	reconID int64
+	actorID int64
+	now     time.Time
+	args    []any
+	rows    int
+}
+
+const matchColumns = 11
+
+func (w *matchWriter) add(ctx context.Context, p recon.Pair) error {
+	var confirmedBy *int64
+	var confirmedAt *time.Time
+	if recon.Settles(p.Rule) {
+		confirmedBy, confirmedAt = &w.actorID, &w.now
+	}
+	w.args = append(w.args, w.reconID, p.DisbursementID, p.LineID, kindOf(p.Rule), p.Rule, money.FromSen(p.DifferenceSen),
+		recon.Settles(p.Rule), w.actorID, confirmedBy, w.now, confirmedAt)
+	if w.rows++; w.rows == matchBatch {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+func (w *matchWriter) flush(ctx context.Context) error {
+	if w.rows == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("INSERT INTO recon_matches (reconciliation_id, disbursement_id, line_id, kind, rule, difference, confirmed, created_by_id, confirmed_by_id, created_at, confirmed_at) VALUES ")
+	for i := range w.rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?" + strings.Repeat(", ?", matchColumns-1) + ")")
+	}
+	if err := w.s.conn(ctx).Exec(q.String(), w.args...).Error; err != nil {
+		return err
+	}
+	w.args, w.rows = w.args[:0], 0
+	return nil
 }
 
 // lockAgencyRecon serialises reconciliations of one agency on PostgreSQL,
@@ -199,7 +293,7 @@ func kindOf(rule string) string {
 // FindReconciliationByID returns a reconciliation's result for actors who
 // may read its statement. Errors: unauthorized, not_found, forbidden.
 func (s *Store) FindReconciliationByID(ctx context.Context, id int64, windowDays int) (*finance.Reconciliation, error) {
-	return s.reconciliation(ctx, id, windowDays)
+	return s.reconciliation(ctx, id)
 }
 
 func (s *Store) reconRow(ctx context.Context, id int64) (*reconRow, *finance.Statement, error) {
@@ -215,7 +309,7 @@ func (s *Store) reconRow(ctx context.Context, id int64) (*reconRow, *finance.Sta
 	return &rc, st, nil
 }
 
-func (s *Store) reconciliation(ctx context.Context, id int64, _ int) (*finance.Reconciliation, error) {
+func (s *Store) reconciliation(ctx context.Context, id int64) (*finance.Reconciliation, error) {
 	rc, st, err := s.reconRow(ctx, id)
 	if err != nil {
 		return nil, err
@@ -284,43 +378,36 @@ ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), id, from, to).Scan(&ds
 		}
 	}
 	out.Totals.Unmatched = out.Totals.Paid.Sub(out.Totals.Matched)
-	lines, err := s.unmatchedLines(ctx, st.ID)
-	if err != nil {
-		return nil, err
-	}
+	// Candidates for what is still open: matching again over the open
+	// lines and disbursements proposes what a person could confirm.
 	var abs int64
-	for _, l := range lines {
+	m, _, _, err := s.matchOpen(ctx, st, rc.WindowDays, func(l recon.BankLine) {
 		out.UnmatchedLines = append(out.UnmatchedLines, l.ID)
 		if l.AmountSen < 0 {
 			abs -= l.AmountSen
 		} else {
 			abs += l.AmountSen
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	out.Totals.UnmatchedLines = money.FromSen(abs)
-	// Candidates for what is still open: matching again over the open
-	// lines and disbursements proposes what a person could confirm.
-	if len(lines) > 0 {
-		pays, err := s.candidates(ctx, st.AgencyID)
-		if err != nil {
-			return nil, err
-		}
-		res := recon.Match(pays, lines, rc.WindowDays)
-		byLine := map[int64][]int64{}
-		for _, p := range res.Pairs {
-			byLine[p.LineID] = append(byLine[p.LineID], p.DisbursementID)
-		}
-		for _, a := range res.Ambiguous {
-			byLine[a.LineID] = append(byLine[a.LineID], a.Candidates...)
-		}
-		keys := make([]int64, 0, len(byLine))
-		for k := range byLine {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-		for _, k := range keys {
-			out.Ambiguous = append(out.Ambiguous, finance.Ambiguity{LineID: k, Candidates: byLine[k]})
-		}
+	byLine := map[int64][]int64{}
+	m.EachPair(func(p recon.Pair) error {
+		byLine[p.LineID] = append(byLine[p.LineID], p.DisbursementID)
+		return nil
+	})
+	for _, a := range m.Ambiguous() {
+		byLine[a.LineID] = append(byLine[a.LineID], a.Candidates...)
+	}
+	keys := make([]int64, 0, len(byLine))
+	for k := range byLine {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, k := range keys {
+		out.Ambiguous = append(out.Ambiguous, finance.Ambiguity{LineID: k, Candidates: byLine[k]})
 	}
 	return out, nil
 }
