@@ -204,11 +204,13 @@ func ReadCSV(r io.Reader, opt Options) ([]*Statement, error) {
 		if ccy != "" && !strings.EqualFold(ccy, st.Currency) {
 			return nil, &CurrencyError{Line: line, Got: strings.ToUpper(ccy), Expected: st.Currency}
 		}
-		if len(st.Lines) >= maxLines {
+		if st.NumLines() >= maxLines {
 			return nil, &ReadError{Line: line, Reason: fmt.Sprintf("a statement may hold at most %d lines", maxLines)}
 		}
 		l.N = line
-		st.Lines = append(st.Lines, l)
+		if err := st.add(l, opt.Each); err != nil {
+			return nil, err
+		}
 		if bal != nil {
 			if firstBal == nil {
 				v := *bal - l.AmountSen
@@ -217,7 +219,7 @@ func ReadCSV(r io.Reader, opt Options) ([]*Statement, error) {
 			lastBal = bal
 		}
 	}
-	var sum int64
+	sum := st.sum
 	for _, l := range st.Lines {
 		sum += l.AmountSen
 	}
@@ -227,7 +229,7 @@ func ReadCSV(r io.Reader, opt Options) ([]*Statement, error) {
 		st.ClosingSen = sum
 	}
 	st.period()
-	if len(st.Lines) == 0 && len(st.Problems) > 0 {
+	if st.NumLines() == 0 && len(st.Problems) > 0 {
 		return nil, &ReadError{Line: st.Problems[0].Line, Reason: "no line of the statement can be read; the first: " + st.Problems[0].Reason}
 	}
 	return []*Statement{st}, nil
