@@ -138,6 +138,9 @@ type ReconcileRun struct {
 	Rules      map[string]int // matches by rule
 	Ambiguous  int
 	Reconciled int // disbursements the run reconciled
+	// Match is the time reading the candidates and lines and matching
+	// them took; Write the time storing the matches and setting reconciled.
+	Match, Write time.Duration
 }
 
 // Reconcile runs a reconciliation (RunReconciliation) and returns its
@@ -192,10 +195,12 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 			return translate(err, "reconciliation")
 		}
 		run.ID = rc.ID
+		start := time.Now()
 		m, np, nl, err := s.matchOpen(ctx, st, in.WindowDays, nil)
 		if err != nil {
 			return err
 		}
+		run.Match, start = time.Since(start), time.Now()
 		run.Candidates, run.Lines, run.Ambiguous = np, nl, len(m.Ambiguous())
 		w := &matchWriter{s: s, reconID: rc.ID, actorID: actor.UserID, now: s.Now()}
 		var settled []int64
@@ -212,12 +217,13 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 		if err != nil {
 			return err
 		}
-		for i := 0; i < len(settled); i += matchBatch {
-			if err := s.conn(ctx).Exec("UPDATE disbursements SET reconciled = TRUE WHERE id IN ?", settled[i:min(i+matchBatch, len(settled))]).Error; err != nil {
-				return err
-			}
+		// the settling matches are this run's confirmed payment matches
+		if err := s.conn(ctx).Exec(`UPDATE disbursements SET reconciled = TRUE WHERE id IN
+  (SELECT disbursement_id FROM recon_matches WHERE reconciliation_id = ? AND kind = 'payment' AND confirmed)`, rc.ID).Error; err != nil {
+			return err
 		}
 		run.Reconciled = len(settled)
+		run.Write = time.Since(start)
 		return s.audit(ctx, "reconcile", "reconciliation", rc.ID, nil, map[string]any{
 			"statement_id": st.ID, "window_days": in.WindowDays, "rules": run.Rules, "lines": nl, "candidates": np,
 			"ambiguous": run.Ambiguous, "reconciled": settled})
