@@ -20,8 +20,12 @@ import (
 	"pilar/internal/store"
 )
 
-// reconScaleN is 2,000 by default; PILAR_SCALE=1 runs 1,000,000.
+// reconScaleN is 2,000 by default; PILAR_SCALE=1 runs 1,000,000, and
+// PILAR_SCALE_N another size.
 func reconScaleN() int {
+	if n, err := strconv.Atoi(os.Getenv("PILAR_SCALE_N")); err == nil && n > 0 {
+		return n
+	}
 	if os.Getenv("PILAR_SCALE") == "1" {
 		return 1_000_000
 	}
