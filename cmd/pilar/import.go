@@ -16,15 +16,15 @@ import (
 	"pilar/internal/importer"
 )
 
-// importFile runs `pilar import recipients|disbursements|repayments FILE`: flags may
+// importFile runs `pilar import recipients|disbursements|figures|repayments FILE`: flags may
 // come before or after FILE. On a terminal it draws a progress bar with
 // rows per second; otherwise it prints only the summary.
 func (m *Main) importFile(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "statement" {
 		return m.importStatement(ctx, args[1:])
 	}
-	if len(args) == 0 || (args[0] != importer.Recipients && args[0] != importer.Disbursements && args[0] != importer.Repayments) {
-		return usageError{"import: say what to import: recipients, disbursements, repayments or statement"}
+	if len(args) == 0 || (args[0] != importer.Recipients && args[0] != importer.Disbursements && args[0] != importer.Figures && args[0] != importer.Repayments) {
+		return usageError{"import: say what to import: recipients, disbursements, figures, repayments or statement"}
 	}
 	fs, cfgPath := m.flags("import " + args[0])
 	opt := importer.Options{Kind: args[0]}

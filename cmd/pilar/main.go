@@ -45,7 +45,9 @@ const usage = `usage: pilar <command> [flags]
   demo    [--config FILE]                          load the demo data set (idempotent)
   user add --email E --name N --role R [--agency CODE]   password: one line on stdin, 10+ characters
   token create --email E [--label L]               print a new API token once
-  import recipients|disbursements|repayments FILE [--atomic] [--update] [--submit] [--historical] [--as EMAIL]   import a CSV or XLSX file
+  import recipients|disbursements FILE [--atomic] [--update] [--submit] [--historical] [--as EMAIL]   import a CSV or XLSX file
+  import figures FILE [--atomic] [--as EMAIL]   import recipients' yearly figures (size class, status, members, volume, assets, workforce, RAT) from CSV or XLSX
+  import repayments FILE [--atomic] [--as EMAIL]   import loan repayments (loan_id or recipient_nik/nib, paid_on, amount, reference) from CSV or XLSX
   import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps|reconciliation --year Y [--group-by G] [--agency CODE] [--funding-source S]
          --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)

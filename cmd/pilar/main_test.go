@@ -185,3 +185,18 @@ func TestCLI_ImportWithoutAs(t *testing.T) {
 		}
 	}
 }
+
+// TestCLI_ReportDialect: --dialect excel-id writes the CSV an Indonesian
+// Excel opens as columns; an unknown dialect is a usage error.
+func TestCLI_ReportDialect(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.must("", "migrate")
+	want := "\ufeffkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining\n;Jumlah;0,00;0,00;0,00;0,00;0,00;0,00;0,00\n"
+	if out := c.must("", "report", "realization", "--year", "2024", "--format", "csv", "--dialect", "excel-id"); out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+	if code, _, errOut := c.run("", "report", "realization", "--year", "2024", "--dialect", "excel"); code != 2 || !strings.Contains(errOut, "dialect must be one of plain, excel-id") {
+		t.Fatalf("exit %d %q", code, errOut)
+	}
+}

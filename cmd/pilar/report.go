@@ -14,7 +14,7 @@ import (
 
 // reportCmd writes a report of one of report.Kinds, as `pilar report realization|coverage|overlaps
 // --year Y [--group-by G] [--agency CODE] [--funding-source S] --format
-// csv|xlsx|json|pdf [-o FILE] [--as EMAIL]`: the same files the web serves,
+// csv|xlsx|json|pdf [--dialect plain|excel-id] [-o FILE] [--as EMAIL]`: the same files the web serves,
 // seen as the --as user (default: the system, which sees every agency).
 func (m *Main) reportCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -37,12 +37,17 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 		fs.StringVar(&f.Region, "region", "", "only this region and the regions inside it (code)")
 	}
 	format := fs.String("format", "csv", strings.Join(kind.Formats, ", "))
+	dialectName := fs.String("dialect", "plain", "a CSV file's dialect: "+strings.Join(export.Dialects, ", ")+" (';' and decimal comma)")
 	out := fs.String("o", "", "output file (default: standard output)")
 	as := fs.String("as", "", "the acting user's email (default: the system, all agencies)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if err := kind.CheckFormat(*format); err != nil {
+		return usageError{err.Error()}
+	}
+	dialect, err := export.ParseDialect(*dialectName)
+	if err != nil {
 		return usageError{err.Error()}
 	}
 	st, err := m.openStore(ctx, *cfgPath)
@@ -71,7 +76,7 @@ func (m *Main) reportCmd(ctx context.Context, args []string) error {
 		defer file.Close()
 		w = file
 	}
-	if err := export.Write(w, *format, rep, export.Meta{Lang: "id", Printed: now}); err != nil {
+	if err := export.Write(w, *format, rep, export.Meta{Lang: "id", Printed: now, Dialect: dialect}); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	if *out != "" {

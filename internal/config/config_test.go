@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pilar/internal/recon"
 )
 
 func TestLoad(t *testing.T) {
@@ -49,8 +51,16 @@ func TestLoad(t *testing.T) {
 
 func TestRepositoryConfigIsValid(t *testing.T) {
 	t.Parallel()
-	if _, err := Load("../../config.yaml", nil); err != nil {
+	c, err := Load("../../config.yaml", nil)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// the shipped bank profiles are the built-in ones, so that the comments
+	// on what is verified describe what runs
+	for name, want := range recon.BankProfiles {
+		if got := c.Statements.CSVProfiles[name]; got != want {
+			t.Errorf("config.yaml csv_profiles.%s = %+v, built in %+v", name, got, want)
+		}
 	}
 }
 

@@ -2,6 +2,8 @@ package demo_test
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,16 +121,64 @@ func TestLoadRegistry(t *testing.T) {
 		count     int64
 		pct       report.Pct
 		workforce int64
-	}{{"2021-12-31", 5873, "17.46", -1}, {"2022-12-31", 9977, "69.88", 112265}} {
+		growth    int64
+	}{{"2021-12-31", 75286, "17.46", -1, 11191}, {"2022-12-31", 127896, "69.88", 112265, 52610}} {
 		var row report.RegistryRow
 		for _, r := range get(c.asOf, "62", "kind").Rows {
 			if r.Key == "umkm" {
 				row = r
 			}
 		}
-		if row.Count != c.count || row.GrowthPct != c.pct || (c.workforce >= 0 && row.Workforce != c.workforce) {
+		if row.Count != c.count || row.Growth != c.growth || row.GrowthPct != c.pct || (c.workforce >= 0 && row.Workforce != c.workforce) {
 			t.Errorf("Kalteng UMKM as of %s = %+v, want %d (%s%%)", c.asOf, row, c.count, c.pct)
 		}
+	}
+}
+
+// TestLoadRegistry_Audit: the generated registry rows are in the audit
+// trail as one entry per batch naming its ids, and the ids are the rows.
+func TestLoadRegistry_Audit(t *testing.T) {
+	t.Parallel()
+	s := dbtest.Open(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	auditor, err := s.FindUserByEmail(ctx, "auditor@pilar.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := s.FindAuditEntries(finance.WithActor(ctx, auditor.Actor()), finance.AuditFilter{Entity: "recipients", Page: finance.Page{Limit: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.BulkBatch{
+		{What: "demo: Kalimantan Utara UMKM"},
+		{What: "demo: Kalimantan Utara koperasi"},
+		{What: "demo: Kalimantan Tengah UMKM"},
+	}
+	if len(entries) != len(want) {
+		t.Fatalf("%d bulk audit entries, want %d: %+v", len(entries), len(want), entries)
+	}
+	db, _ := s.DB()
+	next := int64(0)
+	for i, e := range entries {
+		var b store.BulkBatch
+		if err := json.Unmarshal([]byte(e.After), &b); err != nil {
+			t.Fatal(err)
+		}
+		var n, hist int64
+		if err := db.QueryRow("SELECT COUNT(*) FROM recipients WHERE id BETWEEN " + strconv.FormatInt(b.FirstID, 10) + " AND " + strconv.FormatInt(b.LastID, 10)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow("SELECT COUNT(*) FROM recipient_history WHERE recipient_id BETWEEN " + strconv.FormatInt(b.FirstID, 10) + " AND " + strconv.FormatInt(b.LastID, 10)).Scan(&hist); err != nil {
+			t.Fatal(err)
+		}
+		if e.Action != "bulk_create" || e.Actor != "admin@pilar.demo" || b.What != want[i].What || e.EntityID != strconv.FormatInt(b.FirstID, 10)+"-"+strconv.FormatInt(b.LastID, 10) ||
+			n != int64(b.Recipients) || b.LastID-b.FirstID+1 != n || hist != int64(b.HistoryRows) || (next != 0 && b.FirstID != next) {
+			t.Errorf("entry %d = %+v %+v; %d recipients and %d history rows in its range", i, e, b, n, hist)
+		}
+		next = b.LastID + 1
 	}
 }
 

@@ -134,8 +134,11 @@ func advance(ctx context.Context, s *store.Store, p program, octx context.Contex
 				actx = rctx
 			}
 			// The demo's red flags are there to be seen; the reviewer approves them knowingly.
-			override := "Diperiksa: data demo"
+			override, reason := "Diperiksa: data demo", "Dokumen pendukung belum lengkap"
 			in := finance.ActionInput{PaidOn: &d.DisbursedOn, ReturnedOn: &d.DisbursedOn, OverrideReason: &override}
+			if action == finance.ActionReject {
+				in.Reason = &reason
+			}
 			_, err := s.ActOnDisbursement(actx, d.ID, action, in)
 			if finance.ErrorCode(err) == finance.EBudgetExceeded {
 				break

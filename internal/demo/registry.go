@@ -23,14 +23,16 @@ const (
 	KaltaraKoperasi = 713
 	KaltaraActive   = 461
 	KaltaraImproved = 119
-	// Kalimantan Tengah's UMKM grew 17,46% in 2021 and 69,88% in 2022, with
-	// 112.265 workers in 2022. The seed's unit counts (11.191 and 121.458)
-	// do not fit both percentages on one base, so the demo keeps the
-	// percentages on a smaller registry: 5.000 at the end of 2020, 5.873
-	// at the end of 2021 (+873) and 9.977 at the end of 2022 (+4.104).
-	KaltengBase2020  = 5000
-	KaltengNew2021   = 873
-	KaltengNew2022   = 4104
+	// Kalimantan Tengah's UMKM grew 17,46% (11.191 units) in 2021 and
+	// 69,88% (121.458 units) in 2022, with 112.265 workers in 2022. The
+	// seed's four numbers cannot all hold on one registry: 11.191 at 17,46%
+	// puts the end of 2020 at 64.095 and of 2021 at 75.286, while 121.458
+	// at 69,88% needs 173.810 at the end of 2021. The demo keeps 2021
+	// exactly (64.095 -> 75.286: +11.191, 17,46%) and 2022's percentage on
+	// that base (75.286 -> 127.896: +52.610, 69,88%).
+	KaltengBase2020  = 64095
+	KaltengNew2021   = 11191
+	KaltengNew2022   = 52610
 	KaltengWorkforce = 112265
 )
 
@@ -71,27 +73,28 @@ func loadRegistry(ctx context.Context, s *store.Store) (int, error) {
 			}
 		}
 	}
-	var rs []store.BulkRecipient
 	// Kalimantan Utara: UMKM from mid-2020; one kecil in twenty was mikro until mid-2023 (naik kelas).
+	var umkm []store.BulkRecipient
 	n := 0
 	for _, c := range []struct {
 		size string
 		want int
 	}{{"mikro", KaltaraMikro}, {"kecil", KaltaraKecil}, {"menengah", KaltaraMenengah}} {
 		for i := have["65umkm"+c.size]; i < c.want; i++ {
-			r := bulkUMKM("65", n, c.size, 1+n%5)
+			r := bulkUMKM("65", n, c.size, ptrInt(1+n%5))
 			h := []store.HistoryRow{historyRow(r, "2020-06-30")}
 			if c.size == "kecil" && n%20 == 0 {
 				h = []store.HistoryRow{historyRow(r, "2020-06-30"), historyRow(r, "2023-06-30")}
 				h[0].SizeClass = "mikro"
 			}
-			rs = append(rs, store.BulkRecipient{Recipient: r, History: h})
+			umkm = append(umkm, store.BulkRecipient{Recipient: r, History: h})
 			n++
 		}
 	}
 	// Kalimantan Utara koperasi, with the figures of 2022 and 2023: the first
 	// 119 held the RAT for 2022 and grew; the other active ones held it but
 	// did not grow; the inactive ones stopped at the RAT of 2019.
+	var kop []store.BulkRecipient
 	k := 0
 	active := KaltaraActive - have["65active"]
 	for i := have["65koperasi"]; i < KaltaraKoperasi; i++ {
@@ -106,12 +109,15 @@ func loadRegistry(ctx context.Context, s *store.Store) (int, error) {
 			then.LastRATYear, now.LastRATYear = ptrInt(2019), ptrInt(2019)
 		}
 		r.LastRATYear = now.LastRATYear
-		rs = append(rs, store.BulkRecipient{Recipient: r, History: []store.HistoryRow{then, now}})
+		kop = append(kop, store.BulkRecipient{Recipient: r, History: []store.HistoryRow{then, now}})
 		k++
 	}
-	// Kalimantan Tengah: the UMKM at the end of 2020, then the new ones of 2021 and 2022.
+	// Kalimantan Tengah: the UMKM at the end of 2020, then the new ones of
+	// 2021 and 2022; the workforce is spread so that it adds up to the
+	// seed's 112.265 (one worker each, for the UMKM that report one).
 	total := KaltengBase2020 + KaltengNew2021 + KaltengNew2022
 	fresh := total - have["62umkm"]
+	kalteng := make([]store.BulkRecipient, 0, fresh)
 	for i := 0; i < fresh; i++ {
 		from := "2020-06-30"
 		switch {
@@ -120,37 +126,49 @@ func loadRegistry(ctx context.Context, s *store.Store) (int, error) {
 		case i >= fresh-KaltengNew2022-KaltengNew2021:
 			from = "2021-06-30"
 		}
-		w := KaltengWorkforce / fresh
-		if i < KaltengWorkforce%fresh {
-			w++
+		var w *int
+		if n := (i+1)*KaltengWorkforce/fresh - i*KaltengWorkforce/fresh; n > 0 {
+			w = &n
 		}
 		r := bulkUMKM("62", i, []string{"mikro", "mikro", "mikro", "kecil"}[i%4], w)
-		rs = append(rs, store.BulkRecipient{Recipient: r, History: []store.HistoryRow{historyRow(r, from)}})
+		kalteng = append(kalteng, store.BulkRecipient{Recipient: r, History: []store.HistoryRow{historyRow(r, from)}})
 	}
-	if err := s.BulkRecipients(ctx, rs); err != nil {
-		return 0, fmt.Errorf("demo registry: %w", err)
-	}
-	return len(rs), nil
+	// One transaction: the batches, each with its audit entry, stand or fall together.
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		for _, b := range []struct {
+			what string
+			rs   []store.BulkRecipient
+		}{{"demo: Kalimantan Utara UMKM", umkm}, {"demo: Kalimantan Utara koperasi", kop}, {"demo: Kalimantan Tengah UMKM", kalteng}} {
+			if err := s.BulkRecipients(ctx, b.what, b.rs); err != nil {
+				return fmt.Errorf("demo registry (%s): %w", b.what, err)
+			}
+		}
+		return nil
+	})
+	return len(umkm) + len(kop) + len(kalteng), err
 }
 
 // bulkNIK is the NIK of the i-th generated UMKM of a province: a real
-// district, a birth date and a serial from bulkMark unique per district.
+// district, a birth date and a serial from bulkMark; within a district,
+// each run of 4000 serials takes other birth dates, so every NIK differs.
 func bulkNIK(prov string, i int) string {
 	ds := districts[prov]
 	d := strings.ReplaceAll(ds[i%len(ds)], ".", "")
-	day := 1 + i%28
+	j := i / len(ds) // the i-th of its district
+	date := (j%4000*7 + j/4000) % (28 * 12 * 40)
+	day := 1 + date%28
 	if i%2 == 1 {
 		day += 40
 	}
-	return fmt.Sprintf("%s%02d%02d%02d%04d", d, day, 1+i%12, 60+i%40, bulkMark+i/len(ds))
+	return fmt.Sprintf("%s%02d%02d%02d%04d", d, day, 1+date/28%12, 60+date/(28*12), bulkMark+j%4000)
 }
 
-func bulkUMKM(prov string, i int, size string, workforce int) *finance.Recipient {
+func bulkUMKM(prov string, i int, size string, workforce *int) *finance.Recipient {
 	nik := bulkNIK(prov, i)
 	sec := sectors[i%len(sectors)]
 	owner := firstNames[i%len(firstNames)] + " " + lastNames[i/len(firstNames)%len(lastNames)]
 	return &finance.Recipient{Kind: "umkm", Name: sec.business + " " + strings.Fields(owner)[0], OwnerName: owner, NIK: nik,
-		Sector: sec.sector, SizeClass: size, RegionCode: nik[:2] + "." + nik[2:4], Workforce: &workforce}
+		Sector: sec.sector, SizeClass: size, RegionCode: nik[:2] + "." + nik[2:4], Workforce: workforce}
 }
 
 func bulkKoperasi(prov string, i int, active bool) *finance.Recipient {

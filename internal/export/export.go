@@ -57,10 +57,11 @@ func (e *Encoder) Close(totals []any) error {
 }
 
 // Meta is what a file says besides its rows: the language of titles and
-// the print date of a PDF.
+// the print date of a PDF, and a CSV file's dialect (zero: Plain).
 type Meta struct {
 	Lang    string
 	Printed time.Time
+	Dialect Dialect
 }
 
 // Write writes a report (of one of report.Kinds) in a format of its kind.
@@ -79,9 +80,16 @@ func Write(w io.Writer, format string, rep any, m Meta) error {
 	case "json":
 		return json.NewEncoder(w).Encode(rep)
 	case "csv":
-		e = NewCSV(w, k.Table, m.Lang)
+		if m.Dialect == (Dialect{}) {
+			m.Dialect = Plain
+		}
+		e = NewCSVDialect(w, k.Table, m.Lang, m.Dialect)
 	case "xlsx":
-		e, err = NewXLSX(w, k.Table, m.Lang)
+		var groupBy string
+		if h, ok := rep.(interface{ Heading() report.Heading }); ok {
+			groupBy = h.Heading().GroupBy
+		}
+		e, err = newXLSX(w, k.Table, m.Lang, groupBy)
 	case "pdf":
 		e = NewPDF(w, k, rep.(interface{ Heading() report.Heading }).Heading(), m)
 	}

@@ -39,16 +39,23 @@ var widths = map[report.Cell]int{report.CellText: 14, report.CellMoney: 26, repo
 // NewXLSX returns an encoder writing t as an XLSX workbook to w, with titles
 // in lang. Errors: those of excelize.
 func NewXLSX(w io.Writer, t report.Table, lang string) (*Encoder, error) {
+	return newXLSX(w, t, lang, "")
+}
+
+// newXLSX is NewXLSX for rows grouped by groupBy, whose titles say which
+// figures are cumulative in month or quarter rows.
+func newXLSX(w io.Writer, t report.Table, lang, groupBy string) (*Encoder, error) {
 	f := excelize.NewFile()
 	s := &xlsxSink{w: w, f: f}
-	if err := s.start(t.Sheet, t.Columns, lang); err != nil {
+	if err := s.start(t.Sheet, t.Columns, lang, groupBy); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return &Encoder{lang: lang, out: s}, nil
 }
 
-func (s *xlsxSink) start(sheet string, cols []report.Column, lang string) error {
+func (s *xlsxSink) start(sheet string, cols []report.Column, lang, groupBy string) error {
+	sheet = i18n.T(lang, sheet)
 	if err := s.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -77,7 +84,7 @@ func (s *xlsxSink) start(sheet string, cols []report.Column, lang string) error 
 	header := make([]any, len(cols))
 	for i, c := range cols {
 		s.kinds = append(s.kinds, c.Cell)
-		title := i18n.T(lang, c.Title)
+		title := c.TitleIn(lang, groupBy)
 		width := max(widths[c.Cell], len(title)+2)
 		if c.Name == "label" || c.Name == "reason" {
 			width = 48

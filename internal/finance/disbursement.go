@@ -178,6 +178,9 @@ type DisbursementFilter struct {
 	RecipientID int64
 	Status      Status
 	From, To    string // disbursed_on range, inclusive
+	Agency      string // the program's agency, by code
+	Region      string // the recipient's region, or a region inside it
+	Q           string // part of the recipient's name
 	Page
 }
 
@@ -190,6 +193,9 @@ type DisbursementService interface {
 	FindDisbursementByID(ctx context.Context, id int64) (*Disbursement, error)
 	// FindDisbursements lists the disbursements the actor may see, and the next cursor.
 	FindDisbursements(ctx context.Context, filter DisbursementFilter) ([]*Disbursement, string, error)
+	// TotalDisbursements counts those FindDisbursements would list on
+	// every page. Errors: unauthorized.
+	TotalDisbursements(ctx context.Context, filter DisbursementFilter) (int64, error)
 	// UpdateDisbursement changes a draft. Errors: not_found, forbidden,
 	// invalid_transition, validation_failed, duplicate.
 	UpdateDisbursement(ctx context.Context, id int64, in DisbursementInput) (*Disbursement, error)

@@ -37,6 +37,12 @@ type ImportService interface {
 	// tranche. Errors: unauthorized, forbidden, validation_failed, conflict,
 	// duplicate (a different disbursement holds the tranche).
 	ImportDisbursement(ctx context.Context, row DisbursementRow, submit bool) (ImportOutcome, error)
+	// ImportFigures records a recipient's yearly figures from a date in its
+	// history (and on the recipient when they are its latest), or skips the
+	// row when the history holds them already on that date. Errors:
+	// unauthorized, forbidden, validation_failed (a bad value, an unknown
+	// recipient, identifiers naming different recipients).
+	ImportFigures(ctx context.Context, row FiguresRow) (ImportOutcome, error)
 }
 
 // RepaymentRow is one row of a repayments file: the loan by its id

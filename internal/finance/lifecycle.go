@@ -82,9 +82,11 @@ var pastTense = map[string]string{
 
 // ActionInput is the optional body of an action: a note for every action,
 // paid_on and payment_ref for pay, returned_on for return, override_reason
-// for approving a flagged disbursement.
+// for approving a flagged disbursement, and the reason a rejection needs
+// (a note serves as one).
 type ActionInput struct {
 	Note           *string `json:"note"`
+	Reason         *string `json:"reason"`
 	PaidOn         *string `json:"paid_on"`
 	PaymentRef     *string `json:"payment_ref"`
 	ReturnedOn     *string `json:"returned_on"`
@@ -152,6 +154,7 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 	}
 	f := Fields{}
 	f.checkInput(in)
+	f.checkReason(action, in)
 	switch action {
 	case ActionSubmit:
 		id := a.UserID
@@ -173,8 +176,8 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 			f.Add("returned_on", "must not be before the day it was paid (%s)", *d.PaidOn)
 		}
 	}
-	if in.Note != nil && strings.TrimSpace(*in.Note) != "" {
-		line := action + ": " + strings.TrimSpace(*in.Note)
+	if text := in.noteText(action); text != "" {
+		line := action + ": " + text
 		if d.Note != "" {
 			line = d.Note + "\n" + line
 		}
@@ -188,6 +191,34 @@ func (d *Disbursement) Act(a *Actor, action string, in ActionInput, today string
 	}
 	d.Status = next
 	return nil
+}
+
+// CheckReason refuses a rejection without a reason, on the field reason,
+// so a page can say so before acting on many at once; Act checks the same.
+// Errors: validation_failed.
+func CheckReason(action string, in ActionInput) error {
+	f := Fields{}
+	f.checkReason(action, in)
+	return f.Err()
+}
+
+func (f Fields) checkReason(action string, in ActionInput) {
+	if action == ActionReject && in.noteText(action) == "" {
+		f.Add("reason", "is required when rejecting: write why, so the officer knows what to fix")
+	}
+}
+
+// noteText is what an action adds to the disbursement's note: the note, and
+// for a rejection the reason before it.
+func (in ActionInput) noteText(action string) string {
+	var parts []string
+	if action == ActionReject && in.Reason != nil && strings.TrimSpace(*in.Reason) != "" {
+		parts = append(parts, strings.TrimSpace(*in.Reason))
+	}
+	if in.Note != nil && strings.TrimSpace(*in.Note) != "" {
+		parts = append(parts, strings.TrimSpace(*in.Note))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // dateOr is the date sent, or today when none was; a bad date is a field error.
@@ -254,6 +285,7 @@ type BudgetRevision struct {
 	Reason         string       `json:"reason"`
 	ApprovedByID   int64        `json:"-"`
 	ApprovedBy     string       `json:"approved_by" gorm:"->"`
+	ApprovedByName string       `json:"-" gorm:"->"` // for pages
 	CreatedAt      time.Time    `json:"created_at"`
 }
 

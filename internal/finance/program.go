@@ -227,6 +227,10 @@ type ProgramService interface {
 	UpdateProgram(ctx context.Context, code string, in ProgramInput) (*Program, error)
 	// SumPrograms adds up the programs FindPrograms would list (every page).
 	SumPrograms(ctx context.Context, filter ProgramFilter) (*ProgramTotals, error)
+	// LatestFiscalYear is the latest fiscal year of the programs
+	// FindPrograms would list (filter's year aside), 0 when there are none.
+	// Errors: unauthorized.
+	LatestFiscalYear(ctx context.Context, filter ProgramFilter) (int, error)
 }
 
 // ProgramTotals is the sum over a set of programs: how many (and how many

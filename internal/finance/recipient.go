@@ -264,6 +264,10 @@ type RecipientService interface {
 	FindRecipientByID(ctx context.Context, id int64) (*Recipient, error)
 	// FindRecipients lists recipients, masked per role, and the next cursor.
 	FindRecipients(ctx context.Context, filter RecipientFilter) ([]*Recipient, string, error)
+	// TotalRecipients counts those FindRecipients would list on every
+	// page (by NIK or NIB, a lookup like the list). Errors: unauthorized,
+	// too_many_requests.
+	TotalRecipients(ctx context.Context, filter RecipientFilter) (int64, error)
 	// UpdateRecipient changes a recipient. Errors: not_found, forbidden, validation_failed, duplicate.
 	UpdateRecipient(ctx context.Context, id int64, in RecipientInput) (*Recipient, error)
 }

@@ -124,10 +124,12 @@ type Match struct {
 	Difference     money.Amount `json:"difference"`
 	CreatedBy      string       `json:"created_by"`
 	ConfirmedBy    *string      `json:"confirmed_by"`
-	CreatedAt      time.Time    `json:"created_at"`
-	ConfirmedAt    *time.Time   `json:"confirmed_at"`
-	BookingDate    string       `json:"booking_date"`
-	StatementID    int64        `json:"statement_id"`
+	// ConfirmedByName is that person's name, for pages.
+	ConfirmedByName *string    `json:"-" gorm:"->"`
+	CreatedAt       time.Time  `json:"created_at"`
+	ConfirmedAt     *time.Time `json:"confirmed_at"`
+	BookingDate     string     `json:"booking_date"`
+	StatementID     int64      `json:"statement_id"`
 }
 
 // AmountMismatch is a line whose reference names a disbursement of another

@@ -9,16 +9,17 @@ import (
 
 // Text limits, in characters (not bytes), of the fields of every input.
 const (
-	MaxNameLength    = 200  // names of people, businesses, programs, agencies; labels
-	MaxAddressLength = 500  // addresses, reasons
-	MaxNoteLength    = 2000 // notes
-	MaxTextLength    = 200  // any other text field (codes, references, numbers as text)
+	MaxNameLength    = 200   // names of people, businesses, programs, agencies; labels
+	MaxAddressLength = 500   // addresses, reasons
+	MaxNoteLength    = 2000  // notes
+	MaxTextLength    = 200   // any other text field (codes, references, numbers as text)
+	MaxPasteLength   = 50000 // a batch page's pasted rows: 200 rows of a name and an amount
 )
 
 // textLimits names the fields whose limit is not MaxTextLength, by JSON name.
 var textLimits = map[string]int{
 	"address": MaxAddressLength, "reason": MaxAddressLength, "override_reason": MaxAddressLength,
-	"note": MaxNoteLength, "description": MaxNoteLength,
+	"note": MaxNoteLength, "description": MaxNoteLength, "paste": MaxPasteLength,
 	"payment_ref": 100, "email": 254, "password": 72, // bcrypt reads at most 72 bytes; a longer password is refused, not cut
 }
 

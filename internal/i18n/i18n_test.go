@@ -45,3 +45,22 @@ func TestDateTime(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int64
+		want string
+	}{{"id", 0, "0"}, {"id", 999, "999"}, {"id", 1000, "1.000"}, {"id", 21013, "21.013"}, {"en", 21013, "21,013"},
+		{"id", 1234567, "1.234.567"}, {"id", -1234567, "-1.234.567"}, {"en", 100000, "100,000"}} {
+		if got := Number(c.lang, c.n); got != c.want {
+			t.Errorf("Number(%s, %d) = %s, want %s", c.lang, c.n, got, c.want)
+		}
+	}
+	if got := Decimal("id", "73.41"); got != "73,41" {
+		t.Errorf("Decimal id: %s", got)
+	}
+	if got := Decimal("en", "73.41"); got != "73.41" {
+		t.Errorf("Decimal en: %s", got)
+	}
+}

@@ -67,7 +67,6 @@ var messageWords = map[string][2]string{
 	"must be digits only":                                                                                 {"hanya boleh angka", ""},
 	"must be greater than zero":                                                                           {"harus lebih dari nol", ""},
 	"must be one of %s":                                                                                   {"harus salah satu dari %s", ""},
-	"must be recipients or disbursements":                                                                 {"harus recipients atau disbursements", ""},
 	"must be ya or tidak (yes or no)":                                                                     {"harus ya atau tidak", ""},
 	"must have at most 2 decimals":                                                                        {"paling banyak 2 angka desimal", ""},
 	"must not be before starts_on":                                                                        {"tidak boleh sebelum starts_on", ""},

@@ -20,7 +20,7 @@ var creditMessageWords = map[string][2]string{
 	"3 substandard (kurang lancar)":                                                   {"3 Kurang Lancar", ""},
 	"4 doubtful (diragukan)":                                                          {"4 Diragukan", ""},
 	"5 loss (macet)":                                                                  {"5 Macet", ""},
-	"must be recipients, disbursements or repayments":                                 {"harus recipients, disbursements atau repayments", ""},
+	"must be recipients, disbursements, figures or repayments":                        {"harus recipients, disbursements, figures atau repayments", ""},
 	"must be the id of a loan (its disbursement's id)":                                {"harus id pinjaman (id penyalurannya)", ""},
 	"give loan_id, recipient_nik or recipient_nib":                                    {"isi loan_id, recipient_nik atau recipient_nib", ""},
 	"disbursement %d is not a loan":                                                   {"penyaluran %d bukan pinjaman", ""},

@@ -17,7 +17,6 @@ func init() {
 		"pick.required":                {"pilih penerima: cari nama, NIK atau NIB lalu pilih satu", "choose a recipient: search a name, NIK or NIB and pick one"},
 		"pick.chosen":                  {"Penerima terpilih", "Chosen recipient"},
 		"reject.reason":                {"Alasan penolakan", "Reason for rejecting"},
-		"reject.reason_required":       {"wajib diisi: tulis alasan penolakan agar petugas tahu apa yang harus diperbaiki", "is required: write why, so the officer knows what to fix"},
 		"reject.reason_shown":          {"Ditolak karena", "Rejected because"},
 		"review.nothing":               {"Belum ada penyaluran yang dipilih. Centang setidaknya satu baris.", "Nothing selected. Tick at least one row."},
 		"review.approve_note":          {"Catatan persetujuan (opsional)", "Approval note (optional)"},

@@ -18,18 +18,21 @@ var bom = []byte("\xef\xbb\xbf")
 const maxLine = 1 << 20
 
 type csvRows struct {
-	r      *csv.Reader
-	header []string
-	row    Row
-	done   bool
+	r       *csv.Reader
+	skipped int64 // bytes before what r reads: the BOM
+	header  []string
+	row     Row
+	done    bool
 }
 
 // openCSV reads the header, detecting the separator (comma or semicolon)
 // from it. Errors: validation_failed.
 func openCSV(br *bufio.Reader, head []byte) (Rows, error) {
+	var skipped int64
 	if bytes.HasPrefix(head, bom) {
 		br.Discard(len(bom))
 		head = head[len(bom):]
+		skipped = int64(len(bom))
 	}
 	line, _, _ := bytes.Cut(head, []byte("\n"))
 	r := csv.NewReader(&lineLimit{r: br})
@@ -40,7 +43,7 @@ func openCSV(br *bufio.Reader, head []byte) (Rows, error) {
 	if err != nil {
 		return nil, unreadable("the header row cannot be read: %s", csvProblem(err))
 	}
-	c := &csvRows{r: r, header: append([]string(nil), header...), row: Row{N: 1}}
+	c := &csvRows{r: r, skipped: skipped, header: append([]string(nil), header...), row: Row{N: 1}}
 	return c, nil
 }
 
@@ -61,6 +64,15 @@ func detectComma(line []byte) rune {
 	}
 	if semis > commas {
 		return ';'
+	}
+	return ','
+}
+
+// Delimiter is the separator of a CSV file's cells (',' or ';', detected
+// from its header); ',' for a workbook.
+func Delimiter(rows Rows) rune {
+	if c, ok := rows.(*csvRows); ok {
+		return c.r.Comma
 	}
 	return ','
 }

@@ -20,7 +20,11 @@ import (
 const (
 	Recipients    = "recipients"
 	Disbursements = "disbursements"
-	Repayments    = "repayments"
+	// Figures are the yearly figures per recipient from the offices'
+	// spreadsheets, each with the date from which they hold (issue 14).
+	Figures = "figures"
+	// Repayments are loan repayments of credit programs (issue 15).
+	Repayments = "repayments"
 )
 
 // DefaultBatch is how many rows share one transaction when not atomic.
@@ -34,7 +38,7 @@ const MaxBatchTime = 200 * time.Millisecond
 
 // Options say what to import and how.
 type Options struct {
-	Kind   string // Recipients or Disbursements
+	Kind   string // Recipients, Disbursements or Figures
 	Atomic bool   // all rows or none
 	Update bool   // recipients: change the ones already registered
 	Submit bool   // disbursements: submit each new draft
@@ -51,6 +55,8 @@ type Options struct {
 	// Refused, when set, receives the refused rows as CSV: the file's
 	// header and cells with an added error column, to fix and upload again.
 	Refused io.Writer
+	// Meter, when set, follows how much of the file has been read.
+	Meter *Meter
 	// Observer, when set, is told of the import when it ends (metrics).
 	Observer Observer
 }
@@ -107,6 +113,9 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 		return nil, err
 	}
 	defer rows.Close()
+	if opt.Meter != nil {
+		opt.Meter.rows = rows
+	}
 	return Run(ctx, svc, rows, opt)
 }
 
@@ -167,6 +176,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	var refused *csv.Writer
 	if opt.Refused != nil {
 		refused = csv.NewWriter(opt.Refused)
+		refused.Comma = Delimiter(rows) // the file comes back as it was written
 		refused.Write(append(neutralise(rows.Header()), "error"))
 		defer refused.Flush()
 	}
@@ -340,32 +350,20 @@ func neutralise(cells []string) []string {
 type mapper struct {
 	opt Options
 	act finance.Act
-	col map[string]int // lower-case column name -> index
+	col map[string]int // column name (Columns) -> index
 }
 
-var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement,
+var acts = map[string]finance.Act{Recipients: finance.ActEditRecipient, Disbursements: finance.ActRecordDisbursement, Figures: finance.ActEditRecipient,
 	Repayments: finance.ActRecordRepayment}
 
-var required = map[string][][]string{
-	Recipients:    {{"kind"}, {"name"}, {"nik", "legal_number"}},
-	Disbursements: {{"program_code"}, {"recipient_nik", "recipient_nib"}, {"amount"}, {"disbursed_on"}},
-	Repayments:    {{"loan_id", "recipient_nik", "recipient_nib"}, {"paid_on"}, {"amount"}},
-}
-
-// newMapper checks the header for the kind's required columns. Errors:
-// validation_failed naming the missing columns.
+// newMapper checks the header for the kind's required columns, by name or
+// alias (Columns). Errors: validation_failed naming the missing columns.
 func newMapper(opt Options, header []string) (*mapper, error) {
-	need, ok := required[opt.Kind]
-	if !ok {
-		return nil, finance.FieldError("kind", "must be recipients, disbursements or repayments")
+	need := requiredGroups(opt.Kind)
+	if need == nil {
+		return nil, finance.FieldError("kind", "must be recipients, disbursements, figures or repayments")
 	}
-	m := &mapper{opt: opt, act: acts[opt.Kind], col: map[string]int{}}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := m.col[h]; !dup && h != "" {
-			m.col[h] = i
-		}
-	}
+	m := &mapper{opt: opt, act: acts[opt.Kind], col: headerIndex(opt.Kind, header)}
 	var missing []string
 	for _, alts := range need {
 		found := false
@@ -401,14 +399,20 @@ func (m *mapper) cell(values []string, name string) *string {
 
 func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []string) (finance.ImportOutcome, error) {
 	f := finance.Fields{}
-	if m.opt.Kind == Recipients {
+	switch m.opt.Kind {
+	case Recipients:
 		in := m.recipient(v, f)
 		if err := f.Err(); err != nil {
 			return 0, err
 		}
 		return svc.ImportRecipient(ctx, in, m.opt.Update)
-	}
-	if m.opt.Kind == Repayments {
+	case Figures:
+		row := m.figures(v, f)
+		if err := f.Err(); err != nil {
+			return 0, err
+		}
+		return svc.ImportFigures(ctx, row)
+	case Repayments:
 		rs, ok := svc.(finance.RepaymentImportService)
 		if !ok {
 			return 0, fmt.Errorf("importer: %T does not import repayments", svc)
@@ -498,17 +502,53 @@ func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput 
 		k := strings.ToLower(*in.Kind)
 		in.Kind = &k
 	}
-	if a := c("active"); a != nil {
-		switch strings.ToLower(*a) {
-		case "1", "true", "ya", "yes", "aktif", "y":
-			in.Active = ptr(true)
-		case "0", "false", "tidak", "no", "nonaktif", "tidak aktif", "n":
-			in.Active = ptr(false)
-		default:
-			f.Add("active", "must be ya or tidak (yes or no)")
-		}
-	}
+	in.Active = m.active(v, f)
 	return in
+}
+
+// active reads a yes or no, in Indonesian or English.
+func (m *mapper) active(v []string, f finance.Fields) *bool {
+	a := m.cell(v, "active")
+	if a == nil {
+		return nil
+	}
+	switch strings.ToLower(*a) {
+	case "1", "true", "ya", "yes", "aktif", "y":
+		return ptr(true)
+	case "0", "false", "tidak", "no", "nonaktif", "tidak aktif", "n":
+		return ptr(false)
+	}
+	f.Add("active", "must be ya or tidak (yes or no)")
+	return nil
+}
+
+// figures reads a row of yearly figures; dates may be written as in the
+// disbursement files (DD/MM/YYYY too), as spreadsheets do.
+func (m *mapper) figures(v []string, f finance.Fields) finance.FiguresRow {
+	c := func(name string) string {
+		if p := m.cell(v, name); p != nil {
+			return *p
+		}
+		return ""
+	}
+	row := finance.FiguresRow{NIK: c("nik"), NIB: c("nib"), LegalNumber: c("legal_number"), SizeClass: m.cell(v, "size_class"),
+		Active: m.active(v, f), Members: m.int(v, "members", f), LastRATYear: m.int(v, "last_rat_year", f),
+		BusinessVolume: m.amount(v, "business_volume", f), Assets: m.amount(v, "assets", f), Workforce: m.int(v, "workforce", f)}
+	if id := m.int(v, "recipient_id", f); id != nil {
+		n := int64(*id)
+		row.RecipientID = &n
+	}
+	if row.SizeClass != nil {
+		*row.SizeClass = strings.ToLower(*row.SizeClass)
+	}
+	if d := c("valid_from"); d != "" {
+		day, ok := parseDate(d)
+		if !ok {
+			f.Add("valid_from", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+		}
+		row.ValidFrom = day
+	}
+	return row
 }
 
 func (m *mapper) disbursement(v []string, f finance.Fields) finance.DisbursementRow {

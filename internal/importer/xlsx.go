@@ -15,6 +15,7 @@ type xlsxRows struct {
 	header []string
 	row    Row
 	done   bool
+	total  int // rows of the sheet by its dimension ("A1:N1001"), 0 if unknown
 }
 
 // openXLSXInMemory reads a workbook that came as a plain stream (at most
@@ -54,6 +55,11 @@ func openXLSX(r io.Reader) (Rows, error) {
 		return nil, unreadable("the first sheet cannot be read: %s", err.Error())
 	}
 	x := &xlsxRows{f: f, rows: rows, row: Row{N: 1}}
+	if dim, err := f.GetSheetDimension(sheets[0]); err == nil {
+		if _, last, ok := strings.Cut(dim, ":"); ok {
+			_, x.total, _ = excelize.CellNameToCoordinates(last)
+		}
+	}
 	if !rows.Next() {
 		x.Close()
 		return nil, unreadable("the first sheet is empty; it needs a header row")

@@ -41,16 +41,32 @@ var DefaultCSV = CSVProfile{
 
 // BankProfiles are the exports of banks that pay for Indonesian government
 // offices, as shipped in config.yaml; config.yaml may change or add them.
+// Each lists the layouts found in public descriptions of the banks'
+// exports first, then the older guesses (see config.yaml for which are
+// verified and which assumed):
+//   - bri: the CMS/e-statement CSV (ID, NOREK, TGL_TRAN, TGL_EFEKTIF, JAM_TRAN,
+//     SEQ, DESK_TRAN, SALDO_AWAL_MUTASI, MUTASI_DEBIT, MUTASI_KREDIT,
+//     SALDO_AKHIR_MUTASI; the payment reference is inside DESK_TRAN) and the
+//     rekening koran (Tanggal Transaksi, Uraian Transaksi, Teller, Debet,
+//     Kredit, Saldo);
+//   - mandiri: the MCM export (Tgl., Tgl. Val., Rincian Transaksi, No. Referensi,
+//     Debit, Kredit, Saldo, Branch Code);
+//   - bni: the BNIDirect export (No., Tanggal Kirim, Cabang, Journal No.,
+//     Deskripsi, Amount, Db/ Cr);
+//   - bankaltimtara: assumed, no public description found.
 var BankProfiles = map[string]CSVProfile{
-	"bri": {BookingDate: "tanggal transaksi|tgl transaksi|tgl_tran|tanggal", Description: "uraian transaksi|keterangan|desk_tran",
-		Debit: "debet|mutasi debet|debit", Credit: "kredit|mutasi kredit|credit", Balance: "saldo|saldo akhir",
+	"bri": {BookingDate: "tgl_tran|tanggal transaksi|tgl transaksi|tanggal", ValueDate: "tgl_efektif",
+		Description: "desk_tran|uraian transaksi|keterangan",
+		Debit:       "mutasi_debit|debet|mutasi debet|debit", Credit: "mutasi_kredit|kredit|mutasi kredit|credit",
+		Balance:   "saldo_akhir_mutasi|saldo|saldo akhir",
 		Reference: "no. referensi|referensi|no_ref|reference", CounterpartyAccount: "rekening lawan|no. rekening lawan",
 		CounterpartyName: "nama lawan|nama rekening lawan"},
-	"mandiri": {BookingDate: "date|posting date|tanggal", ValueDate: "val. date|value date", Description: "description|keterangan",
-		Reference: "reference no.|reference no|no. referensi", Debit: "debit", Credit: "credit", Balance: "balance|saldo",
+	"mandiri": {BookingDate: "tgl.|posting date|date|tanggal", ValueDate: "tgl. val.|val. date|value date",
+		Description: "rincian transaksi|remarks|description|keterangan",
+		Reference:   "no. referensi|reference no.|reference no", Debit: "debit", Credit: "kredit|credit", Balance: "saldo|balance",
 		CounterpartyAccount: "beneficiary account|rekening tujuan", CounterpartyName: "beneficiary name|nama penerima"},
-	"bni": {BookingDate: "post date|tanggal", ValueDate: "value date", Description: "description|keterangan",
-		Reference: "journal no.|no. jurnal|reference", Amount: "amount|nominal", DebitCredit: "db/cr|d/k", Balance: "balance|saldo",
+	"bni": {BookingDate: "tanggal kirim|post date|tanggal", ValueDate: "value date", Description: "deskripsi|description|keterangan",
+		Reference: "journal no.|no. jurnal|reference", Amount: "amount|nominal", DebitCredit: "db/ cr|db/cr|d/k", Balance: "balance|saldo",
 		CounterpartyAccount: "account no.|rekening lawan", CounterpartyName: "account name|nama lawan"},
 	"bankaltimtara": {BookingDate: "tanggal|tgl", Description: "keterangan|uraian", Reference: "no. referensi|no referensi|referensi",
 		Debit: "debet|debit", Credit: "kredit", Balance: "saldo", CounterpartyAccount: "rekening tujuan|rekening lawan",
@@ -188,11 +204,13 @@ func ReadCSV(r io.Reader, opt Options) ([]*Statement, error) {
 		if ccy != "" && !strings.EqualFold(ccy, st.Currency) {
 			return nil, &CurrencyError{Line: line, Got: strings.ToUpper(ccy), Expected: st.Currency}
 		}
-		if len(st.Lines) >= maxLines {
+		if st.NumLines() >= maxLines {
 			return nil, &ReadError{Line: line, Reason: fmt.Sprintf("a statement may hold at most %d lines", maxLines)}
 		}
 		l.N = line
-		st.Lines = append(st.Lines, l)
+		if err := st.add(l, opt.Each); err != nil {
+			return nil, err
+		}
 		if bal != nil {
 			if firstBal == nil {
 				v := *bal - l.AmountSen
@@ -201,7 +219,7 @@ func ReadCSV(r io.Reader, opt Options) ([]*Statement, error) {
 			lastBal = bal
 		}
 	}
-	var sum int64
+	sum := st.sum
 	for _, l := range st.Lines {
 		sum += l.AmountSen
 	}
@@ -211,7 +229,7 @@ func ReadCSV(r io.Reader, opt Options) ([]*Statement, error) {
 		st.ClosingSen = sum
 	}
 	st.period()
-	if len(st.Lines) == 0 && len(st.Problems) > 0 {
+	if st.NumLines() == 0 && len(st.Problems) > 0 {
 		return nil, &ReadError{Line: st.Problems[0].Line, Reason: "no line of the statement can be read; the first: " + st.Problems[0].Reason}
 	}
 	return []*Statement{st}, nil

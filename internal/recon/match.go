@@ -1,7 +1,9 @@
 package recon
 
 import (
+	"bytes"
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
@@ -164,74 +166,328 @@ func Day(s string) (int32, bool) {
 	return int32(t.Unix() / 86400), true
 }
 
-// matcher holds the state of one Match run in flat arrays indexed by a
-// payment's or line's rank by id, so a million of each fit in little
-// memory: no per-item allocation beyond the normalised strings.
-type matcher struct {
-	pays    []Payment
-	lines   []BankLine
-	pOrder  []int32 // payment indexes by id
-	lOrder  []int32 // line indexes by id
-	pRef    []string
-	pAcct   []string
-	pDay    []int32
-	pTaken  []bool // paired with a debit line in this run
-	pRet    []bool // paired with a credit line in this run
-	lRef    []string
-	lAcct   []string
-	lDay    []int32
-	lTaken  []bool
-	refHead map[string]int32 // first payment (by id) with a reference
-	refNext []int32          // the next payment with the same reference, -1 at the end
-	window  int32
-	pairs   []Pair
-	cands   map[int64][]int64 // candidates of lines left open, for Ambiguous
-	claims  []int32
-	buf     []int32
+// Match proposes matches of lines to payments, deterministically: the same
+// input gives the same pairs whatever the order of the slices. See Matcher
+// for the rules; Match is a Matcher fed from slices.
+func Match(payments []Payment, lines []BankLine, windowDays int) Result {
+	m := NewMatcher(windowDays)
+	for _, p := range payments {
+		m.AddPayment(p)
+	}
+	for _, l := range lines {
+		m.AddLine(l)
+	}
+	m.Run()
+	var res Result
+	m.EachPair(func(p Pair) error { res.Pairs = append(res.Pairs, p); return nil })
+	res.Ambiguous = m.Ambiguous()
+	return res
 }
 
-// Match proposes matches of lines to payments, deterministically: the same
-// input gives the same pairs whatever the order of the slices. Rules apply
-// in order — reference, bulk, amount_mismatch, account_date, probable for
-// debits; retur_reference, retur_account for credits — and each pass only
-// pairs a line and a disbursement that are each other's only candidate, so
-// a line never matches two disbursements (but for a bulk line's batch) nor
-// a disbursement two lines; ties stay unmatched and are listed as Ambiguous.
-// windowDays bounds |booking date - paid_on| for account_date and probable.
-func Match(payments []Payment, lines []BankLine, windowDays int) Result {
-	m := &matcher{pays: payments, lines: lines, window: int32(windowDays), cands: map[int64][]int64{}}
-	m.pOrder = order(len(payments), func(i int) int64 { return payments[i].ID })
-	m.lOrder = order(len(lines), func(i int) int64 { return lines[i].ID })
-	np, nl := len(payments), len(lines)
-	m.pRef, m.pAcct, m.pDay = make([]string, np), make([]string, np), make([]int32, np)
-	m.pTaken, m.pRet, m.claims = make([]bool, np), make([]bool, np), make([]int32, np)
-	m.refNext, m.refHead = make([]int32, np), make(map[string]int32, np)
-	for r := np - 1; r >= 0; r-- { // chains in id order
-		p := &payments[m.pOrder[r]]
-		m.pRef[r], m.pAcct[r] = NormalizeRef(p.Ref), NormalizeAccount(p.Account)
-		d, ok := Day(p.PaidOn)
-		if !ok {
-			d = -1 << 30
-		}
-		m.pDay[r] = d
-		m.refNext[r] = -1
-		if m.pRef[r] != "" {
-			if h, ok := m.refHead[m.pRef[r]]; ok {
-				m.refNext[r] = h
+// payment flags
+const (
+	fReturned    uint8 = 1 << iota // returned_on is set: a credit may match it
+	fPaired                        // a debit line holds it already, elsewhere
+	fReturPaired                   // a credit line holds it already, elsewhere
+	fTaken                         // paired with a debit line in this run
+	fRet                           // paired with a credit line in this run
+)
+
+// line flags
+const (
+	lTaken    uint8 = 1 << iota
+	lMultiRef       // the reference has more than one word
+)
+
+// span is a string in Matcher.arena.
+type span struct{ off, n uint32 }
+
+// mpay is a payment as the matcher keeps it: numbers only, its normalised
+// reference and account as spans of one arena and then as group numbers.
+type mpay struct {
+	id, amount  int64
+	day         int32 // paid_on as a day number
+	refG, acctG int32 // the reference's and account's group, -1 for none
+	flags       uint8
+}
+
+// mline is a statement line as the matcher keeps it: the groups its
+// reference, account and reference-like words name are resolved when it
+// is added, so no string of a line is kept.
+type mline struct {
+	id, amount    int64
+	day           int32
+	refG          int32  // the group its normalised reference names, -1 for none
+	acctG         int32  // the account's group; noAccount, or unknownAccount when no payment has it
+	words         uint32 // offset in Matcher.words of the groups its words name
+	nRefW, nDescW uint8  // how many of them come from the reference, from the description
+	flags         uint8
+}
+
+const (
+	noAccount      = -1
+	unknownAccount = -2
+	noDay          = -1 << 30
+)
+
+// cpair is a match made in a run, by ranks.
+type cpair struct {
+	line, pay int32
+	rule      uint8
+}
+
+var ruleNames = []string{RuleReference, RuleBulk, RuleAmountMismatch, RuleAccountDate, RuleProbable, RuleReturReference, RuleReturAccount}
+
+func ruleIndex(rule string) uint8 { return uint8(slices.Index(ruleNames, rule)) }
+
+// Matcher matches statement lines to payments in memory proportional to
+// their number and nothing else: payments and lines are fed one at a time
+// (from a database cursor, say) and kept as numbers — amounts in sen, days
+// since 1970, references and accounts as group numbers found by binary
+// search in sorted arrays — so a million of each take about 100 MiB.
+//
+// Rules apply in order — reference, bulk, amount_mismatch, account_date,
+// probable for debits; retur_reference, retur_account for credits — and
+// each pass only pairs a line and a disbursement that are each other's
+// only candidate, so a line never matches two disbursements (but for a
+// bulk line's batch) nor a disbursement two lines; ties stay unmatched and
+// are listed as Ambiguous. The window bounds |booking date - paid_on| for
+// account_date and probable. The result does not depend on the order in
+// which payments and lines are added.
+//
+// Use: AddPayment for every payment, then AddLine for every line, Run,
+// then EachPair and Ambiguous.
+type Matcher struct {
+	window   int32
+	pays     []mpay
+	lines    []mline
+	arena    []byte   // the payments' normalised references and accounts
+	keys     []span   // until freeze: payment i's reference is keys[2i], its account keys[2i+1]
+	refSort  []int32  // payment ranks with a reference, by reference then rank
+	refStart []int32  // group g is refSort[refStart[g]:refStart[g+1]]
+	refKey   keyIndex // the groups' references
+	acctKey  keyIndex // the account groups' accounts
+	words    []int32  // the groups lines' reference-like words name
+	frozen   bool
+	pairs    []cpair
+	cands    map[int32][]int32 // line rank -> payment ranks, of lines left open
+	claims   []int32
+	buf      []int32
+}
+
+// NewMatcher returns a Matcher with a window of windowDays.
+func NewMatcher(windowDays int) *Matcher {
+	return &Matcher{window: int32(windowDays), cands: map[int32][]int32{}}
+}
+
+func (m *Matcher) put(s string) span {
+	sp := span{uint32(len(m.arena)), uint32(len(s))}
+	m.arena = append(m.arena, s...)
+	return sp
+}
+
+func (m *Matcher) bytes(s span) []byte { return m.arena[s.off : s.off+s.n] }
+
+// Grow makes room for that many more payments and lines, so that a caller
+// who knows the counts spares the copies of growing slices.
+func (m *Matcher) Grow(payments, lines int) {
+	m.pays = slices.Grow(m.pays, payments)
+	m.keys = slices.Grow(m.keys, 2*payments)
+	m.arena = slices.Grow(m.arena, 32*payments)
+	m.lines = slices.Grow(m.lines, lines)
+	m.pairs = slices.Grow(m.pairs, lines)
+}
+
+// AddPayment adds a payment; all payments come before the first line.
+func (m *Matcher) AddPayment(p Payment) {
+	if m.frozen {
+		panic("recon: AddPayment after AddLine")
+	}
+	d, ok := Day(p.PaidOn)
+	if !ok {
+		d = noDay
+	}
+	x := mpay{id: p.ID, amount: p.AmountSen, day: d, refG: int32(len(m.pays)), acctG: noAccount}
+	m.keys = append(m.keys, m.put(NormalizeRef(p.Ref)), m.put(NormalizeAccount(p.Account)))
+	if p.ReturnedOn != "" {
+		x.flags |= fReturned
+	}
+	if p.Paired {
+		x.flags |= fPaired
+	}
+	if p.ReturPaired {
+		x.flags |= fReturPaired
+	}
+	m.pays = append(m.pays, x)
+}
+
+// freeze orders the payments by id and groups equal references and equal
+// accounts.
+func (m *Matcher) freeze() {
+	if m.frozen {
+		return
+	}
+	m.frozen = true
+	// refG holds the order of adding until the keys move to their groups
+	if !slices.IsSortedFunc(m.pays, func(a, b mpay) int { return cmp.Compare(a.id, b.id) }) {
+		slices.SortStableFunc(m.pays, func(a, b mpay) int { return cmp.Compare(a.id, b.id) })
+	}
+	key := func(r int32, k int32) []byte { return m.bytes(m.keys[2*m.pays[r].refG+k]) }
+	group := func(k int32) []int32 {
+		idx := make([]int32, 0, len(m.pays))
+		for r := range m.pays {
+			if len(key(int32(r), k)) > 0 {
+				idx = append(idx, int32(r))
 			}
-			m.refHead[m.pRef[r]] = int32(r)
+		}
+		slices.SortStableFunc(idx, func(a, b int32) int { return bytes.Compare(key(a, k), key(b, k)) })
+		return idx
+	}
+	m.refSort = group(0)
+	m.refStart = make([]int32, 0, len(m.refSort)+1)
+	m.refKey.keys = make([]span, 0, len(m.refSort))
+	for i, r := range m.refSort {
+		if i == 0 || !bytes.Equal(key(r, 0), key(m.refSort[i-1], 0)) {
+			m.refStart = append(m.refStart, int32(i))
+			m.refKey.keys = append(m.refKey.keys, m.keys[2*m.pays[r].refG])
 		}
 	}
-	m.lRef, m.lAcct, m.lDay, m.lTaken = make([]string, nl), make([]string, nl), make([]int32, nl), make([]bool, nl)
-	for r := 0; r < nl; r++ {
-		l := &lines[m.lOrder[r]]
-		m.lRef[r], m.lAcct[r] = NormalizeRef(l.Ref), NormalizeAccount(l.Account)
-		m.lDay[r], _ = Day(l.BookingDate)
+	m.refStart = append(m.refStart, int32(len(m.refSort)))
+	accts := group(1)
+	m.acctKey.keys = make([]span, 0, len(accts))
+	for i, r := range accts {
+		if i == 0 || !bytes.Equal(key(r, 1), key(accts[i-1], 1)) {
+			m.acctKey.keys = append(m.acctKey.keys, m.keys[2*m.pays[r].refG+1])
+		}
+		m.pays[r].acctG = int32(len(m.acctKey.keys) - 1)
 	}
-	debit := func(r int) bool { return m.line(r).AmountSen < 0 }
-	credit := func(r int) bool { return m.line(r).AmountSen > 0 }
-	avail := func(r int32) bool { return !m.pay(r).Paired && !m.pTaken[r] }
-	retAvail := func(r int32) bool { p := m.pay(r); return p.ReturnedOn != "" && !p.ReturPaired && !m.pRet[r] }
+	for r := range m.pays {
+		m.pays[r].refG = -1
+	}
+	for g := range len(m.refStart) - 1 {
+		for _, r := range m.group(int32(g)) {
+			m.pays[r].refG = int32(g)
+		}
+	}
+	m.keys = nil
+	m.refKey.build(m.arena)
+	m.acctKey.build(m.arena)
+	m.claims = make([]int32, len(m.pays))
+}
+
+// keyIndex finds a group by its key in a hash table of group numbers
+// (open addressing, linear probing), 16 bytes a group beside the keys.
+// A slot holds the key's hash in its upper half, so a probe reads the key
+// itself only when the hashes agree.
+type keyIndex struct {
+	keys  []span   // group g's key
+	slots []uint64 // hash<<32 | g+1, or 0 for an empty slot; the length is a power of two
+	seed  maphash.Seed
+	arena []byte
+}
+
+func (x *keyIndex) build(arena []byte) {
+	n := 8
+	for n < 2*len(x.keys) {
+		n *= 2
+	}
+	x.slots, x.seed, x.arena = make([]uint64, n), maphash.MakeSeed(), arena
+	mask := uint64(n - 1)
+	for g, k := range x.keys {
+		h := maphash.Bytes(x.seed, arena[k.off:k.off+k.n])
+		i := h & mask
+		for x.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.slots[i] = h&^(1<<32-1) | uint64(g+1)
+	}
+}
+
+// find is the group whose key is k, or -1.
+func (x *keyIndex) find(k string) int32 {
+	mask := uint64(len(x.slots) - 1)
+	h := maphash.String(x.seed, k)
+	for i := h & mask; x.slots[i] != 0; i = (i + 1) & mask {
+		if v := x.slots[i]; v>>32 == h>>32 {
+			g := int32(v&(1<<32-1)) - 1
+			if s := x.keys[g]; string(x.arena[s.off:s.off+s.n]) == k {
+				return g
+			}
+		}
+	}
+	return -1
+}
+
+// refGroup is the group of payments whose normalised reference is k, or -1.
+func (m *Matcher) refGroup(k string) int32 {
+	if k == "" {
+		return -1
+	}
+	return m.refKey.find(k)
+}
+
+func (m *Matcher) acctGroup(k string) int32 {
+	if k == "" {
+		return noAccount
+	}
+	if g := m.acctKey.find(k); g >= 0 {
+		return g
+	}
+	return unknownAccount
+}
+
+// group is the payment ranks of reference group g, in id order.
+func (m *Matcher) group(g int32) []int32 {
+	if g < 0 {
+		return nil
+	}
+	return m.refSort[m.refStart[g]:m.refStart[g+1]]
+}
+
+// AddLine adds a statement line.
+func (m *Matcher) AddLine(l BankLine) {
+	m.freeze()
+	d, _ := Day(l.BookingDate)
+	ref := NormalizeRef(l.Ref)
+	x := mline{id: l.ID, amount: l.AmountSen, day: d, refG: m.refGroup(ref), acctG: m.acctGroup(NormalizeAccount(l.Account)), words: uint32(len(m.words))}
+	// banks often put the payment reference in free text: the groups its
+	// reference-like words name are the fallback when its reference names none
+	words := func(s string) uint8 {
+		var n uint8
+		for w := range strings.FieldsSeq(s) {
+			if len(w) >= 5 && strings.ContainsAny(w, "0123456789") && n < 255 {
+				if k := NormalizeRef(w); k != ref {
+					if g := m.refGroup(k); g >= 0 {
+						m.words = append(m.words, g)
+						n++
+					}
+				}
+			}
+		}
+		return n
+	}
+	x.nRefW = words(l.Ref)
+	x.nDescW = words(l.Description)
+	if multiWord(l.Ref) {
+		x.flags |= lMultiRef
+	}
+	m.lines = append(m.lines, x)
+}
+
+// Payments and Lines count what was added.
+func (m *Matcher) Payments() int { return len(m.pays) }
+func (m *Matcher) Lines() int    { return len(m.lines) }
+
+// Run applies the rules.
+func (m *Matcher) Run() {
+	m.freeze()
+	if !slices.IsSortedFunc(m.lines, func(a, b mline) int { return cmp.Compare(a.id, b.id) }) {
+		slices.SortStableFunc(m.lines, func(a, b mline) int { return cmp.Compare(a.id, b.id) })
+	}
+	debit := func(r int) bool { return m.lines[r].amount < 0 }
+	credit := func(r int) bool { return m.lines[r].amount > 0 }
+	avail := func(r int32) bool { return m.pays[r].flags&(fPaired|fTaken) == 0 }
+	retAvail := func(r int32) bool { return m.pays[r].flags&(fReturned|fReturPaired|fRet) == fReturned }
 
 	m.byReference(debit, avail, true, RuleReference)
 	m.bulk()
@@ -240,79 +496,82 @@ func Match(payments []Payment, lines []BankLine, windowDays int) Result {
 	m.byWindow(false, RuleProbable)
 	m.byReference(credit, retAvail, true, RuleReturReference)
 	m.returAccount()
+	m.claims, m.buf = nil, nil
+}
 
-	var amb []Ambiguous
-	for r := 0; r < nl; r++ {
-		id := m.line(r).ID
-		if c := m.cands[id]; !m.lTaken[r] && len(c) > 0 {
-			amb = append(amb, Ambiguous{LineID: id, Candidates: c})
+// EachPair calls fn with each match, in the order the rules made them,
+// and stops at the first error.
+func (m *Matcher) EachPair(fn func(Pair) error) error {
+	for _, c := range m.pairs {
+		l, p := &m.lines[c.line], &m.pays[c.pay]
+		pr := Pair{LineID: l.id, DisbursementID: p.id, Rule: ruleNames[c.rule]}
+		if pr.Rule == RuleAmountMismatch {
+			pr.DifferenceSen = -l.amount - p.amount
+		}
+		if err := fn(pr); err != nil {
+			return err
 		}
 	}
-	return Result{Pairs: m.pairs, Ambiguous: amb}
+	return nil
 }
 
-func order(n int, id func(int) int64) []int32 {
-	o := make([]int32, n)
-	sorted := true
-	for i := range o {
-		o[i] = int32(i)
-		sorted = sorted && (i == 0 || id(i-1) <= id(i))
-	}
-	if !sorted {
-		slices.SortFunc(o, func(a, b int32) int { return cmp.Compare(id(int(a)), id(int(b))) })
-	}
-	return o
-}
+// PairCount is how many matches Run made.
+func (m *Matcher) PairCount() int { return len(m.pairs) }
 
-func (m *matcher) pay(r int32) *Payment { return &m.pays[m.pOrder[r]] }
-func (m *matcher) line(r int) *BankLine { return &m.lines[m.lOrder[r]] }
+// Ambiguous lists the lines left open that had candidates, by line id.
+func (m *Matcher) Ambiguous() []Ambiguous {
+	var amb []Ambiguous
+	for r := range m.lines {
+		if c := m.cands[int32(r)]; m.lines[r].flags&lTaken == 0 && len(c) > 0 {
+			ids := make([]int64, len(c))
+			for i, p := range c {
+				ids[i] = m.pays[p].id
+			}
+			amb = append(amb, Ambiguous{LineID: m.lines[r].id, Candidates: ids})
+		}
+	}
+	return amb
+}
 
 // note keeps up to MaxCandidates candidates of a line that stays open.
-func (m *matcher) note(r int, cs []int32) {
-	id := m.line(r).ID
-	have := m.cands[id]
+func (m *Matcher) note(r int, cs []int32) {
+	have := m.cands[int32(r)]
 	for _, c := range cs {
 		if len(have) >= MaxCandidates {
 			break
 		}
-		pid := m.pay(c).ID
-		if !slices.Contains(have, pid) {
-			have = append(have, pid)
+		if !slices.Contains(have, c) {
+			have = append(have, c)
 		}
 	}
-	m.cands[id] = have
+	m.cands[int32(r)] = have
 }
 
-func (m *matcher) pair(r int, p int32, rule string, retur bool) {
-	l := m.line(r)
-	pr := Pair{LineID: l.ID, DisbursementID: m.pay(p).ID, Rule: rule}
-	if rule == RuleAmountMismatch {
-		pr.DifferenceSen = -l.AmountSen - m.pay(p).AmountSen
-	}
-	m.pairs = append(m.pairs, pr)
-	m.lTaken[r] = true
+func (m *Matcher) pair(r int, p int32, rule string, retur bool) {
+	m.pairs = append(m.pairs, cpair{int32(r), p, ruleIndex(rule)})
+	m.lines[r].flags |= lTaken
 	if retur {
-		m.pRet[p] = true
+		m.pays[p].flags |= fRet
 	} else {
-		m.pTaken[p] = true
+		m.pays[p].flags |= fTaken
 	}
-	delete(m.cands, l.ID)
+	delete(m.cands, int32(r))
 }
 
 // candidatesByRef collects into m.buf the available payments a line's
 // reference names: its reference first, and only when that names none,
 // the reference-like words of its reference and (withDescription) its
-// description — banks often put the payment reference in free text.
-func (m *matcher) candidatesByRef(r int, avail func(int32) bool, sameAmount, withDescription bool) []int32 {
-	l := m.line(r)
-	amount := l.AmountSen
+// description.
+func (m *Matcher) candidatesByRef(r int, avail func(int32) bool, sameAmount, withDescription bool) []int32 {
+	l := &m.lines[r]
+	amount := l.amount
 	if amount < 0 {
 		amount = -amount
 	}
 	m.buf = m.buf[:0]
-	add := func(key string) {
-		for p, ok := m.refHead[key]; ok && p >= 0; p = m.refNext[p] {
-			if !avail(p) || sameAmount != (m.pay(p).AmountSen == amount) || slices.Contains(m.buf, p) {
+	add := func(g int32) {
+		for _, p := range m.group(g) {
+			if !avail(p) || sameAmount != (m.pays[p].amount == amount) || slices.Contains(m.buf, p) {
 				continue
 			}
 			m.buf = append(m.buf, p)
@@ -321,24 +580,18 @@ func (m *matcher) candidatesByRef(r int, avail func(int32) bool, sameAmount, wit
 			}
 		}
 	}
-	if m.lRef[r] != "" {
-		add(m.lRef[r])
-	}
+	add(l.refG)
 	if len(m.buf) > 0 {
 		return m.buf
 	}
-	words := strings.Fields(l.Ref)
+	n := uint32(l.nRefW)
 	if withDescription {
-		words = append(words, strings.Fields(l.Description)...)
+		n += uint32(l.nDescW)
+	} else if l.flags&lMultiRef == 0 {
+		n = 0
 	}
-	if len(words) > 1 || withDescription {
-		for _, w := range words {
-			if len(w) >= 5 && strings.ContainsAny(w, "0123456789") {
-				if k := NormalizeRef(w); k != m.lRef[r] {
-					add(k)
-				}
-			}
-		}
+	for _, g := range m.words[l.words : l.words+n] {
+		add(g)
 	}
 	return m.buf
 }
@@ -346,14 +599,12 @@ func (m *matcher) candidatesByRef(r int, avail func(int32) bool, sameAmount, wit
 // byReference pairs lines whose reference names a disbursement; sameAmount
 // asks for equal amounts (reference, retur_reference), else for different
 // ones on a reference that names one disbursement only (amount_mismatch).
-func (m *matcher) byReference(side func(int) bool, avail func(int32) bool, sameAmount bool, rule string) {
-	single := make([]int32, len(m.lTaken)) // the one candidate of each line, or -1
-	for r := range single {
-		single[r] = -1
-	}
+func (m *Matcher) byReference(side func(int) bool, avail func(int32) bool, sameAmount bool, rule string) {
+	single := make([]int32, len(m.lines)) // the one candidate of each line, or -1
 	var touched []int32
-	for r := range m.lTaken {
-		if m.lTaken[r] || !side(r) {
+	for r := range m.lines {
+		single[r] = -1
+		if m.lines[r].flags&lTaken != 0 || !side(r) {
 			continue
 		}
 		cs := m.candidatesByRef(r, avail, sameAmount, sameAmount)
@@ -368,7 +619,7 @@ func (m *matcher) byReference(side func(int) bool, avail func(int32) bool, sameA
 		}
 		// a mismatch needs the reference to name one disbursement: a batch
 		// reference whose amounts do not add up is not one payment
-		if len(cs) == 1 && (sameAmount || m.refNext[m.refHead[m.pRef[cs[0]]]] < 0) {
+		if len(cs) == 1 && (sameAmount || len(m.group(m.pays[cs[0]].refG)) == 1) {
 			single[r] = cs[0]
 		} else {
 			m.note(r, cs)
@@ -376,7 +627,7 @@ func (m *matcher) byReference(side func(int) bool, avail func(int32) bool, sameA
 	}
 	for r, p := range single {
 		switch {
-		case p < 0 || m.lTaken[r]:
+		case p < 0 || m.lines[r].flags&lTaken != 0:
 		case m.claims[p] == 1:
 			m.pair(r, p, rule, rule == RuleReturReference)
 		default:
@@ -390,37 +641,35 @@ func (m *matcher) byReference(side func(int) bool, avail func(int32) bool, sameA
 
 // bulk pairs a debit with the batch of available disbursements whose
 // payment reference is the line's and whose amounts add up to it exactly.
-func (m *matcher) bulk() {
-	batch := func(k string) ([]int32, int64) {
+func (m *Matcher) bulk() {
+	batch := func(g int32) ([]int32, int64) {
 		var b []int32
 		var sum int64
-		for p, ok := m.refHead[k]; ok && p >= 0; p = m.refNext[p] {
-			if !m.pay(p).Paired && !m.pTaken[p] {
+		for _, p := range m.group(g) {
+			if m.pays[p].flags&(fPaired|fTaken) == 0 {
 				b = append(b, p)
-				sum += m.pay(p).AmountSen
+				sum += m.pays[p].amount
 			}
 		}
 		return b, sum
 	}
-	claimed := map[string][]int{}
-	for r := range m.lTaken {
-		k := m.lRef[r]
-		if m.lTaken[r] || m.line(r).AmountSen >= 0 || k == "" {
-			continue
-		}
-		if h, ok := m.refHead[k]; !ok || m.refNext[h] < 0 {
+	claimed := map[int32][]int{}
+	for r := range m.lines {
+		l := &m.lines[r]
+		if l.flags&lTaken != 0 || l.amount >= 0 || len(m.group(l.refG)) < 2 {
 			continue // no batch: one disbursement or none has this reference
 		}
-		if b, sum := batch(k); len(b) > 1 && sum == -m.line(r).AmountSen {
-			claimed[k] = append(claimed[k], r)
+		if b, sum := batch(l.refG); len(b) > 1 && sum == -l.amount {
+			claimed[l.refG] = append(claimed[l.refG], r)
 		}
 	}
-	for r := range m.lTaken {
-		ls := claimed[m.lRef[r]]
-		if len(ls) == 0 || ls[0] != r {
+	for r := range m.lines {
+		l := &m.lines[r]
+		ls := claimed[l.refG]
+		if l.refG < 0 || len(ls) == 0 || ls[0] != r {
 			continue
 		}
-		b, _ := batch(m.lRef[r])
+		b, _ := batch(l.refG)
 		if len(ls) > 1 {
 			for _, x := range ls {
 				m.note(x, b)
@@ -428,108 +677,92 @@ func (m *matcher) bulk() {
 			continue
 		}
 		for _, p := range b {
-			m.pairs = append(m.pairs, Pair{LineID: m.line(r).ID, DisbursementID: m.pay(p).ID, Rule: RuleBulk})
-			m.pTaken[p] = true
+			m.pairs = append(m.pairs, cpair{int32(r), p, ruleIndex(RuleBulk)})
+			m.pays[p].flags |= fTaken
 		}
-		m.lTaken[r] = true
-		delete(m.cands, m.line(r).ID)
+		l.flags |= lTaken
+		delete(m.cands, int32(r))
 	}
-}
-
-type windowKey struct {
-	amount int64
-	acct   uint64 // a hash of the account; 0 when the rule ignores it
-	day    int32
-}
-
-func hashAccount(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
-	}
-	return h | 1
 }
 
 // byWindow pairs debits with disbursements of the same amount paid within
-// the window, and with the same account when withAccount. Counts per
-// amount and day (and account) let each side count its candidates in
-// O(window) even when thousands of disbursements share one amount, as
-// BPUM's Rp2.400.000 does.
-func (m *matcher) byWindow(withAccount bool, rule string) {
-	key := func(amount int64, acct string, day int32) windowKey {
-		if !withAccount {
-			return windowKey{amount, 0, day}
+// the window, and with the same account when withAccount. Both sides are
+// sorted by amount, account and day, so each counts its candidates with
+// one binary search even when thousands of disbursements share one
+// amount, as BPUM's Rp2.400.000 does.
+func (m *Matcher) byWindow(withAccount bool, rule string) {
+	acct := func(g int32) int32 {
+		if withAccount {
+			return g
 		}
-		return windowKey{amount, hashAccount(acct), day}
+		return 0
 	}
-	head := map[windowKey]int32{}
-	next := make([]int32, len(m.pays))
-	for r := int32(len(m.pays)) - 1; r >= 0; r-- {
-		next[r] = -1
-		if m.pay(r).Paired || m.pTaken[r] || (withAccount && m.pAcct[r] == "") {
-			continue
-		}
-		k := key(m.pay(r).AmountSen, m.pAcct[r], m.pDay[r])
-		if h, ok := head[k]; ok {
-			next[r] = h
-		}
-		head[k] = r
+	type key struct {
+		amount int64
+		acct   int32
+		day    int32
 	}
-	lineDay := map[windowKey]int32{}
-	var todo []int
-	for r := range m.lTaken {
-		l := m.line(r)
-		if m.lTaken[r] || l.AmountSen >= 0 || (withAccount && m.lAcct[r] == "") {
-			continue
+	cmpKey := func(a, b key) int {
+		if c := cmp.Compare(a.amount, b.amount); c != 0 {
+			return c
 		}
-		lineDay[key(-l.AmountSen, m.lAcct[r], m.lDay[r])]++
-		todo = append(todo, r)
+		if c := cmp.Compare(a.acct, b.acct); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.day, b.day)
+	}
+	pkey := func(r int32) key { p := &m.pays[r]; return key{p.amount, acct(p.acctG), p.day} }
+	lkey := func(r int32) key { l := &m.lines[r]; return key{-l.amount, acct(l.acctG), l.day} }
+	var ps, ls []int32
+	for r := range m.pays {
+		if m.pays[r].flags&(fPaired|fTaken) == 0 && (!withAccount || m.pays[r].acctG >= 0) {
+			ps = append(ps, int32(r))
+		}
+	}
+	for r := range m.lines {
+		l := &m.lines[r]
+		if l.flags&lTaken == 0 && l.amount < 0 && (!withAccount || l.acctG >= 0) {
+			ls = append(ls, int32(r))
+		}
+	}
+	todo := slices.Clone(ls)
+	slices.SortStableFunc(ps, func(a, b int32) int { return cmpKey(pkey(a), pkey(b)) })
+	slices.SortStableFunc(ls, func(a, b int32) int { return cmpKey(lkey(a), lkey(b)) })
+	// between is the part of xs (sorted by k) with keys from lo to hi
+	between := func(xs []int32, k func(int32) key, lo, hi key) []int32 {
+		i, _ := slices.BinarySearchFunc(xs, lo, func(x int32, t key) int { return cmpKey(k(x), t) })
+		j, _ := slices.BinarySearchFunc(xs[i:], key{hi.amount, hi.acct, hi.day + 1}, func(x int32, t key) int { return cmpKey(k(x), t) })
+		return xs[i : i+j]
 	}
 	for _, r := range todo {
-		l := m.line(r)
-		m.buf = m.buf[:0]
-		n := 0
-		for d := m.lDay[r] - m.window; d <= m.lDay[r]+m.window; d++ {
-			for p, ok := head[key(-l.AmountSen, m.lAcct[r], d)]; ok && p >= 0; p = next[p] {
-				if withAccount && m.pAcct[p] != m.lAcct[r] {
-					continue
-				}
-				n++
-				if len(m.buf) < MaxCandidates {
-					m.buf = append(m.buf, p)
-				}
-			}
-		}
-		if n == 0 {
+		k := lkey(r)
+		cs := between(ps, pkey, key{k.amount, k.acct, k.day - m.window}, key{k.amount, k.acct, k.day + m.window})
+		if len(cs) == 0 {
 			continue
 		}
-		if n == 1 {
-			p := m.buf[0]
-			var claims int32
-			for d := m.pDay[p] - m.window; d <= m.pDay[p]+m.window; d++ {
-				claims += lineDay[key(m.pay(p).AmountSen, m.pAcct[p], d)]
-			}
-			if claims == 1 {
-				m.pair(r, p, rule, false)
+		if len(cs) == 1 {
+			pk := pkey(cs[0])
+			if len(between(ls, lkey, key{pk.amount, pk.acct, pk.day - m.window}, key{pk.amount, pk.acct, pk.day + m.window})) == 1 {
+				m.pair(int(r), cs[0], rule, false)
 				continue
 			}
 		}
-		m.note(r, m.buf)
+		m.note(int(r), cs[:min(len(cs), MaxCandidates)])
 	}
 }
 
 // returAccount pairs credits with returned disbursements of the same
 // amount and account, each the other's only candidate.
-func (m *matcher) returAccount() {
+func (m *Matcher) returAccount() {
 	type k struct {
 		amount int64
-		acct   string
+		acct   int32
 	}
 	pays := map[k][]int32{}
 	for r := range m.pays {
-		p := m.pay(int32(r))
-		if p.ReturnedOn != "" && !p.ReturPaired && !m.pRet[r] && m.pAcct[r] != "" {
-			pays[k{p.AmountSen, m.pAcct[r]}] = append(pays[k{p.AmountSen, m.pAcct[r]}], int32(r))
+		p := &m.pays[r]
+		if p.flags&(fReturned|fReturPaired|fRet) == fReturned && p.acctG >= 0 {
+			pays[k{p.amount, p.acctG}] = append(pays[k{p.amount, p.acctG}], int32(r))
 		}
 	}
 	if len(pays) == 0 {
@@ -537,12 +770,12 @@ func (m *matcher) returAccount() {
 	}
 	claims := map[int32]int{}
 	single := map[int]int32{}
-	for r := range m.lTaken {
-		l := m.line(r)
-		if m.lTaken[r] || l.AmountSen <= 0 || m.lAcct[r] == "" {
+	for r := range m.lines {
+		l := &m.lines[r]
+		if l.flags&lTaken != 0 || l.amount <= 0 || l.acctG < 0 {
 			continue
 		}
-		cs := pays[k{l.AmountSen, m.lAcct[r]}]
+		cs := pays[k{l.amount, l.acctG}]
 		for _, p := range cs {
 			claims[p]++
 		}
@@ -565,4 +798,14 @@ func (m *matcher) returAccount() {
 			m.note(r, []int32{p})
 		}
 	}
+}
+
+func multiWord(s string) bool {
+	n := 0
+	for range strings.FieldsSeq(s) {
+		if n++; n > 1 {
+			return true
+		}
+	}
+	return false
 }

@@ -145,16 +145,37 @@ func TestReadCSV(t *testing.T) {
 			{"2024-07-03", "-2400000.00", "J0001", "", ""},
 			{"2024-07-03", "1000000.00", "J0002", "", ""},
 		}, "100000000.00", []int{4}},
+		// the layouts found in public descriptions of the banks' exports
+		{"bri", "bri_cms.csv", []wantLine{ // the reference is in DESK_TRAN, for the matcher to find
+			{"2024-07-01", "-2400000.00", "", "", ""},
+			{"2024-07-01", "-2400000.00", "", "", ""},
+			{"2024-07-03", "2400000.00", "", "", ""},
+		}, "100000000.00", nil},
+		{"mandiri", "mandiri_mcm.csv", []wantLine{
+			{"2024-07-02", "-2400000.00", "BPUM-2024-0001", "", ""},
+			{"2024-07-02", "-2500.00", "BPUM-2024-0001", "", ""},
+			{"2024-07-05", "2400000.00", "RTR-77", "", ""},
+		}, "100000000.00", nil},
+		{"bni", "bni_direct.csv", []wantLine{ // no balance column
+			{"2024-07-03", "-2400000.00", "J0001", "", ""},
+			{"2024-07-03", "1000000.00", "J0002", "", ""},
+		}, "", nil},
 		{"bankaltimtara", "bankaltimtara.csv", []wantLine{
 			{"2024-08-04", "-5000000.00", "KALTARA-01", "9876543210", "KOPERASI MAJU"},
 			{"2024-08-05", "-5000000.00", "KALTARA-02", "9876543211", "UD JAYA"},
 		}, "50000000.00", nil},
 	}
 	for _, p := range profiles {
-		t.Run("Profile_"+p.bank, func(t *testing.T) {
+		t.Run("Profile_"+p.bank+"_"+strings.TrimSuffix(p.file, ".csv"), func(t *testing.T) {
 			st := mustRead(t, "csv", p.file, Options{Profile: BankProfiles[p.bank]})[0]
 			checkLines(t, st, p.lines)
 			checkProblems(t, st, p.probs...)
+			if p.open == "" {
+				if st.HasBalances {
+					t.Errorf("balances read from a file without them: opening %s", rp(st.OpeningSen))
+				}
+				return
+			}
 			if !st.HasBalances || rp(st.OpeningSen) != p.open {
 				t.Errorf("opening %s (has %v), want %s", rp(st.OpeningSen), st.HasBalances, p.open)
 			}
@@ -163,6 +184,19 @@ func TestReadCSV(t *testing.T) {
 			}
 		})
 	}
+	t.Run("BRICMSReferenceInDescription", func(t *testing.T) {
+		// BRI's CSV has no reference column: the matcher finds the payment
+		// reference among the words of DESK_TRAN
+		st := mustRead(t, "csv", "bri_cms.csv", Options{Profile: BankProfiles["bri"]})[0]
+		var ls []BankLine
+		for i, l := range st.Lines {
+			ls = append(ls, BankLine{ID: int64(i + 1), BookingDate: l.BookingDate, AmountSen: l.AmountSen, Ref: l.Reference, Description: l.Description})
+		}
+		r := Match([]Payment{{ID: 7, AmountSen: 240000000, PaidOn: "2024-07-01", Ref: "BPUM-2024-0002"}}, ls, 3)
+		if got := pairsOf(r); got != "2-7:reference " {
+			t.Errorf("pairs %q, want 2-7:reference", got)
+		}
+	})
 	t.Run("Unbalanced", func(t *testing.T) {
 		// BNI's third row is unreadable but moved the running balance in the bank's view? No:
 		// here the balance column after the bad row stays, so the statement still balances.

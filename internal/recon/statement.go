@@ -46,15 +46,50 @@ type Statement struct {
 	Problems []Problem
 	// HasBalances is false for a CSV without opening and closing balances.
 	HasBalances bool
+	// streamed says the lines went to Options.Each, not into Lines; n and
+	// sum count them.
+	streamed bool
+	n        int
+	sum      int64
+}
+
+// NumLines is how many lines the statement holds, in Lines or streamed.
+func (s *Statement) NumLines() int {
+	if s.streamed {
+		return s.n
+	}
+	return len(s.Lines)
 }
 
 // DifferenceSen is closing - opening - the sum of the lines.
 func (s *Statement) DifferenceSen() int64 {
 	d := s.ClosingSen - s.OpeningSen
+	if s.streamed {
+		return d - s.sum
+	}
 	for _, l := range s.Lines {
 		d -= l.AmountSen
 	}
 	return d
+}
+
+// add takes a line: into Lines, or to each when set (the statement then
+// keeps only its count, sum and period).
+func (s *Statement) add(l Line, each func(Line) error) error {
+	if each == nil {
+		s.Lines = append(s.Lines, l)
+		return nil
+	}
+	s.streamed = true
+	s.n++
+	s.sum += l.AmountSen
+	if s.From == "" || l.BookingDate < s.From {
+		s.From = l.BookingDate
+	}
+	if s.To == "" || l.BookingDate > s.To {
+		s.To = l.BookingDate
+	}
+	return each(l)
 }
 
 // Balanced reports whether opening plus the lines equals closing.
@@ -112,6 +147,11 @@ type Options struct {
 	Currency string
 	// Profile maps a bank's CSV columns; the zero value is the default columns.
 	Profile CSVProfile
+	// Each, when set, receives a CSV statement's lines one at a time as
+	// they are read, instead of Statement.Lines (which stays empty), so a
+	// file of millions of lines is never held; an error from Each stops the
+	// reading and is returned as it is. The other formats ignore it.
+	Each func(Line) error
 }
 
 func (o Options) currency() string {

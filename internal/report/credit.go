@@ -236,7 +236,7 @@ func init() {
 			}
 			return cs.CreditReport(ctx, f)
 		},
-		Table: table("Kredit", []Column{
+		Table: table("report.sheet.credit", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"loans", "report.col.loans", CellCount}, {"disbursed", "report.col.disbursed", CellMoney},
 			{"outstanding", "report.col.outstanding", CellMoney}, {"npl", "report.col.npl", CellMoney},
@@ -275,7 +275,7 @@ func init() {
 			}
 			return SubsidyOf(c), nil
 		},
-		Table: table("Subsidi bunga", []Column{
+		Table: table("report.sheet.subsidy", []Column{
 			{"program", "report.col.program", CellText}, {"month", "report.col.month", CellText},
 			{"label", "report.col.label", CellText}, {"loans", "report.col.loans", CellCount},
 			{"subsidy", "report.col.subsidy", CellMoney},

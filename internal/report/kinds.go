@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 )
 
 // Kind is one report kind, the one place that says what it is: the API,
@@ -50,10 +51,34 @@ type Column struct {
 	Cell  Cell
 }
 
+// periodic says, by column name, what a realization figure covers in month
+// or quarter rows (the i18n key of "annual", "this period", "cumulative"),
+// as Realization's comment and store/reports.go compute them.
+var periodic = map[string]string{
+	"original_budget": "report.annual", "budget": "report.annual",
+	"realized": "report.in_period", "committed": "report.in_period",
+	"over_under": "report.cumulative", "realized_pct": "report.cumulative", "remaining": "report.cumulative",
+}
+
+// PeriodicNote is the i18n key of what the realization column covers in
+// month or quarter rows, "" for a column that always covers the same.
+func PeriodicNote(column string) string { return periodic[column] }
+
+// TitleIn is the column's title in lang for rows grouped by groupBy; in
+// month or quarter rows it says what the figure covers: "% Realisasi
+// (kumulatif)".
+func (c Column) TitleIn(lang, groupBy string) string {
+	title := i18n.T(lang, c.Title)
+	if note := PeriodicNote(c.Name); note != "" && (groupBy == "month" || groupBy == "quarter") {
+		title += " (" + i18n.T(lang, note) + ")"
+	}
+	return title
+}
+
 // Table says how a report becomes rows of cells (a string, money.Amount,
 // int64 or Pct per column, in order).
 type Table struct {
-	Sheet   string
+	Sheet   string // the i18n key of the XLSX sheet's name (31 characters at most)
 	Columns []Column
 	// Rows calls emit with the cells of each row of the report, in order.
 	Rows func(rep any, emit func(cells []any) error) error
@@ -92,7 +117,7 @@ var Kinds = []*Kind{
 		Formats: []string{"json", "csv", "xlsx", "pdf"},
 		Schema:  "Realization", Result: Realization{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) { return svc.Realization(ctx, f) },
-		Table: table("Realisasi", []Column{
+		Table: table("report.sheet.realization", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"original_budget", "report.col.original_budget", CellMoney}, {"budget", "report.col.budget", CellMoney},
 			{"realized", "report.col.realized", CellMoney}, {"over_under", "report.col.over_under", CellSigned},
@@ -115,7 +140,7 @@ var Kinds = []*Kind{
 		Formats: []string{"json", "csv", "xlsx"},
 		Schema:  "Coverage", Result: Coverage{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) { return svc.Coverage(ctx, f) },
-		Table: table("Cakupan", []Column{
+		Table: table("report.sheet.coverage", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"target", "report.col.target", CellCount}, {"reached", "report.col.reached", CellCount},
 			{"female", "report.col.female", CellCount}, {"male", "report.col.male", CellCount},
@@ -135,7 +160,7 @@ var Kinds = []*Kind{
 		Formats: []string{"json", "csv", "xlsx"},
 		Schema:  "Overlaps", Result: Overlaps{},
 		Build: func(ctx context.Context, svc Service, f Filter) (any, error) { return svc.Overlaps(ctx, f) },
-		Table: table("Tanda bahaya", []Column{
+		Table: table("report.sheet.overlaps", []Column{
 			{"kind", "report.col.kind", CellText}, {"recipient_ids", "report.col.recipient_ids", CellText},
 			{"programs", "report.col.programs", CellText}, {"disbursement_ids", "report.col.disbursement_ids", CellText},
 			{"reason", "report.col.reason", CellText},
@@ -206,6 +231,10 @@ func (k *Kind) CheckFormat(format string) error {
 	}
 	return nil
 }
+
+// Yearly reports whether the kind is a fiscal year's report (?year=), not
+// one as of a date (?as_of=, the registry).
+func (k *Kind) Yearly() bool { return !slices.Contains(k.Params, "as_of") }
 
 // Files are the formats of the kind's downloads: all but json.
 func (k *Kind) Files() []string {

@@ -76,7 +76,7 @@ func init() {
 			}
 			return rs.ReconciliationReport(ctx, f)
 		},
-		Table: table("Rekonsiliasi", []Column{
+		Table: table("report.sheet.reconciliation", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"paid", "report.col.recon_paid", CellMoney}, {"matched", "report.col.recon_matched", CellMoney},
 			{"unmatched", "report.col.recon_unmatched", CellMoney}, {"mismatched", "report.col.recon_mismatched", CellMoney},

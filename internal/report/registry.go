@@ -158,7 +158,7 @@ func init() {
 			}
 			return rs.RegistryReport(ctx, f)
 		},
-		Table: table("Registri", []Column{
+		Table: table("report.sheet.registry", []Column{
 			{"key", "report.col.key", CellText}, {"label", "report.col.label", CellText},
 			{"count", "report.col.reg_count", CellCount}, {"count_prev", "report.col.reg_count_prev", CellCount},
 			{"growth", "report.col.reg_growth", CellCount}, {"growth_pct", "report.col.reg_growth_pct", CellPercent},

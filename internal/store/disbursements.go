@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -118,18 +119,52 @@ func (s *Store) FindDisbursementByID(ctx context.Context, id int64) (*finance.Di
 // FindDisbursements lists the disbursements of the agencies the actor may
 // see, by id. Errors: unauthorized.
 func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFilter) ([]*finance.Disbursement, string, error) {
-	actor, err := finance.AuthorizeRead(ctx, nil)
+	where, args, err := s.disbursementWhere(ctx, f)
 	if err != nil {
 		return nil, "", err
 	}
 	f.Normalize()
-	where, args := "WHERE d.id > ?", []any{f.Cursor}
-	add := func(cond string, v any) {
+	cond, after, order, backward := keyset(f.Page, "d.id")
+	where += " AND " + cond
+	var out []*finance.Disbursement
+	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY "+order+" LIMIT ?", append(args, after, f.Limit+1)...).Scan(&out).Error; err != nil {
+		return nil, "", err
+	}
+	out, next := pageIn(out, f.Limit, backward, func(x *finance.Disbursement) int64 { return x.ID })
+	return out, next, s.loadLoans(ctx, out)
+}
+
+// TotalDisbursements counts the disbursements the actor may see that
+// match the filter, whatever its page. Errors: unauthorized.
+func (s *Store) TotalDisbursements(ctx context.Context, f finance.DisbursementFilter) (int64, error) {
+	where, args, err := s.disbursementWhere(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.conn(ctx).Raw(`SELECT COUNT(*) FROM disbursements d JOIN programs p ON p.id = d.program_id
+		JOIN recipients r ON r.id = d.recipient_id `+where, args...).Scan(&n).Error
+	return n, err
+}
+
+// disbursementWhere is the WHERE clause of a disbursement list: the
+// actor's agency and the filter (its page aside), over disbursements d,
+// programs p and recipients r. Errors: unauthorized.
+func (s *Store) disbursementWhere(ctx context.Context, f finance.DisbursementFilter) (string, []any, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	where, args := "WHERE 1 = 1", []any{}
+	add := func(cond string, v ...any) {
 		where += " AND " + cond
-		args = append(args, v)
+		args = append(args, v...)
 	}
 	if !actor.SeesAllAgencies() {
 		add("p.agency_id = ?", agencyOf(actor))
+	}
+	if f.Agency != "" {
+		add("p.agency_id IN (SELECT id FROM agencies WHERE code = ?)", f.Agency)
 	}
 	if f.Program != "" {
 		add("p.code = ?", f.Program)
@@ -146,12 +181,13 @@ func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFil
 	if f.To != "" {
 		add("d.disbursed_on <= ?", f.To)
 	}
-	var out []*finance.Disbursement
-	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY d.id LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
-		return nil, "", err
+	if f.Region != "" {
+		add("(r.region_code = ? OR r.region_code LIKE ? ESCAPE '\\')", f.Region, likeEscape(f.Region)+".%")
 	}
-	out, next := pageOf(out, f.Limit, func(x *finance.Disbursement) int64 { return x.ID })
-	return out, next, s.loadLoans(ctx, out)
+	if f.Q != "" {
+		add("LOWER(r.name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(f.Q))+"%")
+	}
+	return where, args, nil
 }
 
 // lockDisbursement reads a disbursement of an agency the actor may see and

@@ -126,35 +126,50 @@ func (s *Store) ImportDisbursement(ctx context.Context, row finance.Disbursement
 // (an umkm first), else by NIB, which must then name one recipient only.
 // Errors: validation_failed.
 func (s *Store) recipientForImport(ctx context.Context, row finance.DisbursementRow) (int64, error) {
-	var ids []int64
 	switch {
 	case row.RecipientNIK != "":
 		if msg := finance.ValidNIK(row.RecipientNIK); msg != "" {
 			return 0, finance.FieldError("recipient_nik", msg)
 		}
-		err := s.conn(ctx).Model(&finance.Recipient{}).Where("nik = ?", row.RecipientNIK).
-			Order("CASE WHEN kind = 'umkm' THEN 0 ELSE 1 END, id").Limit(1).Pluck("id", &ids).Error
-		if err != nil {
-			return 0, err
-		}
-		if len(ids) == 0 {
-			return 0, finance.FieldError("recipient_nik", "no recipient has this NIK; import or register the recipient first")
-		}
+		return s.recipientNamed(ctx, "nik", row.RecipientNIK, "recipient_nik")
 	case row.RecipientNIB != "":
 		if msg := finance.ValidNIB(row.RecipientNIB); msg != "" {
 			return 0, finance.FieldError("recipient_nib", msg)
 		}
-		if err := s.conn(ctx).Model(&finance.Recipient{}).Where("nib = ?", row.RecipientNIB).Order("id").Limit(2).Pluck("id", &ids).Error; err != nil {
-			return 0, err
-		}
-		switch len(ids) {
-		case 0:
-			return 0, finance.FieldError("recipient_nib", "no recipient has this NIB; import or register the recipient first")
-		case 2:
-			return 0, finance.FieldError("recipient_nib", "several recipients share this NIB; give the recipient_nik instead")
-		}
+		return s.recipientNamed(ctx, "nib", row.RecipientNIB, "recipient_nib")
+	}
+	return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
+}
+
+// recipientNamed finds the one recipient an identifier names: a nik (an
+// umkm first), a nib (which must name one recipient only) or a koperasi's
+// legal_number; field is the file's column, for the error.
+// Errors: validation_failed.
+func (s *Store) recipientNamed(ctx context.Context, column, value, field string) (int64, error) {
+	var ids []int64
+	q := s.conn(ctx).Model(&finance.Recipient{})
+	switch column {
+	case "nik":
+		q = q.Where("nik = ?", value).Order("CASE WHEN kind = 'umkm' THEN 0 ELSE 1 END, id").Limit(1)
+	case "nib":
+		q = q.Where("nib = ?", value).Order("id").Limit(2)
 	default:
-		return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
+		q = q.Where("kind = 'koperasi' AND legal_number = ?", value).Order("id").Limit(1)
+	}
+	if err := q.Pluck("id", &ids).Error; err != nil {
+		return 0, err
+	}
+	switch {
+	case len(ids) == 0 && column == "nik":
+		return 0, finance.FieldError(field, "no recipient has this NIK; import or register the recipient first")
+	case len(ids) == 0 && column == "nib":
+		return 0, finance.FieldError(field, "no recipient has this NIB; import or register the recipient first")
+	case len(ids) == 0:
+		return 0, finance.FieldError(field, "no koperasi has this legal number; import or register the koperasi first")
+	case len(ids) == 2 && field == "recipient_nib":
+		return 0, finance.FieldError(field, "several recipients share this NIB; give the recipient_nik instead")
+	case len(ids) == 2:
+		return 0, finance.FieldError(field, "several recipients share this NIB; give the nik, legal_number or recipient_id instead")
 	}
 	return ids[0], nil
 }

@@ -24,11 +24,19 @@ func draft(t *testing.T, w *dbtest.World, p *finance.Program, amount string) *fi
 // act takes action on d as u and fails the test on an error.
 func act(t *testing.T, w *dbtest.World, u *finance.User, d *finance.Disbursement, action string) *finance.Disbursement {
 	t.Helper()
-	got, err := w.Store.ActOnDisbursement(w.Ctx(u), d.ID, action, finance.ActionInput{})
+	got, err := w.Store.ActOnDisbursement(w.Ctx(u), d.ID, action, inputFor(action))
 	if err != nil {
 		t.Fatalf("%s as %s: %v", action, u.Email, err)
 	}
 	return got
+}
+
+// inputFor is the least an action needs: nothing, or for a rejection its reason.
+func inputFor(action string) finance.ActionInput {
+	if action == finance.ActionReject {
+		return finance.ActionInput{Reason: ptr("dokumen tidak lengkap")}
+	}
+	return finance.ActionInput{}
 }
 
 func auditCount(t *testing.T, w *dbtest.World) int {
@@ -72,7 +80,7 @@ func TestDisbursementService_Transitions(t *testing.T) {
 					t.Fatalf("set-up reached %s, want %s", d.Status, from)
 				}
 				entries := auditCount(t, w)
-				got, err := w.Store.ActOnDisbursement(w.Ctx(by[action]), d.ID, action, finance.ActionInput{})
+				got, err := w.Store.ActOnDisbursement(w.Ctx(by[action]), d.ID, action, inputFor(action))
 				want, ok := allowed[from][action]
 				if ok {
 					if err != nil || string(got.Status) != want {

@@ -86,15 +86,16 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 		return nil, "", err
 	}
 	f.Normalize()
-	where, args := programWhere(actor, f, "WHERE p.id > ?", f.Cursor)
+	cond, after, order, backward := keyset(f.Page, "p.id")
+	where, args := programWhere(actor, f, "WHERE "+cond, after)
 	var out []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY p.id LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY "+order+" LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
 		return nil, "", err
 	}
 	for _, p := range out {
 		p.ComputeRemaining()
 	}
-	out, next := pageOf(out, f.Limit, func(x *finance.Program) int64 { return x.ID })
+	out, next := pageIn(out, f.Limit, backward, func(x *finance.Program) int64 { return x.ID })
 	return out, next, nil
 }
 
@@ -144,6 +145,21 @@ FROM (` + programSelect + " " + where + `) t`
 		return nil, err
 	}
 	return &t, nil
+}
+
+// LatestFiscalYear is the latest fiscal year of the programs the actor may
+// see that filter selects (its year aside), 0 when there are none; report
+// pages open on it. Errors: unauthorized.
+func (s *Store) LatestFiscalYear(ctx context.Context, f finance.ProgramFilter) (int, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	f.Year = 0
+	where, args := programWhere(actor, f, "WHERE 1 = ?", 1)
+	var year int
+	err = s.conn(ctx).Raw("SELECT COALESCE(MAX(p.fiscal_year), 0) FROM programs p JOIN agencies a ON a.id = p.agency_id "+where, args...).Scan(&year).Error
+	return year, err
 }
 
 // agencyOf is the agency an agency-bound actor works for; -1 matches nothing.

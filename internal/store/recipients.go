@@ -137,16 +137,50 @@ func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) (
 		return nil, "", err
 	}
 	f.Normalize()
-	switch {
-	case f.NIK != "":
-		err = s.countLookup(ctx, actor, "nik", f.NIK)
-	case f.NIB != "":
-		err = s.countLookup(ctx, actor, "nib", f.NIB)
-	}
-	if err != nil {
+	if err := s.countRecipientLookup(ctx, actor, f); err != nil {
 		return nil, "", err
 	}
-	q := s.conn(ctx).Model(&finance.Recipient{}).Where("id > ?", f.Cursor)
+	cond, after, order, backward := keyset(f.Page, "id")
+	var out []*finance.Recipient
+	if err := s.recipientsWhere(ctx, f).Where(cond, after).Order(order).Limit(f.Limit + 1).Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	maskFor(actor, out...)
+	out, next := pageIn(out, f.Limit, backward, func(x *finance.Recipient) int64 { return x.ID })
+	return out, next, nil
+}
+
+// TotalRecipients counts the recipients FindRecipients would list on every
+// page; by a NIK or NIB it is a lookup as much as the list is, and counts
+// as one. Errors: unauthorized, too_many_requests.
+func (s *Store) TotalRecipients(ctx context.Context, f finance.RecipientFilter) (int64, error) {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.countRecipientLookup(ctx, actor, f); err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.recipientsWhere(ctx, f).Count(&n).Error
+	return n, err
+}
+
+// countRecipientLookup counts a search by a full NIK or NIB as an
+// identifier lookup (countLookup). Errors: too_many_requests.
+func (s *Store) countRecipientLookup(ctx context.Context, actor *finance.Actor, f finance.RecipientFilter) error {
+	switch {
+	case f.NIK != "":
+		return s.countLookup(ctx, actor, "nik", f.NIK)
+	case f.NIB != "":
+		return s.countLookup(ctx, actor, "nib", f.NIB)
+	}
+	return nil
+}
+
+// recipientsWhere is the query of a recipient list: the filter, its page aside.
+func (s *Store) recipientsWhere(ctx context.Context, f finance.RecipientFilter) *gorm.DB {
+	q := s.conn(ctx).Model(&finance.Recipient{})
 	if f.Q != "" {
 		q = q.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(f.Q))+"%")
 	}
@@ -165,13 +199,7 @@ func (s *Store) FindRecipients(ctx context.Context, f finance.RecipientFilter) (
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)
 	}
-	var out []*finance.Recipient
-	if err := q.Order("id").Limit(f.Limit + 1).Find(&out).Error; err != nil {
-		return nil, "", err
-	}
-	maskFor(actor, out...)
-	out, next := pageOf(out, f.Limit, func(x *finance.Recipient) int64 { return x.ID })
-	return out, next, nil
+	return q
 }
 
 func likeEscape(s string) string {

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"pilar/internal/finance"
@@ -40,7 +43,7 @@ type matchRow struct {
 func (matchRow) TableName() string { return "recon_matches" }
 
 const matchSelect = `SELECT m.id, m.disbursement_id, m.line_id, m.rule, m.kind, m.confirmed, m.difference, m.created_at, m.confirmed_at,
-  cu.email AS created_by, fu.email AS confirmed_by, l.booking_date, l.statement_id
+  cu.email AS created_by, fu.email AS confirmed_by, fu.name AS confirmed_by_name, l.booking_date, l.statement_id
 FROM recon_matches m
 JOIN statement_lines l ON l.id = m.line_id
 JOIN users cu ON cu.id = m.created_by_id
@@ -58,64 +61,120 @@ JOIN programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id
 WHERE p.agency_id = ? AND d.status IN ? AND d.paid_on IS NOT NULL`
 
-func (s *Store) candidates(ctx context.Context, agencyID int64) ([]recon.Payment, error) {
+// eachCandidate calls fn with every disbursement of an agency that a line
+// may still match, reading them one row at a time.
+func (s *Store) eachCandidate(ctx context.Context, agencyID int64, fn func(recon.Payment)) (int, error) {
 	rows, err := s.conn(ctx).Raw(candidateSQL, agencyID, statusArg(finance.EverPaid)).Rows()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	var out []recon.Payment
+	n := 0
 	for rows.Next() {
 		var p recon.Payment
 		var amount money.Amount
 		if err := rows.Scan(&p.ID, &amount, &p.PaidOn, &p.ReturnedOn, &p.Ref, &p.Account, &p.Paired, &p.ReturPaired); err != nil {
-			return nil, err
+			return 0, err
 		}
 		p.AmountSen = amount.Sen()
 		if p.Paired && (p.ReturnedOn == "" || p.ReturPaired) {
 			continue // nothing left to match
 		}
-		out = append(out, p)
+		fn(p)
+		n++
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
-// unmatchedLines are a statement's lines that no match holds.
-func (s *Store) unmatchedLines(ctx context.Context, statementID int64) ([]recon.BankLine, error) {
+// eachUnmatchedLine calls fn with every line of a statement that no match
+// holds, in id order, one row at a time.
+func (s *Store) eachUnmatchedLine(ctx context.Context, statementID int64, fn func(recon.BankLine)) (int, error) {
 	rows, err := s.conn(ctx).Raw(`SELECT l.id, l.booking_date, l.amount, l.reference, l.counterparty_account, l.description
 FROM statement_lines l WHERE l.statement_id = ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.line_id = l.id)
 ORDER BY l.id`, statementID).Rows()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	var out []recon.BankLine
+	n := 0
 	for rows.Next() {
 		var l recon.BankLine
 		var amount money.Amount
 		if err := rows.Scan(&l.ID, &l.BookingDate, &amount, &l.Ref, &l.Account, &l.Description); err != nil {
-			return nil, err
+			return 0, err
 		}
 		l.AmountSen = amount.Sen()
-		out = append(out, l)
+		fn(l)
+		n++
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
-// Reconcile matches a statement's lines with the paid and returned
+// matchOpen runs the matcher over a statement's open lines and the
+// agency's open disbursements, streamed from the database.
+func (s *Store) matchOpen(ctx context.Context, st *finance.Statement, windowDays int, line func(recon.BankLine)) (*recon.Matcher, int, int, error) {
+	m := recon.NewMatcher(windowDays)
+	m.Grow(0, st.LineCount)
+	np, err := s.eachCandidate(ctx, st.AgencyID, m.AddPayment)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	nl, err := s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) {
+		if line != nil {
+			line(l)
+		}
+		m.AddLine(l)
+	})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	m.Run()
+	return m, np, nl, nil
+}
+
+// ReconcileRun is what a reconciliation stored, without its result.
+type ReconcileRun struct {
+	ID         int64
+	Lines      int            // open lines of the statement that were matched against
+	Candidates int            // open disbursements of the agency
+	Rules      map[string]int // matches by rule
+	Ambiguous  int
+	Reconciled int // disbursements the run reconciled
+	// Match is the time reading the candidates and lines and matching
+	// them took; Write the time storing the matches and setting reconciled.
+	Match, Write time.Duration
+}
+
+// Reconcile runs a reconciliation (RunReconciliation) and returns its
+// result. Errors: those of RunReconciliation.
+func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
+	run, err := s.RunReconciliation(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.reconciliation(ctx, run.ID)
+}
+
+// matchBatch bounds the rows of one insert of matches.
+const matchBatch = 500
+
+// RunReconciliation matches a statement's lines with the paid and returned
 // disbursements of its agency that no line holds yet, stores the matches
 // with their rules, sets reconciled on the disbursements that reference,
-// bulk and account_date matches settle, and writes one audit entry.
-// Errors: unauthorized, forbidden, not_found, validation_failed (no
+// bulk and account_date matches settle, and writes one audit entry, in one
+// transaction. Lines and disbursements are read one row at a time into a
+// recon.Matcher and the matches written in batches, so memory stays bounded
+// by the Matcher's few numbers an item (about 150 MiB for a million of
+// each). Errors: unauthorized, forbidden, not_found, validation_failed (no
 // statement_id), conflict (the statement is reconciled already).
-func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
+func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput) (*ReconcileRun, error) {
 	if in.StatementID <= 0 {
 		return nil, finance.FieldError("statement_id", "is required")
 	}
 	if in.WindowDays <= 0 {
 		in.WindowDays = DefaultWindowDays
 	}
-	var id int64
+	run := &ReconcileRun{Rules: map[string]int{}}
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		st, err := s.statementByID(ctx, in.StatementID)
 		if err != nil {
@@ -137,46 +196,128 @@ func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*fina
 		if err := s.conn(ctx).Table("reconciliations").Omit("CreatedBy").Create(rc).Error; err != nil {
 			return translate(err, "reconciliation")
 		}
-		id = rc.ID
-		pays, err := s.candidates(ctx, st.AgencyID)
+		run.ID = rc.ID
+		start := time.Now()
+		m, np, nl, err := s.matchOpen(ctx, st, in.WindowDays, nil)
 		if err != nil {
 			return err
 		}
-		lines, err := s.unmatchedLines(ctx, st.ID)
-		if err != nil {
-			return err
-		}
-		res := recon.Match(pays, lines, in.WindowDays)
-		counts := map[string]int{}
+		run.Match, start = time.Since(start), time.Now()
+		run.Candidates, run.Lines, run.Ambiguous = np, nl, len(m.Ambiguous())
+		w := &matchWriter{s: s, reconID: rc.ID, actorID: actor.UserID, now: s.Now()}
+		defer w.close()
 		var settled []int64
-		for _, p := range res.Pairs {
-			m := &matchRow{ReconciliationID: id, DisbursementID: p.DisbursementID, LineID: p.LineID, Kind: kindOf(p.Rule), Rule: p.Rule,
-				Difference: money.FromSen(p.DifferenceSen), Confirmed: recon.Settles(p.Rule), CreatedByID: actor.UserID, CreatedAt: s.Now()}
-			if m.Confirmed {
-				now := s.Now()
-				m.ConfirmedByID, m.ConfirmedAt = &actor.UserID, &now
-				if m.Kind == "payment" {
-					settled = append(settled, p.DisbursementID)
-				}
+		err = m.EachPair(func(p recon.Pair) error {
+			run.Rules[p.Rule]++
+			if recon.Settles(p.Rule) && kindOf(p.Rule) == "payment" {
+				settled = append(settled, p.DisbursementID)
 			}
-			if err := s.conn(ctx).Create(m).Error; err != nil {
-				return err
-			}
-			counts[p.Rule]++
+			return w.add(ctx, p)
+		})
+		if err == nil {
+			err = w.flush(ctx)
 		}
-		for i := 0; i < len(settled); i += 500 {
-			if err := s.conn(ctx).Exec("UPDATE disbursements SET reconciled = TRUE WHERE id IN ?", settled[i:min(i+500, len(settled))]).Error; err != nil {
-				return err
-			}
+		if err != nil {
+			return err
 		}
-		return s.audit(ctx, "reconcile", "reconciliation", id, nil, map[string]any{
-			"statement_id": st.ID, "window_days": in.WindowDays, "rules": counts, "lines": len(lines), "candidates": len(pays),
-			"ambiguous": len(res.Ambiguous), "reconciled": settled})
+		// the settling matches are this run's confirmed payment matches
+		if err := s.conn(ctx).Exec(`UPDATE disbursements SET reconciled = TRUE WHERE id IN
+  (SELECT disbursement_id FROM recon_matches WHERE reconciliation_id = ? AND kind = 'payment' AND confirmed)`, rc.ID).Error; err != nil {
+			return err
+		}
+		run.Reconciled = len(settled)
+		run.Write = time.Since(start)
+		return s.audit(ctx, "reconcile", "reconciliation", rc.ID, nil, map[string]any{
+			"statement_id": st.ID, "window_days": in.WindowDays, "rules": run.Rules, "lines": nl, "candidates": np,
+			"ambiguous": run.Ambiguous, "reconciled": settled})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.reconciliation(ctx, id, in.WindowDays)
+	return run, nil
+}
+
+// matchWriter inserts the matches of a run matchBatch rows at a time,
+// through one prepared statement on the transaction's connection (a
+// million matches would otherwise spend their time in building SQL).
+type matchWriter struct {
+	s       *Store
+	reconID int64
+	actorID int64
+	now     time.Time
+	args    []any
+	rows    int
+	full    *sql.Stmt // the insert of a full batch, prepared once
+}
+
+const matchColumns = 11
+
+const matchInsert = "INSERT INTO recon_matches (reconciliation_id, disbursement_id, line_id, kind, rule, difference, confirmed, created_by_id, confirmed_by_id, created_at, confirmed_at) VALUES "
+
+func (w *matchWriter) add(ctx context.Context, p recon.Pair) error {
+	var confirmedBy *int64
+	var confirmedAt *time.Time
+	if recon.Settles(p.Rule) {
+		confirmedBy, confirmedAt = &w.actorID, &w.now
+	}
+	w.args = append(w.args, w.reconID, p.DisbursementID, p.LineID, kindOf(p.Rule), p.Rule, money.FromSen(p.DifferenceSen),
+		recon.Settles(p.Rule), w.actorID, confirmedBy, w.now, confirmedAt)
+	if w.rows++; w.rows == matchBatch {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the rows added; close releases the prepared statement.
+func (w *matchWriter) flush(ctx context.Context) error {
+	if w.rows == 0 {
+		return nil
+	}
+	pool := w.s.conn(ctx).Statement.ConnPool
+	var err error
+	if w.rows == matchBatch {
+		if w.full == nil {
+			if w.full, err = pool.PrepareContext(ctx, matchInsert+w.s.valueRows(matchColumns, matchBatch)); err != nil {
+				return err
+			}
+		}
+		_, err = w.full.ExecContext(ctx, w.args...)
+	} else {
+		_, err = pool.ExecContext(ctx, matchInsert+w.s.valueRows(matchColumns, w.rows), w.args...)
+	}
+	w.args, w.rows = w.args[:0], 0
+	return err
+}
+
+func (w *matchWriter) close() {
+	if w.full != nil {
+		w.full.Close()
+	}
+}
+
+// valueRows is the placeholders of rows rows of cols columns, in the
+// engine's own spelling (? or $n): for statements that bypass gorm.
+func (s *Store) valueRows(cols, rows int) string {
+	var b strings.Builder
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			if n++; s.driver == "postgres" {
+				b.WriteString("$" + strconv.Itoa(n))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // lockAgencyRecon serialises reconciliations of one agency on PostgreSQL,
@@ -199,7 +340,7 @@ func kindOf(rule string) string {
 // FindReconciliationByID returns a reconciliation's result for actors who
 // may read its statement. Errors: unauthorized, not_found, forbidden.
 func (s *Store) FindReconciliationByID(ctx context.Context, id int64, windowDays int) (*finance.Reconciliation, error) {
-	return s.reconciliation(ctx, id, windowDays)
+	return s.reconciliation(ctx, id)
 }
 
 func (s *Store) reconRow(ctx context.Context, id int64) (*reconRow, *finance.Statement, error) {
@@ -215,7 +356,7 @@ func (s *Store) reconRow(ctx context.Context, id int64) (*reconRow, *finance.Sta
 	return &rc, st, nil
 }
 
-func (s *Store) reconciliation(ctx context.Context, id int64, _ int) (*finance.Reconciliation, error) {
+func (s *Store) reconciliation(ctx context.Context, id int64) (*finance.Reconciliation, error) {
 	rc, st, err := s.reconRow(ctx, id)
 	if err != nil {
 		return nil, err
@@ -266,12 +407,16 @@ ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), id, from, to).Scan(&ds
 		return nil, err
 	}
 	settled := map[int64]bool{}
+	amounts := make(map[int64]money.Amount, len(ds))
+	for _, d := range ds {
+		amounts[d.ID] = d.Amount
+	}
 	for _, m := range ms {
 		if m.Kind == "payment" && m.Confirmed {
 			settled[m.DisbursementID] = true
 		}
 		if m.Rule == recon.RuleAmountMismatch && !m.Confirmed {
-			out.Totals.Mismatched = out.Totals.Mismatched.Add(amountOf(ds, m.DisbursementID, func(d dis) (int64, money.Amount) { return d.ID, d.Amount }))
+			out.Totals.Mismatched = out.Totals.Mismatched.Add(amounts[m.DisbursementID])
 		}
 	}
 	for _, d := range ds {
@@ -284,54 +429,38 @@ ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), id, from, to).Scan(&ds
 		}
 	}
 	out.Totals.Unmatched = out.Totals.Paid.Sub(out.Totals.Matched)
-	lines, err := s.unmatchedLines(ctx, st.ID)
-	if err != nil {
-		return nil, err
-	}
+	// Candidates for what is still open: matching again over the open
+	// lines and disbursements proposes what a person could confirm.
 	var abs int64
-	for _, l := range lines {
+	m, _, _, err := s.matchOpen(ctx, st, rc.WindowDays, func(l recon.BankLine) {
 		out.UnmatchedLines = append(out.UnmatchedLines, l.ID)
 		if l.AmountSen < 0 {
 			abs -= l.AmountSen
 		} else {
 			abs += l.AmountSen
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	out.Totals.UnmatchedLines = money.FromSen(abs)
-	// Candidates for what is still open: matching again over the open
-	// lines and disbursements proposes what a person could confirm.
-	if len(lines) > 0 {
-		pays, err := s.candidates(ctx, st.AgencyID)
-		if err != nil {
-			return nil, err
-		}
-		res := recon.Match(pays, lines, rc.WindowDays)
-		byLine := map[int64][]int64{}
-		for _, p := range res.Pairs {
-			byLine[p.LineID] = append(byLine[p.LineID], p.DisbursementID)
-		}
-		for _, a := range res.Ambiguous {
-			byLine[a.LineID] = append(byLine[a.LineID], a.Candidates...)
-		}
-		keys := make([]int64, 0, len(byLine))
-		for k := range byLine {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-		for _, k := range keys {
-			out.Ambiguous = append(out.Ambiguous, finance.Ambiguity{LineID: k, Candidates: byLine[k]})
-		}
+	byLine := map[int64][]int64{}
+	m.EachPair(func(p recon.Pair) error {
+		byLine[p.LineID] = append(byLine[p.LineID], p.DisbursementID)
+		return nil
+	})
+	for _, a := range m.Ambiguous() {
+		byLine[a.LineID] = append(byLine[a.LineID], a.Candidates...)
+	}
+	keys := make([]int64, 0, len(byLine))
+	for k := range byLine {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, k := range keys {
+		out.Ambiguous = append(out.Ambiguous, finance.Ambiguity{LineID: k, Candidates: byLine[k]})
 	}
 	return out, nil
-}
-
-func amountOf[T any](xs []T, id int64, f func(T) (int64, money.Amount)) money.Amount {
-	for _, x := range xs {
-		if i, a := f(x); i == id {
-			return a
-		}
-	}
-	return money.Zero
 }
 
 func shiftDate(d string, days int) string {

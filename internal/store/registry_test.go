@@ -114,7 +114,7 @@ func TestRegistry(t *testing.T) {
 		for _, c := range []struct {
 			part, whole int64
 			want        report.Pct
-		}{{1, 32, "3.13"}, {-1, 32, "-3.13"}, {873, 5000, "17.46"}, {4104, 5873, "69.88"}, {0, 0, "0.00"}} {
+		}{{1, 32, "3.13"}, {-1, 32, "-3.13"}, {873, 5000, "17.46"}, {4104, 5873, "69.88"}, {11191, 64095, "17.46"}, {52610, 75286, "69.88"}, {121458, 75286, "161.33"}, {0, 0, "0.00"}} {
 			if got := report.CountPercent(c.part, c.whole); got != c.want {
 				t.Errorf("CountPercent(%d, %d) = %s, want %s", c.part, c.whole, got, c.want)
 			}
@@ -175,6 +175,45 @@ func TestRegistry(t *testing.T) {
 		}
 		if got := regRow(rep, "koperasi"); got.Count != 5 || got.CountPrev != 4 || got.GrowthPct != "25.00" {
 			t.Errorf("koperasi row = %+v", got)
+		}
+	})
+	t.Run("NaikKelasBoundaries", func(t *testing.T) {
+		// Naik kelas counts in (as_of - 1 year, as_of]: a move on the day a
+		// year before is last year's, one on as_of itself is this year's.
+		g := newRegWorld(t)
+		onPrev := g.umkm("mikro", "2022-01-01", 1)
+		g.update(onPrev.ID, finance.RecipientInput{SizeClass: ptr("kecil"), ValidFrom: ptr("2023-06-30")})
+		dayAfter := g.umkm("mikro", "2022-01-01", 1)
+		g.update(dayAfter.ID, finance.RecipientInput{SizeClass: ptr("kecil"), ValidFrom: ptr("2023-07-01")})
+		onAsOf := g.umkm("mikro", "2022-01-01", 1)
+		g.update(onAsOf.ID, finance.RecipientInput{SizeClass: ptr("menengah"), ValidFrom: ptr("2024-06-30")})
+		rep := g.report("2024-06-30", "size_class")
+		if rep.Totals.NaikKelas != 2 || regRow(rep, "kecil").NaikKelas != 1 || regRow(rep, "menengah").NaikKelas != 1 {
+			t.Errorf("naik kelas as of 2024-06-30: totals %d, rows %+v", rep.Totals.NaikKelas, rep.Rows)
+		}
+		// A year earlier each was in its class of that day: one kecil (moved on 2023-06-30), two mikro.
+		if k, m := regRow(rep, "kecil"), regRow(rep, "mikro"); k.Count != 2 || k.CountPrev != 1 || m.Count != 0 || m.CountPrev != 2 {
+			t.Errorf("kecil %+v, mikro %+v", k, m)
+		}
+		// A day later, the move of 2023-07-01 falls on the day a year before: only 2024-06-30's counts.
+		if rep := g.report("2024-07-01", "kind"); rep.Totals.NaikKelas != 1 {
+			t.Errorf("naik kelas as of 2024-07-01 = %d, want 1 (2024-06-30)", rep.Totals.NaikKelas)
+		}
+	})
+	t.Run("RATBoundaries", func(t *testing.T) {
+		// As of a day in 2024 the last fiscal year is 2023: a RAT for 2023
+		// is held, one for 2022 is overdue, and on 1 January 2025 the 2023
+		// RAT is overdue in turn.
+		g := newRegWorld(t)
+		g.koperasi("2023-01-01", true, 2023, "100", "100")
+		g.koperasi("2023-01-01", true, 2022, "100", "100")
+		for _, c := range []struct {
+			asOf          string
+			held, overdue int64
+		}{{"2024-01-01", 1, 1}, {"2024-12-31", 1, 1}, {"2025-01-01", 0, 2}, {"2023-12-31", 2, 0}} {
+			if k := g.report(c.asOf, "kind").Koperasi; k.RATHeld != c.held || k.RATOverdue != c.overdue || k.Improved != 0 {
+				t.Errorf("as of %s: %+v, want held %d overdue %d", c.asOf, k, c.held, c.overdue)
+			}
 		}
 	})
 	t.Run("BadAsOf", func(t *testing.T) {

@@ -91,6 +91,8 @@ func (f repWorld) disburse(p *finance.Program, r *finance.Recipient, amount stri
 		case "approve":
 			f.w.Store.Now = func() time.Time { return st.approvedAt }
 			in.OverrideReason = ptr("checked: a report fixture")
+		case "reject":
+			in.Reason = ptr("dokumen tidak lengkap")
 		case "pay":
 			in.PaidOn = &st.paidOn
 		case "return":

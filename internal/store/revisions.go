@@ -54,7 +54,7 @@ func (s *Store) ReviseBudget(ctx context.Context, code string, in finance.Budget
 	return &r, translate(err, "budget revision")
 }
 
-const revisionSelect = `SELECT br.*, p.code AS program_code, u.email AS approved_by
+const revisionSelect = `SELECT br.*, p.code AS program_code, u.email AS approved_by, u.name AS approved_by_name
 FROM budget_revisions br
 JOIN programs p ON p.id = br.program_id
 JOIN users u ON u.id = br.approved_by_id`

@@ -2,13 +2,16 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"pilar/internal/finance"
 	"pilar/internal/money"
@@ -54,7 +57,13 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 	if len(cur) != 3 || strings.Trim(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return nil, finance.FieldError("currency", "must be a three-letter code such as IDR")
 	}
-	sts, err := recon.Read(up.Format, r, recon.Options{Account: up.Account, Currency: cur, Profile: up.Profile})
+	opt := recon.Options{Account: up.Account, Currency: cur, Profile: up.Profile}
+	out := &finance.StatementImport{Statements: []*finance.Statement{}, Duplicates: []finance.StatementDup{}}
+	if up.Format == "csv" {
+		err = s.importStreamed(ctx, actor, agencyID, up, opt, r, out)
+	} else {
+		err = s.importRead(ctx, actor, agencyID, up, opt, r, out)
+	}
 	if err != nil {
 		if recon.IsReadError(err) {
 			return nil, &finance.Error{Code: finance.EValidation, Msg: finance.M("the statement file is refused: %s", err.Error()),
@@ -62,8 +71,17 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 		}
 		return nil, err
 	}
-	out := &finance.StatementImport{Statements: []*finance.Statement{}, Duplicates: []finance.StatementDup{}}
-	err = s.InTx(ctx, func(ctx context.Context) error {
+	return out, nil
+}
+
+// importRead reads the whole file, then stores each statement in it that
+// was not imported before.
+func (s *Store) importRead(ctx context.Context, actor *finance.Actor, agencyID int64, up finance.StatementUpload, opt recon.Options, r io.Reader, out *finance.StatementImport) error {
+	sts, err := recon.Read(up.Format, r, opt)
+	if err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
 		for _, rs := range sts {
 			if rs.Account == "" {
 				rs.Account = up.Account
@@ -71,28 +89,108 @@ func (s *Store) ImportStatements(ctx context.Context, up finance.StatementUpload
 			if rs.Account == "" {
 				return finance.FieldError("account", "is required: the file does not name the account")
 			}
-			fp := fingerprint(rs)
-			var dup []finance.Statement
-			if err := s.conn(ctx).Raw("SELECT id FROM statements WHERE agency_id = ? AND fingerprint = ?", agencyID, fp).Scan(&dup).Error; err != nil {
-				return err
-			}
-			if len(dup) > 0 {
-				out.Duplicates = append(out.Duplicates, finance.StatementDup{ID: dup[0].ID, Account: rs.Account, From: rs.From, To: rs.To,
-					Message: fmt.Sprintf("statement %d already holds account %s from %s to %s with the same lines; nothing was created", dup[0].ID, rs.Account, rs.From, rs.To)})
+			fp := fingerprint(rs, func(yield func(storedLine) bool) {
+				for _, l := range rs.Lines {
+					if !yield(storedLine{l.BookingDate, l.AmountSen, clipText(l.Reference, 140), clipText(l.CounterpartyAccount, 64)}) {
+						return
+					}
+				}
+			})
+			if dup, err := s.duplicate(ctx, agencyID, 0, fp, rs); dup != nil || err != nil {
+				if err != nil {
+					return err
+				}
+				out.Duplicates = append(out.Duplicates, *dup)
 				continue
 			}
-			st, err := s.createStatement(ctx, actor, agencyID, up, rs, fp)
+			st := newStatementRow(actor, agencyID, up, rs, fp, s.Now())
+			if err := s.conn(ctx).Create(st).Error; err != nil {
+				return translate(err, "statement")
+			}
+			w := &lineWriter{s: s, statementID: st.ID}
+			for _, l := range rs.Lines {
+				if err := w.add(ctx, l); err != nil {
+					return err
+				}
+			}
+			if err := w.flush(ctx); err != nil {
+				return err
+			}
+			done, err := s.auditImport(ctx, st, rs, up)
 			if err != nil {
 				return err
 			}
-			out.Statements = append(out.Statements, st)
+			out.Statements = append(out.Statements, done)
 		}
 		return nil
 	})
-	if err != nil {
+}
+
+// importStreamed stores a CSV statement as it is read, its lines written
+// a batch at a time, so a file of a million lines is never held in memory.
+// The statement's row is written first and completed at the end; one
+// imported before (the same fingerprint) undoes it all.
+func (s *Store) importStreamed(ctx context.Context, actor *finance.Actor, agencyID int64, up finance.StatementUpload, opt recon.Options, r io.Reader, out *finance.StatementImport) error {
+	var dup *finance.StatementDup
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		pending := make([]byte, 16)
+		rand.Read(pending)
+		st := newStatementRow(actor, agencyID, up, &recon.Statement{Account: up.Account, Currency: opt.Currency}, "importing "+hex.EncodeToString(pending), s.Now())
+		if err := s.conn(ctx).Create(st).Error; err != nil {
+			return translate(err, "statement")
+		}
+		w := &lineWriter{s: s, statementID: st.ID}
+		opt.Each = func(l recon.Line) error { return w.add(ctx, l) }
+		sts, err := recon.ReadCSV(r, opt)
+		if err != nil {
+			return err
+		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		rs := sts[0]
+		if rs.Account == "" {
+			return finance.FieldError("account", "is required: the file does not name the account")
+		}
+		fp, err := s.storedFingerprint(ctx, st.ID, rs)
+		if err != nil {
+			return err
+		}
+		if dup, err = s.duplicate(ctx, agencyID, st.ID, fp, rs); dup != nil || err != nil {
+			if err == nil {
+				err = errDuplicate
+			}
+			return err
+		}
+		done := newStatementRow(actor, agencyID, up, rs, fp, st.CreatedAt)
+		done.ID = st.ID
+		if err := s.conn(ctx).Select("*").Omit("Agency", "ReconciliationID", "CreatedBy").Updates(done).Error; err != nil {
+			return translate(err, "statement")
+		}
+		if st, err = s.auditImport(ctx, done, rs, up); err != nil {
+			return err
+		}
+		out.Statements = append(out.Statements, st)
+		return nil
+	})
+	if errors.Is(err, errDuplicate) {
+		out.Duplicates = append(out.Duplicates, *dup)
+		return nil
+	}
+	return err
+}
+
+// errDuplicate undoes a streamed import of a statement imported before.
+var errDuplicate = errors.New("store: duplicate statement")
+
+// duplicate finds a statement of the agency, other than id, with the fingerprint.
+func (s *Store) duplicate(ctx context.Context, agencyID, id int64, fp string, rs *recon.Statement) (*finance.StatementDup, error) {
+	var dup []int64
+	if err := s.conn(ctx).Raw("SELECT id FROM statements WHERE agency_id = ? AND fingerprint = ? AND id <> ?", agencyID, fp, id).Scan(&dup).Error; err != nil || len(dup) == 0 {
 		return nil, err
 	}
-	return out, nil
+	return &finance.StatementDup{ID: dup[0], Account: rs.Account, From: rs.From, To: rs.To,
+		Message: fmt.Sprintf("statement %d already holds account %s from %s to %s with the same lines; nothing was created", dup[0], rs.Account, rs.From, rs.To)}, nil
 }
 
 // uploadAgency is the agency a statement belongs to: the officer's or
@@ -115,18 +213,51 @@ func (s *Store) uploadAgency(ctx context.Context, actor *finance.Actor, code str
 	return a.ID, nil
 }
 
+// storedLine is what a statement's fingerprint takes of each line, as stored.
+type storedLine struct {
+	date      string
+	sen       int64
+	ref, acct string
+}
+
 // fingerprint identifies a statement by account, period and lines, so
 // that importing the same statement again is recognised.
-func fingerprint(st *recon.Statement) string {
+func fingerprint(st *recon.Statement, lines func(yield func(storedLine) bool)) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%s|%d|%d\n", recon.NormalizeAccount(st.Account), st.From, st.To, st.OpeningSen, st.ClosingSen)
-	for _, l := range st.Lines {
-		fmt.Fprintf(h, "%s|%d|%s|%s\n", l.BookingDate, l.AmountSen, l.Reference, l.CounterpartyAccount)
+	for l := range lines {
+		fmt.Fprintf(h, "%s|%d|%s|%s\n", l.date, l.sen, l.ref, l.acct)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (s *Store) createStatement(ctx context.Context, actor *finance.Actor, agencyID int64, up finance.StatementUpload, rs *recon.Statement, fp string) (*finance.Statement, error) {
+// storedFingerprint is the fingerprint of a statement whose lines are
+// stored already, read back one row at a time.
+func (s *Store) storedFingerprint(ctx context.Context, statementID int64, rs *recon.Statement) (string, error) {
+	rows, err := s.conn(ctx).Raw("SELECT booking_date, amount, reference, counterparty_account FROM statement_lines WHERE statement_id = ? ORDER BY seq", statementID).Rows()
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	fp := fingerprint(rs, func(yield func(storedLine) bool) {
+		for rows.Next() {
+			var l storedLine
+			var amount money.Amount
+			if err = rows.Scan(&l.date, &amount, &l.ref, &l.acct); err != nil {
+				return
+			}
+			l.sen = amount.Sen()
+			if !yield(l) {
+				return
+			}
+		}
+		err = rows.Err()
+	})
+	return fp, err
+}
+
+// newStatementRow is the statements row of a statement read from a file.
+func newStatementRow(actor *finance.Actor, agencyID int64, up finance.StatementUpload, rs *recon.Statement, fp string, now time.Time) *finance.Statement {
 	problems, _ := json.Marshal(rs.Problems)
 	if len(rs.Problems) == 0 {
 		problems = []byte("[]")
@@ -134,30 +265,51 @@ func (s *Store) createStatement(ctx context.Context, actor *finance.Actor, agenc
 	st := &finance.Statement{
 		AgencyID: agencyID, Account: clipText(rs.Account, 64), Currency: rs.Currency, Format: up.Format, Number: clipText(rs.Number, 64),
 		PeriodFrom: rs.From, PeriodTo: rs.To, OpeningBalance: money.FromSen(rs.OpeningSen), ClosingBalance: money.FromSen(rs.ClosingSen),
-		Difference: money.FromSen(rs.DifferenceSen()), LineCount: len(rs.Lines), ProblemsJSON: string(problems),
-		Fingerprint: fp, CreatedByID: actor.UserID, CreatedAt: s.Now(),
+		Difference: money.FromSen(rs.DifferenceSen()), LineCount: rs.NumLines(), ProblemsJSON: string(problems),
+		Fingerprint: fp, CreatedByID: actor.UserID, CreatedAt: now,
 	}
 	if st.PeriodFrom == "" {
-		st.PeriodFrom, st.PeriodTo = s.Now().Format("2006-01-02"), s.Now().Format("2006-01-02")
+		st.PeriodFrom, st.PeriodTo = now.Format("2006-01-02"), now.Format("2006-01-02")
 	}
-	if err := s.conn(ctx).Create(st).Error; err != nil {
-		return nil, translate(err, "statement")
+	return st
+}
+
+// lineWriter inserts a statement's lines lineBatch at a time.
+type lineWriter struct {
+	s           *Store
+	statementID int64
+	seq         int
+	batch       []*finance.StatementLine
+}
+
+const lineBatch = 500
+
+func (w *lineWriter) add(ctx context.Context, l recon.Line) error {
+	w.seq++
+	w.batch = append(w.batch, &finance.StatementLine{
+		StatementID: w.statementID, Seq: w.seq, SourceLine: l.N, BookingDate: l.BookingDate, ValueDate: l.ValueDate,
+		Amount: money.FromSen(l.AmountSen), Reference: clipText(l.Reference, 140), CounterpartyAccount: clipText(l.CounterpartyAccount, 64),
+		CounterpartyName: clipText(l.CounterpartyName, 140), Description: clipText(l.Description, 1000),
+	})
+	if len(w.batch) == lineBatch {
+		return w.flush(ctx)
 	}
-	const batch = 500
-	lines := make([]*finance.StatementLine, 0, min(batch, len(rs.Lines)))
-	for i, l := range rs.Lines {
-		lines = append(lines, &finance.StatementLine{
-			StatementID: st.ID, Seq: i + 1, SourceLine: l.N, BookingDate: l.BookingDate, ValueDate: l.ValueDate,
-			Amount: money.FromSen(l.AmountSen), Reference: clipText(l.Reference, 140), CounterpartyAccount: clipText(l.CounterpartyAccount, 64),
-			CounterpartyName: clipText(l.CounterpartyName, 140), Description: clipText(l.Description, 1000),
-		})
-		if len(lines) == batch || i == len(rs.Lines)-1 {
-			if err := s.conn(ctx).Create(&lines).Error; err != nil {
-				return nil, err
-			}
-			lines = lines[:0]
-		}
+	return nil
+}
+
+func (w *lineWriter) flush(ctx context.Context) error {
+	if len(w.batch) == 0 {
+		return nil
 	}
+	if err := w.s.conn(ctx).Create(&w.batch).Error; err != nil {
+		return err
+	}
+	w.batch = w.batch[:0]
+	return nil
+}
+
+// auditImport writes the import's audit entry and returns the statement as stored.
+func (s *Store) auditImport(ctx context.Context, st *finance.Statement, rs *recon.Statement, up finance.StatementUpload) (*finance.Statement, error) {
 	summary := map[string]any{"account": st.Account, "format": st.Format, "period_from": st.PeriodFrom, "period_to": st.PeriodTo,
 		"opening_balance": st.OpeningBalance, "closing_balance": st.ClosingBalance, "difference": st.Difference,
 		"line_count": st.LineCount, "skipped_lines": len(rs.Problems), "file": up.Name}

@@ -92,6 +92,30 @@ func TestStatementService_Import(t *testing.T) {
 			t.Errorf("changed: %+v", more)
 		}
 	})
+	t.Run("StreamedCSVRefusedMidwayLeavesNothing", func(t *testing.T) {
+		// a CSV is stored as it is read; a refusal on its third line undoes the lines before it
+		w := dbtest.NewWorld(t)
+		csv := "booking_date,amount,reference,currency\n2024-07-01,-100,A,IDR\n2024-07-02,-200,B,IDR\n2024-07-03,-300,C,USD\n"
+		_, err := w.Store.ImportStatements(w.Ctx(w.Officer), finance.StatementUpload{Format: "csv", Account: "0123456789"}, strings.NewReader(csv))
+		if code(err) != finance.EValidation || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "USD") {
+			t.Fatalf("err = %v", err)
+		}
+		db, _ := w.Store.DB()
+		var statements, lines int
+		db.QueryRow("SELECT COUNT(*) FROM statements").Scan(&statements)
+		db.QueryRow("SELECT COUNT(*) FROM statement_lines").Scan(&lines)
+		if statements != 0 || lines != 0 {
+			t.Errorf("%d statements and %d lines left behind", statements, lines)
+		}
+		// and a duplicate leaves only the first
+		importCSV(t, w, w.Officer, "booking_date,amount\n2024-07-01,-100\n")
+		importCSV(t, w, w.Officer, "booking_date,amount\n2024-07-01,-100\n")
+		db.QueryRow("SELECT COUNT(*) FROM statements").Scan(&statements)
+		db.QueryRow("SELECT COUNT(*) FROM statement_lines").Scan(&lines)
+		if statements != 1 || lines != 1 {
+			t.Errorf("after a duplicate: %d statements and %d lines, want 1 and 1", statements, lines)
+		}
+	})
 	t.Run("ErrCurrency", func(t *testing.T) {
 		w := dbtest.NewWorld(t)
 		_, err := w.Store.ImportStatements(w.Ctx(w.Officer), finance.StatementUpload{Format: "mt940", Currency: "IDR"},

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -275,6 +277,37 @@ func translate(err error, what string) error {
 		return finance.Errorf(finance.EDuplicate, "%s already exists", what)
 	}
 	return err
+}
+
+// keyset is page p of a list as SQL over its id column col: the condition
+// (with its one argument) and the ORDER BY, and whether the rows are read
+// backwards (from Before away, in the opposite order) to be turned round
+// by pageIn. Oldest first unless p.Newest.
+func keyset(p finance.Page, col string) (cond string, arg int64, order string, backward bool) {
+	asc, desc := col+" ASC", col+" DESC"
+	switch {
+	case p.Before > 0 && p.Newest:
+		return col + " > ?", p.Before, asc, true
+	case p.Before > 0:
+		return col + " < ?", p.Before, desc, true
+	case p.Newest && p.Cursor > 0:
+		return col + " < ?", p.Cursor, desc, false
+	case p.Newest:
+		return col + " < ?", math.MaxInt64, desc, false
+	}
+	return col + " > ?", p.Cursor, asc, false
+}
+
+// pageIn trims rows read by keyset (limit+1 of them) to limit, in the
+// page's order, and returns the cursor to go on in the direction read:
+// the next page's Cursor, or for a backward page the Before of the page
+// before it; "" when there is no more that way.
+func pageIn[T any](items []T, limit int, backward bool, id func(T) int64) ([]T, string) {
+	items, more := pageOf(items, limit, id)
+	if backward {
+		slices.Reverse(items)
+	}
+	return items, more
 }
 
 // pageOf trims a list fetched with limit+1 rows to limit and returns the

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/finance"
+	"pilar/internal/importer"
 )
 
 // apiRoute is one JSON API route; the same table registers the routes and
@@ -44,11 +45,15 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/recipients", "List recipients", append([]string{"q", "nik", "nib", "region", "size_class", "kind"}, listQ...), "", "Recipient", true, 200, s.listRecipients},
 		{"POST", "/recipients", "Register a recipient", nil, "Recipient", "Recipient", false, 201, s.createRecipient},
 		{"POST", "/recipients/import", "Import recipients from CSV or XLSX (multipart field file)", []string{"atomic", "update"}, "", "ImportResult", false, 200, s.importRecipients},
+		{"GET", "/recipients/import/template", "The recipients import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Recipients)},
+		{"POST", "/recipients/figures/import", "Import recipients' yearly figures (size class, status, members, business volume, assets, workforce, RAT year) from CSV or XLSX, each row with the date it holds from (multipart field file)", []string{"atomic"}, "", "ImportResult", false, 200, s.importFigures},
+		{"GET", "/recipients/figures/import/template", "The yearly figures import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Figures)},
 		{"GET", "/recipients/:id", "Get a recipient", nil, "", "Recipient", false, 200, s.getRecipient},
 		{"PATCH", "/recipients/:id", "Change a recipient", nil, "Recipient", "Recipient", false, 200, s.patchRecipient},
-		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},
+		{"GET", "/disbursements", "List disbursements", append([]string{"program", "recipient_id", "status", "from", "to", "agency", "region", "q"}, listQ...), "", "Disbursement", true, 200, s.listDisbursements},
 		{"POST", "/disbursements", "Record a draft disbursement", nil, "Disbursement", "Disbursement", false, 201, s.createDisbursement},
 		{"POST", "/disbursements/import", "Import draft disbursements from CSV or XLSX (multipart field file)", []string{"atomic", "submit"}, "", "ImportResult", false, 200, s.importDisbursements},
+		{"GET", "/disbursements/import/template", "The disbursements import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Disbursements)},
 		{"GET", "/disbursements/:id", "Get a disbursement", nil, "", "Disbursement", false, 200, s.getDisbursement},
 		{"PATCH", "/disbursements/:id", "Change a draft disbursement", nil, "Disbursement", "Disbursement", false, 200, s.patchDisbursement},
 		{"DELETE", "/disbursements/:id", "Delete a draft disbursement", nil, "", "", false, 204, s.deleteDisbursement},

@@ -21,6 +21,7 @@ func (s *Server) creditRoutes() []apiRoute {
 		{"GET", "/disbursements/:id/schedule", "A loan's terms, repayment schedule, repayments and position today (credit programs)", nil, "", "LoanSchedule", false, 200, s.getSchedule},
 		{"GET", "/disbursements/:id/repayments", "A loan's repayments by date, each split into interest, principal and excess", nil, "", "Repayment", true, 200, s.listRepayments},
 		{"POST", "/disbursements/:id/repayments", "Record a repayment on a paid loan (paid_on defaults to today)", nil, "Repayment", "Repayment", false, 201, s.createRepayment},
+		{"GET", "/repayments/import/template", "The repayments import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Repayments)},
 		{"POST", "/repayments/import", "Import repayments from CSV or XLSX (multipart field file): loan_id or recipient_nik/recipient_nib (and program_code), paid_on, amount, reference", []string{"atomic"}, "", "ImportResult", false, 200, s.importRepayments},
 	}
 }

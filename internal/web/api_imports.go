@@ -22,6 +22,10 @@ func (s *Server) importDisbursements(c echo.Context) error {
 	return s.importAPI(c, importer.Options{Kind: importer.Disbursements, Submit: flagQuery(c, "submit")})
 }
 
+func (s *Server) importFigures(c echo.Context) error {
+	return s.importAPI(c, importer.Options{Kind: importer.Figures})
+}
+
 // atomicRefusal is a refused atomic import: the error shape of API.md with
 // the import's counts and errors beside it.
 type atomicRefusal struct {

@@ -24,6 +24,9 @@ func (s *Server) reportRoutes() []apiRoute {
 		if k.Params != nil {
 			q = append(slices.Clone(q), k.Params...)
 		}
+		if slices.Contains(k.Formats, "csv") {
+			q = append(slices.Clone(q), "dialect") // export.Dialects
+		}
 		out = append(out, apiRoute{"GET", "/reports/" + k.Name, k.Summary, q, "", k.Schema, false, 200, s.reportHandler(k, false)})
 	}
 	return out
@@ -44,9 +47,10 @@ func (s *Server) reportFilter(c echo.Context) (report.Filter, error) {
 }
 
 // reportHandler answers a report route of kind k: ?format= picks JSON (the
-// API's default) or a file; a page route without ?format= renders the
-// report's page. Errors: bad_request (unknown group_by or format),
-// forbidden, unauthorized, validation_failed (unknown agency).
+// API's default) or a file, ?dialect= a CSV file's dialect (export.Dialects);
+// a page route without ?format= renders the report's page. Errors:
+// bad_request (unknown group_by, format or dialect), forbidden,
+// unauthorized, validation_failed (unknown agency).
 func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		format := c.QueryParam("format")
@@ -64,13 +68,22 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if format == "html" {
+			if err := s.pageYear(c, k, &f); err != nil {
+				return err
+			}
+		}
+		dialect, err := export.ParseDialect(c.QueryParam("dialect"))
+		if err != nil {
+			return err
+		}
 		rep, err := k.Build(c.Request().Context(), s.reports, f)
 		if err != nil {
 			return err
 		}
 		switch format {
 		case "html":
-			return s.reportPage(c, k, rep)
+			return s.reportPage(c, k, f, rep)
 		case "json":
 			return c.JSON(http.StatusOK, rep)
 		}
@@ -78,7 +91,7 @@ func (s *Server) reportHandler(k *report.Kind, page bool) echo.HandlerFunc {
 		h.Set(echo.HeaderContentType, export.ContentType(format))
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="`+export.FileName(k.Name, f, format)+`"`)
 		c.Response().WriteHeader(http.StatusOK)
-		err = export.Write(c.Response(), format, rep, export.Meta{Lang: langOf(c, s.cfg.Lang), Printed: s.now().In(s.loc)})
+		err = export.Write(c.Response(), format, rep, export.Meta{Lang: langOf(c, s.cfg.Lang), Printed: s.now().In(s.loc), Dialect: dialect})
 		if err != nil {
 			// The status is sent; all that is left is to log and cut the file short.
 			s.reqLog(c).Error("report export", "kind", k.Name, "format", format, "err", err)

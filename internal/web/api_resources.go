@@ -109,14 +109,11 @@ func (s *Server) listDisbursements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rid, err := intQuery(c, "recipient_id", 0, maxID)
+	filter, err := disbursementFilterOf(c, page)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), RecipientID: rid, Status: finance.Status(c.QueryParam("status")),
-		From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
-	})
+	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), filter)
 	return list(c, items, next, err)
 }
 

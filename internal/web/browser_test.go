@@ -82,6 +82,10 @@ type statusWriter struct {
 
 func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
 
+// Unwrap lets http.ResponseController reach the real writer (to flush an
+// import's progress lines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // requests are the requests answered so far whose line starts with prefix.
 func (s *site) requests(prefix string) []string {
 	s.mu.Lock()
@@ -540,6 +544,30 @@ func TestBrowserWalk(t *testing.T) {
 	_ = approved
 	officer.noConsoleErrors()
 
+	// A batch from the program's page: the fixed amount prefilled, a pasted
+	// NIK at tranche 3 and a name nobody has; the refused row stays.
+	officer.open("/programs/PEN-KALTIM-2021")
+	officer.submit(`a.button[href^="/disbursements/batch?program="]`)
+	if v := officer.eval(`document.querySelector("input[name=amount]").value`); v != "2.400.000" {
+		t.Errorf("batch amount prefilled with %q, want 2.400.000", v)
+	}
+	officer.do("paste", chromedp.SendKeys(chromedp.CSS(`textarea[name=paste]`), "6472014107900001\nUsaha Yang Tidak Ada"))
+	officer.fill(`input[name=tranche]`, "3")
+	officer.choose(`input[name=disbursed_on]`, "2021-06-15")
+	officer.do("add a grid row", chromedp.Click(chromedp.CSS(`button.add-row`)))
+	if n := officer.eval(`document.querySelectorAll("table.grid tbody tr").length`); n != "6" {
+		t.Errorf("the grid has %s rows after adding one, want 6", n)
+	}
+	if st := officer.submit(`button[name=op][value=save]`); st != http.StatusUnprocessableEntity {
+		t.Errorf("batch with a refused row: status %d", st)
+	}
+	officer.contains("batch results", "1 penyaluran tercatat", "Warung Uji Samarinda", "Rp2.400.000",
+		"1 baris ditolak", "tidak ada penerima dengan nama, NIK atau NIB ini")
+	if v := officer.eval(`Array.from(document.querySelectorAll("input[name=who]")).map(i => i.value).filter(v => v).join("|")`); v != "Usaha Yang Tidak Ada" {
+		t.Errorf("the grid keeps %q, want only the refused row", v)
+	}
+	officer.noConsoleErrors()
+
 	reviewer := newChrome(t, s)
 	reviewer.login("reviu.kaltim@pilar.demo")
 	committed, realized := reviewer.tile(3), reviewer.tile(4)
@@ -644,7 +672,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	s := newSite(t)
 	pages := map[string][]string{
 		"petugas.kaltim@pilar.demo": {"/", "/programs", "/programs/PEN-KALTIM-2021", "/recipients", "/recipients/1",
-			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/import",
+			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/disbursements/batch?program=PEN-KALTIM-2021", "/import",
 			"/reports/realization", "/reports/coverage", "/reports/overlaps"},
 		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1"},
 		"auditor@pilar.demo":      {"/disbursements/1/audit", "/audit", "/audit/verify"},

@@ -126,7 +126,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	p := classify(err)
+	p := s.userErrorOf(c, err)
 	status := p.status
 	if after, ok := finance.RetryAfterOf(err); ok && status < 500 || status == http.StatusServiceUnavailable {
 		secs := int(math.Ceil(after.Seconds()))
@@ -134,12 +134,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 			secs = 1
 		}
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-	}
-	if status == http.StatusInternalServerError {
-		s.reqLog(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-		if id := requestID(c); id != "" {
-			p.msg = finance.M("%s; request id %s", p.msg, id)
-		}
 	}
 	if isAPIPath(c.Request().URL.Path) || c.Request().Header.Get("Accept") == echo.MIMEApplicationJSON {
 		if c.Request().Method == http.MethodHead {
@@ -154,6 +148,30 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	s.renderPage(c, status, "error", "error.title", errorPage{p.detail(langOf(c, s.cfg.Lang)), requestID(c)})
+}
+
+// userErrorOf classifies err; an internal error is logged, and its message
+// names the request id.
+func (s *Server) userErrorOf(c echo.Context, err error) userError {
+	p := classify(err)
+	if p.status == http.StatusInternalServerError {
+		s.reqLog(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		if id := requestID(c); id != "" {
+			p.msg = finance.M("%s; request id %s", p.msg, id)
+		}
+	}
+	return p
+}
+
+// errorPageHTML is the error page of err and its status, for an answer
+// whose status is already sent (an import's progress stream).
+func (s *Server) errorPageHTML(c echo.Context, err error) (int, string) {
+	p := s.userErrorOf(c, err)
+	html, err := s.pageHTML(c, "error", "error.title", errorPage{p.detail(langOf(c, s.cfg.Lang)), requestID(c)}, nil, nil)
+	if err != nil {
+		s.reqLog(c).Error("error page", "err", err)
+	}
+	return p.status, html
 }
 
 func isAPIPath(p string) bool {

@@ -44,8 +44,11 @@ func (s *Server) registerPages() {
 	g.GET("/import", s.importPage)
 	g.POST("/import", s.runImportPage)
 	g.GET("/import/refused/:token", s.refusedDownload)
+	g.GET("/import/template/:kind", s.importTemplate)
 	g.GET("/disbursements", s.disbursementsPage)
 	g.GET("/disbursements/new", s.newDisbursementPage)
+	g.GET("/disbursements/batch", s.batchPage)
+	g.POST("/disbursements/batch", s.saveBatchPage)
 	g.POST("/disbursements/new", s.createDisbursementPage)
 	g.GET("/disbursements/:id", s.disbursementPage)
 	g.POST("/disbursements/:id/:action", s.actOnDisbursementPage)
@@ -91,11 +94,17 @@ func (f *formInput) raw(name string) *money.Raw {
 	if v == nil {
 		return nil
 	}
-	r := money.Raw(strings.TrimSpace(*v))
+	r := localAmount(*v)
+	return &r
+}
+
+// localAmount is an amount as typed, in plain notation when it is one.
+func localAmount(v string) money.Raw {
+	r := money.Raw(strings.TrimSpace(v))
 	if a, err := money.ParseLocal(string(r)); err == nil {
 		r = money.Raw(a.String())
 	}
-	return &r
+	return r
 }
 
 func (f *formInput) int(name string) *int {
@@ -166,7 +175,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		Budget: sum.Budget, Committed: sum.Committed, Realized: sum.Realized}
 	if finance.ActorFrom(c.Request().Context()).Can(finance.ActRecordDisbursement) {
 		d.Rejected, _, err = s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-			Status: finance.StatusRejected, Page: finance.Page{Limit: 10}})
+			Status: finance.StatusRejected, Page: finance.Page{Limit: 10, Newest: true}})
 		if err != nil {
 			return err
 		}
@@ -188,19 +197,46 @@ func nextURL(c echo.Context, cursor string) string {
 	return c.Request().URL.Path + "?" + q.Encode()
 }
 
+// programsPage lists programs newest first, with the API's filters, paging
+// both ways and the total.
 func (s *Server) programsPage(c echo.Context) error {
-	page, err := pageOf(c)
+	ctx := c.Request().Context()
+	page, err := listPageOf(c)
 	if err != nil {
 		return err
 	}
 	year, _ := intQuery(c, "year", minYear, maxYear) // a year out of range filters nothing, as before
-	items, next, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{
-		Year: int(year), FundingSource: c.QueryParam("funding_source"), Kind: c.QueryParam("kind"), Page: page,
+	filter := finance.ProgramFilter{
+		Year: int(year), Agency: c.QueryParam("agency"), FundingSource: c.QueryParam("funding_source"),
+		Kind: c.QueryParam("kind"), Status: c.QueryParam("status"), Page: page,
+	}
+	items, more, err := s.programs.FindPrograms(ctx, filter)
+	if err != nil {
+		return err
+	}
+	total, err := totalOf(page, len(items), more, func() (int64, error) {
+		sum, err := s.programs.SumPrograms(ctx, filter)
+		if err != nil {
+			return 0, err
+		}
+		return sum.Programs, nil
 	})
 	if err != nil {
 		return err
 	}
-	return s.renderForm(c, http.StatusOK, "programs", "nav.programs", listPage[*finance.Program]{items, nextURL(c, next)}, c.QueryParams(), nil)
+	var agencies []*finance.Agency
+	if finance.ActorFrom(ctx).SeesAllAgencies() {
+		if agencies, err = s.agencies.FindAgencies(ctx); err != nil {
+			return err
+		}
+	}
+	return s.renderForm(c, http.StatusOK, "programs", "nav.programs", struct {
+		Items                    []*finance.Program
+		Nav                      listNav
+		Agencies                 []*finance.Agency
+		Kinds, Sources, Statuses []string
+	}{items, navOf(c, page, idsOf(items, func(p *finance.Program) int64 { return p.ID }), more, total), agencies,
+		finance.ProgramKinds, finance.FundingSources, finance.ProgramStatuses}, c.QueryParams(), nil)
 }
 
 func (s *Server) programPage(c echo.Context) error {
@@ -219,7 +255,7 @@ func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fiel
 	if err != nil {
 		return err
 	}
-	ds, next, err := s.disbursements.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100}})
+	ds, next, err := s.disbursements.FindDisbursements(ctx, finance.DisbursementFilter{Program: p.Code, Page: finance.Page{Limit: 100, Newest: true}})
 	if err != nil {
 		return err
 	}
@@ -315,21 +351,29 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/programs/"+url.PathEscape(p.Code)+"?saved=program")
 }
 
+// recipientsPage lists recipients newest first, with the API's filters,
+// paging both ways and the total.
 func (s *Server) recipientsPage(c echo.Context) error {
-	page, err := pageOf(c)
+	page, err := listPageOf(c)
 	if err != nil {
 		return err
 	}
 	filter := recipientQuery(c.QueryParam("q"))
 	filter.Region, filter.SizeClass, filter.Kind, filter.Page = c.QueryParam("region"), c.QueryParam("size_class"), c.QueryParam("kind"), page
-	items, next, err := s.recipients.FindRecipients(c.Request().Context(), filter)
+	items, more, err := s.recipients.FindRecipients(c.Request().Context(), filter)
+	if err != nil {
+		return err
+	}
+	total, err := totalOf(page, len(items), more, func() (int64, error) { return s.recipients.TotalRecipients(c.Request().Context(), filter) })
 	if err != nil {
 		return err
 	}
 	return s.renderForm(c, http.StatusOK, "recipients", "nav.recipients", struct {
-		listPage[*finance.Recipient]
+		Items        []*finance.Recipient
+		Nav          listNav
 		Kinds, Sizes []string
-	}{listPage[*finance.Recipient]{items, nextURL(c, next)}, finance.RecipientKinds, finance.SizeClasses}, c.QueryParams(), nil)
+	}{items, navOf(c, page, idsOf(items, func(r *finance.Recipient) int64 { return r.ID }), more, total),
+		finance.RecipientKinds, finance.SizeClasses}, c.QueryParams(), nil)
 }
 
 func (s *Server) recipientPage(c echo.Context) error {
@@ -397,21 +441,44 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/recipients/"+strconv.FormatInt(r.ID, 10)+"?saved=recipient")
 }
 
+// disbursementsPage lists disbursements newest first, with the API's
+// filters, paging both ways and the total.
 func (s *Server) disbursementsPage(c echo.Context) error {
-	page, err := pageOf(c)
+	ctx := c.Request().Context()
+	page, err := listPageOf(c)
 	if err != nil {
 		return err
 	}
-	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
-		Program: c.QueryParam("program"), Status: finance.Status(c.QueryParam("status")), From: c.QueryParam("from"), To: c.QueryParam("to"), Page: page,
-	})
+	filter, err := disbursementFilterOf(c, page)
 	if err != nil {
 		return err
+	}
+	items, more, err := s.disbursements.FindDisbursements(ctx, filter)
+	if err != nil {
+		return err
+	}
+	total, err := totalOf(page, len(items), more, func() (int64, error) { return s.disbursements.TotalDisbursements(ctx, filter) })
+	if err != nil {
+		return err
+	}
+	programs, _, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Page: finance.Page{Limit: 1000}})
+	if err != nil {
+		return err
+	}
+	var agencies []*finance.Agency
+	if finance.ActorFrom(ctx).SeesAllAgencies() {
+		if agencies, err = s.agencies.FindAgencies(ctx); err != nil {
+			return err
+		}
 	}
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
-		listPage[*finance.Disbursement]
+		Items    []*finance.Disbursement
+		Nav      listNav
 		Statuses []string
-	}{listPage[*finance.Disbursement]{items, nextURL(c, next)}, finance.Statuses.Strings()}, c.QueryParams(), nil)
+		Programs []*finance.Program
+		Agencies []*finance.Agency
+	}{items, navOf(c, page, idsOf(items, func(d *finance.Disbursement) int64 { return d.ID }), more, total),
+		finance.Statuses.Strings(), programs, agencies}, c.QueryParams(), nil)
 }
 
 // disbursementForm is what the disbursement form shows besides the values
@@ -448,7 +515,7 @@ func recipientQuery(q string) finance.RecipientFilter {
 // program's fixed amount when none was typed.
 func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disbursementForm, error) {
 	ctx := c.Request().Context()
-	programs, _, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
+	programs, err := s.activePrograms(c)
 	if err != nil {
 		return disbursementForm{}, err
 	}
@@ -456,13 +523,7 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 	for _, p := range programs {
 		d.Credit = d.Credit || p.Kind == finance.KindCredit
 	}
-	if strings.TrimSpace(form.Get("amount")) == "" {
-		for _, p := range programs {
-			if p.Code == form.Get("program") && p.AmountPerRecipient != nil {
-				form.Set("amount", strings.TrimPrefix(p.AmountPerRecipient.Rupiah(), "Rp"))
-			}
-		}
-	}
+	prefillAmount(programs, form)
 	if id, err := strconv.ParseInt(form.Get("recipient_id"), 10, 64); err == nil && id > 0 {
 		if r, err := s.recipients.FindRecipientByID(ctx, id); err == nil {
 			d.Chosen = r
@@ -478,6 +539,25 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 		}
 	}
 	return d, nil
+}
+
+// prefillAmount puts the chosen program's fixed amount in the form's amount
+// when none was typed.
+func prefillAmount(programs []*finance.Program, form url.Values) {
+	if strings.TrimSpace(form.Get("amount")) != "" {
+		return
+	}
+	for _, p := range programs {
+		if p.Code == form.Get("program") && p.AmountPerRecipient != nil {
+			form.Set("amount", strings.TrimPrefix(p.AmountPerRecipient.Rupiah(), "Rp"))
+		}
+	}
+}
+
+// activePrograms are the programs that take new disbursements, for forms.
+func (s *Server) activePrograms(c echo.Context) ([]*finance.Program, error) {
+	programs, _, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
+	return programs, err
 }
 
 func (s *Server) newDisbursementPage(c echo.Context) error {

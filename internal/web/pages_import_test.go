@@ -40,6 +40,9 @@ func TestImportPage(t *testing.T) {
 	var cells []string
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "table" && attr(n, "class") == "import-columns" {
+			return // the column list, not the result
+		}
 		if n.Type == html.ElementNode && n.Data == "td" && n.FirstChild != nil {
 			cells = append(cells, n.FirstChild.Data)
 		}
@@ -94,5 +97,33 @@ func TestRecipientPage_DecodedAndFlags(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("recipient page lacks %q", want)
 		}
+	}
+}
+
+// The import page offers the yearly figures, and imports them with their
+// row errors in Indonesian.
+func TestImportPage_Figures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, err := e.w.Store.CreateSession(e.w.Ctx(e.w.Officer), e.w.Officer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := e.w.Store.SessionByID(e.w.Ctx(e.w.Officer), id, 1<<62, 1<<62)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(req *http.Request) *httptest.ResponseRecorder {
+		req.AddCookie(&http.Cookie{Name: "pilar_session", Value: id})
+		req.Header.Set("X-CSRF-Token", sess.CSRF)
+		return serve(e, req)
+	}
+	rec := send(httptest.NewRequest("GET", "/import?kind=figures", nil))
+	if rec.Code != 200 || !regexp.MustCompile(`kind=figures" aria-current="page">Angka tahunan penerima`).MatchString(rec.Body.String()) {
+		t.Fatalf("import page: %d, no figures kind:\n%.2000s", rec.Code, rec.Body.String())
+	}
+	rec = send(multipartRequest(t, "POST", "/import?kind=figures", "f.csv", "nik,valid_from,workforce\n6472014506850001,2023-12-31,4\n"))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "tidak ada penerima dengan NIK ini") {
+		t.Fatalf("%d %.3000s", rec.Code, rec.Body.String())
 	}
 }

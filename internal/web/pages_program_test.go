@@ -47,7 +47,7 @@ func TestPages_BudgetRevision(t *testing.T) {
 			return n.Data == "tr" && strings.Contains(text(n), "APBD-Perubahan 2024")
 		})
 		if len(rows) != 1 || !strings.Contains(text(rows[0]), "Rp1.000") || !strings.Contains(text(rows[0]), "Rp1.500,50") ||
-			!strings.Contains(text(rows[0]), e.w.Reviewer.Email) {
+			!strings.Contains(text(rows[0]), e.w.Reviewer.Name) || strings.Contains(text(rows[0]), e.w.Reviewer.Email) {
 			t.Fatalf("history rows: %d", len(rows))
 		}
 		p := e.expect(t, e.do(t, e.w.Reviewer, "GET", "/api/v1/programs/DAK-REV-2024", nil), 200)

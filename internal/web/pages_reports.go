@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -27,9 +28,15 @@ type reportView struct {
 	Sources   []string
 	Downloads []download
 	Charts    []template.HTML
+	Periodic  bool   // rows are months or quarters: the page says which figures are cumulative
+	Empty     bool   // nothing to show for the year (or date)
+	Latest    int    // when Empty: the latest fiscal year with programs, 0 for none
+	LatestURL string // this page in the Latest year, when that is another
 }
 
-type download struct{ Format, URL string }
+// download is a link to the report as a file; Dialect is a CSV file's
+// ?dialect=, "" for the plain one.
+type download struct{ Format, Dialect, URL string }
 
 // reportCharts draw the charts of a report page, for the kinds that have
 // any; a kind without an entry has none.
@@ -39,11 +46,14 @@ var reportCharts = map[string]func(s *Server, ctx context.Context, lang string, 
 	report.KindRegistry:    registryCharts,
 }
 
-// reportPage renders the page of a report of kind k, template report_<kind>.
-func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
+// reportPage renders the page of a report of kind k for filter f,
+// template report_<kind>; a yearly report of a year without programs, or
+// one without rows, shows that it is empty and the latest year with data.
+func (s *Server) reportPage(c echo.Context, k *report.Kind, f report.Filter, rep any) error {
 	ctx := c.Request().Context()
-	f, _ := s.reportFilter(c) // already read once by the handler
-	v := reportView{Kind: k.Name, Kinds: report.Names(), Report: rep, Year: f.Year, Groups: k.Groups, Sources: finance.FundingSources}
+	lang := langOf(c, s.cfg.Lang)
+	v := reportView{Kind: k.Name, Kinds: report.Names(), Report: rep, Year: f.Year, Groups: k.Groups, Sources: finance.FundingSources,
+		Periodic: f.GroupBy == "month" || f.GroupBy == "quarter"}
 	if sessionOf(c).User.Actor().SeesAllAgencies() {
 		agencies, err := s.agencies.FindAgencies(ctx)
 		if err != nil {
@@ -51,19 +61,78 @@ func (s *Server) reportPage(c echo.Context, k *report.Kind, rep any) error {
 		}
 		v.Agencies = agencies
 	}
-	if draw := reportCharts[k.Name]; draw != nil {
-		charts, err := draw(s, ctx, langOf(c, s.cfg.Lang), f, rep)
+	empty, err := s.reportEmpty(ctx, k, f, rep)
+	if err != nil {
+		return err
+	}
+	if empty {
+		v.Empty = true
+		programs := finance.ProgramFilter{Agency: f.Agency, FundingSource: f.FundingSource}
+		if v.Latest, err = s.programs.LatestFiscalYear(ctx, programs); err != nil {
+			return err
+		}
+		if v.Latest != 0 && v.Latest != f.Year {
+			q := c.QueryParams()
+			q.Set("year", strconv.Itoa(v.Latest))
+			v.LatestURL = c.Request().URL.Path + "?" + q.Encode()
+		}
+	} else if draw := reportCharts[k.Name]; draw != nil {
+		charts, err := draw(s, ctx, lang, f, rep)
 		if err != nil {
 			return err
 		}
 		v.Charts = charts
 	}
 	q := c.QueryParams()
+	q.Del("dialect")
 	for _, format := range k.Files() {
 		q.Set("format", format)
-		v.Downloads = append(v.Downloads, download{format, c.Request().URL.Path + "?" + q.Encode()})
+		v.Downloads = append(v.Downloads, download{format, "", c.Request().URL.Path + "?" + q.Encode()})
+		if format == "csv" { // and the CSV an Indonesian Excel opens as columns
+			q.Set("dialect", "excel-id")
+			v.Downloads = append(v.Downloads, download{format, "excel-id", c.Request().URL.Path + "?" + q.Encode()})
+			q.Del("dialect")
+		}
 	}
 	return s.renderForm(c, http.StatusOK, "report_"+k.Name, "report."+k.Name, v, c.QueryParams(), nil)
+}
+
+// errFound stops a walk over a report's rows at the first.
+var errFound = errors.New("found a row")
+
+// reportEmpty reports whether there is nothing to show: no program in a
+// yearly report's year (its months and programs would all be zeros), or no
+// row in a table of groups (one with totals). A list of findings without
+// rows (no red flags) is an answer, not emptiness.
+func (s *Server) reportEmpty(ctx context.Context, k *report.Kind, f report.Filter, rep any) (bool, error) {
+	if k.Yearly() {
+		sum, err := s.programs.SumPrograms(ctx, finance.ProgramFilter{Year: f.Year, Agency: f.Agency, FundingSource: f.FundingSource})
+		if err != nil || sum.Programs == 0 {
+			return err == nil, err
+		}
+	}
+	if k.Table.Totals == nil {
+		return false, nil
+	}
+	err := k.Table.Rows(rep, func([]any) error { return errFound })
+	if errors.Is(err, errFound) {
+		return false, nil
+	}
+	return true, err
+}
+
+// pageYear is the year a yearly report page opens on without ?year=: the
+// latest fiscal year of the programs the user may see (by the page's
+// filters), or this year when there are none.
+func (s *Server) pageYear(c echo.Context, k *report.Kind, f *report.Filter) error {
+	if !k.Yearly() || c.QueryParam("year") != "" {
+		return nil
+	}
+	year, err := s.programs.LatestFiscalYear(c.Request().Context(), finance.ProgramFilter{Agency: f.Agency, FundingSource: f.FundingSource})
+	if year != 0 {
+		f.Year = year
+	}
+	return err
 }
 
 // realizationCharts are the bars of realized against budget per row (unless
@@ -82,16 +151,18 @@ func realizationCharts(s *Server, ctx context.Context, lang string, f report.Fil
 	if r.GroupBy != "month" && r.GroupBy != "quarter" {
 		bars := make([]chart.Bar, len(r.Rows))
 		for i, row := range r.Rows {
-			bars[i] = chart.Bar{Label: row.Key, Value: row.Realized.Decimal(), Reference: row.Budget.Decimal(),
-				Text: string(row.RealizedPct) + "%"}
+			bars[i] = chart.Bar{Label: say(lang, row.Label), Value: row.Realized.Decimal(), Reference: row.Budget.Decimal(),
+				Text: i18n.Decimal(lang, string(row.RealizedPct)) + "%"}
 		}
-		out = append(out, chart.Bars("chart-groups", i18n.T(lang, "report.chart.program"), i18n.T(lang, "report.chart.program_desc"), bars))
+		out = append(out, chart.Bars(chart.Chart{ID: "chart-groups", Title: i18n.T(lang, "report.chart.program"), Desc: i18n.T(lang, "report.chart.program_desc"),
+			Value: i18n.T(lang, "report.col.realized"), Reference: i18n.T(lang, "report.col.budget"), Bars: bars}))
 	}
 	bars := make([]chart.Bar, len(months.Rows))
 	for i, row := range months.Rows {
 		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: row.Realized.Decimal(), Text: row.Realized.Rupiah()}
 	}
-	return append(out, chart.Bars("chart-months", i18n.T(lang, "report.chart.month"), i18n.T(lang, "report.chart.month_desc"), bars)), nil
+	return append(out, chart.Bars(chart.Chart{ID: "chart-months", Title: i18n.T(lang, "report.chart.month"), Desc: i18n.T(lang, "report.chart.month_desc"),
+		Value: i18n.T(lang, "report.legend.month"), Bars: bars})), nil
 }
 
 // coverageCharts are the bars of recipients reached per region.
@@ -106,9 +177,10 @@ func coverageCharts(s *Server, ctx context.Context, lang string, f report.Filter
 	}
 	bars := make([]chart.Bar, len(r.Rows))
 	for i, row := range r.Rows {
-		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Reached), Text: strconv.FormatInt(row.Reached, 10)}
+		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Reached), Text: i18n.Number(lang, row.Reached)}
 	}
-	return []template.HTML{chart.Bars("chart-regions", i18n.T(lang, "report.chart.region"), i18n.T(lang, "report.chart.region_desc"), bars)}, nil
+	return []template.HTML{chart.Bars(chart.Chart{ID: "chart-regions", Title: i18n.T(lang, "report.chart.region"), Desc: i18n.T(lang, "report.chart.region_desc"),
+		Value: i18n.T(lang, "report.col.reached"), Bars: bars})}, nil
 }
 
 // registryCharts are the bars of recipients per row as of the date against
@@ -118,7 +190,8 @@ func registryCharts(_ *Server, _ context.Context, lang string, _ report.Filter, 
 	bars := make([]chart.Bar, len(r.Rows))
 	for i, row := range r.Rows {
 		bars[i] = chart.Bar{Label: say(lang, row.Label), Value: decimal.NewFromInt(row.Count), Reference: decimal.NewFromInt(row.CountPrev),
-			Text: strconv.FormatInt(row.Count, 10) + " (" + string(row.GrowthPct) + "%)"}
+			Text: i18n.Number(lang, row.Count) + " (" + i18n.Decimal(lang, string(row.GrowthPct)) + "%)"}
 	}
-	return []template.HTML{chart.Bars("chart-registry", i18n.T(lang, "report.chart.registry"), i18n.T(lang, "report.chart.registry_desc"), bars)}, nil
+	return []template.HTML{chart.Bars(chart.Chart{ID: "chart-registry", Title: i18n.T(lang, "report.chart.registry"), Desc: i18n.T(lang, "report.chart.registry_desc"),
+		Value: i18n.T(lang, "report.col.reg_count"), Reference: i18n.T(lang, "report.col.reg_count_prev"), Bars: bars})}, nil
 }

@@ -69,12 +69,8 @@ func (s *Server) actOnDisbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := finance.ActionInput{Note: f.str("note"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"), ReturnedOn: f.str("returned_on"),
-		OverrideReason: f.str("override_reason")}
-	if c.Param("action") == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
-		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, map[string]finance.Msg{
-			"note": finance.M("reject.reason_required")})
-	}
+	in := finance.ActionInput{Note: f.str("note"), Reason: f.str("reason"), PaidOn: f.str("paid_on"), PaymentRef: f.str("payment_ref"),
+		ReturnedOn: f.str("returned_on"), OverrideReason: f.str("override_reason")}
 	_, err = s.lifecycle.ActOnDisbursement(c.Request().Context(), id, c.Param("action"), in)
 	if status, msgs, ok := refusal(err); ok {
 		return s.renderDisbursement(c, status, id, msgs)
@@ -175,10 +171,12 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	if len(ids) == 0 {
 		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{formError: finance.M("review.nothing")})
 	}
-	if action == finance.ActionReject && strings.TrimSpace(f.form.Get("note")) == "" {
-		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{"note": finance.M("reject.reason_required")})
+	in := finance.ActionInput{Note: f.str("note"), Reason: f.str("reason"), OverrideReason: f.str("override_reason")}
+	// A rejection without a reason is refused once, before any row is tried.
+	if _, msgs, ok := refusal(finance.CheckReason(action, in)); ok {
+		return s.renderReview(c, reviewData{}, f.form, msgs)
 	}
-	results, err := s.lifecycle.ActOnDisbursements(c.Request().Context(), ids, action, finance.ActionInput{Note: f.str("note"), OverrideReason: f.str("override_reason")})
+	results, err := s.lifecycle.ActOnDisbursements(c.Request().Context(), ids, action, in)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ func init() {
 		permRow{route: "POST /disbursements/:id/repayments", allow: "admin reviewer officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 			return fmt.Sprintf("/disbursements/%d/repayments", m.loan(c)), url.Values{"paid_on": {"2024-04-10"}, "amount": {"500.000"}}
 		}},
+		permRow{route: "GET /api/v1/repayments/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/repayments/import/template?format=csv")},
 		permRow{route: "GET /api/v1/reports/credit", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/credit?year=2024&as_of=2024-12-31")},
 		permRow{route: "GET /api/v1/reports/subsidy", allow: everyone, ok: 200, req: staticPath("/api/v1/reports/subsidy?year=2024&as_of=2024-12-31")},
 		permRow{route: "GET /reports/credit", allow: everyone, ok: 200, req: staticPath("/reports/credit?year=2024&group_by=kolektibilitas")},

@@ -134,8 +134,14 @@ var permRows = []permRow{
 	{route: "GET /api/v1/recipients/:id/flags", allow: everyone, ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return fmt.Sprintf("/api/v1/recipients/%d/flags", m.recipient()), nil
 	}},
+	{route: "GET /api/v1/recipients/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/recipients/import/template?format=csv")},
+	{route: "GET /api/v1/disbursements/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements/import/template?format=xlsx")},
+	{route: "GET /api/v1/recipients/figures/import/template", allow: everyone, ok: 200, req: staticPath("/api/v1/recipients/figures/import/template?format=csv")},
 	{route: "POST /api/v1/recipients/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/recipients/import", upload{"recipients.csv", "kind,name,nik\numkm,Impor Matrix," + m.nik() + "\n"}
+	}},
+	{route: "POST /api/v1/recipients/figures/import", allow: "admin reviewer officer", ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		return "/api/v1/recipients/figures/import", upload{"figures.csv", fmt.Sprintf("recipient_id,valid_from,workforce\n%d,2023-12-31,4\n", m.recipient())}
 	}},
 
 	// Disbursements.
@@ -239,10 +245,17 @@ var permRows = []permRow{
 		return "/import?kind=recipients", upload{"recipients.csv", "kind,name,nik\numkm,Impor Halaman," + m.nik() + "\n"}
 	}},
 	{route: "GET /import/refused/:token", allow: everyone, ok: 404, req: staticPath("/import/refused/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
+	{route: "GET /import/template/:kind", allow: everyone, ok: 200, req: staticPath("/import/template/disbursements?format=xlsx")},
 	{route: "GET /disbursements", allow: everyone, ok: 200, req: staticPath("/disbursements")},
 	{route: "GET /disbursements/new", allow: "admin officer", ok: 200, req: staticPath("/disbursements/new")},
 	{route: "POST /disbursements/new", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/disbursements/new", formOf(m.disbursementBody(c))
+	}},
+	{route: "GET /disbursements/batch", allow: "admin officer", ok: 200, req: staticPath("/disbursements/batch")},
+	{route: "POST /disbursements/batch", allow: "admin officer", scoped: true, ok: 200, req: func(m *matrix, c permCell) (string, any) {
+		b := m.disbursementBody(c)
+		return "/disbursements/batch", url.Values{"op": {"save"}, "program": {b["program"].(string)}, "who": {fmt.Sprint("#", b["recipient_id"])},
+			"amount": {"2400000"}, "tranche": {"1"}, "disbursed_on": {"2024-03-01"}}
 	}},
 	{route: "GET /reports/realization", allow: everyone, ok: 200, req: staticPath("/reports/realization?year=2024")},
 	{route: "GET /reports/coverage", allow: everyone, ok: 200, req: staticPath("/reports/coverage?year=2024")},

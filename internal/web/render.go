@@ -91,11 +91,26 @@ func (r *renderer) funcs() template.FuncMap {
 			return []string{name, labelKey, inputType, "required"}
 		},
 		"region":       finance.RegionLabel,
+		"periodicNote": report.PeriodicNote,
 		"rejectReason": rejectReason,
 		"choice": func(name, labelKey string, options []string) []string {
 			return append([]string{name, labelKey}, options...)
 		},
 		"deref": func(b *bool) bool { return b != nil && *b },
+		"inc":   func(i int) int { return i + 1 },
+		// blankRows numbers the empty rows a grid of n rows ends with:
+		// five to start with, three more after that.
+		"blankRows": func(n int) []int {
+			k := 3
+			if n == 0 {
+				k = 5
+			}
+			out := make([]int, k)
+			for i := range out {
+				out[i] = n + i + 1
+			}
+			return out
+		},
 		// pct is a progress bar's value: the report's percentage ("73.41").
 		"pct": func(part, whole money.Amount) string { return string(report.Percent(part, whole)) },
 	}
@@ -188,11 +203,23 @@ func (v view) Name(field, code string) string { return i18n.Name(v.Lang, field, 
 func (v view) Pct(part, whole money.Amount) string { return v.Percent(report.Percent(part, whole)) }
 
 // Percent writes a report percentage the page's way ("73,41" in Indonesian).
-func (v view) Percent(p report.Pct) string {
-	if v.Lang != "en" {
-		return strings.Replace(string(p), ".", ",", 1)
+func (v view) Percent(p report.Pct) string { return i18n.Decimal(v.Lang, string(p)) }
+
+// Num writes a count (int, int64 or *int) with the page's thousands separator:
+// "21.013" in Indonesian, "21,013" in English.
+func (v view) Num(n any) string {
+	switch x := n.(type) {
+	case int:
+		return i18n.Number(v.Lang, int64(x))
+	case int64:
+		return i18n.Number(v.Lang, x)
+	case *int:
+		if x != nil {
+			return i18n.Number(v.Lang, int64(*x))
+		}
+		return ""
 	}
-	return string(p)
+	return fmt.Sprint(n)
 }
 
 // Val is the value a form field had when it was sent.
@@ -239,9 +266,18 @@ func (s *Server) renderPage(c echo.Context, status int, name, titleKey string, d
 // renderForm writes a page whose form is shown again with what was typed
 // and a message next to each refused field, in the reader's language.
 func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, data any, form url.Values, fields map[string]finance.Msg) error {
+	page, err := s.pageHTML(c, name, titleKey, data, form, fields)
+	if err != nil {
+		return err
+	}
+	return c.HTML(status, page)
+}
+
+// pageHTML is the page renderForm writes, as text.
+func (s *Server) pageHTML(c echo.Context, name, titleKey string, data any, form url.Values, fields map[string]finance.Msg) (string, error) {
 	t, ok := s.pages.pages[name]
 	if !ok {
-		return fmt.Errorf("web: no page %s", name)
+		return "", fmt.Errorf("web: no page %s", name)
 	}
 	uri, _ := SafeRedirectPath(c.Request().URL.RequestURI(), "/")
 	lang := langOf(c, s.cfg.Lang)
@@ -266,9 +302,9 @@ func (s *Server) renderForm(c echo.Context, status int, name, titleKey string, d
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
+		return "", fmt.Errorf("web: render %s: %w", name, err)
 	}
-	return c.HTML(status, b.String())
+	return b.String(), nil
 }
 
 // formError is the key of a message about the whole form rather than one
