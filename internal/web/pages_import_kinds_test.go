@@ -55,7 +55,7 @@ func importCounts(t *testing.T, body string) []string {
 }
 
 const (
-	recipientsHeader    = "kind,name,owner_name,nik,nib,npwp,sector,size_class,region_code,address,phone,bank_code,account_no,account_holder,legal_number,members,last_rat_year,active,capital,annual_sales,business_volume,assets,workforce,valid_from"
+	recipientsHeader = "kind,name,owner_name,nik,nib,npwp,sector,size_class,region_code,address,phone,bank_code,account_no,account_holder,legal_number,members,last_rat_year,active,capital,annual_sales,business_volume,assets,workforce,valid_from"
 	// FORMATS.md's columns, then a credit program's loan terms (issue 15).
 	disbursementsHeader = "program_code,recipient_nik,recipient_nib,amount,disbursed_on,tranche,form,payment_ref,note,paid_on,tenor_months,interest_rate,first_due_on"
 )
