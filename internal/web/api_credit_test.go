@@ -3,12 +3,13 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"pilar/internal/finance"
 )
 
-var creditSeq int
+var creditSeq atomic.Int64
 
 // paidLoanAPI records through the API a loan of Rp10.000.000 over 3 months
 // at 12 % a year (first due 10 February 2024) in a fresh credit program
@@ -16,12 +17,12 @@ var creditSeq int
 // recipient's NIK.
 func paidLoanAPI(t *testing.T, e *env, kind string) (int64, string) {
 	t.Helper()
-	creditSeq++
-	code := fmt.Sprintf("KUR-API-%03d", creditSeq)
+	seq := creditSeq.Add(1)
+	code := fmt.Sprintf("KUR-API-%03d", seq)
 	p := programBody(code, "100000000")
 	p["kind"], p["funding_source"], p["subsidy_rate"], p["schedule_kind"] = "credit", "BI", "6", kind
 	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", p), 201)
-	nik := fmt.Sprintf("647201010190%04d", 5000+creditSeq)
+	nik := fmt.Sprintf("647201010190%04d", 5000+seq)
 	r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Warung " + code, "nik": nik}), 201)
 	d := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
 		"program": code, "recipient_id": r["id"], "amount": "10000000", "disbursed_on": "2024-01-10",
