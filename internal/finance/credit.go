@@ -193,6 +193,16 @@ func CheckCreditChange(before, after *Program, loans int64) error {
 	return nil
 }
 
+// CheckLoanReturn refuses returning (dana retur) a loan that has
+// repayments: the borrower had the money, and the repayments would be left
+// on a disbursement that counts for nothing. Errors: invalid_transition.
+func CheckLoanReturn(d *Disbursement, repayments int) error {
+	if d.Loan != nil && repayments > 0 {
+		return Errorf(EInvalidTransition, "loan %d has %d repayments; it cannot be returned", d.ID, repayments)
+	}
+	return nil
+}
+
 // Instalment is one line of a repayment schedule, in sen.
 type Instalment struct {
 	No        int          `json:"no"`

@@ -29,4 +29,5 @@ var creditMessageWords = map[string][2]string{
 	"this recipient has several paid loans; give the loan_id or program_code":         {"penerima ini memiliki beberapa pinjaman yang sudah dibayarkan; isi loan_id atau program_code", ""},
 	"the credit report is not available":                                              {"laporan kredit tidak tersedia", ""},
 	"program %s has %d loans; its kind and schedule kind can no longer change":        {"program %s memiliki %d pinjaman; jenis dan jenis jadwalnya tidak dapat diubah lagi", ""},
+	"loan %d has %d repayments; it cannot be returned":                                {"pinjaman %d memiliki %d pembayaran angsuran; tidak dapat diretur", ""},
 }

@@ -22,6 +22,15 @@ func (s *Store) putLoan(ctx context.Context, d *finance.Disbursement) error {
 	return db.Create(d.Loan).Error
 }
 
+// checkLoanReturn applies finance.CheckLoanReturn to d, counting its repayments.
+func (s *Store) checkLoanReturn(ctx context.Context, d *finance.Disbursement) error {
+	var n int64
+	if err := s.conn(ctx).Raw("SELECT COUNT(*) FROM repayments WHERE disbursement_id = ?", d.ID).Scan(&n).Error; err != nil {
+		return err
+	}
+	return finance.CheckLoanReturn(d, int(n))
+}
+
 // loadLoans fills the Loan of each disbursement that lends, in one query.
 func (s *Store) loadLoans(ctx context.Context, ds []*finance.Disbursement) error {
 	if len(ds) == 0 {

@@ -105,6 +105,9 @@ func TestCreditService_Repayments(t *testing.T) {
 		if _, err := repay(t, w, d.ID, "2024-03-21", "1"); finance.ErrorCode(err) != finance.EConflict {
 			t.Fatalf("a repayment after the loan is repaid: %v", err)
 		}
+		if _, err := w.Store.ActOnDisbursement(w.Ctx(w.Reviewer), d.ID, "return", finance.ActionInput{}); finance.ErrorCode(err) != finance.EInvalidTransition {
+			t.Fatalf("a repaid loan returned: %v", err)
+		}
 		v, err := w.Store.FindSchedule(w.Ctx(w.Officer), d.ID)
 		if err != nil || len(v.Repayments) != 3 || !v.Position.Outstanding.IsZero() || v.Position.RepaidOn != "2024-03-20" {
 			t.Fatalf("%+v %v", v, err)

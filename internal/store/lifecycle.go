@@ -33,6 +33,11 @@ func (s *Store) ActOnDisbursement(ctx context.Context, id int64, action string, 
 		if err := s.flagDisbursement(ctx, d, action, in); err != nil {
 			return err
 		}
+		if action == finance.ActionReturn {
+			if err := s.checkLoanReturn(ctx, d); err != nil {
+				return err
+			}
+		}
 		if action == finance.ActionApprove {
 			p, err := s.programByCode(ctx, d.Program)
 			if err != nil {
