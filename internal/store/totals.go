@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+
+	"pilar/internal/finance"
+	"pilar/internal/money"
+)
+
+// TotalsDrift is one program whose summary row (program_totals) differs
+// from what its disbursements add up to.
+type TotalsDrift struct {
+	Program                     string
+	Committed, Realized         money.Amount // as summed from disbursements
+	Reached                     int64
+	HeldCommitted, HeldRealized money.Amount // as held in program_totals
+	HeldReached                 int64
+}
+
+// CheckProgramTotals recomputes every program's committed, realized and
+// reached from its disbursements, with finance's status sets, and lists
+// the programs whose program_totals row says otherwise (none when the
+// triggers of migration 00090 keep it exact). It reads every disbursement
+// once: a check for tests and operators, not for a request.
+func (s *Store) CheckProgramTotals(ctx context.Context) ([]TotalsDrift, error) {
+	var out []TotalsDrift
+	err := s.conn(ctx).Raw(`SELECT p.code AS program,
+  COALESCE(x.committed, 0) AS committed, COALESCE(x.realized, 0) AS realized, COALESCE(x.reached, 0) AS reached,
+  COALESCE(t.committed, -1) AS held_committed, COALESCE(t.realized, -1) AS held_realized, COALESCE(t.reached, -1) AS held_reached
+FROM programs p
+LEFT JOIN program_totals t ON t.program_id = p.id
+LEFT JOIN (SELECT d.program_id,
+    SUM(CASE WHEN d.status IN ? THEN d.amount ELSE 0 END) AS committed,
+    SUM(CASE WHEN d.status IN ? THEN d.amount ELSE 0 END) AS realized,
+    COUNT(DISTINCT CASE WHEN d.status IN ? THEN d.recipient_id END) AS reached
+  FROM disbursements d GROUP BY d.program_id) x ON x.program_id = p.id
+WHERE t.program_id IS NULL OR t.committed <> COALESCE(x.committed, 0) OR t.realized <> COALESCE(x.realized, 0) OR t.reached <> COALESCE(x.reached, 0)
+ORDER BY p.code`, statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized)).Scan(&out).Error
+	return out, err
+}
