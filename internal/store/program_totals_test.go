@@ -160,8 +160,12 @@ func TestProgramTotals(t *testing.T) {
 				ds[i] = act(t, w, w.Reviewer, act(t, w, w.Officer, d, "submit"), "approve")
 			}
 			var errs [2]error
-			race(func() { _, errs[0] = w.Store.ActOnDisbursement(w.Ctx(w.Officer), ds[0].ID, "pay", finance.ActionInput{}) },
-				func() { _, errs[1] = w.Store.ActOnDisbursement(w.Ctx(w.Officer), ds[1].ID, "pay", finance.ActionInput{}) })
+			race(func() {
+				_, errs[0] = w.Store.ActOnDisbursement(w.Ctx(w.Officer), ds[0].ID, "pay", finance.ActionInput{})
+			},
+				func() {
+					_, errs[1] = w.Store.ActOnDisbursement(w.Ctx(w.Officer), ds[1].ID, "pay", finance.ActionInput{})
+				})
 			if errs[0] != nil || errs[1] != nil {
 				t.Fatalf("round %d: %v, %v", round, errs[0], errs[1])
 			}
