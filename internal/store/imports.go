@@ -271,25 +271,36 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 			programIDs = append(programIDs, p.ID)
 		}
 	}
+	// The held tranches: the keys the rows name, looked up through the
+	// index on (recipient_id, program_id, tranche), in parts of the
+	// recipients; the other two lists are short.
 	var recipientIDs []int64
-	for _, id := range b.byNIK {
-		recipientIDs = append(recipientIDs, id)
-	}
-	for _, ids := range b.byNIB {
-		recipientIDs = append(recipientIDs, ids[0])
+	var tranches []int
+	for _, r := range rows {
+		id, _ := b.recipient(r)
+		if id != 0 {
+			recipientIDs = append(recipientIDs, id)
+		}
+		tranches = append(tranches, 1)
+		if r.Input.Tranche != nil {
+			tranches = append(tranches, *r.Input.Tranche)
+		}
 	}
 	if len(programIDs) == 0 || len(recipientIDs) == 0 {
 		return b, nil
 	}
+	tranches = distinct(tranches)
 	for part := range chunks(distinct(recipientIDs)) {
 		var held []*finance.Disbursement
-		err := db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on FROM disbursements d
-			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.status NOT IN ?`, part, programIDs, statusArg(finance.Void)).Scan(&held).Error
+		err := db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
+			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches).Scan(&held).Error
 		if err != nil {
 			return nil, err
 		}
 		for _, h := range held {
-			b.held[trancheKey{h.ProgramID, h.RecipientID, h.Tranche}] = h
+			if !finance.Void.Has(h.Status) {
+				b.held[trancheKey{h.ProgramID, h.RecipientID, h.Tranche}] = h
+			}
 		}
 	}
 	return b, nil

@@ -1,6 +1,10 @@
 -- Why: every draft and approval summed all of its program's disbursements to know what was committed, so one write cost more the bigger the program (issue 16); program_totals holds each program's committed, realized and reached, kept exact by triggers in the same transaction as every write to a disbursement.
 -- The literal sets are finance.Committed ('approved', 'paid') and finance.Realized ('paid'); a trigger cannot bind arguments. TestProgramTotals checks them against finance's sets for every status.
+-- The index on (recipient_id, program_id, tranche) replaces the one on recipient_id: it answers the same lookups, and finds a recipient's rows in one program (the triggers' check, an import's held tranches) without reading the recipient's others.
 -- +goose Up
+CREATE INDEX disbursements_recipient_program ON disbursements(recipient_id, program_id, tranche);
+DROP INDEX disbursements_recipient;
+
 CREATE TABLE program_totals (
     program_id BIGINT PRIMARY KEY REFERENCES programs(id),
     committed  BIGINT NOT NULL DEFAULT 0,
@@ -75,3 +79,5 @@ DROP FUNCTION program_totals_add(BIGINT, BIGINT, BIGINT, TEXT, BIGINT, BIGINT);
 DROP TRIGGER program_totals_new_program ON programs;
 DROP FUNCTION program_totals_new_program();
 DROP TABLE program_totals;
+CREATE INDEX disbursements_recipient ON disbursements(recipient_id);
+DROP INDEX disbursements_recipient_program;

@@ -1,6 +1,10 @@
 -- Why: every draft and approval summed all of its program's disbursements to know what was committed, so one write cost more the bigger the program (issue 16); program_totals holds each program's committed, realized and reached, kept exact by triggers in the same transaction as every write to a disbursement.
 -- The literal sets are finance.Committed ('approved', 'paid') and finance.Realized ('paid'); a trigger cannot bind arguments. TestProgramTotals checks them against finance's sets for every status.
+-- The index on (recipient_id, program_id, tranche) replaces the one on recipient_id: it answers the same lookups, and finds a recipient's rows in one program (the triggers' check, an import's held tranches) without reading the recipient's others.
 -- +goose Up
+CREATE INDEX disbursements_recipient_program ON disbursements(recipient_id, program_id, tranche);
+DROP INDEX disbursements_recipient;
+
 CREATE TABLE program_totals (
     program_id INTEGER PRIMARY KEY REFERENCES programs(id),
     committed  BIGINT NOT NULL DEFAULT 0,
@@ -31,7 +35,7 @@ BEGIN
     UPDATE program_totals SET
         committed = committed + NEW.amount,
         realized = realized + CASE WHEN NEW.status = 'paid' THEN NEW.amount ELSE 0 END,
-        reached = reached + CASE WHEN NEW.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient
+        reached = reached + CASE WHEN NEW.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient_program
             WHERE d.recipient_id = NEW.recipient_id AND d.program_id = NEW.program_id AND d.status = 'paid' AND d.id <> NEW.id) ELSE 0 END
     WHERE program_id = NEW.program_id;
 END;
@@ -44,13 +48,13 @@ BEGIN
     UPDATE program_totals SET
         committed = committed - CASE WHEN OLD.status IN ('approved', 'paid') THEN OLD.amount ELSE 0 END,
         realized = realized - CASE WHEN OLD.status = 'paid' THEN OLD.amount ELSE 0 END,
-        reached = reached - CASE WHEN OLD.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient
+        reached = reached - CASE WHEN OLD.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient_program
             WHERE d.recipient_id = OLD.recipient_id AND d.program_id = OLD.program_id AND d.status = 'paid' AND d.id <> OLD.id) ELSE 0 END
     WHERE program_id = OLD.program_id;
     UPDATE program_totals SET
         committed = committed + CASE WHEN NEW.status IN ('approved', 'paid') THEN NEW.amount ELSE 0 END,
         realized = realized + CASE WHEN NEW.status = 'paid' THEN NEW.amount ELSE 0 END,
-        reached = reached + CASE WHEN NEW.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient
+        reached = reached + CASE WHEN NEW.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient_program
             WHERE d.recipient_id = NEW.recipient_id AND d.program_id = NEW.program_id AND d.status = 'paid' AND d.id <> NEW.id) ELSE 0 END
     WHERE program_id = NEW.program_id;
 END;
@@ -63,7 +67,7 @@ BEGIN
     UPDATE program_totals SET
         committed = committed - OLD.amount,
         realized = realized - CASE WHEN OLD.status = 'paid' THEN OLD.amount ELSE 0 END,
-        reached = reached - CASE WHEN OLD.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient
+        reached = reached - CASE WHEN OLD.status = 'paid' THEN NOT EXISTS (SELECT 1 FROM disbursements d INDEXED BY disbursements_recipient_program
             WHERE d.recipient_id = OLD.recipient_id AND d.program_id = OLD.program_id AND d.status = 'paid' AND d.id <> OLD.id) ELSE 0 END
     WHERE program_id = OLD.program_id;
 END;
@@ -75,3 +79,5 @@ DROP TRIGGER program_totals_update;
 DROP TRIGGER program_totals_insert;
 DROP TRIGGER program_totals_new_program;
 DROP TABLE program_totals;
+CREATE INDEX disbursements_recipient ON disbursements(recipient_id);
+DROP INDEX disbursements_recipient_program;
