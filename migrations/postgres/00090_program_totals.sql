@@ -29,53 +29,72 @@ END $$;
 CREATE TRIGGER program_totals_new_program AFTER INSERT ON programs
     FOR EACH ROW EXECUTE FUNCTION program_totals_new_program();
 
--- program_totals_add adds (sign 1) or takes away (sign -1) one row's share.
--- It locks the totals row first, in a statement of its own, so that the
--- EXISTS after it (a new snapshot under READ COMMITTED) sees every paid row
--- of the transactions that held the lock before: a recipient counts once as
--- reached even when two of its tranches are paid at the same time.
--- +goose StatementBegin
-CREATE FUNCTION program_totals_add(pid BIGINT, rid BIGINT, did BIGINT, st TEXT, amt BIGINT, sign BIGINT) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    IF st NOT IN ('approved', 'paid') THEN
-        RETURN;
-    END IF;
-    PERFORM 1 FROM program_totals WHERE program_id = pid FOR UPDATE;
-    UPDATE program_totals SET
-        committed = committed + sign * amt,
-        realized = realized + CASE WHEN st = 'paid' THEN sign * amt ELSE 0 END,
-        reached = reached + CASE WHEN st = 'paid' AND NOT EXISTS (SELECT 1 FROM disbursements d
-            WHERE d.recipient_id = rid AND d.program_id = pid AND d.status = 'paid' AND d.id <> did) THEN sign ELSE 0 END
-    WHERE program_id = pid;
-END $$;
--- +goose StatementEnd
-
+-- The disbursement triggers run once per statement over its transition
+-- tables, so a multi-row INSERT or UPDATE changes each program's totals row
+-- once: a row updated many times in one transaction leaves a version per
+-- update that the next update must step over. The function locks the
+-- programs' totals rows first, in id order and in a statement of its own, so
+-- that the count of paid rows after it (a new snapshot under READ COMMITTED)
+-- sees every paid row of the transactions that held the lock before: a
+-- recipient counts once as reached even when two of its tranches are paid
+-- at the same time. A recipient's pair (program, recipient) was reached
+-- before the statement when its paid rows now, less those the statement
+-- made paid, plus those it made no longer paid, were more than none.
 -- +goose StatementBegin
 CREATE FUNCTION program_totals_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    moved TEXT; -- the rows the statement moved in (sign 1) and out (-1) of the sets
+    touched BOOLEAN;
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM program_totals_add(OLD.program_id, OLD.recipient_id, OLD.id, OLD.status, OLD.amount, -1);
+    moved := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT program_id, recipient_id, status, amount, 1 AS sign FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT program_id, recipient_id, status, amount, -1 AS sign FROM old_rows'
+        -- an update counts only for rows whose status, amount, program or recipient changed (not reconciled, say)
+        ELSE 'SELECT n.program_id, n.recipient_id, n.status, n.amount, 1 AS sign FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE (n.status, n.amount, n.program_id, n.recipient_id) IS DISTINCT FROM (o.status, o.amount, o.program_id, o.recipient_id)
+              UNION ALL SELECT o.program_id, o.recipient_id, o.status, o.amount, -1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+                WHERE (n.status, n.amount, n.program_id, n.recipient_id) IS DISTINCT FROM (o.status, o.amount, o.program_id, o.recipient_id)'
+    END;
+    moved := '(SELECT * FROM (' || moved || ') r WHERE r.status IN (''approved'', ''paid''))';
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM ' || moved || ' m)' INTO touched;
+    IF NOT touched THEN
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM program_totals_add(NEW.program_id, NEW.recipient_id, NEW.id, NEW.status, NEW.amount, 1);
-    END IF;
+    EXECUTE 'SELECT COUNT(*) FROM (SELECT 1 FROM program_totals WHERE program_id IN (SELECT program_id FROM ' || moved || ' m)
+        ORDER BY program_id FOR UPDATE) l';
+    EXECUTE 'UPDATE program_totals t SET
+        committed = t.committed + x.committed,
+        realized = t.realized + x.realized,
+        reached = t.reached + x.reached
+    FROM (
+        SELECT a.program_id, a.committed, a.realized, COALESCE(r.reached, 0) AS reached
+        FROM (SELECT program_id, SUM(sign * amount) AS committed, SUM(CASE WHEN status = ''paid'' THEN sign * amount ELSE 0 END) AS realized
+              FROM ' || moved || ' m GROUP BY program_id) a
+        LEFT JOIN (
+            SELECT c.program_id, SUM(CASE WHEN c.now > 0 THEN 1 ELSE 0 END - CASE WHEN c.now - c.moved > 0 THEN 1 ELSE 0 END) AS reached
+            FROM (SELECT p.program_id, p.moved, (SELECT COUNT(*) FROM disbursements d
+                      WHERE d.recipient_id = p.recipient_id AND d.program_id = p.program_id AND d.status = ''paid'') AS now
+                  FROM (SELECT program_id, recipient_id, SUM(sign) AS moved FROM ' || moved || ' m WHERE status = ''paid''
+                        GROUP BY program_id, recipient_id) p) c
+            GROUP BY c.program_id) r ON r.program_id = a.program_id
+    ) x
+    WHERE t.program_id = x.program_id';
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 
 CREATE TRIGGER program_totals_insert AFTER INSERT ON disbursements
-    FOR EACH ROW WHEN (NEW.status IN ('approved', 'paid')) EXECUTE FUNCTION program_totals_change();
-CREATE TRIGGER program_totals_update AFTER UPDATE OF status, amount, program_id, recipient_id ON disbursements
-    FOR EACH ROW WHEN (OLD.status IN ('approved', 'paid') OR NEW.status IN ('approved', 'paid')) EXECUTE FUNCTION program_totals_change();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION program_totals_change();
+CREATE TRIGGER program_totals_update AFTER UPDATE ON disbursements
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION program_totals_change();
 CREATE TRIGGER program_totals_delete AFTER DELETE ON disbursements
-    FOR EACH ROW WHEN (OLD.status IN ('approved', 'paid')) EXECUTE FUNCTION program_totals_change();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION program_totals_change();
 
 -- +goose Down
 DROP TRIGGER program_totals_delete ON disbursements;
 DROP TRIGGER program_totals_update ON disbursements;
 DROP TRIGGER program_totals_insert ON disbursements;
 DROP FUNCTION program_totals_change();
-DROP FUNCTION program_totals_add(BIGINT, BIGINT, BIGINT, TEXT, BIGINT, BIGINT);
 DROP TRIGGER program_totals_new_program ON programs;
 DROP FUNCTION program_totals_new_program();
 DROP TABLE program_totals;
