@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"pilar/internal/dbtest"
@@ -140,6 +142,44 @@ func TestProgramTotals(t *testing.T) {
 		}
 		totalsOf(t, w, p.Code, "670.07", "70.07", 1)
 		totalsOf(t, w, other.Code, "70.07", "70.07", 1)
+	})
+
+	t.Run("ManyRowsPerStatement", func(t *testing.T) {
+		// Plain SQL, as a restore or a bulk path writes: several rows of one
+		// recipient paid by one INSERT, then some of them returned, one
+		// moved back to approved and one deleted, each by one statement.
+		w := dbtest.NewWorld(t)
+		p := newProgram(t, w, "TOT-BULK-2024", "100000000")
+		r1, r2 := newRecipient(t, w), newRecipient(t, w)
+		db, err := w.Store.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := db.Exec(fmt.Sprintf(q, args...)); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		at := "'2024-03-01 08:00:00'"
+		var values []string
+		for i, rid := range []int64{r1.ID, r1.ID, r1.ID, r2.ID, r2.ID} {
+			status := "paid"
+			if i == 4 {
+				status = "approved"
+			}
+			values = append(values, fmt.Sprintf("(%d, %d, %d, %d, '%s', '2024-03-01', %d, %s, %s)", p.ID, rid, 10000*(i+1), i+1, status, w.Officer.ID, at, at))
+		}
+		exec("INSERT INTO disbursements (program_id, recipient_id, amount, tranche, status, disbursed_on, created_by_id, created_at, updated_at) VALUES %s", strings.Join(values, ", "))
+		totalsOf(t, w, p.Code, "1500.00", "1000.00", 2)
+		exec("UPDATE disbursements SET status = 'returned' WHERE program_id = %d AND tranche IN (1, 2, 4)", p.ID)
+		totalsOf(t, w, p.Code, "800.00", "300.00", 1)
+		exec("UPDATE disbursements SET reconciled = TRUE WHERE program_id = %d", p.ID)
+		totalsOf(t, w, p.Code, "800.00", "300.00", 1)
+		exec("UPDATE disbursements SET status = 'paid', amount = amount + 1 WHERE program_id = %d AND tranche IN (3, 4, 5)", p.ID)
+		totalsOf(t, w, p.Code, "1200.03", "1200.03", 2)
+		exec("DELETE FROM disbursements WHERE program_id = %d AND tranche IN (3, 5)", p.ID)
+		totalsOf(t, w, p.Code, "400.01", "400.01", 1)
 	})
 
 	t.Run("ConcurrentPays", func(t *testing.T) {
