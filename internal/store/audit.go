@@ -68,7 +68,8 @@ func (s *Store) auditAll(ctx context.Context, records []auditRecord) error {
 	})
 }
 
-var auditColumns = []string{"at", "actor_id", "actor", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"}
+var auditColumns = []column{{"at", "text"}, {"actor_id", "bigint"}, {"actor", "text"}, {"action", "text"}, {"entity", "text"},
+	{"entity_id", "text"}, {"before", "text"}, {"after", "text"}, {"prev_hash", "text"}, {"hash", "text"}}
 
 func jsonText(v any) string {
 	if v == nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,44 +11,69 @@ import (
 	"gorm.io/gorm"
 )
 
+// column is a column insertRows writes, with its PostgreSQL type.
+type column struct{ name, pgType string }
+
 // insertRows inserts rows (each the values of cols, in order) into table
-// inside the transaction in ctx, as few multi-row INSERTs as the bind
-// limit (bulkValues) allows, sent through the transaction's connection
-// without GORM's per-argument work. With returning it gives back the new
-// ids in the order of rows: ids are handed out in the order the VALUES are
-// written, on both engines, so the sorted ids are the rows' ids.
-func (s *Store) insertRows(ctx context.Context, table string, cols []string, rows [][]any, returning bool) ([]int64, error) {
+// inside the transaction in ctx, sent through the transaction's connection
+// without GORM's per-argument work: on SQLite as few multi-row INSERTs as
+// the bind limit (bulkValues) allows, on PostgreSQL one INSERT ... SELECT
+// FROM unnest of one array per column. With returning it gives back the
+// new ids in the order of rows: ids are handed out in the order the rows
+// are written, on both engines, so the sorted ids are the rows' ids.
+func (s *Store) insertRows(ctx context.Context, table string, cols []column, rows [][]any, returning bool) ([]int64, error) {
 	pool := s.conn(ctx).Statement.ConnPool
-	per := max(1, bulkValues/len(cols))
-	quoted := make([]string, len(cols))
+	names := make([]string, len(cols))
 	for i, c := range cols {
-		quoted[i] = `"` + c + `"`
+		names[i] = `"` + c.name + `"`
 	}
-	head := "INSERT INTO " + table + " (" + strings.Join(quoted, ", ") + ") VALUES "
+	head := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") "
+	per := max(1, bulkValues/len(cols))
+	if s.driver == "postgres" {
+		per = max(1, len(rows))
+	}
 	var ids []int64
 	for lo := 0; lo < len(rows); lo += per {
 		part := rows[lo:min(lo+per, len(rows))]
 		var sb strings.Builder
-		sb.Grow(len(head) + len(part)*len(cols)*6)
 		sb.WriteString(head)
-		args := make([]any, 0, len(part)*len(cols))
-		for i, r := range part {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteByte('(')
-			for j, v := range r {
+		var args []any
+		if s.driver == "postgres" {
+			sb.WriteString("SELECT * FROM unnest(")
+			args = make([]any, len(cols))
+			for j, c := range cols {
 				if j > 0 {
+					sb.WriteString(", ")
+				}
+				fmt.Fprintf(&sb, "$%d::%s[]", j+1, c.pgType)
+				col := make([]any, len(part))
+				for i, r := range part {
+					v, err := driver.DefaultParameterConverter.ConvertValue(r[j])
+					if err != nil {
+						return nil, err
+					}
+					col[i] = v
+				}
+				args[j] = col
+			}
+			sb.WriteString(")")
+		} else {
+			sb.WriteString("VALUES ")
+			args = make([]any, 0, len(part)*len(cols))
+			for i, r := range part {
+				if i > 0 {
 					sb.WriteByte(',')
 				}
-				args = append(args, v)
-				if s.driver == "postgres" {
-					fmt.Fprintf(&sb, "$%d", len(args))
-				} else {
+				sb.WriteByte('(')
+				for j, v := range r {
+					if j > 0 {
+						sb.WriteByte(',')
+					}
+					args = append(args, v)
 					sb.WriteByte('?')
 				}
+				sb.WriteByte(')')
 			}
-			sb.WriteByte(')')
 		}
 		if !returning {
 			if _, err := pool.ExecContext(ctx, sb.String(), args...); err != nil {

@@ -334,8 +334,10 @@ func (b *importBatch) recipient(row finance.DisbursementRow) (int64, error) {
 	return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
 }
 
-var draftColumns = []string{"program_id", "recipient_id", "amount", "tranche", "form", "status", "disbursed_on", "payment_ref", "note",
-	"created_by_id", "reconciled", "flags", "override_reason", "created_at", "updated_at"}
+var draftColumns = []column{{"program_id", "bigint"}, {"recipient_id", "bigint"}, {"amount", "bigint"}, {"tranche", "int"},
+	{"form", "text"}, {"status", "text"}, {"disbursed_on", "text"}, {"payment_ref", "text"}, {"note", "text"},
+	{"created_by_id", "bigint"}, {"reconciled", "boolean"}, {"flags", "text"}, {"override_reason", "text"},
+	{"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
 
 // insertDrafts writes checked drafts, the columns CreateDisbursement
 // writes, and sets their ids.
