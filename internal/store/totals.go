@@ -38,3 +38,47 @@ WHERE t.program_id IS NULL OR t.committed <> COALESCE(x.committed, 0) OR t.reali
 ORDER BY p.code`, statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized)).Scan(&out).Error
 	return out, err
 }
+
+// deferTotals stops PostgreSQL's triggers from keeping program_totals for
+// the rest of the transaction in ctx, for a historical import, which
+// changes each program's row once per imported row otherwise: in one
+// transaction every change leaves a version that the next must step over.
+// The import calls recomputeTotals for its programs before it commits.
+// SQLite updates the row in place and goes on keeping it.
+func (s *Store) deferTotals(ctx context.Context) error {
+	if s.driver != "postgres" {
+		return nil
+	}
+	return s.conn(ctx).Exec("SELECT set_config('pilar.defer_totals', 'on', true)").Error
+}
+
+// recomputeTotals sets the totals of the programs with these codes from
+// their disbursements, holding their rows (in id order) first so that the
+// sums, read after, see every change committed before, and turns the
+// triggers on again (PostgreSQL, after deferTotals).
+func (s *Store) recomputeTotals(ctx context.Context, codes []string) error {
+	if s.driver != "postgres" {
+		return nil
+	}
+	db := s.conn(ctx)
+	if err := db.Exec("SELECT set_config('pilar.defer_totals', 'off', true)").Error; err != nil {
+		return err
+	}
+	for part := range chunks(codes) {
+		if err := db.Exec(`SELECT t.program_id FROM program_totals t JOIN programs p ON p.id = t.program_id
+  WHERE p.code IN ? ORDER BY t.program_id FOR UPDATE OF t`, part).Error; err != nil {
+			return err
+		}
+		err := db.Exec(`UPDATE program_totals t SET committed = x.committed, realized = x.realized, reached = x.reached
+FROM (SELECT p.id AS program_id,
+    COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS committed,
+    COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS realized,
+    COUNT(DISTINCT CASE WHEN d.status IN ? THEN d.recipient_id END) AS reached
+  FROM programs p LEFT JOIN disbursements d ON d.program_id = p.id WHERE p.code IN ? GROUP BY p.id) x
+WHERE t.program_id = x.program_id`, statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized), part).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

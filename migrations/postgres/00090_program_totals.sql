@@ -50,6 +50,13 @@ DECLARE
     moved TEXT; -- the rows the statement moved in (sign 1) and out (-1) of the sets
     touched BOOLEAN;
 BEGIN
+    -- A historical import (one transaction, a statement per row) defers the
+    -- totals and recomputes them for its programs at its end
+    -- (store.FinishHistoricalImport): a row changed once per statement in
+    -- one transaction leaves versions each later change must step over.
+    IF current_setting('pilar.defer_totals', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     moved := CASE TG_OP
         WHEN 'INSERT' THEN 'SELECT program_id, recipient_id, status, amount, 1 AS sign FROM new_rows'
         WHEN 'DELETE' THEN 'SELECT program_id, recipient_id, status, amount, -1 AS sign FROM old_rows'
