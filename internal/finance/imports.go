@@ -21,7 +21,7 @@ type DisbursementRow struct {
 	PaidOn       *string // historical imports: the day it was paid
 }
 
-// ImportService takes imported rows one at a time, inside transactions the
+// ImportService takes imported rows (disbursements a batch at a time), inside transactions the
 // importer opens with InTx (a batch, or the whole file when atomic). A
 // refused row leaves nothing behind, even inside a batch.
 type ImportService interface {
@@ -32,17 +32,20 @@ type ImportService interface {
 	// NIK) exists, or with update changes that one. Errors: unauthorized,
 	// forbidden, validation_failed, duplicate.
 	ImportRecipient(ctx context.Context, in RecipientInput, update bool) (ImportOutcome, error)
-	// ImportDisbursement records a draft (submitted with submit), or skips
-	// it when the recipient already has the same one in that program and
-	// tranche. Errors: unauthorized, forbidden, validation_failed, conflict,
-	// duplicate (a different disbursement holds the tranche).
-	ImportDisbursement(ctx context.Context, row DisbursementRow, submit bool) (ImportOutcome, error)
 	// ImportFigures records a recipient's yearly figures from a date in its
 	// history (and on the recipient when they are its latest), or skips the
 	// row when the history holds them already on that date. Errors:
 	// unauthorized, forbidden, validation_failed (a bad value, an unknown
 	// recipient, identifiers naming different recipients).
 	ImportFigures(ctx context.Context, row FiguresRow) (ImportOutcome, error)
+	// ImportDisbursements records a batch of drafts (submitted with
+	// submit), skipping each row whose recipient already has the same one
+	// in that program and tranche, and says per row, in order, what it did
+	// or why it refused it (validation_failed, forbidden, conflict,
+	// duplicate: a different disbursement holds the tranche). Errors:
+	// unauthorized, forbidden, and internal ones, which write nothing of
+	// the batch.
+	ImportDisbursements(ctx context.Context, rows []DisbursementRow, submit bool) ([]RowOutcome, error)
 }
 
 // RepaymentRow is one row of a repayments file: the loan by its id
@@ -63,4 +66,10 @@ type RepaymentImportService interface {
 	// already has one of the same date, amount and reference. Errors:
 	// unauthorized, forbidden, validation_failed, not_found, conflict.
 	ImportRepayment(ctx context.Context, row RepaymentRow) (ImportOutcome, error)
+}
+
+// RowOutcome is what importing one row of a batch did, or why it was refused.
+type RowOutcome struct {
+	Outcome ImportOutcome
+	Err     error
 }

@@ -2,7 +2,10 @@ package importer_test
 
 import (
 	"bufio"
+	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"pilar/internal/dbtest"
 	"pilar/internal/finance"
@@ -108,13 +114,150 @@ func runScale(tb testing.TB, w *dbtest.World, path string, n int) (time.Duration
 }
 
 // BenchmarkImportDisbursements imports a b.N-row disbursement CSV
-// (Indonesian amounts and dates, semicolons) into a fresh database.
+// (Indonesian amounts and dates, semicolons) into a fresh database, then
+// the raw limit of the same run: the same rows read from the same file and
+// inserted into another fresh database with plain database/sql, one
+// prepared statement in one transaction (and on PostgreSQL also pgx
+// CopyFrom), and the ratio of the import's rate to the fastest raw one.
 func BenchmarkImportDisbursements(b *testing.B) {
 	w, path := scaleWorld(b, b.N)
 	b.ResetTimer()
 	took, peak := runScale(b, w, path, b.N)
-	b.ReportMetric(float64(b.N)/took.Seconds(), "rows/s")
+	b.StopTimer()
+	rate := float64(b.N) / took.Seconds()
+	b.ReportMetric(rate, "rows/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	raw := float64(b.N) / rawInsert(b, path, b.N, false).Seconds()
+	b.ReportMetric(raw, "raw-tx-rows/s")
+	if dbtest.Engine() == "postgres" {
+		copied := float64(b.N) / rawInsert(b, path, b.N, true).Seconds()
+		b.ReportMetric(copied, "raw-copy-rows/s")
+		raw = max(raw, copied)
+	}
+	b.ReportMetric(rate/raw, "ratio")
+}
+
+// rawInsert is the raw limit: it reads the file scaleWorld wrote and
+// inserts its rows as drafts into a fresh world of the same shape, without
+// checks or audit, in one transaction through one prepared INSERT (or, with
+// copy, pgx CopyFrom), and says how long the reading and writing took.
+func rawInsert(b *testing.B, path string, n int, copy bool) time.Duration {
+	b.Helper()
+	w, _ := scaleWorld(b, 0)
+	ctx := context.Background()
+	db, err := w.Store.DB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	programs := (n + 1000*99 - 1) / (1000 * 99)
+	for p := 0; p < programs; p++ {
+		if _, err := w.Store.CreateProgram(w.Ctx(w.Admin), finance.ProgramInput{
+			Code: ptr(fmt.Sprintf("SCALE-%02d", p)), Name: ptr("Scale"), Kind: ptr("grant"), FundingSource: ptr("PEN"),
+			Agency: ptr(w.Agency.Code), FiscalYear: ptr(2024), Budget: ptr(money.Raw("1000000000000000")),
+			StartsOn: ptr("2024-01-01"), EndsOn: ptr("2024-12-31"),
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ids := func(q string) map[string]int64 {
+		rows, err := db.Query(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		m := map[string]int64{}
+		for rows.Next() {
+			var k string
+			var id int64
+			if err := rows.Scan(&k, &id); err != nil {
+				b.Fatal(err)
+			}
+			m[k] = id
+		}
+		return m
+	}
+	programID, recipientID := ids("SELECT code, id FROM programs"), ids("SELECT nik, id FROM recipients")
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	start := time.Now()
+	r := csv.NewReader(bufio.NewReader(f))
+	r.Comma = ';'
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().UTC()
+	next := func() ([]any, bool) {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil, false
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		rupiah, err := strconv.ParseInt(strings.ReplaceAll(rec[2], ".", ""), 10, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		day, err := time.Parse("2/1/2006", rec[3])
+		if err != nil {
+			b.Fatal(err)
+		}
+		tranche, _ := strconv.Atoi(rec[4])
+		return []any{programID[rec[0]], recipientID[rec[1]], rupiah * 100, tranche, day.Format("2006-01-02"), rec[5], w.Officer.ID, now, now}, true
+	}
+	cols := []string{"program_id", "recipient_id", "amount", "tranche", "disbursed_on", "payment_ref", "created_by_id", "created_at", "updated_at"}
+	if copy {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close()
+		err = conn.Raw(func(dc any) error {
+			src := pgx.CopyFromFunc(func() ([]any, error) {
+				row, ok := next()
+				if !ok {
+					return nil, nil
+				}
+				return row, nil
+			})
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"disbursements"}, cols, src)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		marks := "?,?,?,?,?,?,?,?,?"
+		if dbtest.Engine() == "postgres" {
+			marks = "$1,$2,$3,$4,$5,$6,$7,$8,$9"
+		}
+		st, err := tx.Prepare("INSERT INTO disbursements (" + strings.Join(cols, ",") + ") VALUES (" + marks + ")")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for row, ok := next(); ok; row, ok = next() {
+			if _, err := st.Exec(row...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	var got int
+	if err := db.QueryRow("SELECT COUNT(*) FROM disbursements").Scan(&got); err != nil || got != n {
+		b.Fatalf("raw insert: %d rows, %v; want %d", got, err, n)
+	}
+	return took
 }
 
 // TestImportScale is the 1,000,000-row run of docs/BENCHMARKS.md; it runs

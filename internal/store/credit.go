@@ -278,7 +278,7 @@ func (s *Store) CreditReport(ctx context.Context, f report.Filter) (*report.Cred
 	where := "p.kind = ? AND " + sc.where
 	args := append([]any{finance.KindCredit}, sc.args...)
 	var progs []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" WHERE "+where+" ORDER BY p.code", programSelectArgs(args...)...).Scan(&progs).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" WHERE "+where+" ORDER BY p.code", args...).Scan(&progs).Error; err != nil {
 		return nil, err
 	}
 	programs := make([]report.CreditProgram, len(progs))

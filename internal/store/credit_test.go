@@ -116,6 +116,7 @@ func TestCreditService_Repayments(t *testing.T) {
 		if prog.PrincipalRepaid.String() != "10000000.00" {
 			t.Fatalf("principal repaid %s", prog.PrincipalRepaid)
 		}
+		noDrift(t, w) // program_totals holds the principal repaid as summed
 		// Its loans' schedules stand: the schedule kind no longer changes.
 		if _, err := w.Store.UpdateProgram(w.Ctx(w.Admin), p.Code, finance.ProgramInput{ScheduleKind: ptr("flat")}); finance.ErrorCode(err) != finance.EConflict {
 			t.Fatalf("schedule kind changed under loans: %v", err)

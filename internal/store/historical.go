@@ -63,6 +63,9 @@ func (s *Store) ImportHistorical(ctx context.Context, row finance.DisbursementRo
 		d.OverrideReason = "historical import: paid before Pilar recorded it"
 	}
 	d.CreatedAt, d.UpdatedAt = s.Now(), s.Now()
+	if err := s.deferTotals(ctx); err != nil {
+		return 0, nil, err
+	}
 	err = s.importRow(ctx, func(ctx context.Context) error {
 		return s.conn(ctx).Omit("ReturnedOn").Create(d).Error
 	})
@@ -80,8 +83,12 @@ func (s *Store) FinishHistoricalImport(ctx context.Context, h *finance.Historica
 		return err
 	}
 	slices.Sort(programs)
+	programs = slices.Compact(programs)
+	if err := s.recomputeTotals(ctx, programs); err != nil {
+		return err
+	}
 	h.Overruns = []string{}
-	for _, code := range slices.Compact(programs) {
+	for _, code := range programs {
 		p, err := s.programByCode(ctx, code)
 		if err != nil {
 			continue

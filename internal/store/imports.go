@@ -76,16 +76,297 @@ func (s *Store) ImportRecipient(ctx context.Context, in finance.RecipientInput, 
 	return finance.ImportUpdated, err
 }
 
-// ImportDisbursement records one imported disbursement as a draft (and
-// submits it with submit), or skips it when the recipient already has the
-// same disbursement (amount and date) in that program and tranche.
-// Errors: unauthorized, forbidden, validation_failed, conflict,
-// duplicate (a different disbursement holds the tranche), and those of the
-// submit action.
-func (s *Store) ImportDisbursement(ctx context.Context, row finance.DisbursementRow, submit bool) (finance.ImportOutcome, error) {
-	if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, nil); err != nil {
-		return 0, err
+// ImportDisbursements records a batch of imported disbursements as drafts
+// (and submits each with submit), inside the transaction in ctx, or skips
+// a row when the recipient already has the same disbursement (amount and
+// date) in that program and tranche, an earlier row of the batch included.
+// It gives one outcome or refusal per row, in order; a refused row writes
+// nothing. Without submit the batch is set-based: the recipients, programs
+// and held tranches it names are read once, the rows are checked in Go by
+// the rules CreateDisbursement applies, the drafts go in with multi-row
+// INSERTs and their audit entries (one per row, as CreateDisbursement
+// writes them) in one append. Row errors: validation_failed, forbidden,
+// conflict, duplicate. Errors: unauthorized, forbidden, and internal
+// errors, which fail the whole batch.
+func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.DisbursementRow, submit bool) ([]finance.RowOutcome, error) {
+	actor, err := finance.Authorize(ctx, finance.ActRecordDisbursement, nil)
+	if err != nil {
+		return nil, err
 	}
+	out := make([]finance.RowOutcome, len(rows))
+	if submit {
+		for i, row := range rows {
+			out[i].Outcome, out[i].Err = s.importSubmitted(ctx, row)
+			if finance.ErrorCode(out[i].Err) == finance.EInternal {
+				return out[:i+1], nil
+			}
+		}
+		return out, nil
+	}
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		b, err := s.loadImportBatch(ctx, rows)
+		if err != nil {
+			return err
+		}
+		var pending []*finance.Disbursement // checked, not yet inserted
+		var at []int                        // their rows
+		var created []*finance.Disbursement
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			if err := s.insertDrafts(ctx, pending); err != nil {
+				return err
+			}
+			for _, d := range pending { // a credit program's loans, the few that lend
+				if err := s.putLoan(ctx, d); err != nil {
+					return err
+				}
+			}
+			for k := range pending {
+				out[at[k]].Outcome = finance.ImportCreated
+			}
+			created = append(created, pending...)
+			pending, at = pending[:0], at[:0]
+			return nil
+		}
+		now := s.now(ctx)
+		for i, row := range rows {
+			rid, err := b.recipient(row)
+			if err != nil {
+				out[i].Err = err
+				continue
+			}
+			in := row.Input
+			in.RecipientID = &rid
+			d, err := finance.NewDisbursement(in)
+			if err != nil {
+				out[i].Err = err
+				continue
+			}
+			p := b.programs[d.Program]
+			if p != nil {
+				k := trancheKey{p.ID, rid, d.Tranche}
+				if h, ok := b.held[k]; ok {
+					if h.ID == 0 { // held by a row of this batch not yet written
+						if err := flush(); err != nil {
+							return err
+						}
+					}
+					if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
+						out[i].Outcome = finance.ImportSkipped
+					} else {
+						out[i].Err = finance.Errorf(finance.EDuplicate, "recipient %d already has disbursement %d in program %s, tranche %d, with another amount or date",
+							rid, h.ID, d.Program, d.Tranche)
+					}
+					continue
+				}
+			}
+			if p == nil {
+				out[i].Err = finance.FieldError("program", "no program has this code")
+				continue
+			}
+			if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &p.AgencyID); err != nil {
+				out[i].Err = err
+				continue
+			}
+			if err := d.CheckAgainst(p); err != nil {
+				out[i].Err = err
+				continue
+			}
+			d.ProgramID, d.CreatedByID = p.ID, actor.UserID
+			d.CreatedAt, d.UpdatedAt = now, now
+			b.held[trancheKey{p.ID, rid, d.Tranche}] = d
+			pending, at = append(pending, d), append(at, i)
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		records := make([]auditRecord, len(created))
+		for k, d := range created {
+			records[k] = auditRecord{"create", "disbursement", d.ID, nil, d}
+		}
+		return s.auditAll(ctx, records)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// trancheKey is what the one-live-per-tranche index holds unique.
+type trancheKey struct {
+	program, recipient int64
+	tranche            int
+}
+
+// importBatch is what a batch of disbursement rows names, read once.
+type importBatch struct {
+	byNIK    map[string]int64   // the recipient a NIK names (an umkm first)
+	byNIB    map[string][]int64 // the recipients holding a NIB, at most two
+	programs map[string]*finance.Program
+	held     map[trancheKey]*finance.Disbursement // live ones, id 0 while pending
+}
+
+// loadImportBatch reads the recipients, programs and held tranches the
+// rows name. On PostgreSQL it holds the programs (in id order) until the
+// transaction ends, as checkDraft does, so none is closed or its fixed
+// amount changed before the drafts commit.
+func (s *Store) loadImportBatch(ctx context.Context, rows []finance.DisbursementRow) (*importBatch, error) {
+	b := &importBatch{byNIK: map[string]int64{}, byNIB: map[string][]int64{}, programs: map[string]*finance.Program{},
+		held: map[trancheKey]*finance.Disbursement{}}
+	var niks, nibs, codes []string
+	for _, r := range rows {
+		switch {
+		case r.RecipientNIK != "":
+			niks = append(niks, r.RecipientNIK)
+		case r.RecipientNIB != "":
+			nibs = append(nibs, r.RecipientNIB)
+		}
+		if r.Input.Program != nil {
+			codes = append(codes, *r.Input.Program)
+		}
+	}
+	db := s.conn(ctx)
+	for part := range chunks(distinct(niks)) {
+		var found []struct {
+			ID   int64
+			NIK  string
+			Kind string
+		}
+		if err := db.Raw("SELECT id, nik, kind FROM recipients WHERE nik IN ? ORDER BY id", part).Scan(&found).Error; err != nil {
+			return nil, err
+		}
+		umkm := map[string]bool{}
+		for _, r := range found {
+			if _, ok := b.byNIK[r.NIK]; !ok || (r.Kind == "umkm" && !umkm[r.NIK]) {
+				b.byNIK[r.NIK] = r.ID
+				umkm[r.NIK] = r.Kind == "umkm"
+			}
+		}
+	}
+	for part := range chunks(distinct(nibs)) {
+		var found []struct {
+			ID  int64
+			NIB string
+		}
+		if err := db.Raw("SELECT id, nib FROM recipients WHERE nib IN ? ORDER BY id", part).Scan(&found).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range found {
+			if len(b.byNIB[r.NIB]) < 2 {
+				b.byNIB[r.NIB] = append(b.byNIB[r.NIB], r.ID)
+			}
+		}
+	}
+	var programIDs []int64
+	for part := range chunks(distinct(codes)) {
+		if s.driver == "postgres" {
+			if err := db.Exec("SELECT id FROM programs WHERE code IN ? ORDER BY id FOR UPDATE", part).Error; err != nil {
+				return nil, err
+			}
+		}
+		var ps []*finance.Program
+		if err := db.Raw(programSelect+" WHERE p.code IN ?", part).Scan(&ps).Error; err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			p.ComputeRemaining()
+			b.programs[p.Code] = p
+			programIDs = append(programIDs, p.ID)
+		}
+	}
+	// The held tranches: the keys the rows name, looked up through the
+	// index on (recipient_id, program_id, tranche), in parts of the
+	// recipients; the other two lists are short.
+	var recipientIDs []int64
+	var tranches []int
+	for _, r := range rows {
+		id, _ := b.recipient(r)
+		if id != 0 {
+			recipientIDs = append(recipientIDs, id)
+		}
+		tranches = append(tranches, 1)
+		if r.Input.Tranche != nil {
+			tranches = append(tranches, *r.Input.Tranche)
+		}
+	}
+	if len(programIDs) == 0 || len(recipientIDs) == 0 {
+		return b, nil
+	}
+	tranches = distinct(tranches)
+	for part := range chunks(distinct(recipientIDs)) {
+		var held []*finance.Disbursement
+		err := db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
+			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches).Scan(&held).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range held {
+			if !finance.Void.Has(h.Status) {
+				b.held[trancheKey{h.ProgramID, h.RecipientID, h.Tranche}] = h
+			}
+		}
+	}
+	return b, nil
+}
+
+// recipient is the recipient a row names, as recipientForImport finds it.
+func (b *importBatch) recipient(row finance.DisbursementRow) (int64, error) {
+	switch {
+	case row.RecipientNIK != "":
+		if msg := finance.ValidNIK(row.RecipientNIK); msg != "" {
+			return 0, finance.FieldError("recipient_nik", msg)
+		}
+		id, ok := b.byNIK[row.RecipientNIK]
+		if !ok {
+			return 0, finance.FieldError("recipient_nik", "no recipient has this NIK; import or register the recipient first")
+		}
+		return id, nil
+	case row.RecipientNIB != "":
+		if msg := finance.ValidNIB(row.RecipientNIB); msg != "" {
+			return 0, finance.FieldError("recipient_nib", msg)
+		}
+		switch ids := b.byNIB[row.RecipientNIB]; len(ids) {
+		case 0:
+			return 0, finance.FieldError("recipient_nib", "no recipient has this NIB; import or register the recipient first")
+		case 1:
+			return ids[0], nil
+		default:
+			return 0, finance.FieldError("recipient_nib", "several recipients share this NIB; give the recipient_nik instead")
+		}
+	}
+	return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
+}
+
+var draftColumns = []column{{"program_id", "bigint"}, {"recipient_id", "bigint"}, {"amount", "bigint"}, {"tranche", "int"},
+	{"form", "text"}, {"status", "text"}, {"disbursed_on", "text"}, {"payment_ref", "text"}, {"note", "text"},
+	{"created_by_id", "bigint"}, {"reconciled", "boolean"}, {"flags", "text"}, {"override_reason", "text"},
+	{"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
+
+// insertDrafts writes checked drafts, the columns CreateDisbursement
+// writes, and sets their ids.
+func (s *Store) insertDrafts(ctx context.Context, ds []*finance.Disbursement) error {
+	rows := make([][]any, len(ds))
+	for i, d := range ds {
+		rows[i] = []any{d.ProgramID, d.RecipientID, d.Amount, d.Tranche, d.Form, string(d.Status), d.DisbursedOn, d.PaymentRef, d.Note,
+			d.CreatedByID, d.Reconciled, d.Flags, d.OverrideReason, d.CreatedAt, d.UpdatedAt}
+	}
+	ids, err := s.insertRows(ctx, "disbursements", draftColumns, rows, true)
+	if err != nil {
+		return err
+	}
+	for i, d := range ds {
+		d.ID = ids[i]
+	}
+	return nil
+}
+
+// importSubmitted records one imported disbursement as a draft and submits
+// it, under its own savepoint, or skips it as ImportDisbursements does; the
+// submit's checks (flags) need the rows before it written, so it goes one
+// row at a time. Errors: as ImportDisbursements, and those of the submit action.
+func (s *Store) importSubmitted(ctx context.Context, row finance.DisbursementRow) (finance.ImportOutcome, error) {
 	rid, err := s.recipientForImport(ctx, row)
 	if err != nil {
 		return 0, err
@@ -113,7 +394,7 @@ func (s *Store) ImportDisbursement(ctx context.Context, row finance.Disbursement
 	}
 	err = s.importRow(ctx, func(ctx context.Context) error {
 		created, err := s.CreateDisbursement(ctx, in)
-		if err != nil || !submit {
+		if err != nil {
 			return err
 		}
 		_, err = s.ActOnDisbursement(ctx, created.ID, finance.ActionSubmit, finance.ActionInput{})

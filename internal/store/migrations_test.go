@@ -73,6 +73,18 @@ func TestMigrationsKeepData(t *testing.T) {
 					t.Fatalf("after 00051: %d rows with flags [] and %d without override_reason; want %d", flags, reasons, len(seedDisbursements))
 				}
 			}
+			if next >= 90 {
+				// 00090 back-fills program_totals; from then on its triggers
+				// keep it as the seeded rows arrive: approved 43 and paid 44
+				// committed, 44 realized, its recipient reached.
+				var committed, realized, reached int64
+				if err := db.QueryRow("SELECT committed, realized, reached FROM program_totals WHERE program_id = 21").Scan(&committed, &realized, &reached); err != nil {
+					t.Fatal(err)
+				}
+				if committed != 480000000 || realized != 240000000 || reached != 1 {
+					t.Fatalf("program_totals after %05d: committed %d, realized %d, reached %d; want 480000000, 240000000, 1", next, committed, realized, reached)
+				}
+			}
 		})
 	}
 	t.Run("LatestReadsOldRows", func(t *testing.T) {

@@ -8,21 +8,13 @@ import (
 
 // programSelect reads programs with their agency code and budget use:
 // committed (finance.Committed), realized (finance.Realized) and reached
-// (distinct recipients realized), and principal repaid on its loans
-// (of realized disbursements). Its arguments, programSelectArgs, come
-// before those of any WHERE appended to it.
+// (distinct recipients realized) and the principal repaid on its loans,
+// from program_totals, which triggers keep exact in the transaction of
+// every write to a disbursement or a repayment (migrations 00090, 00091),
+// so reading a program costs the same however many rows it holds.
 const programSelect = `SELECT p.*, a.code AS agency_code,
-  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS committed,
-  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized,
-  (SELECT COUNT(DISTINCT d.recipient_id) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?) AS recipients_reached,
-  COALESCE((SELECT SUM(rp.principal) FROM repayments rp JOIN disbursements d ON d.id = rp.disbursement_id
-    WHERE d.program_id = p.id AND d.status IN ?), 0) AS principal_repaid
-FROM programs p JOIN agencies a ON a.id = p.agency_id`
-
-// programSelectArgs are the status sets programSelect binds, followed by args.
-func programSelectArgs(args ...any) []any {
-	return append([]any{statusArg(finance.Committed), statusArg(finance.Realized), statusArg(finance.Realized), statusArg(finance.Realized)}, args...)
-}
+  t.committed AS committed, t.realized AS realized, t.reached AS recipients_reached, t.principal_repaid AS principal_repaid
+FROM programs p JOIN agencies a ON a.id = p.agency_id JOIN program_totals t ON t.program_id = p.id`
 
 // CreateProgram adds a program (admin, or a reviewer for their agency).
 // Errors: unauthorized, forbidden, validation_failed, duplicate.
@@ -58,7 +50,7 @@ func (s *Store) CreateProgram(ctx context.Context, in finance.ProgramInput) (*fi
 
 func (s *Store) programByCode(ctx context.Context, code string) (*finance.Program, error) {
 	var p finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" WHERE p.code = ?", programSelectArgs(code)...).Take(&p).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" WHERE p.code = ?", code).Take(&p).Error; err != nil {
 		return nil, translate(err, "program "+code)
 	}
 	p.ComputeRemaining()
@@ -89,7 +81,7 @@ func (s *Store) FindPrograms(ctx context.Context, f finance.ProgramFilter) ([]*f
 	cond, after, order, backward := keyset(f.Page, "p.id")
 	where, args := programWhere(actor, f, "WHERE "+cond, after)
 	var out []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY "+order+" LIMIT ?", programSelectArgs(append(args, f.Limit+1)...)...).Scan(&out).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" "+where+" ORDER BY "+order+" LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
 		return nil, "", err
 	}
 	for _, p := range out {
@@ -141,7 +133,7 @@ func (s *Store) SumPrograms(ctx context.Context, f finance.ProgramFilter) (*fina
   COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0) AS active,
   COALESCE(SUM(t.budget), 0) AS budget, COALESCE(SUM(t.committed), 0) AS committed, COALESCE(SUM(t.realized), 0) AS realized
 FROM (` + programSelect + " " + where + `) t`
-	if err := s.conn(ctx).Raw(q, append([]any{"active"}, programSelectArgs(args...)...)...).Scan(&t).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, append([]any{"active"}, args...)...).Scan(&t).Error; err != nil {
 		return nil, err
 	}
 	return &t, nil
