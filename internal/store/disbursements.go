@@ -117,6 +117,18 @@ func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFil
 		return nil, "", err
 	}
 	f.Normalize()
+	where, args := disbursementWhere(actor, f)
+	var out []*finance.Disbursement
+	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY d.id LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, f.Limit, func(x *finance.Disbursement) int64 { return x.ID })
+	return out, next, nil
+}
+
+// disbursementWhere is the WHERE clause of a disbursement list or export:
+// the actor's agencies, the filter, ids after the cursor.
+func disbursementWhere(actor *finance.Actor, f finance.DisbursementFilter) (string, []any) {
 	where, args := "WHERE d.id > ?", []any{f.Cursor}
 	add := func(cond string, v any) {
 		where += " AND " + cond
@@ -140,12 +152,53 @@ func (s *Store) FindDisbursements(ctx context.Context, f finance.DisbursementFil
 	if f.To != "" {
 		add("d.disbursed_on <= ?", f.To)
 	}
-	var out []*finance.Disbursement
-	if err := s.conn(ctx).Raw(disbursementSelect+" "+where+" ORDER BY d.id LIMIT ?", append(args, f.Limit+1)...).Scan(&out).Error; err != nil {
-		return nil, "", err
+	return where, args
+}
+
+// disbursementExportSelect reads what an export row holds, columns in the
+// order ExportDisbursements scans them.
+const disbursementExportSelect = `SELECT d.id, p.code, p.agency_id, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
+  d.amount, d.tranche, d.form, d.status, d.disbursed_on, d.approved_on, d.paid_on, d.returned_on,
+  d.payment_ref, d.note, cu.email, au.email, d.reconciled
+FROM disbursements d
+JOIN programs p ON p.id = d.program_id
+JOIN recipients r ON r.id = d.recipient_id
+JOIN users cu ON cu.id = d.created_by_id
+LEFT JOIN users au ON au.id = d.approved_by_id`
+
+// ExportDisbursements streams the disbursements the actor may see that
+// pass the filter (its page ignored), by id, one row at a time from the
+// database cursor, so that an export of any size holds one row in memory.
+// NIK, phone and account come masked for roles that see masked data.
+// Errors: unauthorized, those of emit.
+func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementFilter, emit func(*finance.DisbursementLine) error) error {
+	actor, err := finance.AuthorizeRead(ctx, nil)
+	if err != nil {
+		return err
 	}
-	out, next := pageOf(out, f.Limit, func(x *finance.Disbursement) int64 { return x.ID })
-	return out, next, nil
+	f.Cursor = 0
+	where, args := disbursementWhere(actor, f)
+	rows, err := s.conn(ctx).Raw(disbursementExportSelect+" "+where+" ORDER BY d.id", args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r finance.DisbursementLine
+	for rows.Next() {
+		r = finance.DisbursementLine{}
+		if err := rows.Scan(&r.ID, &r.Program, &r.AgencyID, &r.RecipientID, &r.RecipientName, &r.RecipientNIK, &r.RecipientPhone, &r.BankCode, &r.AccountNo,
+			&r.Amount, &r.Tranche, &r.Form, &r.Status, &r.DisbursedOn, &r.ApprovedOn, &r.PaidOn, &r.ReturnedOn,
+			&r.PaymentRef, &r.Note, &r.CreatedBy, &r.ApprovedBy, &r.Reconciled); err != nil {
+			return err
+		}
+		if !actor.SeesPersonalData() {
+			r.Mask()
+		}
+		if err := emit(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // lockDisbursement reads a disbursement of an agency the actor may see and
