@@ -2,16 +2,19 @@ package bench
 
 import (
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // measure runs fn and returns how long it took and the process's peak
-// RSS while it ran: VmHWM after resetting it (writing 5 to
+// RSS while it ran: VmHWM after returning the free heap to the system and
+// resetting it (writing 5 to
 // /proc/self/clear_refs, Linux 4.0 and later); where that cannot be reset,
 // the peak since the process started.
 func measure(fn func() error) (time.Duration, uint64, error) {
+	debug.FreeOSMemory() // what earlier workloads left in the heap is not this one's
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	start := time.Now()
 	err := fn()

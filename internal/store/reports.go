@@ -127,23 +127,47 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 	return out, nil
 }
 
+// periodSums sums, in one pass over the year's disbursements ever
+// approved (its argument before the scope's), their amounts by status and
+// by the months of approval, payment and return: a few hundred groups,
+// which periodEvents then moves into months.
+const periodSums = `SELECT d.status AS status, SUBSTR(d.approved_on, 1, 7) AS approved, SUBSTR(d.paid_on, 1, 7) AS paid,
+  SUBSTR(d.returned_on, 1, 7) AS returned, SUM(d.amount) AS amount
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+WHERE d.status IN ? AND %s
+GROUP BY d.status, SUBSTR(d.approved_on, 1, 7), SUBSTR(d.paid_on, 1, 7), SUBSTR(d.returned_on, 1, 7)`
+
+type periodSum struct {
+	Status                   finance.Status
+	Approved, Paid, Returned *string
+	Amount                   money.Amount
+}
+
 // periodEvents moves amounts in and out of months: realized enters in the
-// month of paid_on and a return takes it out in the month of returned_on;
-// committed enters in the month of approved_on (rows approved before that
-// column existed carry their payment or disbursement date) and leaves with a
-// return. Each part takes its status set (periodEventsArgs) before the scope.
-const periodEvents = `
-SELECT SUBSTR(d.paid_on, 1, 7) AS m, 0 AS committed, d.amount AS realized
-  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND %[1]s
-UNION ALL
-SELECT SUBSTR(d.returned_on, 1, 7), -d.amount, -d.amount
-  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND %[1]s
-UNION ALL
-SELECT SUBSTR(d.approved_on, 1, 7), d.amount, 0
-  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND %[1]s`
+// month of paid_on (finance.EverPaid) and a return (finance.Returned)
+// takes it out in the month of returned_on; committed enters in the month
+// of approved_on (finance.EverApproved; rows approved before that column
+// existed carry their payment or disbursement date) and leaves with a
+// return. A month that is NULL is "".
+func periodEvents(sums []periodSum, event func(month string, committed, realized money.Amount)) {
+	month := func(m *string) string {
+		if m == nil {
+			return ""
+		}
+		return *m
+	}
+	for _, g := range sums {
+		if finance.EverPaid.Has(g.Status) {
+			event(month(g.Paid), money.Zero, g.Amount)
+		}
+		if finance.Returned.Has(g.Status) {
+			event(month(g.Returned), money.Zero.Sub(g.Amount), money.Zero.Sub(g.Amount))
+		}
+		if finance.EverApproved.Has(g.Status) {
+			event(month(g.Approved), g.Amount, money.Zero)
+		}
+	}
+}
 
 func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.Realization) error {
 	var annual figuresRow
@@ -152,26 +176,22 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 	if err != nil {
 		return err
 	}
-	q := `SELECT COALESCE(m, '') AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (` +
-		fmt.Sprintf(periodEvents, sc.where) + `) e GROUP BY 1`
-	args := slices.Concat([]any{statusArg(finance.EverPaid)}, sc.args, []any{statusArg(finance.Returned)}, sc.args,
-		[]any{statusArg(finance.EverApproved)}, sc.args)
-	var months []figuresRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&months).Error; err != nil {
+	var sums []periodSum
+	if err := s.conn(ctx).Raw(fmt.Sprintf(periodSums, sc.where), slices.Concat([]any{statusArg(finance.EverApproved)}, sc.args)...).Scan(&sums).Error; err != nil {
 		return err
 	}
 	// The rows are exactly the fiscal year's periods: what happened before
 	// the year (an approval in December for January's program) counts in
 	// its first period, what happened after it (or carries no date) in its last.
 	byKey := map[string]*figuresRow{}
-	for _, m := range months {
-		k := report.PeriodOf(out.GroupBy, out.Year, m.Key)
+	periodEvents(sums, func(m string, committed, realized money.Amount) {
+		k := report.PeriodOf(out.GroupBy, out.Year, m)
 		if byKey[k] == nil {
 			byKey[k] = &figuresRow{Key: k}
 		}
-		byKey[k].Committed = byKey[k].Committed.Add(m.Committed)
-		byKey[k].Realized = byKey[k].Realized.Add(m.Realized)
-	}
+		byKey[k].Committed = byKey[k].Committed.Add(committed)
+		byKey[k].Realized = byKey[k].Realized.Add(realized)
+	})
 	var rows []figuresRow
 	for _, k := range report.Periods(out.GroupBy, out.Year) {
 		r := figuresRow{Key: k}
@@ -209,16 +229,26 @@ var coverageKeys = map[string]string{
 	"sex":        "CASE WHEN " + femaleNIK + " THEN 'F' WHEN " + maleNIK + " THEN 'M' ELSE '' END",
 }
 
-// coverageSums counts distinct recipients paid (finance.Realized, bound
-// first by coverageSumsArgs) and sums what they were paid.
-const coverageSums = `COUNT(DISTINCT d.recipient_id) AS reached,
-  COUNT(DISTINCT CASE WHEN ` + femaleNIK + ` THEN d.recipient_id END) AS female,
-  COUNT(DISTINCT CASE WHEN ` + maleNIK + ` THEN d.recipient_id END) AS male,
-  COALESCE(SUM(d.amount), 0) AS amount
-FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN disbursements d ON d.program_id = p.id AND d.status IN ?
-LEFT JOIN recipients r ON r.id = d.recipient_id
-WHERE `
+// paidPerRecipient sums, per recipient paid in scope (finance.Realized,
+// bound before the scope's arguments; the scope is %[1]s), what they were
+// paid: one row per distinct recipient, so that the groups above it count
+// rows instead of keeping three DISTINCT sets each. paidPerProgramRecipient
+// does the same per program (pid) and recipient.
+const (
+	paidPerRecipient = `SELECT d.recipient_id AS rid, SUM(d.amount) AS amount
+FROM programs p JOIN agencies a ON a.id = p.agency_id JOIN disbursements d ON d.program_id = p.id AND d.status IN ?
+WHERE %[1]s GROUP BY d.recipient_id`
+	paidPerProgramRecipient = `SELECT d.program_id AS pid, d.recipient_id AS rid, SUM(d.amount) AS amount
+FROM programs p JOIN agencies a ON a.id = p.agency_id JOIN disbursements d ON d.program_id = p.id AND d.status IN ?
+WHERE %[1]s GROUP BY d.program_id, d.recipient_id`
+)
+
+// coverageSums counts the recipients of paidPerRecipient's rows x (joined
+// to recipients r), by sex, and sums what they were paid.
+const coverageSums = `COUNT(x.rid) AS reached,
+  COALESCE(SUM(CASE WHEN ` + femaleNIK + ` THEN 1 ELSE 0 END), 0) AS female,
+  COALESCE(SUM(CASE WHEN ` + maleNIK + ` THEN 1 ELSE 0 END), 0) AS male,
+  COALESCE(SUM(x.amount), 0) AS amount`
 
 var coverageSumsArgs = []any{statusArg(finance.Realized)}
 
@@ -239,32 +269,42 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 		return nil, err
 	}
 	out := &report.Coverage{Year: f.Year, GroupBy: f.GroupBy, Agency: sc.agencyName(), Rows: []report.CoverageRow{}}
-	key, label, target, where := coverageKeys[f.GroupBy], coverageKeys[f.GroupBy], "0", sc.where
+	perRecipient := fmt.Sprintf(paidPerRecipient, sc.where)
+	var q string
+	args := slices.Concat(coverageSumsArgs, sc.args)
 	if f.GroupBy == "program" {
-		label, target = "MIN(p.name)", "MIN(p.target_recipients)"
+		// Every program of the year, paid in or not.
+		q = `SELECT p.code AS key, MIN(p.name) AS label, MIN(p.target_recipients) AS target, ` + coverageSums + `
+FROM programs p JOIN agencies a ON a.id = p.agency_id
+LEFT JOIN (` + fmt.Sprintf(paidPerProgramRecipient, sc.where) + `) x ON x.pid = p.id
+LEFT JOIN recipients r ON r.id = x.rid
+WHERE ` + sc.where + ` GROUP BY p.code ORDER BY 1`
+		args = slices.Concat(args, sc.args)
 	} else {
-		where += " AND d.id IS NOT NULL" // only groups somebody was paid in
+		// Each recipient falls in one group: only groups somebody was paid in.
+		key := coverageKeys[f.GroupBy]
+		q = fmt.Sprintf("SELECT %s AS key, %s AS label, 0 AS target, %s FROM (%s) x JOIN recipients r ON r.id = x.rid GROUP BY %s ORDER BY 1",
+			key, key, coverageSums, perRecipient, key)
 	}
 	var rows []coverageRow
-	q := fmt.Sprintf("SELECT %s AS key, %s AS label, %s AS target, %s%s GROUP BY %s ORDER BY 1", key, label, target, coverageSums, where, key)
-	if err := s.conn(ctx).Raw(q, slices.Concat(coverageSumsArgs, sc.args)...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
+	var tot coverageRow
 	for _, r := range rows {
 		row := report.CoverageRow{Key: r.Key, Label: report.CoverageLabel(f.GroupBy, r.Key, r.Label), CoverageFigures: report.CoverageFigures{
 			Target: r.Target, Reached: r.Reached, Female: r.Female, Male: r.Male, Amount: r.Amount,
 			Average: report.Average(r.Amount, r.Reached)}}
 		out.Rows = append(out.Rows, row)
-	}
-	var tot coverageRow
-	if err := s.conn(ctx).Raw("SELECT "+coverageSums+sc.where, slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
-		return nil, err
+		tot.Target, tot.Reached, tot.Female, tot.Male, tot.Amount = tot.Target+r.Target, tot.Reached+r.Reached, tot.Female+r.Female, tot.Male+r.Male, tot.Amount.Add(r.Amount)
 	}
 	if f.GroupBy == "program" {
-		err := s.conn(ctx).Raw("SELECT COALESCE(SUM(p.target_recipients), 0) FROM programs p JOIN agencies a ON a.id = p.agency_id WHERE "+sc.where, sc.args...).Scan(&tot.Target).Error
-		if err != nil {
+		// A recipient paid by two programs is reached once in the totals.
+		target := tot.Target
+		if err := s.conn(ctx).Raw("SELECT "+coverageSums+" FROM ("+perRecipient+") x JOIN recipients r ON r.id = x.rid", slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
 			return nil, err
 		}
+		tot.Target = target
 	}
 	out.Totals = report.CoverageFigures{Target: tot.Target, Reached: tot.Reached, Female: tot.Female, Male: tot.Male,
 		Amount: tot.Amount, Average: report.Average(tot.Amount, tot.Reached)}
