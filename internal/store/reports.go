@@ -316,11 +316,6 @@ const liveDisbursements = "d.status IN ?"
 
 var liveArgs = []any{statusArg(finance.Live)}
 
-// scopedRecipients are the recipients with a live disbursement in scope
-// (liveArgs, then the scope's arguments).
-const scopedRecipients = `SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id
-  JOIN agencies a ON a.id = p.agency_id WHERE ` + liveDisbursements + ` AND `
-
 // Overlaps lists the red flags of a year among the recipients and programs
 // the actor may see: one NIK, NIB or bank account under several
 // recipients, recipients paid by several programs, recipients outside a
@@ -367,12 +362,18 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 }
 
 // sharedIdentifier lists the groups of recipients sharing one value of
-// col (over recipients r) of which at least one is in scope.
+// col (over recipients r) of which at least one is in scope. It starts
+// from the few values held more than once and asks, for their holders
+// alone, whether one has a live disbursement in scope, rather than
+// gathering every recipient in scope first.
 func (s *Store) sharedIdentifier(ctx context.Context, sc *scope, col, nonEmpty, what string, actor *finance.Actor) ([]report.Flag, error) {
-	q := fmt.Sprintf(`SELECT %[1]s AS k, r.id AS id FROM recipients r
-WHERE %[2]s AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE %[2]s GROUP BY %[1]s HAVING COUNT(*) > 1)
-  AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE r.id IN (%[3]s))
-ORDER BY 1, 2`, col, nonEmpty, scopedRecipients+sc.where)
+	q := fmt.Sprintf(`WITH held AS (
+  SELECT %[1]s AS k, r.id AS id FROM recipients r
+  WHERE %[2]s AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE %[2]s GROUP BY %[1]s HAVING COUNT(*) > 1))
+SELECT k, id FROM held WHERE k IN (
+  SELECT h.k FROM held h WHERE EXISTS (SELECT 1 FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+    WHERE d.recipient_id = h.id AND %[3]s AND %[4]s))
+ORDER BY 1, 2`, col, nonEmpty, liveDisbursements, sc.where)
 	var rows []struct {
 		K  string
 		ID int64
