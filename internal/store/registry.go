@@ -117,10 +117,7 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 		where += " AND (r.region_code = ? OR r.region_code LIKE ? ESCAPE '\\')"
 		args = append(args, f.Region, likeEscape(f.Region)+".%")
 	}
-	var states []registryState
-	err = s.conn(ctx).Raw(`SELECT h.*, r.kind, r.name, r.sector, r.region_code
-FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
-WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).Error
+	states, err := s.registryStates(ctx, where, args)
 	if err != nil {
 		return nil, err
 	}
@@ -206,6 +203,31 @@ WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).E
 	}
 	out.Totals.Finish()
 	return out, nil
+}
+
+// registryStates reads the history rows up to the date with what the
+// registry groups by, by recipient and date. It scans each row itself:
+// a registry holds hundreds of thousands of rows, and gorm's reflection
+// per row and column cost several times the query.
+func (s *Store) registryStates(ctx context.Context, where string, args []any) ([]registryState, error) {
+	rows, err := s.conn(ctx).Raw(`SELECT h.id, h.recipient_id, h.valid_from, h.size_class, h.active, h.members, h.last_rat_year,
+  h.business_volume, h.assets, h.workforce, r.kind, r.name, r.sector, r.region_code
+FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
+WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registryState
+	for rows.Next() {
+		var st registryState
+		if err := rows.Scan(&st.ID, &st.RecipientID, &st.ValidFrom, &st.SizeClass, &st.Active, &st.Members, &st.LastRATYear,
+			&st.BusinessVolume, &st.Assets, &st.Workforce, &st.Kind, &st.Name, &st.Sector, &st.RegionCode); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
 }
 
 // grew reports whether a figure is known at both dates and larger at the later.
