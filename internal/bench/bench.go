@@ -303,3 +303,25 @@ func Format(row Row) string {
 // Header is the table's header, in the same layout as Format.
 const Header = "| workload                           |          Pilar |      raw limit |  ratio | peak RSS | note\n" +
 	"| --- | --- | --- | --- | --- | --- |"
+
+// Populate fills a fresh, migrated store with the set of n disbursements
+// (files written to dir) the way pilar-bench loads it when the import is
+// not measured: agencies and programs through the store, recipients and
+// paid disbursements with plain SQL. It returns a context acting as the
+// admin it adds, for go test -bench benchmarks of the report and export
+// paths. Errors: those of the generator and the database.
+func Populate(ctx context.Context, st *store.Store, n int, dir string) (context.Context, error) {
+	set, err := benchgen.Generate(dir, n, benchgen.Seed)
+	if err != nil {
+		return nil, err
+	}
+	admin, actx, err := setup(ctx, st, set.Programs)
+	if err != nil {
+		return nil, err
+	}
+	db, err := st.DB()
+	if err != nil {
+		return nil, err
+	}
+	return actx, rawLoad(ctx, db, st.Driver(), set, admin.ID, false)
+}

@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -9,6 +10,9 @@ import (
 
 	"pilar/internal/bench"
 	"pilar/internal/dbtest"
+	"pilar/internal/export"
+	"pilar/internal/finance"
+	"pilar/internal/report"
 )
 
 // TestRun runs every workload at a tiny size on the test engine, so that
@@ -69,5 +73,65 @@ func TestRun_Only(t *testing.T) {
 	}
 	if _, err := bench.Run(context.Background(), bench.Options{N: 10, Engine: "sqlite", Dir: t.TempDir(), Only: []string{"nothing"}}); err == nil {
 		t.Fatal("an unknown workload ran")
+	}
+}
+
+// BenchmarkReports builds every report kind and group_by through the
+// store on 20,000 disbursements (-benchtime as usual):
+//
+//	go test ./internal/bench -run '^$' -bench BenchmarkReports
+func BenchmarkReports(b *testing.B) {
+	st := dbtest.Open(b)
+	ctx, err := bench.Populate(context.Background(), st, 20000, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, k := range report.Kinds {
+		groups := k.Groups
+		if groups == nil {
+			groups = []string{""}
+		}
+		for _, g := range groups {
+			f := report.Filter{Year: bench.ReportYear, GroupBy: g}
+			b.Run(k.Name+"/"+g, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := k.Build(ctx, st, f); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkExportDisbursements streams 20,000 disbursements from the
+// store through the CSV and XLSX encoders into nowhere.
+func BenchmarkExportDisbursements(b *testing.B) {
+	st := dbtest.Open(b)
+	ctx, err := bench.Populate(context.Background(), st, 20000, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, format := range []string{"csv", "xlsx"} {
+		b.Run(format, func(b *testing.B) {
+			for b.Loop() {
+				enc, err := export.NewDisbursements(io.Discard, format, "id")
+				if err != nil {
+					b.Fatal(err)
+				}
+				var cells []any
+				err = st.ExportDisbursements(ctx, finance.DisbursementFilter{}, func(d *finance.DisbursementLine) error {
+					cells = export.DisbursementCells(cells, d)
+					return enc.Encode(cells)
+				})
+				if err == nil {
+					err = enc.Close(nil)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(20000*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
 	}
 }
