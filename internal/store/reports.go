@@ -64,16 +64,18 @@ func (sc *scope) agencyName() string {
 // programFigures sums, per program in scope, its budgets and the amounts
 // committed (finance.Committed) and realized (finance.Realized), all in
 // integer sen. Its arguments are programFiguresArgs, then the scope's.
+// Each sum is a subquery over one program's range of the index
+// disbursements_report (program_id, status, ..., amount), read from the
+// index alone; a join grouped by every program column would sort all of
+// the year's rows.
 const programFigures = `SELECT p.code AS code, p.name AS name, p.funding_source AS funding_source,
   a.code AS agency_code, a.name AS agency_name,
   CASE WHEN p.region_code <> '' THEN p.region_code ELSE a.region_code END AS region,
   p.original_budget AS original_budget, p.budget AS budget,
-  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS committed,
-  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS realized
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS committed,
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized
 FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN disbursements d ON d.program_id = p.id
-WHERE %s
-GROUP BY p.id, p.code, p.name, p.funding_source, a.code, a.name, p.region_code, a.region_code, p.original_budget, p.budget`
+WHERE %s`
 
 var programFiguresArgs = []any{statusArg(finance.Committed), statusArg(finance.Realized)}
 
