@@ -48,10 +48,10 @@ var rawReports = map[string][]string{
 	},
 	"reconciliation/program": {reconRaw("p.code")},
 	"reconciliation/agency":  {reconRaw("a.code")},
-	"registry/kind":       {registryRaw},
-	"registry/size_class": {registryRaw},
-	"registry/sector":     {registryRaw},
-	"registry/region":     {registryRaw},
+	"registry/kind":          {registryRaw},
+	"registry/size_class":    {registryRaw},
+	"registry/sector":        {registryRaw},
+	"registry/region":        {registryRaw},
 }
 
 // registryRaw reads what an "as of" count cannot do without: every
