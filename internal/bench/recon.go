@@ -117,6 +117,7 @@ func (r *run) reconWorkload(ctx context.Context) error {
 	rows.Close()
 	var pairs [][2]int64
 	mismatches := 0
+	c0 := cpuTime()
 	pilar, rss, err := measure(func() error {
 		for _, id := range stIDs {
 			res, err := r.st.Reconcile(r.ctx, finance.ReconcileInput{StatementID: id})
@@ -133,8 +134,10 @@ func (r *run) reconWorkload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pilarCPU := cpuTime() - c0
 	ps := t.score(pairs)
 	var rawPairs [][2]int64
+	c0 = cpuTime()
 	raw, _, err := measure(func() (err error) {
 		rawPairs, err = r.sqlJoin(ctx)
 		return err
@@ -142,12 +145,13 @@ func (r *run) reconWorkload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	rawCPU := cpuTime() - c0
 	rs := t.score(rawPairs)
 	r.add(Row{Workload: "statement import (lines/s)", Pilar: float64(lines) / importTime.Seconds(), Unit: "lines/s", RSS: rssImport,
 		Note: fmt.Sprintf("%d lines in %d statements, %s", lines, len(stIDs), importTime.Round(time.Millisecond))})
 	r.add(Row{Workload: "reconciliation (store.Reconcile)", Pilar: pilar.Seconds(), Raw: raw.Seconds(), Unit: "s", RSS: rss,
-		Note: fmt.Sprintf("Pilar: %d pairs, precision %.5f, recall %.5f, %d amount mismatches; SQL join: %d pairs, precision %.5f, recall %.5f (of %d matchable lines)",
-			ps.pairs, ps.precision(), ps.recall(), mismatches, rs.pairs, rs.precision(), rs.recall(), ps.matchable)})
+		Note: fmt.Sprintf("CPU %s, raw %s; Pilar: %d pairs, precision %.5f, recall %.5f, %d amount mismatches; SQL join: %d pairs, precision %.5f, recall %.5f (of %d matchable lines)",
+			pilarCPU.Round(time.Millisecond), rawCPU.Round(time.Millisecond), ps.pairs, ps.precision(), ps.recall(), mismatches, rs.pairs, rs.precision(), rs.recall(), ps.matchable)})
 	return nil
 }
 

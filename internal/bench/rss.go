@@ -5,8 +5,20 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
+
+// cpuTime is the CPU time (user and system) the process has used: on a
+// machine shared with other work, the part of a workload's cost that does
+// not depend on how much CPU the others took.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // measure runs fn and returns how long it took and the process's peak
 // RSS while it ran: VmHWM after returning the free heap to the system and
