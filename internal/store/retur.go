@@ -132,11 +132,9 @@ func (s *Store) FindReturClosure(ctx context.Context, id int64) (*finance.ReturC
 const openReturnSQL = `SELECT d.id AS disbursement_id, p.code AS program, p.agency_id, a.code AS agency, d.recipient_id, r.name AS recipient_name,
   d.amount, d.returned_on,
   EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'retur' AND m.confirmed) AS back_in_account
-FROM disbursements d
-JOIN programs p ON p.id = d.program_id
-JOIN agencies a ON a.id = p.agency_id
+FROM ` + scopedDisbursements + `
 JOIN recipients r ON r.id = d.recipient_id
-WHERE d.status IN ? AND NOT EXISTS (SELECT 1 FROM retur_closures c WHERE c.disbursement_id = d.id)`
+WHERE d.program_id = p.id AND d.status IN ? AND NOT EXISTS (SELECT 1 FROM retur_closures c WHERE c.disbursement_id = d.id)`
 
 // OpenReturns lists the returned money of the agencies the actor may see
 // that is neither deposited nor paid again, oldest first, with its age in
