@@ -157,7 +157,7 @@ func rawInsert(ctx context.Context, db *sql.DB, engine string, set *benchgen.Set
 	}
 	recCols := []string{"id", "kind", "name", "owner_name", "nik", "sector", "size_class", "region_code", "address", "phone", "bank_code", "account_no", "account_holder", "created_at", "updated_at"}
 	histCols := []string{"id", "recipient_id", "valid_from", "size_class", "created_at"}
-	if err := insertAll(ctx, db, engine, copyFrom, [][2]any{{"recipients", recCols}, {"recipient_history", histCols}}, [][][]any{recs, hist}); err != nil {
+	if err := insertAll(ctx, db, engine, copyFrom, table{"recipients", recCols, recs}, table{"recipient_history", histCols, hist}); err != nil {
 		return 0, 0, err
 	}
 	recTime := time.Since(start)
@@ -191,7 +191,7 @@ func rawInsert(ctx context.Context, db *sql.DB, engine string, set *benchgen.Set
 	}
 	disCols := []string{"id", "program_id", "recipient_id", "amount", "tranche", "form", "status", "disbursed_on", "approved_on", "paid_on",
 		"payment_ref", "note", "created_by_id", "approved_by_id", "reconciled", "flags", "created_at", "updated_at"}
-	if err := insertAll(ctx, db, engine, copyFrom, [][2]any{{"disbursements", disCols}}, [][][]any{dis}); err != nil {
+	if err := insertAll(ctx, db, engine, copyFrom, table{"disbursements", disCols, dis}); err != nil {
 		return 0, 0, err
 	}
 	return recTime, time.Since(start), nil
@@ -229,10 +229,17 @@ func eachRow(path string, fn func(map[string]string) error) error {
 	}
 }
 
+// table is the rows to insert into one table, in the order of its columns.
+type table struct {
+	name string
+	cols []string
+	rows [][]any
+}
+
 // insertAll writes each table's rows in one transaction: one prepared
 // INSERT per table, or COPY (PostgreSQL); on PostgreSQL the id sequences
 // then move past the given ids.
-func insertAll(ctx context.Context, db *sql.DB, engine string, copyFrom bool, tables [][2]any, rows [][][]any) error {
+func insertAll(ctx context.Context, db *sql.DB, engine string, copyFrom bool, tables ...table) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -241,11 +248,11 @@ func insertAll(ctx context.Context, db *sql.DB, engine string, copyFrom bool, ta
 	if copyFrom {
 		return conn.Raw(func(dc any) error {
 			pc := dc.(*stdlib.Conn).Conn()
-			for i, t := range tables {
-				if _, err := pc.CopyFrom(ctx, pgx.Identifier{t[0].(string)}, t[1].([]string), pgx.CopyFromRows(rows[i])); err != nil {
+			for _, t := range tables {
+				if _, err := pc.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
 					return err
 				}
-				if err := setSequence(ctx, pc.Exec, t[0].(string)); err != nil {
+				if err := setSequence(ctx, pc.Exec, t.name); err != nil {
 					return err
 				}
 			}
@@ -257,22 +264,21 @@ func insertAll(ctx context.Context, db *sql.DB, engine string, copyFrom bool, ta
 		return err
 	}
 	defer tx.Rollback()
-	for i, t := range tables {
-		cols := t[1].([]string)
-		q := "INSERT INTO " + t[0].(string) + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(engine, len(cols)) + ")"
+	for _, t := range tables {
+		q := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES (" + placeholders(engine, len(t.cols)) + ")"
 		stmt, err := tx.PrepareContext(ctx, q)
 		if err != nil {
 			return err
 		}
-		for _, row := range rows[i] {
+		for _, row := range t.rows {
 			if _, err := stmt.ExecContext(ctx, row...); err != nil {
-				return fmt.Errorf("%s: %w", t[0], err)
+				return fmt.Errorf("%s: %w", t.name, err)
 			}
 		}
 		stmt.Close()
 		if engine == "postgres" {
 			exec := func(ctx context.Context, q string, args ...any) (any, error) { return tx.ExecContext(ctx, q, args...) }
-			if err := setSequence(ctx, exec, t[0].(string)); err != nil {
+			if err := setSequence(ctx, exec, t.name); err != nil {
 				return err
 			}
 		}
