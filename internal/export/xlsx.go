@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"io"
 	"strconv"
 
@@ -46,6 +47,13 @@ func NewXLSX(w io.Writer, t report.Table, lang string) (*Encoder, error) {
 // figures are cumulative in month or quarter rows.
 func newXLSX(w io.Writer, t report.Table, lang, groupBy string) (*Encoder, error) {
 	f := excelize.NewFile()
+	// excelize's WriteTo builds the whole zip in a bytes.Buffer before
+	// copying it out (120 MiB for a million disbursements, twice that
+	// while the buffer grows); a zip writer of our own on w streams the
+	// archive instead, and excelize's buffer stays empty. What that buffer
+	// would add is the zip64 marker of local headers for a sheet over
+	// 4 GiB, which Go's zip writer records in the central directory anyway.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	s := &xlsxSink{w: w, f: f}
 	if err := s.start(t.Sheet, t.Columns, lang, groupBy); err != nil {
 		f.Close()

@@ -201,6 +201,28 @@ type DisbursementService interface {
 	UpdateDisbursement(ctx context.Context, id int64, in DisbursementInput) (*Disbursement, error)
 	// DeleteDisbursement deletes a draft. Errors: not_found, forbidden, invalid_transition.
 	DeleteDisbursement(ctx context.Context, id int64) error
+	// ExportDisbursements calls emit with every disbursement the actor may
+	// see that passes the filter (its page ignored), by id, masked per role,
+	// one row at a time. Errors: unauthorized, those of emit.
+	ExportDisbursements(ctx context.Context, filter DisbursementFilter, emit func(*DisbursementLine) error) error
+}
+
+// DisbursementLine is one line of a disbursement export: the disbursement
+// with the recipient's identifiers a payment office needs.
+type DisbursementLine struct {
+	Disbursement
+	RecipientNIK   string
+	RecipientPhone string
+	BankCode       string
+	AccountNo      string
+}
+
+// Mask hides the recipient's personal data as Recipient.Mask does: NIK
+// keeps its first and last 4 digits, phone and account their last 4.
+func (r *DisbursementLine) Mask() {
+	r.RecipientNIK = maskMiddle(r.RecipientNIK)
+	r.RecipientPhone = maskAllButLast4(r.RecipientPhone)
+	r.AccountNo = maskAllButLast4(r.AccountNo)
 }
 
 // DisbursementCount is the number of the disbursements of one program

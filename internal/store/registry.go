@@ -131,13 +131,6 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 		where += " AND (r.region_code = ? OR r.region_code LIKE ? ESCAPE '\\')"
 		args = append(args, f.Region, likeEscape(f.Region)+".%")
 	}
-	var states []registryState
-	err = s.conn(ctx).Raw(`SELECT h.*, r.kind, r.name, r.sector, r.region_code
-FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
-WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).Error
-	if err != nil {
-		return nil, err
-	}
 	out := &report.Registry{AsOf: asOf, PrevAsOf: prev, GroupBy: f.GroupBy, Region: f.Region, Rows: []report.RegistryRow{}, RATOverdue: []report.OverdueKoperasi{}}
 	rows := map[string]*report.RegistryFigures{}
 	row := func(key string) *report.RegistryFigures {
@@ -158,13 +151,8 @@ WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).E
 		return st.RegionCode
 	}
 	lastFY := asOfT.Year() - 1
-	for i := 0; i < len(states); {
-		j := i
-		for j < len(states) && states[j].RecipientID == states[i].RecipientID {
-			j++
-		}
-		hist := states[i:j] // one recipient, oldest first, all up to as_of
-		i = j
+	// hist is one recipient's rows, oldest first, all up to as_of.
+	err = s.registryStates(ctx, where, args, func(hist []registryState) {
 		now := &hist[len(hist)-1]
 		var then *registryState
 		naik := int64(0)
@@ -185,7 +173,7 @@ WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).E
 			row(key(then)).CountPrev++
 		}
 		if now.Kind != "koperasi" {
-			continue
+			return
 		}
 		k := &out.Koperasi
 		k.Total++
@@ -200,12 +188,15 @@ WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).E
 			k.RATOverdue++
 			out.RATOverdue = append(out.RATOverdue, report.OverdueKoperasi{ID: now.RecipientID, Name: now.Name,
 				RegionCode: now.RegionCode, Active: active, LastRATYear: now.LastRATYear})
-			continue
+			return
 		}
 		k.RATHeld++
 		if then != nil && grew(then.BusinessVolume, now.BusinessVolume) && grew(then.Assets, now.Assets) {
 			k.Improved++
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	keys := make([]string, 0, len(rows))
 	for k := range rows {
@@ -220,6 +211,43 @@ WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Scan(&states).E
 	}
 	out.Totals.Finish()
 	return out, nil
+}
+
+// registryStates reads the history rows up to the date with what the
+// registry groups by, in recipient and date order, and calls fn with each
+// recipient's rows, oldest first (the slice is reused). It scans each row
+// itself and holds one recipient's rows at a time: a registry holds
+// hundreds of thousands of rows, and gorm's reflection per row and column,
+// and a slice of them all, cost several times the query.
+func (s *Store) registryStates(ctx context.Context, where string, args []any, fn func(hist []registryState)) error {
+	rows, err := s.conn(ctx).Raw(`SELECT h.id, h.recipient_id, h.valid_from, h.size_class, h.active, h.members, h.last_rat_year,
+  h.business_volume, h.assets, h.workforce, r.kind, r.name, r.sector, r.region_code
+FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
+WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var hist []registryState
+	for rows.Next() {
+		var st registryState
+		if err := rows.Scan(&st.ID, &st.RecipientID, &st.ValidFrom, &st.SizeClass, &st.Active, &st.Members, &st.LastRATYear,
+			&st.BusinessVolume, &st.Assets, &st.Workforce, &st.Kind, &st.Name, &st.Sector, &st.RegionCode); err != nil {
+			return err
+		}
+		if len(hist) > 0 && hist[0].RecipientID != st.RecipientID {
+			fn(hist)
+			hist = hist[:0]
+		}
+		hist = append(hist, st)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(hist) > 0 {
+		fn(hist)
+	}
+	return nil
 }
 
 // grew reports whether a figure is known at both dates and larger at the later.

@@ -64,16 +64,18 @@ func (sc *scope) agencyName() string {
 // programFigures sums, per program in scope, its budgets and the amounts
 // committed (finance.Committed) and realized (finance.Realized), all in
 // integer sen. Its arguments are programFiguresArgs, then the scope's.
+// Each sum is a subquery over one program's range of the index
+// disbursements_report (program_id, status, ..., amount), read from the
+// index alone; a join grouped by every program column would sort all of
+// the year's rows.
 const programFigures = `SELECT p.code AS code, p.name AS name, p.funding_source AS funding_source,
   a.code AS agency_code, a.name AS agency_name,
   CASE WHEN p.region_code <> '' THEN p.region_code ELSE a.region_code END AS region,
   p.original_budget AS original_budget, p.budget AS budget,
-  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS committed,
-  COALESCE(SUM(CASE WHEN d.status IN ? THEN d.amount END), 0) AS realized
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS committed,
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized
 FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN disbursements d ON d.program_id = p.id
-WHERE %s
-GROUP BY p.id, p.code, p.name, p.funding_source, a.code, a.name, p.region_code, a.region_code, p.original_budget, p.budget`
+WHERE %s`
 
 var programFiguresArgs = []any{statusArg(finance.Committed), statusArg(finance.Realized)}
 
@@ -127,23 +129,47 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 	return out, nil
 }
 
+// periodSums sums, in one pass over the year's disbursements ever
+// approved (its argument before the scope's), their amounts by status and
+// by the months of approval, payment and return: a few hundred groups,
+// which periodEvents then moves into months.
+const periodSums = `SELECT d.status AS status, SUBSTR(d.approved_on, 1, 7) AS approved, SUBSTR(d.paid_on, 1, 7) AS paid,
+  SUBSTR(d.returned_on, 1, 7) AS returned, SUM(d.amount) AS amount
+FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+WHERE d.status IN ? AND %s
+GROUP BY d.status, SUBSTR(d.approved_on, 1, 7), SUBSTR(d.paid_on, 1, 7), SUBSTR(d.returned_on, 1, 7)`
+
+type periodSum struct {
+	Status                   finance.Status
+	Approved, Paid, Returned *string
+	Amount                   money.Amount
+}
+
 // periodEvents moves amounts in and out of months: realized enters in the
-// month of paid_on and a return takes it out in the month of returned_on;
-// committed enters in the month of approved_on (rows approved before that
-// column existed carry their payment or disbursement date) and leaves with a
-// return. Each part takes its status set (periodEventsArgs) before the scope.
-const periodEvents = `
-SELECT SUBSTR(d.paid_on, 1, 7) AS m, 0 AS committed, d.amount AS realized
-  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND %[1]s
-UNION ALL
-SELECT SUBSTR(d.returned_on, 1, 7), -d.amount, -d.amount
-  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND %[1]s
-UNION ALL
-SELECT SUBSTR(d.approved_on, 1, 7), d.amount, 0
-  FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND %[1]s`
+// month of paid_on (finance.EverPaid) and a return (finance.Returned)
+// takes it out in the month of returned_on; committed enters in the month
+// of approved_on (finance.EverApproved; rows approved before that column
+// existed carry their payment or disbursement date) and leaves with a
+// return. A month that is NULL is "".
+func periodEvents(sums []periodSum, event func(month string, committed, realized money.Amount)) {
+	month := func(m *string) string {
+		if m == nil {
+			return ""
+		}
+		return *m
+	}
+	for _, g := range sums {
+		if finance.EverPaid.Has(g.Status) {
+			event(month(g.Paid), money.Zero, g.Amount)
+		}
+		if finance.Returned.Has(g.Status) {
+			event(month(g.Returned), money.Zero.Sub(g.Amount), money.Zero.Sub(g.Amount))
+		}
+		if finance.EverApproved.Has(g.Status) {
+			event(month(g.Approved), g.Amount, money.Zero)
+		}
+	}
+}
 
 func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.Realization) error {
 	var annual figuresRow
@@ -152,26 +178,22 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 	if err != nil {
 		return err
 	}
-	q := `SELECT COALESCE(m, '') AS key, SUM(committed) AS committed, SUM(realized) AS realized FROM (` +
-		fmt.Sprintf(periodEvents, sc.where) + `) e GROUP BY 1`
-	args := slices.Concat([]any{statusArg(finance.EverPaid)}, sc.args, []any{statusArg(finance.Returned)}, sc.args,
-		[]any{statusArg(finance.EverApproved)}, sc.args)
-	var months []figuresRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&months).Error; err != nil {
+	var sums []periodSum
+	if err := s.conn(ctx).Raw(fmt.Sprintf(periodSums, sc.where), slices.Concat([]any{statusArg(finance.EverApproved)}, sc.args)...).Scan(&sums).Error; err != nil {
 		return err
 	}
 	// The rows are exactly the fiscal year's periods: what happened before
 	// the year (an approval in December for January's program) counts in
 	// its first period, what happened after it (or carries no date) in its last.
 	byKey := map[string]*figuresRow{}
-	for _, m := range months {
-		k := report.PeriodOf(out.GroupBy, out.Year, m.Key)
+	periodEvents(sums, func(m string, committed, realized money.Amount) {
+		k := report.PeriodOf(out.GroupBy, out.Year, m)
 		if byKey[k] == nil {
 			byKey[k] = &figuresRow{Key: k}
 		}
-		byKey[k].Committed = byKey[k].Committed.Add(m.Committed)
-		byKey[k].Realized = byKey[k].Realized.Add(m.Realized)
-	}
+		byKey[k].Committed = byKey[k].Committed.Add(committed)
+		byKey[k].Realized = byKey[k].Realized.Add(realized)
+	})
 	var rows []figuresRow
 	for _, k := range report.Periods(out.GroupBy, out.Year) {
 		r := figuresRow{Key: k}
@@ -209,16 +231,26 @@ var coverageKeys = map[string]string{
 	"sex":        "CASE WHEN " + femaleNIK + " THEN 'F' WHEN " + maleNIK + " THEN 'M' ELSE '' END",
 }
 
-// coverageSums counts distinct recipients paid (finance.Realized, bound
-// first by coverageSumsArgs) and sums what they were paid.
-const coverageSums = `COUNT(DISTINCT d.recipient_id) AS reached,
-  COUNT(DISTINCT CASE WHEN ` + femaleNIK + ` THEN d.recipient_id END) AS female,
-  COUNT(DISTINCT CASE WHEN ` + maleNIK + ` THEN d.recipient_id END) AS male,
-  COALESCE(SUM(d.amount), 0) AS amount
-FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN disbursements d ON d.program_id = p.id AND d.status IN ?
-LEFT JOIN recipients r ON r.id = d.recipient_id
-WHERE `
+// paidPerRecipient sums, per recipient paid in scope (finance.Realized,
+// bound before the scope's arguments; the scope is %[1]s), what they were
+// paid: one row per distinct recipient, so that the groups above it count
+// rows instead of keeping three DISTINCT sets each. paidPerProgramRecipient
+// does the same per program (pid) and recipient.
+const (
+	paidPerRecipient = `SELECT d.recipient_id AS rid, SUM(d.amount) AS amount
+FROM ` + scopedDisbursements + `
+WHERE d.program_id = p.id AND d.status IN ? AND %[1]s GROUP BY d.recipient_id`
+	paidPerProgramRecipient = `SELECT d.program_id AS pid, d.recipient_id AS rid, SUM(d.amount) AS amount
+FROM ` + scopedDisbursements + `
+WHERE d.program_id = p.id AND d.status IN ? AND %[1]s GROUP BY d.program_id, d.recipient_id`
+)
+
+// coverageSums counts the recipients of paidPerRecipient's rows x (joined
+// to recipients r), by sex, and sums what they were paid.
+const coverageSums = `COUNT(x.rid) AS reached,
+  COALESCE(SUM(CASE WHEN ` + femaleNIK + ` THEN 1 ELSE 0 END), 0) AS female,
+  COALESCE(SUM(CASE WHEN ` + maleNIK + ` THEN 1 ELSE 0 END), 0) AS male,
+  COALESCE(SUM(x.amount), 0) AS amount`
 
 var coverageSumsArgs = []any{statusArg(finance.Realized)}
 
@@ -239,47 +271,60 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 		return nil, err
 	}
 	out := &report.Coverage{Year: f.Year, GroupBy: f.GroupBy, Agency: sc.agencyName(), Rows: []report.CoverageRow{}}
-	key, label, target, where := coverageKeys[f.GroupBy], coverageKeys[f.GroupBy], "0", sc.where
+	perRecipient := fmt.Sprintf(paidPerRecipient, sc.where)
+	var q string
+	args := slices.Concat(coverageSumsArgs, sc.args)
 	if f.GroupBy == "program" {
-		label, target = "MIN(p.name)", "MIN(p.target_recipients)"
+		// Every program of the year, paid in or not.
+		q = `SELECT p.code AS key, MIN(p.name) AS label, MIN(p.target_recipients) AS target, ` + coverageSums + `
+FROM programs p JOIN agencies a ON a.id = p.agency_id
+LEFT JOIN (` + fmt.Sprintf(paidPerProgramRecipient, sc.where) + `) x ON x.pid = p.id
+LEFT JOIN recipients r ON r.id = x.rid
+WHERE ` + sc.where + ` GROUP BY p.code ORDER BY 1`
+		args = slices.Concat(args, sc.args)
 	} else {
-		where += " AND d.id IS NOT NULL" // only groups somebody was paid in
+		// Each recipient falls in one group: only groups somebody was paid in.
+		key := coverageKeys[f.GroupBy]
+		q = fmt.Sprintf("SELECT %s AS key, %s AS label, 0 AS target, %s FROM (%s) x JOIN recipients r ON r.id = x.rid GROUP BY %s ORDER BY 1",
+			key, key, coverageSums, perRecipient, key)
 	}
 	var rows []coverageRow
-	q := fmt.Sprintf("SELECT %s AS key, %s AS label, %s AS target, %s%s GROUP BY %s ORDER BY 1", key, label, target, coverageSums, where, key)
-	if err := s.conn(ctx).Raw(q, slices.Concat(coverageSumsArgs, sc.args)...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
+	var tot coverageRow
 	for _, r := range rows {
 		row := report.CoverageRow{Key: r.Key, Label: report.CoverageLabel(f.GroupBy, r.Key, r.Label), CoverageFigures: report.CoverageFigures{
 			Target: r.Target, Reached: r.Reached, Female: r.Female, Male: r.Male, Amount: r.Amount,
 			Average: report.Average(r.Amount, r.Reached)}}
 		out.Rows = append(out.Rows, row)
-	}
-	var tot coverageRow
-	if err := s.conn(ctx).Raw("SELECT "+coverageSums+sc.where, slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
-		return nil, err
+		tot.Target, tot.Reached, tot.Female, tot.Male, tot.Amount = tot.Target+r.Target, tot.Reached+r.Reached, tot.Female+r.Female, tot.Male+r.Male, tot.Amount.Add(r.Amount)
 	}
 	if f.GroupBy == "program" {
-		err := s.conn(ctx).Raw("SELECT COALESCE(SUM(p.target_recipients), 0) FROM programs p JOIN agencies a ON a.id = p.agency_id WHERE "+sc.where, sc.args...).Scan(&tot.Target).Error
-		if err != nil {
+		// A recipient paid by two programs is reached once in the totals.
+		target := tot.Target
+		if err := s.conn(ctx).Raw("SELECT "+coverageSums+" FROM ("+perRecipient+") x JOIN recipients r ON r.id = x.rid", slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
 			return nil, err
 		}
+		tot.Target = target
 	}
 	out.Totals = report.CoverageFigures{Target: tot.Target, Reached: tot.Reached, Female: tot.Female, Male: tot.Male,
 		Amount: tot.Amount, Average: report.Average(tot.Amount, tot.Reached)}
 	return out, nil
 }
 
+// scopedDisbursements is the FROM of a query over the disbursements of the
+// programs in scope (its WHERE says d.program_id = p.id): the programs
+// first. SQLite keeps the order of a CROSS JOIN, so it reads each program's
+// range of disbursements_report instead of scanning every disbursement of
+// every year in id or recipient order, its choice without table
+// statistics; PostgreSQL plans it as the inner join it is.
+const scopedDisbursements = `programs p JOIN agencies a ON a.id = p.agency_id CROSS JOIN disbursements d`
+
 // liveDisbursements are those in finance.Live, bound by liveArgs.
 const liveDisbursements = "d.status IN ?"
 
 var liveArgs = []any{statusArg(finance.Live)}
-
-// scopedRecipients are the recipients with a live disbursement in scope
-// (liveArgs, then the scope's arguments).
-const scopedRecipients = `SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id
-  JOIN agencies a ON a.id = p.agency_id WHERE ` + liveDisbursements + ` AND `
 
 // Overlaps lists the red flags of a year among the recipients and programs
 // the actor may see: one NIK, NIB or bank account under several
@@ -327,12 +372,18 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 }
 
 // sharedIdentifier lists the groups of recipients sharing one value of
-// col (over recipients r) of which at least one is in scope.
+// col (over recipients r) of which at least one is in scope. It starts
+// from the few values held more than once and asks, for their holders
+// alone, whether one has a live disbursement in scope, rather than
+// gathering every recipient in scope first.
 func (s *Store) sharedIdentifier(ctx context.Context, sc *scope, col, nonEmpty, what string, actor *finance.Actor) ([]report.Flag, error) {
-	q := fmt.Sprintf(`SELECT %[1]s AS k, r.id AS id FROM recipients r
-WHERE %[2]s AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE %[2]s GROUP BY %[1]s HAVING COUNT(*) > 1)
-  AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE r.id IN (%[3]s))
-ORDER BY 1, 2`, col, nonEmpty, scopedRecipients+sc.where)
+	q := fmt.Sprintf(`WITH held AS (
+  SELECT %[1]s AS k, r.id AS id FROM recipients r
+  WHERE %[2]s AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE %[2]s GROUP BY %[1]s HAVING COUNT(*) > 1))
+SELECT k, id FROM held WHERE k IN (
+  SELECT h.k FROM held h WHERE EXISTS (SELECT 1 FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+    WHERE d.recipient_id = h.id AND %[3]s AND %[4]s))
+ORDER BY 1, 2`, col, nonEmpty, liveDisbursements, sc.where)
 	var rows []struct {
 		K  string
 		ID int64
@@ -388,10 +439,10 @@ type flagRow struct {
 // multiProgram lists the recipients paid by several programs in scope.
 func (s *Store) multiProgram(ctx context.Context, sc *scope) ([]report.Flag, error) {
 	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code
-FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-WHERE d.status IN ? AND ` + sc.where + ` AND d.recipient_id IN (
-  SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-  WHERE d.status IN ? AND ` + sc.where + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)
+FROM ` + scopedDisbursements + `
+WHERE d.program_id = p.id AND d.status IN ? AND ` + sc.where + ` AND d.recipient_id IN (
+  SELECT d.recipient_id FROM ` + scopedDisbursements + `
+  WHERE d.program_id = p.id AND d.status IN ? AND ` + sc.where + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)
 ORDER BY d.recipient_id, p.code, d.id`
 	var rows []flagRow
 	if err := s.conn(ctx).Raw(q, slices.Concat([]any{statusArg(finance.Realized)}, sc.args, []any{statusArg(finance.Realized)}, sc.args)...).Scan(&rows).Error; err != nil {
@@ -416,9 +467,9 @@ ORDER BY d.recipient_id, p.code, d.id`
 // eligible size classes or region scope; the rule is report.Ineligibility.
 func (s *Store) ineligible(ctx context.Context, sc *scope) ([]report.Flag, error) {
 	q := `SELECT d.id, d.recipient_id, p.code, p.eligible_size_classes, p.region_code, r.size_class, r.region_code
-FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
+FROM ` + scopedDisbursements + `
 JOIN recipients r ON r.id = d.recipient_id
-WHERE ` + liveDisbursements + ` AND (p.eligible_size_classes <> '' OR p.region_code <> '') AND ` + sc.where + `
+WHERE d.program_id = p.id AND ` + liveDisbursements + ` AND (p.eligible_size_classes <> '' OR p.region_code <> '') AND ` + sc.where + `
 ORDER BY d.id`
 	rows, err := s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...).Rows()
 	if err != nil {
@@ -445,8 +496,8 @@ ORDER BY d.id`
 // program's fixed amount per recipient.
 func (s *Store) amountMismatch(ctx context.Context, sc *scope) ([]report.Flag, error) {
 	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code, d.amount AS amount, p.amount_per_recipient AS fixed
-FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-WHERE ` + liveDisbursements + ` AND p.amount_per_recipient IS NOT NULL AND d.amount <> p.amount_per_recipient AND ` + sc.where + `
+FROM ` + scopedDisbursements + `
+WHERE d.program_id = p.id AND ` + liveDisbursements + ` AND p.amount_per_recipient IS NOT NULL AND d.amount <> p.amount_per_recipient AND ` + sc.where + `
 ORDER BY d.id`
 	var rows []struct {
 		flagRow
@@ -468,8 +519,8 @@ ORDER BY d.id`
 // its recipient matched.
 func (s *Store) flagged(ctx context.Context, sc *scope) ([]report.Flag, error) {
 	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code, d.status AS status, d.flags AS flags, d.override_reason AS override_reason
-FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
-WHERE ` + liveDisbursements + ` AND d.flags <> '[]' AND ` + sc.where + `
+FROM ` + scopedDisbursements + `
+WHERE d.program_id = p.id AND ` + liveDisbursements + ` AND d.flags <> '[]' AND ` + sc.where + `
 ORDER BY d.id`
 	var rows []struct {
 		ID, RecipientID int64

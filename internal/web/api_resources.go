@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bufio"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"pilar/internal/export"
 	"pilar/internal/finance"
 )
 
@@ -104,6 +106,10 @@ func (s *Server) patchRecipient(c echo.Context) error {
 	return reply(c, http.StatusOK, r, err)
 }
 
+// disbursementQuery are the filters of the disbursement list and export,
+// as disbursementFilterOf reads them.
+var disbursementQuery = []string{"program", "recipient_id", "status", "from", "to", "agency", "region", "q"}
+
 func (s *Server) listDisbursements(c echo.Context) error {
 	page, err := pageOf(c)
 	if err != nil {
@@ -115,6 +121,49 @@ func (s *Server) listDisbursements(c echo.Context) error {
 	}
 	items, next, err := s.disbursements.FindDisbursements(c.Request().Context(), filter)
 	return list(c, items, next, err)
+}
+
+// exportDisbursements streams every disbursement the list's filters select
+// as CSV (the default) or XLSX. The file goes out through a buffer, so an
+// error before its first 64 KiB is still an error response; one later can
+// only cut the file short and be logged. Errors: bad_request (format,
+// recipient_id), unauthorized.
+func (s *Server) exportDisbursements(c echo.Context) error {
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "csv"
+	}
+	f, err := disbursementFilterOf(c, finance.Page{})
+	if err != nil {
+		return err
+	}
+	buf := bufio.NewWriterSize(c.Response(), 64<<10)
+	enc, err := export.NewDisbursements(buf, format, langOf(c, s.cfg.Lang))
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, export.ContentType(format))
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="disbursements.`+format+`"`)
+	var cells []any
+	err = s.disbursements.ExportDisbursements(c.Request().Context(), f, func(d *finance.DisbursementLine) error {
+		cells = export.DisbursementCells(cells, d)
+		return enc.Encode(cells)
+	})
+	if err == nil {
+		err = enc.Close(nil)
+	}
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err != nil && !c.Response().Committed {
+		h.Del(echo.HeaderContentDisposition)
+		return err
+	}
+	if err != nil {
+		s.reqLog(c).Error("disbursement export", "format", format, "err", err)
+	}
+	return nil
 }
 
 func (s *Server) createDisbursement(c echo.Context) error {

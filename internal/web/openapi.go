@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pilar/internal/export"
 	"pilar/internal/finance"
 	"pilar/internal/importer"
 	"pilar/internal/money"
@@ -73,6 +74,9 @@ func (s *Server) openAPIDoc() map[string]any {
 	}
 }
 
+// fileResult is the Result of a route answering with a CSV or XLSX file.
+const fileResult = "file"
+
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 func operation(r apiRoute) map[string]any {
@@ -88,6 +92,10 @@ func operation(r apiRoute) map[string]any {
 	switch {
 	case r.Result == "":
 		responses[itoaStatus(r.Status)] = map[string]any{"description": "done"}
+	case r.Result == fileResult:
+		file := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		responses[itoaStatus(r.Status)] = map[string]any{"description": "a file", "content": map[string]any{
+			export.ContentType("csv"): file, export.ContentType("xlsx"): file}}
 	case r.List:
 		responses[itoaStatus(r.Status)] = map[string]any{"description": "a page of items", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
 			"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": ref(r.Result)}, "next_cursor": map[string]any{"type": "string"}}}}}}

@@ -146,6 +146,7 @@ var permRows = []permRow{
 
 	// Disbursements.
 	{route: "GET /api/v1/disbursements", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements")},
+	{route: "GET /api/v1/disbursements/export", allow: everyone, ok: 200, req: staticPath("/api/v1/disbursements/export")},
 	{route: "POST /api/v1/disbursements", allow: "admin officer", scoped: true, ok: 201, req: func(m *matrix, c permCell) (string, any) {
 		return "/api/v1/disbursements", m.disbursementBody(c)
 	}},
