@@ -159,7 +159,9 @@ func TestPages_ProgramChoicesUncapped(t *testing.T) {
 	})
 	t.Run("ProgramPastTheFirstThousandIsChosen", func(t *testing.T) {
 		body := e.pageIn(t, e.w.Officer, "id", "/disbursements/new?program=P-1000")
-		sel := texts(t, body, func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") && n.Parent.Data == "optgroup" })
+		sel := texts(t, body, func(n *html.Node) bool {
+			return n.Data == "option" && hasAttr(n, "selected") && n.Parent.Data == "optgroup"
+		})
 		if len(sel) != 1 || sel[0] != "P-1000 — Program P-1000" {
 			t.Fatalf("selected: %q", sel)
 		}
