@@ -241,3 +241,47 @@ func TestPages_LedgerInWords(t *testing.T) {
 		}
 	})
 }
+
+// TestPages_FormFromRecipient: a recipient's page opens the disbursement
+// form with that recipient chosen; with a program of a fixed amount too,
+// the amount is that amount.
+func TestPages_FormFromRecipient(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	body := programBody("BPUM-2024", "24000000.00")
+	body["amount_per_recipient"] = "2400000.00"
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", body), 201)
+	r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Warung Bu Sari", "nik": "6472014107900001", "region_code": "64.72"}), 201)
+	id := fmt.Sprintf("%.0f", r["id"])
+	links := elements(t, e.pageIn(t, e.w.Officer, "id", "/recipients/"+id), func(n *html.Node) bool {
+		return n.Data == "a" && attr(n, "href") == "/disbursements/new?recipient_id="+id
+	})
+	if len(links) != 1 {
+		t.Fatalf("the recipient page has %d links to the form", len(links))
+	}
+	form := e.pageIn(t, e.w.Officer, "id", "/disbursements/new?recipient_id="+id+"&program=BPUM-2024")
+	chosen := texts(t, form, func(n *html.Node) bool {
+		return n.Data == "label" && n.FirstChild != nil && n.FirstChild.Data == "input" && attr(n.FirstChild, "value") == id && hasAttr(n.FirstChild, "checked")
+	})
+	if len(chosen) != 1 || chosen[0] != "Warung Bu Sari · 6472********0001 · 64.72 Kota Samarinda" {
+		t.Fatalf("chosen: %q", chosen)
+	}
+	if v := inputValue(t, form, "amount"); v != "2.400.000" {
+		t.Errorf("amount %q, want the program's 2.400.000", v)
+	}
+}
+
+// TestPages_SizeClassesByName: the program form's eligible size classes
+// are named in the page's language.
+func TestPages_SizeClassesByName(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for lang, want := range map[string]string{"id": "Mikro|Kecil|Menengah", "en": "Micro|Small|Medium"} {
+		got := texts(t, e.pageIn(t, e.w.Admin, lang, "/programs/new"), func(n *html.Node) bool {
+			return n.Data == "label" && n.FirstChild != nil && attr(n.FirstChild, "name") == "eligible_size_classes"
+		})
+		if strings.Join(got, "|") != want {
+			t.Errorf("%s: %q, want %s", lang, got, want)
+		}
+	}
+}
