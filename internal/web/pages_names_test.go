@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -282,6 +283,53 @@ func TestPages_SizeClassesByName(t *testing.T) {
 		})
 		if strings.Join(got, "|") != want {
 			t.Errorf("%s: %q, want %s", lang, got, want)
+		}
+	}
+}
+
+// TestPages_ProgramSaved: a program saved on its form opens its page with a
+// confirmation, titled by the program.
+func TestPages_ProgramSaved(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	rec := m.send(m.e.w.Admin, "POST", "/programs/new", url.Values{"code": {"DAK-PK-2025"}, "name": {"Pelatihan Kewirausahaan"},
+		"kind": {"training"}, "funding_source": {"DAK"}, "agency": {m.e.w.Agency.Code}, "fiscal_year": {"2025"}, "budget": {"2.100.000.000"},
+		"target_recipients": {"659"}, "starts_on": {"2025-01-01"}, "ends_on": {"2025-12-31"}, "status": {"active"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/programs/DAK-PK-2025?saved=program" {
+		t.Fatalf("%d %s %.800s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
+	}
+	body := m.send(m.e.w.Admin, "GET", "/programs/DAK-PK-2025?saved=program", nil).Body.String()
+	notice := texts(t, body, func(n *html.Node) bool { return n.Data == "p" && attr(n, "class") == "notice" })
+	title := texts(t, body, tag("title"))
+	if len(notice) != 1 || notice[0] != "Program tersimpan." || len(title) != 1 || title[0] != "Program DAK-PK-2025 — Pelatihan Kewirausahaan · Pilar" {
+		t.Fatalf("notice %q, title %q", notice, title)
+	}
+}
+
+// TestPages_RefusalNamesTheRole: a refused page says so in the reader's
+// language with the role by name.
+func TestPages_RefusalNamesTheRole(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, c := range []struct {
+		lang string
+		u    *finance.User
+		path string
+		want string
+	}{
+		{"id", e.w.Auditor, "/disbursements/new", "peran Anda (Auditor) tidak boleh melakukan ini"},
+		{"en", e.w.Reviewer, "/audit", "your role (Finance reviewer) may not do this"},
+	} {
+		id, err := e.w.Store.CreateSession(e.w.Ctx(c.u), c.u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodGet, c.path, nil)
+		req.AddCookie(&http.Cookie{Name: "pilar_session", Value: id})
+		req.AddCookie(&http.Cookie{Name: "lang", Value: c.lang})
+		rec := serve(e, req)
+		if rec.Code != http.StatusForbidden || !strings.Contains(strings.Join(texts(t, rec.Body.String(), tag("main")), ""), c.want) {
+			t.Errorf("%s as %s: %d %.1000s", c.path, c.u.Role, rec.Code, rec.Body.String())
 		}
 	}
 }
