@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -45,10 +46,10 @@ var amountFields = map[string]bool{"amount": true, "budget": true, "previous_bud
 // users' names where the reader may list users.
 func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEvent {
 	lang := langOf(c, s.cfg.Lang)
-	names := map[string]string{}
+	names, userIDs := map[string]string{}, map[string]string{}
 	if users, err := s.users.FindUsers(c.Request().Context()); err == nil {
 		for _, u := range users {
-			names[u.Email] = u.Name
+			names[u.Email], userIDs[strconv.FormatInt(u.ID, 10)] = u.Name, u.Name
 		}
 	}
 	agencies := map[string]string{}
@@ -68,6 +69,11 @@ func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEv
 			ev.Who = n
 		}
 		ev.Record = i18n.T(lang, "audit.entity."+e.Entity) + " " + e.EntityID
+		if e.Entity == "user" { // by id, or by the email a failed sign-in gave
+			if n := cmp.Or(userIDs[e.EntityID], names[e.EntityID]); n != "" {
+				ev.Record = i18n.T(lang, "audit.entity.user") + " " + n
+			}
+		}
 		switch e.Entity {
 		case "disbursement":
 			ev.Link = "/disbursements/" + e.EntityID

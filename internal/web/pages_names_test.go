@@ -210,9 +210,9 @@ func TestPages_LedgerInWords(t *testing.T) {
 		lang  string
 		wants []string
 	}{
-		{"id", []string{"Masuk · Pengguna", "Alamat IP – 192.0.2.7", "Dibuat · Program DAK-PK-2024", "Jenis – Pelatihan",
+		{"id", []string{"Masuk · Pengguna officer · officer", "Alamat IP – 192.0.2.7", "Dibuat · Program DAK-PK-2024", "Jenis – Pelatihan",
 			"Sumber dana – Dana Alokasi Khusus (DAK)", "Instansi – " + e.w.Agency.Name, "Tanggal mulai – 1 Januari 2024", "Target penerima – 659", "Pagu murni – Rp2.100.000.000,50", "Sisa pagu – Rp0", "Keterangan – test"}},
-		{"en", []string{"Signed in · User", "IP address – 192.0.2.7", "Created · Program DAK-PK-2024", "Kind – Training",
+		{"en", []string{"Signed in · User officer · officer", "IP address – 192.0.2.7", "Created · Program DAK-PK-2024", "Kind – Training",
 			"Funding source – Special allocation fund (DAK)", "Agency – " + e.w.Agency.Name, "Starts on – 1 January 2024"}},
 	} {
 		body := e.pageIn(t, e.w.Auditor, c.lang, "/audit")
