@@ -97,7 +97,7 @@ func TestCLI_HistoricalImport(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("row %d: paid_on: is required in a historical import", rows+2),
 		fmt.Sprintf("overrun: program BPUM-2020: committed %d.00 exceeds its budget of %d.00 by %d.00", rows*2_400_000-1_200_000, budgetRp, rows*400_000-1_200_000),
-		"row 2 flagged: amount_mismatch (amount 1200000.00 differs from the program's fixed amount 2400000.00)",
+		"row 2 flagged: amount_mismatch (amount Rp1.200.000 differs from the program's fixed amount Rp2.400.000)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%.800s", want, out)

@@ -55,7 +55,7 @@ func Authorize(ctx context.Context, act Act, agencyID *int64) (*Actor, error) {
 		return nil, Errorf(EUnauthorized, "sign in first")
 	}
 	if !a.Can(act) {
-		return nil, Errorf(EForbidden, "your role (%s) may not do this", a.Role)
+		return nil, Errorf(EForbidden, "your role (%s) may not do this", RoleName(a.Role))
 	}
 	if agencyID != nil && !a.InAgency(*agencyID) {
 		return nil, Errorf(EForbidden, "this belongs to another agency")
@@ -75,3 +75,7 @@ func AuthorizeRead(ctx context.Context, agencyID *int64) (*Actor, error) {
 	}
 	return a, nil
 }
+
+// RoleName is a role in words, as a message argument: "reviewer" ->
+// "Reviu keuangan" / "Finance reviewer" (i18n "role.<role>").
+func RoleName(role string) Msg { return M("role." + role) }

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"pilar/internal/i18n"
 	"slices"
 	"strings"
 )
@@ -29,7 +30,23 @@ var FlagKinds = []string{FlagIneligibleSize, FlagOutsideRegion, FlagPaidByOtherP
 type Flag struct {
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
-	ListID  int64  `json:"list_id,omitempty"` // the exclusion list matched
+	// MessageID is the message in Bahasa Indonesia, for pages; flags kept
+	// before it existed have only Message.
+	MessageID string `json:"message_id,omitempty"`
+	ListID    int64  `json:"list_id,omitempty"` // the exclusion list matched
+}
+
+// flagOf is a flag with its message in English and Indonesian.
+func flagOf(kind string, m Msg) Flag {
+	return Flag{Kind: kind, Message: m.In("en"), MessageID: m.In("id")}
+}
+
+// In is the flag's message in lang: the Indonesian one where kept.
+func (f Flag) In(lang string) string {
+	if lang == "id" && f.MessageID != "" {
+		return f.MessageID
+	}
+	return f.Message
 }
 
 // Flags are a disbursement's flags, stored as a JSON list.
@@ -117,28 +134,26 @@ func Ineligibility(eligible []string, programRegion, size, region string) (kind 
 // the store gathered; a paid_after_end flag already on d is kept.
 func ComputeFlags(d *Disbursement, f FlagFacts) Flags {
 	out := Flags{}
-	add := func(kind, format string, args ...any) {
-		out = append(out, Flag{Kind: kind, Message: fmt.Sprintf(format, args...)})
-	}
+	add := func(kind string, m Msg) { out = append(out, flagOf(kind, m)) }
 	p, r := f.Program, f.Recipient
 	if p != nil && r != nil {
 		sizes := p.EligibleSizeClasses
 		if len(sizes) > 0 && !slices.Contains(sizes, r.SizeClass) {
 			kind, why := Ineligibility(sizes, "", r.SizeClass, "")
-			add(kind, "%s", why)
+			add(kind, why)
 		}
 		if kind, why := Ineligibility(nil, p.RegionCode, r.SizeClass, r.RegionCode); kind != "" {
-			add(kind, "%s", why)
+			add(kind, why)
 		}
 	}
 	if len(f.OtherPrograms) > 0 {
-		add(FlagPaidByOtherProgram, "already paid in fiscal year %d by %s", p.FiscalYear, strings.Join(f.OtherPrograms, ", "))
+		add(FlagPaidByOtherProgram, M("already paid in fiscal year %d by %s", p.FiscalYear, strings.Join(f.OtherPrograms, ", ")))
 	}
 	if p != nil && p.AmountPerRecipient != nil && !d.Amount.Equal(*p.AmountPerRecipient) {
-		add(FlagAmountMismatch, "amount %s differs from the program's fixed amount %s", d.Amount, *p.AmountPerRecipient)
+		add(FlagAmountMismatch, M("amount %s differs from the program's fixed amount %s", d.Amount.Rupiah(), p.AmountPerRecipient.Rupiah()))
 	}
 	if p != nil && (d.DisbursedOn < p.StartsOn || d.DisbursedOn > p.EndsOn) {
-		add(FlagOutsidePeriod, "disbursed_on %s is outside the program's period %s..%s", d.DisbursedOn, p.StartsOn, p.EndsOn)
+		add(FlagOutsidePeriod, M("disbursed_on %s is outside the program's period %s..%s", i18n.Day(d.DisbursedOn), i18n.Day(p.StartsOn), i18n.Day(p.EndsOn)))
 	}
 	for _, x := range d.Flags {
 		if x.Kind == FlagPaidAfterEnd {
@@ -146,15 +161,16 @@ func ComputeFlags(d *Disbursement, f FlagFacts) Flags {
 		}
 	}
 	for _, m := range f.Exclusions {
-		add(FlagExcluded, "the %s is on exclusion list %d (%s, %s, as of %s)", m.By, m.ListID, m.Kind, m.Source, m.AsOf)
+		add(FlagExcluded, M("the %s is on exclusion list %d (%s, %s, as of %s)", m.By, m.ListID, m.Kind, m.Source, i18n.Day(m.AsOf)))
 		out[len(out)-1].ListID = m.ListID
 	}
 	for _, s := range []struct {
-		kind, what string
-		ids        []int64
-	}{{FlagSharedNIK, "NIK", f.SharedNIK}, {FlagSharedNIB, "NIB", f.SharedNIB}, {FlagSharedAccount, "bank account", f.SharedAccount}} {
+		kind string
+		what Msg
+		ids  []int64
+	}{{FlagSharedNIK, M("NIK"), f.SharedNIK}, {FlagSharedNIB, M("NIB"), f.SharedNIB}, {FlagSharedAccount, M("bank account"), f.SharedAccount}} {
 		if len(s.ids) > 0 {
-			add(s.kind, "the %s is also that of recipient(s) %s", s.what, joinIDs(s.ids))
+			add(s.kind, M("the %s is also that of recipient(s) %s", s.what, joinIDs(s.ids)))
 		}
 	}
 	return out
@@ -196,6 +212,6 @@ func (d *Disbursement) ApplyFlags(action string, flags Flags, in ActionInput) er
 // paid after p's end; such a payment is accepted.
 func (d *Disbursement) FlagPaidAfterEnd(p *Program) {
 	if d.PaidOn != nil && *d.PaidOn > p.EndsOn && !d.Flags.Has(FlagPaidAfterEnd) {
-		d.Flags = append(d.Flags, Flag{Kind: FlagPaidAfterEnd, Message: "paid after the program ended (paid " + *d.PaidOn + ", program ended " + p.EndsOn + ")"})
+		d.Flags = append(d.Flags, flagOf(FlagPaidAfterEnd, M("paid after the program ended (paid %s, program ended %s)", i18n.Day(*d.PaidOn), i18n.Day(p.EndsOn))))
 	}
 }

@@ -50,7 +50,8 @@ func M(key string, args ...any) Msg { return Msg{key, args} }
 func (m Msg) In(lang string) string {
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
-		if am, ok := a.(Msg); ok {
+		// A message, or a value written each language's way (i18n.Day).
+		if am, ok := a.(interface{ In(string) string }); ok {
 			a = am.In(lang)
 		}
 		args[i] = a

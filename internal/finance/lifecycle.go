@@ -105,7 +105,7 @@ func (d *Disbursement) MayAct(a *Actor, action string) error {
 	case a == nil:
 		return Errorf(EUnauthorized, "sign in first")
 	case !a.Can(st.act):
-		return Errorf(EForbidden, "your role (%s) may not %s a disbursement", a.Role, M(action))
+		return Errorf(EForbidden, "your role (%s) may not %s a disbursement", RoleName(a.Role), M(action))
 	case !a.InAgency(d.AgencyID):
 		return Errorf(EForbidden, "this disbursement belongs to another agency")
 	}

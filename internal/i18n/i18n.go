@@ -64,6 +64,13 @@ func Date(lang, ymd string) string {
 	return fmt.Sprintf("%d %s %d", d.Day(), months[i][d.Month()-1], d.Year())
 }
 
+// Day is a YYYY-MM-DD date given to a message: it is written the reader's
+// way ("12 Juli 2023", "12 July 2023") when the message is.
+type Day string
+
+// In writes the day in lang.
+func (d Day) In(lang string) string { return Date(lang, string(d)) }
+
 // MonthKey is the key of month m (1 to 12) followed by a year: "July %s",
 // "Juli %s".
 func MonthKey(m int) string { return fmt.Sprintf("report.month.%02d", m) }

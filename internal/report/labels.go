@@ -77,8 +77,20 @@ func CoverageLabel(groupBy, key, label string) finance.Msg {
 		return Text(finance.RegionLabel(key))
 	case groupBy == "sex" || key == "":
 		return finance.M("report.sex." + key)
+	case groupBy == "size_class" || groupBy == "sector":
+		return CodeLabel(groupBy, key)
 	}
 	return Text(label)
+}
+
+// CodeLabel names a code of a field (a recipient's kind, size class or
+// sector) as a message in words, "code.<field>.<code>" of i18n ("mikro" ->
+// "Mikro" / "Micro"); a code without a name stays itself.
+func CodeLabel(field, code string) finance.Msg {
+	if k := "code." + field + "." + code; i18n.T("en", k) != k {
+		return finance.M(k)
+	}
+	return Text(code)
 }
 
 // Ineligibility says why a recipient of the given size class and region is

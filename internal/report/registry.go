@@ -132,7 +132,8 @@ func SizeRank(class string) int {
 }
 
 // RegistryLabel names a registry group, as a message: a region by its
-// label, an empty key in words ("Not recorded"), otherwise the key.
+// label, an empty key in words ("Not recorded"), a kind, size class or
+// sector by its name.
 func RegistryLabel(groupBy, key string) finance.Msg {
 	switch {
 	case groupBy == "region" && key != "":
@@ -140,7 +141,7 @@ func RegistryLabel(groupBy, key string) finance.Msg {
 	case key == "":
 		return finance.M("report.registry.none")
 	}
-	return Text(key)
+	return CodeLabel(groupBy, key)
 }
 
 func init() {

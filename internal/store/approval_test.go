@@ -114,7 +114,7 @@ func TestDisbursementService_Flags(t *testing.T) {
 			f.act(f.Reviewer, d, "pay", finance.ActionInput{PaidOn: ptr("2024-02-02")})
 			return f.submitted(r)
 		}},
-		{"AmountMismatch", finance.FlagAmountMismatch, "amount 1200000.00 differs from the program's fixed amount 2400000.00", func(f *flagWorld) *finance.Disbursement {
+		{"AmountMismatch", finance.FlagAmountMismatch, "amount Rp1.200.000 differs from the program's fixed amount Rp2.400.000", func(f *flagWorld) *finance.Disbursement {
 			return f.act(f.Officer, f.draft(f.p, f.recipient(nil), "1200000", "2024-03-01"), "submit", finance.ActionInput{})
 		}},
 		{"SharedNIK", finance.FlagSharedNIK, "the NIK is also that of recipient(s) ", func(f *flagWorld) *finance.Disbursement {
@@ -219,7 +219,7 @@ func TestDisbursementService_Flags(t *testing.T) {
 		d := f.act(f.Reviewer, f.submitted(f.recipient(nil)), "approve", finance.ActionInput{})
 		d = f.act(f.Reviewer, d, "pay", finance.ActionInput{PaidOn: ptr("2024-07-15")})
 		if d.Status != "paid" || kinds(d.Flags) != finance.FlagPaidAfterEnd ||
-			d.Flags[0].Message != "paid after the program ended (paid 2024-07-15, program ended 2024-06-30)" {
+			d.Flags[0].Message != "paid after the program ended (paid 15 July 2024, program ended 30 June 2024)" {
 			t.Fatalf("paid after the end: %s %+v", d.Status, d.Flags)
 		}
 		onTime := f.act(f.Reviewer, f.act(f.Reviewer, f.submitted(f.recipient(nil)), "approve", finance.ActionInput{}), "pay", finance.ActionInput{PaidOn: ptr("2024-06-30")})
@@ -249,7 +249,7 @@ func TestReportService_OverlapsFlagged(t *testing.T) {
 	}
 	a, b := rep.Flagged[0], rep.Flagged[1]
 	if a.DisbursementIDs[0] != over.ID || a.Overridden == nil || !*a.Overridden || a.OverrideReason != "BPUM 2024 amount" ||
-		a.Reason.String() != "amount 1200000.00 differs from the program's fixed amount 2400000.00 — approved despite the flags: BPUM 2024 amount" {
+		a.Reason.String() != "amount Rp1.200.000 differs from the program's fixed amount Rp2.400.000 — approved despite the flags: BPUM 2024 amount" {
 		t.Errorf("overridden entry %+v", a)
 	}
 	if b.DisbursementIDs[0] != waiting.ID || b.Overridden == nil || *b.Overridden || !strings.HasSuffix(b.Reason.String(), "— awaiting approval") {

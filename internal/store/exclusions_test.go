@@ -47,7 +47,7 @@ func TestExclusionService(t *testing.T) {
 			t.Fatalf("list %+v; want 2 NIKs (one twice) and 1 NIB", l)
 		}
 		d := f.submitted(dead)
-		want := fmt.Sprintf("the NIK is on exclusion list %d (deceased, Dukcapil Kota Samarinda, as of 2024-02-01)", l.ID)
+		want := fmt.Sprintf("the NIK is on exclusion list %d (deceased, Dukcapil Kota Samarinda, as of 1 February 2024)", l.ID)
 		if kinds(d.Flags) != finance.FlagExcluded || d.Flags[0].Message != want || d.Flags[0].ListID != l.ID {
 			t.Fatalf("flags %+v; want %q", d.Flags, want)
 		}

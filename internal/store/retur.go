@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 	"pilar/internal/money"
 	"pilar/internal/report"
 )
@@ -176,7 +177,7 @@ func (s *Store) returnedNotClosed(ctx context.Context, sc *scope) ([]report.Flag
 	flags := []report.Flag{}
 	for _, o := range open {
 		flags = append(flags, report.Flag{RecipientIDs: []int64{o.RecipientID}, Programs: []string{o.Program}, DisbursementIDs: []int64{o.DisbursementID},
-			Reason: finance.M("%s returned on %s is neither deposited to the treasury nor paid again (%d days)", o.Amount.String(), o.ReturnedOn, o.AgeDays)})
+			Reason: finance.M("%s returned on %s is neither deposited to the treasury nor paid again (%d days)", o.Amount.Rupiah(), i18n.Day(o.ReturnedOn), o.AgeDays)})
 	}
 	return flags, nil
 }

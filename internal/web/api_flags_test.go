@@ -23,7 +23,7 @@ func TestAPI_Flags(t *testing.T) {
 	sub := e.expect(t, e.do(t, e.w.Officer, "POST", d+"/submit", nil), 200)
 	flags, _ := sub["flags"].([]any)
 	if len(flags) != 1 || flags[0].(map[string]any)["kind"] != "amount_mismatch" ||
-		flags[0].(map[string]any)["message"] != "amount 1200000.00 differs from the program's fixed amount 2400000.00" {
+		flags[0].(map[string]any)["message"] != "amount Rp1.200.000 differs from the program's fixed amount Rp2.400.000" {
 		t.Fatalf("flags after submit: %v", sub["flags"])
 	}
 	t.Run("ReviewQueueShowsFlag", func(t *testing.T) {
@@ -49,9 +49,9 @@ func TestAPI_Flags(t *testing.T) {
 		page := rec.Body.String()
 		lis := elements(t, page, func(n *html.Node) bool { return n.Data == "li" && attr(n, "class") == "flag flag-amount_mismatch" })
 		over := elements(t, page, func(n *html.Node) bool { return n.Data == "dd" && attr(n, "class") == "override" })
-		if rec.Code != 200 || len(lis) != 1 || !strings.HasPrefix(text(lis[0]), "Nilai berbeda dari nilai tetap per penerima: amount 1200000.00") ||
+		if rec.Code != 200 || len(lis) != 1 || text(lis[0]) != "Nilai berbeda dari nilai tetap per penerima: nilai Rp1.200.000 berbeda dari nilai tetap program Rp2.400.000" ||
 			len(over) != 1 || text(over[0]) != "Nilai 2025 turun menjadi Rp1.200.000" {
-			t.Fatalf("disbursement page: %d, %d flags, %d reasons", rec.Code, len(lis), len(over))
+			t.Fatalf("disbursement page: %d, %d flags, %d reasons: %.2000s", rec.Code, len(lis), len(over), page)
 		}
 	})
 	t.Run("OutsidePeriodIs422", func(t *testing.T) {

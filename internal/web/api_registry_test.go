@@ -42,7 +42,7 @@ func TestRegistryReportAPI(t *testing.T) {
 	})
 	t.Run("CSV", func(t *testing.T) {
 		rec := e.do(t, e.w.Auditor, "GET", "/api/v1/reports/registry?as_of=2024-04-30&group_by=kind&format=csv", nil)
-		want := "\uFEFFkey,label,count,count_prev,growth,growth_pct,workforce,naik_kelas\nkoperasi,koperasi,1,0,1,0.00,0,0\numkm,umkm,1,1,0,0.00,3,0\n,Jumlah,2,1,1,100.00,3,0\n"
+		want := "\uFEFFkey,label,count,count_prev,growth,growth_pct,workforce,naik_kelas\nkoperasi,Koperasi,1,0,1,0.00,0,0\numkm,UMKM,1,1,0,0.00,3,0\n,Jumlah,2,1,1,100.00,3,0\n"
 		if rec.Code != 200 || rec.Body.String() != want {
 			t.Errorf("csv: %d %q", rec.Code, rec.Body.String())
 		}

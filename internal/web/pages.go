@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -259,11 +260,20 @@ func (s *Server) renderProgram(c echo.Context, status int, form url.Values, fiel
 	if err != nil {
 		return err
 	}
-	return s.renderForm(c, status, "program", "nav.programs", struct {
-		Program       *finance.Program
-		Revisions     []*finance.BudgetRevision
-		Disbursements listPage[*finance.Disbursement]
-	}{p, revisions, listPage[*finance.Disbursement]{ds, nextURL(c, next)}}, form, fields)
+	return s.renderForm(c, status, "program", "nav.programs", programView{p, revisions, listPage[*finance.Disbursement]{ds, nextURL(c, next)}}, form, fields)
+}
+
+// programView is a program's page: the program, its budget revisions and
+// its newest disbursements.
+type programView struct {
+	Program       *finance.Program
+	Revisions     []*finance.BudgetRevision
+	Disbursements listPage[*finance.Disbursement]
+}
+
+// pageTitle names the program: "Program DAK-PK-2024 — Pelatihan ...".
+func (v programView) pageTitle(lang string) string {
+	return i18n.T(lang, "program.title_one") + " " + v.Program.Code + " — " + v.Program.Name
 }
 
 // reviseBudgetPage revises a program's budget from its page (APBD-Perubahan).
@@ -403,14 +413,23 @@ func (s *Server) recipientPage(c echo.Context) error {
 			programs = append(programs, d.Program)
 		}
 	}
-	return s.renderPage(c, http.StatusOK, "recipient", "nav.recipients", struct {
-		Recipient     *finance.Recipient
-		Region        string
-		Programs      []string
-		Flags         []finance.RecipientFlag
-		Disbursements []*finance.Disbursement
-		Next          string // the next page of its disbursements, or ""
-	}{r, finance.RegionLabel(r.RegionCode), programs, flags, ds, nextURL(c, next)})
+	return s.renderPage(c, http.StatusOK, "recipient", "nav.recipients", recipientView{r, finance.RegionLabel(r.RegionCode), programs, flags, ds, nextURL(c, next)})
+}
+
+// recipientView is a recipient's page: the recipient, the programs and
+// disbursements it received and its red flags.
+type recipientView struct {
+	Recipient     *finance.Recipient
+	Region        string
+	Programs      []string
+	Flags         []finance.RecipientFlag
+	Disbursements []*finance.Disbursement
+	Next          string // the next page of its disbursements, or ""
+}
+
+// pageTitle names the recipient: "Penerima — Warung Bu Sari".
+func (v recipientView) pageTitle(lang string) string {
+	return i18n.T(lang, "recipient.title_one") + " — " + v.Recipient.Name
 }
 
 func (s *Server) newRecipientPage(c echo.Context) error {
@@ -461,7 +480,7 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	programs, _, err := s.programs.FindPrograms(ctx, finance.ProgramFilter{Page: finance.Page{Limit: 1000}})
+	programs, err := s.everyProgram(c, finance.ProgramFilter{})
 	if err != nil {
 		return err
 	}
@@ -475,17 +494,17 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 		Items    []*finance.Disbursement
 		Nav      listNav
 		Statuses []string
-		Programs []*finance.Program
+		Programs []programGroup
 		Agencies []*finance.Agency
 	}{items, navOf(c, page, idsOf(items, func(d *finance.Disbursement) int64 { return d.ID }), more, total),
-		finance.Statuses.Strings(), programs, agencies}, c.QueryParams(), nil)
+		finance.Statuses.Strings(), programGroups(programs), agencies}, c.QueryParams(), nil)
 }
 
 // disbursementForm is what the disbursement form shows besides the values
 // typed: the programs, and the recipient search (search, then pick one),
 // which works without JavaScript.
 type disbursementForm struct {
-	Programs   []*finance.Program
+	Programs   []programGroup
 	Forms      []string
 	Searched   bool
 	Candidates []*finance.Recipient
@@ -519,7 +538,7 @@ func (s *Server) disbursementFormData(c echo.Context, form url.Values) (disburse
 	if err != nil {
 		return disbursementForm{}, err
 	}
-	d := disbursementForm{Programs: programs, Forms: finance.Forms}
+	d := disbursementForm{Programs: programGroups(programs), Forms: finance.Forms}
 	for _, p := range programs {
 		d.Credit = d.Credit || p.Kind == finance.KindCredit
 	}
@@ -556,8 +575,53 @@ func prefillAmount(programs []*finance.Program, form url.Values) {
 
 // activePrograms are the programs that take new disbursements, for forms.
 func (s *Server) activePrograms(c echo.Context) ([]*finance.Program, error) {
-	programs, _, err := s.programs.FindPrograms(c.Request().Context(), finance.ProgramFilter{Status: "active", Page: finance.Page{Limit: 1000}})
-	return programs, err
+	return s.everyProgram(c, finance.ProgramFilter{Status: "active"})
+}
+
+// everyProgram is every program the filter finds, read a page of 1,000 at a
+// time: a form's program list leaves none out, however many there are.
+func (s *Server) everyProgram(c echo.Context, filter finance.ProgramFilter) ([]*finance.Program, error) {
+	var all []*finance.Program
+	filter.Page = finance.Page{Limit: 1000}
+	for {
+		ps, next, err := s.programs.FindPrograms(c.Request().Context(), filter)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ps...)
+		if next == "" {
+			return all, nil
+		}
+		if filter.Page.Cursor, err = strconv.ParseInt(next, 10, 64); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// programGroup is the programs of one agency and fiscal year, an
+// <optgroup> of a program list.
+type programGroup struct {
+	Agency   string
+	Year     int
+	Programs []*finance.Program
+}
+
+// programGroups groups programs by agency, then fiscal year, newest first,
+// each group in code order, so a long list is read by its headings.
+func programGroups(programs []*finance.Program) []programGroup {
+	sorted := slices.Clone(programs)
+	slices.SortFunc(sorted, func(a, b *finance.Program) int {
+		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(b.FiscalYear, a.FiscalYear), cmp.Compare(a.Code, b.Code))
+	})
+	var groups []programGroup
+	for _, p := range sorted {
+		if n := len(groups); n == 0 || groups[n-1].Agency != p.Agency || groups[n-1].Year != p.FiscalYear {
+			groups = append(groups, programGroup{Agency: p.Agency, Year: p.FiscalYear})
+		}
+		g := &groups[len(groups)-1]
+		g.Programs = append(g.Programs, p)
+	}
+	return groups
 }
 
 func (s *Server) newDisbursementPage(c echo.Context) error {

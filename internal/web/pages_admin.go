@@ -30,6 +30,22 @@ type adminUsers struct {
 	Lookups []*finance.LookupExcess
 }
 
+// Person is the name of the user with this email, for tables that hold
+// an email (a token's owner, a lookup excess); the email if none has it.
+func (a adminUsers) Person(email string) string { return personOf(a.Users, email) }
+
+// Person is the name of the user with this email; see adminUsers.Person.
+func (a adminTokens) Person(email string) string { return personOf(a.Users, email) }
+
+func personOf(users []*finance.User, email string) string {
+	for _, u := range users {
+		if u.Email == email {
+			return u.Name
+		}
+	}
+	return email
+}
+
 func (s *Server) renderUsers(c echo.Context, status int, form url.Values, fields map[string]finance.Msg) error {
 	users, err := s.users.FindUsers(c.Request().Context())
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -36,36 +37,43 @@ type auditData struct {
 	Next                   string // the next page of the history, or ""
 }
 
-// ledgerZone is the time zone the audit pages write times in: WITA, the
-// time of Kalimantan Timur, Kalimantan Utara and the demo's agencies
-// (Indonesia keeps no summer time, so a fixed zone is exact).
-// TODO(wt-rules' config timezone): take it from the configuration.
-var ledgerZone = time.FixedZone("WITA", 8*3600)
-
 // amountFields are the audited fields that hold rupiah.
 var amountFields = map[string]bool{"amount": true, "budget": true, "previous_budget": true, "capital": true,
-	"annual_sales": true, "amount_per_recipient": true, "committed": true, "realized": true}
+	"annual_sales": true, "amount_per_recipient": true, "committed": true, "realized": true,
+	"original_budget": true, "remaining": true, "business_volume": true, "assets": true}
 
 // ledger turns audit entries into events for lang, naming people by the
 // users' names where the reader may list users.
 func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEvent {
 	lang := langOf(c, s.cfg.Lang)
-	names := map[string]string{}
+	names, userIDs := map[string]string{}, map[string]string{}
 	if users, err := s.users.FindUsers(c.Request().Context()); err == nil {
 		for _, u := range users {
-			names[u.Email] = u.Name
+			names[u.Email], userIDs[strconv.FormatInt(u.ID, 10)] = u.Name, u.Name
+		}
+	}
+	agencies := map[string]string{}
+	if as, err := s.agencies.FindAgencies(c.Request().Context()); err == nil {
+		for _, a := range as {
+			agencies[a.Code] = a.Name
 		}
 	}
 	out := make([]auditEvent, 0, len(entries))
 	for _, e := range entries {
 		ev := auditEvent{AuditEntry: e, When: e.At, Who: e.Actor}
 		if at, err := time.Parse(time.RFC3339Nano, e.At); err == nil {
-			ev.When = i18n.DateTime(lang, at.In(ledgerZone))
+			// In the offices' zone (config timezone), named: "... 04.01 WITA".
+			ev.When = i18n.DateTime(lang, at.In(s.loc))
 		}
 		if n := names[e.Actor]; n != "" {
 			ev.Who = n
 		}
 		ev.Record = i18n.T(lang, "audit.entity."+e.Entity) + " " + e.EntityID
+		if e.Entity == "user" { // by id, or by the email a failed sign-in gave
+			if n := cmp.Or(userIDs[e.EntityID], names[e.EntityID]); n != "" {
+				ev.Record = i18n.T(lang, "audit.entity.user") + " " + n
+			}
+		}
 		switch e.Entity {
 		case "disbursement":
 			ev.Link = "/disbursements/" + e.EntityID
@@ -76,12 +84,18 @@ func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEv
 		}
 		for _, ch := range changes(e.Before, e.After) {
 			before, after := valueWords(lang, ch.Field, ch.Before), valueWords(lang, ch.Field, ch.After)
-			// People by name: a user's email in a value is the user.
-			if n := names[ch.Before]; n != "" {
-				before = n
-			}
-			if n := names[ch.After]; n != "" {
-				after = n
+			// People by name: a user's email in a value is the user; an
+			// agency by its name.
+			for _, byKey := range []map[string]string{names, agencies} {
+				if ch.Field == "email" {
+					break // a user's own email stays what it is
+				}
+				if n := byKey[ch.Before]; n != "" {
+					before = n
+				}
+				if n := byKey[ch.After]; n != "" {
+					after = n
+				}
 			}
 			ev.Changes = append(ev.Changes, auditChange{fieldWord(lang, ch.Field), before, after})
 		}
@@ -108,10 +122,29 @@ func valueWords(lang, field, v string) string {
 		if d, err := decimal.NewFromString(v); err == nil {
 			return money.FromDecimal(d).Rupiah()
 		}
-	case field == "status":
-		return i18n.T(lang, "status."+v)
-	case field == "form":
-		return i18n.T(lang, "form."+v)
+	case codeFields[field]:
+		return i18n.Name(lang, field, v)
+	case field == "region_code":
+		return finance.RegionLabel(v)
+	case field == "eligible_size_classes":
+		var codes []string
+		if json.Unmarshal([]byte(v), &codes) != nil {
+			return v
+		}
+		for i, code := range codes {
+			codes[i] = i18n.Name(lang, "size_class", code)
+		}
+		return orDash(strings.Join(codes, ", "))
+	case field == "flags":
+		var flags []finance.Flag
+		if json.Unmarshal([]byte(v), &flags) != nil {
+			return v
+		}
+		words := make([]string, len(flags))
+		for i, f := range flags {
+			words[i] = i18n.T(lang, "flag."+f.Kind)
+		}
+		return orDash(strings.Join(words, "; "))
 	case v == "true":
 		return i18n.T(lang, "common.yes")
 	case v == "false":
@@ -120,6 +153,18 @@ func valueWords(lang, field, v string) string {
 		return i18n.Date(lang, v)
 	}
 	return v
+}
+
+// codeFields are the audited fields that hold a code with a name
+// (i18n.Name): "kind" "grant" -> "Bantuan hibah".
+var codeFields = map[string]bool{"status": true, "form": true, "kind": true, "funding_source": true,
+	"size_class": true, "sector": true, "role": true}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
 }
 
 func (s *Server) disbursementAuditPage(c echo.Context) error {
@@ -204,6 +249,19 @@ type auditLogData struct {
 	Next, Prev string
 }
 
+// auditActions and auditEntities are every action and record the store
+// writes to the audit trail (a test reads the store's source for them),
+// the choices of the audit page's filters; each has its word
+// ("audit.action.<action>", "audit.entity.<entity>").
+var (
+	auditActions = []string{"create", "update", "delete", "submit", "approve", "reject", "cancel", "pay", "return",
+		"revise_budget", "close_return", "bulk_create", "import", "import_figures", "historical_import",
+		"reconcile", "match", "confirm_match", "unmatch", "replace", "withdraw", "deactivate", "revoke",
+		"sign_in", "sign_in_failed", "sign_in_throttled", "sign_out_everywhere", "lookup", "lookup_limited"}
+	auditEntities = []string{"program", "recipient", "disbursement", "agency", "user", "api_token", "recipients",
+		"statement", "reconciliation", "exclusion_list", "import", "identifier"}
+)
+
 // auditLogPage is the whole audit trail for auditors and admins, newest
 // first, filtered by who, what, when and record, 50 entries a page.
 func (s *Server) auditLogPage(c echo.Context) error {
@@ -224,8 +282,7 @@ func (s *Server) auditLogPage(c echo.Context) error {
 	}
 	users, _ := s.users.FindUsers(c.Request().Context())
 	data := auditLogData{Events: s.ledger(c, entries), Users: users, Next: nextURL(c, next),
-		Actions:  []string{"create", "update", "delete", "submit", "approve", "reject", "cancel", "pay", "return", "revise_budget"},
-		Entities: []string{"program", "recipient", "disbursement", "agency", "user", "token", "budget_revision"}}
+		Actions: auditActions, Entities: auditEntities}
 	if page.Cursor > 0 {
 		// Back to the first page; a cursor counting down has no cheap way back
 		// one page, so "newer" starts again from the newest.

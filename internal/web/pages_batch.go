@@ -96,7 +96,7 @@ type batchResult struct {
 // batchView is the batch page: the common fields (in the form), the grid,
 // the recipient search, and after a save the rows recorded.
 type batchView struct {
-	Programs   []*finance.Program
+	Programs   []programGroup
 	Forms      []string
 	Rows       []batchRow
 	Searched   bool
@@ -142,7 +142,7 @@ func (s *Server) batchData(c echo.Context, form url.Values, rows []batchRow) (ba
 			}
 		}
 	}
-	return batchView{Programs: programs, Forms: finance.Forms, Rows: rows, Max: batchMaxRows}, nil
+	return batchView{Programs: programGroups(programs), Forms: finance.Forms, Rows: rows, Max: batchMaxRows}, nil
 }
 
 // pickedID reads "#id", a recipient picked from a search.

@@ -203,5 +203,5 @@ func recipientInputOf(f *formInput) finance.RecipientInput {
 
 // disbursementTitle names a disbursement: "Penyaluran #12 — Warung Bu Sari".
 func disbursementTitle(lang string, d *finance.Disbursement) string {
-	return i18n.T(lang, "nav.disbursements") + " #" + strconv.FormatInt(d.ID, 10) + " — " + d.RecipientName
+	return i18n.T(lang, "disb.title_one") + " #" + strconv.FormatInt(d.ID, 10) + " — " + d.RecipientName
 }

@@ -146,6 +146,34 @@ type view struct {
 	Errors map[string]string
 	Loc    *time.Location // config timezone: times are shown there
 	Notice string         // a confirmation after a save, in the page's language
+	names  *agencyNames   // agency names by code, read once per page when asked
+}
+
+// agencyNames reads the agencies (a small table) the first time a page
+// names one, so a page that shows no agency costs no query.
+type agencyNames struct {
+	load   func() ([]*finance.Agency, error)
+	byCode map[string]string
+}
+
+// AgencyName is an agency's name for its code ("DISPERINDAGKOP-KALTIM" ->
+// "Dinas Perindustrian, ..."); the code itself if the agency cannot be read.
+func (v view) AgencyName(code string) string {
+	if code == "" || v.names == nil {
+		return code
+	}
+	if v.names.byCode == nil {
+		v.names.byCode = map[string]string{}
+		if as, err := v.names.load(); err == nil {
+			for _, a := range as {
+				v.names.byCode[a.Code] = a.Name
+			}
+		}
+	}
+	if n, ok := v.names.byCode[code]; ok {
+		return n
+	}
+	return code
 }
 
 // Current reports whether the page is in the navigation section at prefix,
@@ -158,7 +186,8 @@ func (v view) Current(prefix string) bool {
 }
 
 // Time writes an instant (time.Time, *time.Time or RFC 3339 text) as the
-// offices read it: "2024-07-12 09:30 WITA", in config's timezone.
+// offices read it, in config's timezone and the page's language:
+// "12 Juli 2024 09.30 WITA".
 func (v view) Time(t any) string {
 	var at time.Time
 	switch x := t.(type) {
@@ -177,7 +206,7 @@ func (v view) Time(t any) string {
 	default:
 		return fmt.Sprint(t)
 	}
-	return at.In(v.Loc).Format("2006-01-02 15:04 MST")
+	return i18n.DateTime(v.Lang, at.In(v.Loc))
 }
 
 // Day is the date of an instant in config's timezone, YYYY-MM-DD.
@@ -284,6 +313,8 @@ func (s *Server) pageHTML(c echo.Context, name, titleKey string, data any, form 
 	v := view{Lang: lang, Path: c.Request().URL.Path, URI: uri, Data: data, Form: form, Errors: sayFields(lang, fields), Loc: s.loc}
 	if sess := sessionOf(c); sess != nil {
 		v.User, v.CSRF = sess.User, sess.CSRF
+		ctx := c.Request().Context()
+		v.names = &agencyNames{load: func() ([]*finance.Agency, error) { return s.agencies.FindAgencies(ctx) }}
 	}
 	// A save redirects to the new record with ?saved=kind; only known kinds
 	// are shown, so the query cannot put words on the page.
