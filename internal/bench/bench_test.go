@@ -115,7 +115,7 @@ func BenchmarkExportDisbursements(b *testing.B) {
 	for _, format := range []string{"csv", "xlsx"} {
 		b.Run(format, func(b *testing.B) {
 			for b.Loop() {
-				enc, err := export.NewDisbursements(io.Discard, format, "id")
+				enc, err := export.NewDisbursements(io.Discard, format, "id", export.Plain)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -40,10 +40,10 @@ var Disbursements = report.Table{
 // NewDisbursements returns an encoder writing a disbursement export in
 // format (csv or xlsx) to w. Errors: bad_request (another format), those
 // of excelize.
-func NewDisbursements(w io.Writer, format, lang string) (*Encoder, error) {
+func NewDisbursements(w io.Writer, format, lang string, d Dialect) (*Encoder, error) {
 	switch format {
 	case "csv":
-		return NewCSV(w, Disbursements, lang), nil
+		return NewCSVDialect(w, Disbursements, lang, d), nil
 	case "xlsx":
 		return NewXLSX(w, Disbursements, lang)
 	}

@@ -51,7 +51,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/recipients/:id", "Get a recipient", nil, "", "Recipient", false, 200, s.getRecipient},
 		{"PATCH", "/recipients/:id", "Change a recipient", nil, "Recipient", "Recipient", false, 200, s.patchRecipient},
 		{"GET", "/disbursements", "List disbursements", append(slices.Clone(disbursementQuery), listQ...), "", "Disbursement", true, 200, s.listDisbursements},
-		{"GET", "/disbursements/export", "Export every disbursement the list's filters select, streamed as CSV (default) or XLSX; NIK, phone and account masked as for recipients", append(slices.Clone(disbursementQuery), "format"), "", fileResult, false, 200, s.exportDisbursements},
+		{"GET", "/disbursements/export", "Export every disbursement the list's filters select, streamed as CSV (default; dialect=excel-id: ';' and decimal comma) or XLSX; NIK, phone and account masked as for recipients", append(slices.Clone(disbursementQuery), "format", "dialect"), "", fileResult, false, 200, s.exportDisbursements},
 		{"POST", "/disbursements", "Record a draft disbursement", nil, "Disbursement", "Disbursement", false, 201, s.createDisbursement},
 		{"POST", "/disbursements/import", "Import draft disbursements from CSV or XLSX (multipart field file)", []string{"atomic", "submit"}, "", "ImportResult", false, 200, s.importDisbursements},
 		{"GET", "/disbursements/import/template", "The disbursements import template: the columns and one example row, ?format=csv (dialect=excel-id: ';') or xlsx", []string{"format", "dialect"}, "", "", false, 200, s.importTemplateAPI(importer.Disbursements)},

@@ -175,3 +175,47 @@ func checkRecords(t *testing.T, recs [][]string, want []string) {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestPages_DisbursementExport: the list page links the export of what its
+// filters select, in both CSV dialects and XLSX, and the page route writes
+// the Indonesian Excel dialect (";" and a decimal comma) for a signed-in user.
+func TestPages_DisbursementExport(t *testing.T) {
+	t.Parallel()
+	t.Run("Links", func(t *testing.T) {
+		e, _, _ := exportWorld(t)
+		body := e.pageAs(t, e.w.Officer, "/disbursements?status=paid&program=PEN-EXP-2024&cursor=9").Body.String()
+		for _, want := range []string{
+			`href="/disbursements/export?format=csv&amp;program=PEN-EXP-2024&amp;status=paid"`,
+			`href="/disbursements/export?dialect=excel-id&amp;format=csv&amp;program=PEN-EXP-2024&amp;status=paid"`,
+			`href="/disbursements/export?format=xlsx&amp;program=PEN-EXP-2024&amp;status=paid"`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("no link %s", want)
+			}
+		}
+	})
+	t.Run("ExcelDialect", func(t *testing.T) {
+		e, ids, on := exportWorld(t)
+		rec := e.pageAs(t, e.w.Officer, "/disbursements/export?format=csv&dialect=excel-id&status=paid")
+		if rec.Code != 200 {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF")))
+		r.Comma = ';'
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 2 || recs[1][8] != "2400000,00" {
+			t.Fatalf("amount cell: %q", recs)
+		}
+		checkRecords(t, recs, []string{
+			exportHeader, // cells joined by checkRecords with ","
+			fmt.Sprintf("%d,PEN-EXP-2024,%s,Usaha 1,6472********0001,**********7890,BPD-KALTIM,******6789,2400000,00,1,transfer,paid,2024-03-01,%s,2024-04-02,,TRX-1,'=cmd,officer@pilar.test,reviewer@pilar.test,false", ids[0], recs[1][2], on),
+		})
+	})
+	t.Run("BadDialect", func(t *testing.T) {
+		e, _, _ := exportWorld(t)
+		e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/disbursements/export?dialect=semicolon", nil), 400)
+	})
+}

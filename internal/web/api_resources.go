@@ -137,8 +137,12 @@ func (s *Server) exportDisbursements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	d, err := export.ParseDialect(c.QueryParam("dialect"))
+	if err != nil {
+		return err
+	}
 	buf := bufio.NewWriterSize(c.Response(), 64<<10)
-	enc, err := export.NewDisbursements(buf, format, langOf(c, s.cfg.Lang))
+	enc, err := export.NewDisbursements(buf, format, langOf(c, s.cfg.Lang), d)
 	if err != nil {
 		return err
 	}

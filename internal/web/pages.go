@@ -47,6 +47,7 @@ func (s *Server) registerPages() {
 	g.GET("/import/refused/:token", s.refusedDownload)
 	g.GET("/import/template/:kind", s.importTemplate)
 	g.GET("/disbursements", s.disbursementsPage)
+	g.GET("/disbursements/export", s.exportDisbursements)
 	g.GET("/disbursements/new", s.newDisbursementPage)
 	g.GET("/disbursements/batch", s.batchPage)
 	g.POST("/disbursements/batch", s.saveBatchPage)
@@ -460,6 +461,28 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/recipients/"+strconv.FormatInt(r.ID, 10)+"?saved=recipient")
 }
 
+// exportLinks are the list's downloads: every disbursement its filters
+// select (the page and order aside) as CSV, CSV for Indonesian Excel and XLSX.
+func exportLinks(c echo.Context) []download {
+	q := url.Values{}
+	for _, k := range disbursementQuery {
+		if v := c.QueryParam(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	var out []download
+	for _, d := range []download{{"csv", "", ""}, {"csv", "excel-id", ""}, {"xlsx", "", ""}} {
+		q.Set("format", d.Format)
+		q.Del("dialect")
+		if d.Dialect != "" {
+			q.Set("dialect", d.Dialect)
+		}
+		d.URL = "/disbursements/export?" + q.Encode()
+		out = append(out, d)
+	}
+	return out
+}
+
 // disbursementsPage lists disbursements newest first, with the API's
 // filters, paging both ways and the total.
 func (s *Server) disbursementsPage(c echo.Context) error {
@@ -491,13 +514,14 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 		}
 	}
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
-		Items    []*finance.Disbursement
-		Nav      listNav
-		Statuses []string
-		Programs []programGroup
-		Agencies []*finance.Agency
+		Items     []*finance.Disbursement
+		Nav       listNav
+		Statuses  []string
+		Programs  []programGroup
+		Agencies  []*finance.Agency
+		Downloads []download
 	}{items, navOf(c, page, idsOf(items, func(d *finance.Disbursement) int64 { return d.ID }), more, total),
-		finance.Statuses.Strings(), programGroups(programs), agencies}, c.QueryParams(), nil)
+		finance.Statuses.Strings(), programGroups(programs), agencies, exportLinks(c)}, c.QueryParams(), nil)
 }
 
 // disbursementForm is what the disbursement form shows besides the values

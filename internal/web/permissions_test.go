@@ -248,6 +248,7 @@ var permRows = []permRow{
 	{route: "GET /import/refused/:token", allow: everyone, ok: 404, req: staticPath("/import/refused/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
 	{route: "GET /import/template/:kind", allow: everyone, ok: 200, req: staticPath("/import/template/disbursements?format=xlsx")},
 	{route: "GET /disbursements", allow: everyone, ok: 200, req: staticPath("/disbursements")},
+	{route: "GET /disbursements/export", allow: everyone, ok: 200, req: staticPath("/disbursements/export?format=csv&dialect=excel-id")},
 	{route: "GET /disbursements/new", allow: "admin officer", ok: 200, req: staticPath("/disbursements/new")},
 	{route: "POST /disbursements/new", allow: "admin officer", scoped: true, ok: 303, req: func(m *matrix, c permCell) (string, any) {
 		return "/disbursements/new", formOf(m.disbursementBody(c))
