@@ -179,11 +179,11 @@ func (s *Server) reconcilePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.reconcile(c, finance.ReconcileInput{StatementID: id, WindowDays: s.windowDays()})
+	rc, err := s.reconcile(c, finance.ReconcileInput{StatementID: id, WindowDays: s.windowDays()}, nil)
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", rc.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", rc.id))
 }
 
 // reconView is the reviewer's work list: totals, the open disbursements
