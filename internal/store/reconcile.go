@@ -560,18 +560,15 @@ WHERE `+where+" ORDER BY m.line_id, m.disbursement_id", args...).Rows()
 func (s *Store) eachUnmatchedDisbursement(ctx context.Context, rc *reconRow, st *finance.Statement, fn func(int64) error) (finance.ReconTotals, error) {
 	var t finance.ReconTotals
 	from, to := shiftDate(st.PeriodFrom, -rc.WindowDays), shiftDate(st.PeriodTo, rc.WindowDays)
-	mm := recon.RuleAmountMismatch
-	rows, err := s.conn(ctx).Raw(`SELECT d.id, d.amount,
-  NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'payment') AS open,
-  EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.reconciliation_id = ?
-    AND (m.kind = 'payment' OR (m.rule = ? AND NOT m.confirmed))) AS in_this,
-  EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.reconciliation_id = ? AND m.kind = 'payment' AND m.confirmed) AS settled,
-  (SELECT COUNT(*) FROM recon_matches m WHERE m.disbursement_id = d.id AND m.reconciliation_id = ? AND m.rule = ? AND NOT m.confirmed) AS mismatched
+	// a disbursement has at most one payment match (pm) and one retur
+	// match (rm): joined through their unique index, not summed per row
+	rows, err := s.conn(ctx).Raw(`SELECT d.id, d.amount, pm.reconciliation_id, pm.rule, pm.confirmed, rm.reconciliation_id, rm.rule, rm.confirmed
 FROM disbursements d JOIN programs p ON p.id = d.program_id
+LEFT JOIN recon_matches pm ON pm.disbursement_id = d.id AND pm.kind = 'payment'
+LEFT JOIN recon_matches rm ON rm.disbursement_id = d.id AND rm.kind = 'retur'
 WHERE p.agency_id = ? AND d.status IN ?
-  AND (d.id IN (SELECT disbursement_id FROM recon_matches WHERE reconciliation_id = ? AND kind = 'payment')
-       OR (d.paid_on BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'payment')))
-ORDER BY d.id`, rc.ID, mm, rc.ID, rc.ID, mm, st.AgencyID, statusArg(finance.EverPaid), rc.ID, from, to).Rows()
+  AND (pm.reconciliation_id = ? OR (d.paid_on BETWEEN ? AND ? AND pm.id IS NULL))
+ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), rc.ID, from, to).Rows()
 	if err != nil {
 		return t, err
 	}
@@ -579,19 +576,27 @@ ORDER BY d.id`, rc.ID, mm, rc.ID, rc.ID, mm, st.AgencyID, statusArg(finance.Ever
 	for rows.Next() {
 		var id int64
 		var amount money.Amount
-		var open, inThis, settled bool
-		var mismatched int
-		if err := rows.Scan(&id, &amount, &open, &inThis, &settled, &mismatched); err != nil {
+		var pm, rm struct {
+			recon     *int64
+			rule      *string
+			confirmed *bool
+		}
+		if err := rows.Scan(&id, &amount, &pm.recon, &pm.rule, &pm.confirmed, &rm.recon, &rm.rule, &rm.confirmed); err != nil {
 			return t, err
 		}
+		pmThis := pm.recon != nil && *pm.recon == rc.ID
 		t.Paid = t.Paid.Add(amount)
-		if settled {
+		if pmThis && *pm.confirmed {
 			t.Matched = t.Matched.Add(amount)
 		}
-		for range mismatched {
+		rmOpenMismatch := rm.recon != nil && *rm.recon == rc.ID && *rm.rule == recon.RuleAmountMismatch && !*rm.confirmed
+		if pmThis && *pm.rule == recon.RuleAmountMismatch && !*pm.confirmed {
 			t.Mismatched = t.Mismatched.Add(amount)
 		}
-		if open && !inThis {
+		if rmOpenMismatch {
+			t.Mismatched = t.Mismatched.Add(amount)
+		}
+		if pm.recon == nil && !rmOpenMismatch {
 			if err := fn(id); err != nil {
 				return t, err
 			}
