@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,6 +156,26 @@ func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*fina
 	return s.reconciliation(ctx, run.ID)
 }
 
+// The page cache of SQLite's connection, in KiB (its default), and while a
+// reconciliation writes its matches: with 2 MiB a million matches spill
+// dirty index pages to the WAL on nearly every row (65 s at a million);
+// with 64 MiB the random index on disbursement_id stays in memory.
+const sqliteCacheKiB, sqliteWriteCacheKiB = 2000, 64 << 10
+
+// writeCache gives SQLite's connection its writing page cache, first
+// handing back to the system what matching left as garbage, so the cache
+// takes its place instead of adding to the peak (under 512 MiB at a
+// million); on PostgreSQL it does nothing. reset gives the default back.
+func (s *Store) writeCache(ctx context.Context) (reset func(), err error) {
+	if s.driver == "postgres" {
+		return func() {}, nil
+	}
+	debug.FreeOSMemory()
+	db := s.conn(ctx)
+	reset = func() { db.Exec("PRAGMA cache_size = -" + strconv.Itoa(sqliteCacheKiB)) }
+	return reset, db.Exec("PRAGMA cache_size = -" + strconv.Itoa(sqliteWriteCacheKiB)).Error
+}
+
 // matchBatch bounds the rows of one insert of matches.
 const matchBatch = 500
 
@@ -204,6 +225,11 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 		}
 		run.Match, start = time.Since(start), time.Now()
 		run.Candidates, run.Lines, run.Ambiguous = np, nl, len(m.Ambiguous())
+		reset, err := s.writeCache(ctx)
+		if err != nil {
+			return err
+		}
+		defer reset()
 		w := &matchWriter{s: s, reconID: rc.ID, actorID: actor.UserID, now: s.Now()}
 		defer w.close()
 		var settled []int64
