@@ -163,9 +163,9 @@ func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*fina
 const sqliteCacheKiB, sqliteWriteCacheKiB = 2000, 64 << 10
 
 // writeCache gives SQLite's connection its writing page cache, first
-// handing back to the system what matching left as garbage, so the cache
-// takes its place instead of adding to the peak (under 512 MiB at a
-// million); on PostgreSQL it does nothing. reset gives the default back.
+// handing back to the system what matching held and left as garbage, so
+// the cache takes its place instead of adding to the peak (under 512 MiB
+// at a million); on PostgreSQL it does nothing. reset gives the default back.
 func (s *Store) writeCache(ctx context.Context) (reset func(), err error) {
 	if s.driver == "postgres" {
 		return func() {}, nil
@@ -225,6 +225,12 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 		}
 		run.Match, start = time.Since(start), time.Now()
 		run.Candidates, run.Lines, run.Ambiguous = np, nl, len(m.Ambiguous())
+		// the pairs (40 bytes each) are all the writing needs: the
+		// Matcher, unused from here, is freed before the page cache grows
+		n := 0
+		m.EachPair(func(recon.Pair) error { n++; return nil })
+		pairs := make([]recon.Pair, 0, n)
+		m.EachPair(func(p recon.Pair) error { pairs = append(pairs, p); return nil })
 		reset, err := s.writeCache(ctx)
 		if err != nil {
 			return err
@@ -233,17 +239,16 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 		w := &matchWriter{s: s, reconID: rc.ID, actorID: actor.UserID, now: s.Now()}
 		defer w.close()
 		var settled []int64
-		err = m.EachPair(func(p recon.Pair) error {
+		for _, p := range pairs {
 			run.Rules[p.Rule]++
 			if recon.Settles(p.Rule) && kindOf(p.Rule) == "payment" {
 				settled = append(settled, p.DisbursementID)
 			}
-			return w.add(ctx, p)
-		})
-		if err == nil {
-			err = w.flush(ctx)
+			if err := w.add(ctx, p); err != nil {
+				return err
+			}
 		}
-		if err != nil {
+		if err := w.flush(ctx); err != nil {
 			return err
 		}
 		// the settling matches are this run's confirmed payment matches
