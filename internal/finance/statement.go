@@ -111,22 +111,22 @@ type Reconciliation struct {
 	Totals                 ReconTotals       `json:"totals"`
 	CreatedBy              string            `json:"created_by"`
 	CreatedAt              time.Time         `json:"created_at"`
-	// AmbiguousLimited is set when ambiguous was cut to SuggestLimits.
+	// AmbiguousLimited is set when more lines were open than ambiguous
+	// proposes candidates for.
 	AmbiguousLimited *SuggestLimits `json:"ambiguous_limited,omitempty"`
 }
 
 // SuggestLimits bound a reconciliation's suggestions (its ambiguous list):
-// candidates are proposed for the first Lines open lines, by line id, and
-// at most Candidates for each.
+// candidates are proposed for the first Lines open lines, by line id, at
+// most Candidates for each.
 type SuggestLimits struct {
 	Lines      int `json:"lines"`
 	Candidates int `json:"candidates"`
 }
 
-// Suggest is what a reconciliation's result proposes at most: a reviewer
-// works through a few thousand open lines, not a million, and picks among
-// a handful of candidates.
-var Suggest = SuggestLimits{Lines: 5000, Candidates: 20}
+// SuggestLines is how many open lines a result proposes candidates for: a
+// reviewer works through a few thousand, not a million.
+const SuggestLines = 5000
 
 // ReconciliationSink takes a reconciliation's result a piece at a time, so
 // that a result of a million matches is never held whole: Begin with the

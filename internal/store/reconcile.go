@@ -439,8 +439,8 @@ func (s *Store) ReconcileTo(ctx context.Context, in finance.ReconcileInput, sink
 // EachReconciliation gives a reconciliation's result to sink in API.md's
 // shape, each list read from a database cursor as it goes, so memory does
 // not grow with the matches: the users a small map, the totals summed on
-// the way, and suggestions (ambiguous) for the first finance.Suggest.Lines
-// open lines only, matched against the agency's open disbursements in a
+// the way, and suggestions (ambiguous) for the first finance.SuggestLines
+// open lines only (recon.MaxCandidates each), matched against the agency's open disbursements in a
 // recon.Matcher (a few numbers each, as RunReconciliation holds). Errors,
 // before sink gets anything: unauthorized, not_found, forbidden.
 func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.ReconciliationSink) error {
@@ -473,7 +473,7 @@ func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.R
 	// Candidates for what is still open: matching again over the open
 	// disbursements and the first open lines proposes what a person could confirm.
 	m := recon.NewMatcher(rc.WindowDays)
-	m.Grow(0, min(st.LineCount, finance.Suggest.Lines))
+	m.Grow(0, min(st.LineCount, finance.SuggestLines))
 	if _, err := s.eachCandidate(ctx, st.AgencyID, m.AddPayment); err != nil {
 		return err
 	}
@@ -485,7 +485,7 @@ func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.R
 		} else {
 			abs += l.AmountSen
 		}
-		if nl++; nl <= finance.Suggest.Lines {
+		if nl++; nl <= finance.SuggestLines {
 			m.AddLine(l)
 		}
 		return sink.Item("unmatched_lines", l.ID)
@@ -515,18 +515,13 @@ func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.R
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	cut := nl > finance.Suggest.Lines
 	for _, k := range keys {
-		c := byLine[k]
-		if len(c) > finance.Suggest.Candidates {
-			c, cut = c[:finance.Suggest.Candidates], true
-		}
-		if err := sink.Item("ambiguous", finance.Ambiguity{LineID: k, Candidates: c}); err != nil {
+		if err := sink.Item("ambiguous", finance.Ambiguity{LineID: k, Candidates: byLine[k]}); err != nil {
 			return err
 		}
 	}
-	if cut {
-		out.AmbiguousLimited = &finance.Suggest
+	if nl > finance.SuggestLines {
+		out.AmbiguousLimited = &finance.SuggestLimits{Lines: finance.SuggestLines, Candidates: recon.MaxCandidates}
 	}
 	return sink.End(out)
 }
