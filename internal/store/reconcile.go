@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,26 +155,6 @@ func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*fina
 	return s.reconciliation(ctx, run.ID)
 }
 
-// The page cache of SQLite's connection, in KiB (its default), and while a
-// reconciliation writes its matches: with 2 MiB a million matches spill
-// dirty index pages to the WAL on nearly every row (65 s at a million);
-// with 64 MiB the random index on disbursement_id stays in memory.
-const sqliteCacheKiB, sqliteWriteCacheKiB = 2000, 64 << 10
-
-// writeCache gives SQLite's connection its writing page cache, first
-// handing back to the system what matching held and left as garbage, so
-// the cache takes its place instead of adding to the peak (under 512 MiB
-// at a million); on PostgreSQL it does nothing. reset gives the default back.
-func (s *Store) writeCache(ctx context.Context) (reset func(), err error) {
-	if s.driver == "postgres" {
-		return func() {}, nil
-	}
-	debug.FreeOSMemory()
-	db := s.conn(ctx)
-	reset = func() { db.Exec("PRAGMA cache_size = -" + strconv.Itoa(sqliteCacheKiB)) }
-	return reset, db.Exec("PRAGMA cache_size = -" + strconv.Itoa(sqliteWriteCacheKiB)).Error
-}
-
 // matchBatch bounds the rows of one insert of matches.
 const matchBatch = 500
 
@@ -225,30 +204,20 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 		}
 		run.Match, start = time.Since(start), time.Now()
 		run.Candidates, run.Lines, run.Ambiguous = np, nl, len(m.Ambiguous())
-		// the pairs (40 bytes each) are all the writing needs: the
-		// Matcher, unused from here, is freed before the page cache grows
-		n := 0
-		m.EachPair(func(recon.Pair) error { n++; return nil })
-		pairs := make([]recon.Pair, 0, n)
-		m.EachPair(func(p recon.Pair) error { pairs = append(pairs, p); return nil })
-		reset, err := s.writeCache(ctx)
-		if err != nil {
-			return err
-		}
-		defer reset()
 		w := &matchWriter{s: s, reconID: rc.ID, actorID: actor.UserID, now: s.Now()}
 		defer w.close()
 		var settled []int64
-		for _, p := range pairs {
+		err = m.EachPair(func(p recon.Pair) error {
 			run.Rules[p.Rule]++
 			if recon.Settles(p.Rule) && kindOf(p.Rule) == "payment" {
 				settled = append(settled, p.DisbursementID)
 			}
-			if err := w.add(ctx, p); err != nil {
-				return err
-			}
+			return w.add(ctx, p)
+		})
+		if err == nil {
+			err = w.flush(ctx)
 		}
-		if err := w.flush(ctx); err != nil {
+		if err != nil {
 			return err
 		}
 		// the settling matches are this run's confirmed payment matches
