@@ -111,6 +111,34 @@ type Reconciliation struct {
 	Totals                 ReconTotals       `json:"totals"`
 	CreatedBy              string            `json:"created_by"`
 	CreatedAt              time.Time         `json:"created_at"`
+	// AmbiguousLimited is set when more lines were open than ambiguous
+	// proposes candidates for.
+	AmbiguousLimited *SuggestLimits `json:"ambiguous_limited,omitempty"`
+}
+
+// SuggestLimits bound a reconciliation's suggestions (its ambiguous list):
+// candidates are proposed for the first Lines open lines, by line id, at
+// most Candidates for each.
+type SuggestLimits struct {
+	Lines      int `json:"lines"`
+	Candidates int `json:"candidates"`
+}
+
+// SuggestLines is how many open lines a result proposes candidates for: a
+// reviewer works through a few thousand, not a million.
+const SuggestLines = 5000
+
+// ReconciliationSink takes a reconciliation's result a piece at a time, so
+// that a result of a million matches is never held whole: Begin with the
+// fields known before the lists (the lists empty), then Item for each
+// element of each list in the struct's order, a list whole before the
+// next, then End with the whole but the lists (totals included).
+type ReconciliationSink interface {
+	Begin(head *Reconciliation) error
+	// Item gets v, a *Match, int64, *AmountMismatch or Ambiguity, for the
+	// list named by its JSON key (matched, unmatched_disbursements, ...).
+	Item(list string, v any) error
+	End(r *Reconciliation) error
 }
 
 // Match pairs a disbursement with a statement line, by a rule.
@@ -191,9 +219,15 @@ type StatementService interface {
 	FindStatementByID(ctx context.Context, id int64) (*Statement, error)
 	// Reconcile matches a statement's lines with the agency's paid and
 	// returned disbursements. Errors: not_found, forbidden, conflict (already reconciled).
-	Reconcile(ctx context.Context, in ReconcileInput) (*Reconciliation, error)
-	// FindReconciliationByID returns a reconciliation's result. Errors: not_found, forbidden.
+	// The result goes to sink. Errors, before sink gets anything: not_found,
+	// forbidden, conflict (already reconciled).
+	ReconcileTo(ctx context.Context, in ReconcileInput, sink ReconciliationSink) error
+	// FindReconciliationByID returns a reconciliation's result, whole: for
+	// small ones. Errors: not_found, forbidden.
 	FindReconciliationByID(ctx context.Context, id int64, windowDays int) (*Reconciliation, error)
+	// EachReconciliation gives a reconciliation's result to sink, read from
+	// the database as it goes. Errors, before sink gets anything: not_found, forbidden.
+	EachReconciliation(ctx context.Context, id int64, sink ReconciliationSink) error
 	// MatchManually pairs a disbursement and a line. Errors: not_found,
 	// forbidden, validation_failed, conflict (either already matched).
 	MatchManually(ctx context.Context, reconciliationID int64, in ManualMatchInput) (*Match, error)

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,42 +88,42 @@ func (s *Store) eachCandidate(ctx context.Context, agencyID int64, fn func(recon
 
 // eachUnmatchedLine calls fn with every line of a statement that no match
 // holds, in id order, one row at a time.
-func (s *Store) eachUnmatchedLine(ctx context.Context, statementID int64, fn func(recon.BankLine)) (int, error) {
+func (s *Store) eachUnmatchedLine(ctx context.Context, statementID int64, fn func(recon.BankLine) error) error {
 	rows, err := s.conn(ctx).Raw(`SELECT l.id, l.booking_date, l.amount, l.reference, l.counterparty_account, l.description
 FROM statement_lines l WHERE l.statement_id = ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.line_id = l.id)
 ORDER BY l.id`, statementID).Rows()
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer rows.Close()
-	n := 0
 	for rows.Next() {
 		var l recon.BankLine
 		var amount money.Amount
 		if err := rows.Scan(&l.ID, &l.BookingDate, &amount, &l.Ref, &l.Account, &l.Description); err != nil {
-			return 0, err
+			return err
 		}
 		l.AmountSen = amount.Sen()
-		fn(l)
-		n++
+		if err := fn(l); err != nil {
+			return err
+		}
 	}
-	return n, rows.Err()
+	return rows.Err()
 }
 
 // matchOpen runs the matcher over a statement's open lines and the
 // agency's open disbursements, streamed from the database.
-func (s *Store) matchOpen(ctx context.Context, st *finance.Statement, windowDays int, line func(recon.BankLine)) (*recon.Matcher, int, int, error) {
+func (s *Store) matchOpen(ctx context.Context, st *finance.Statement, windowDays int) (*recon.Matcher, int, int, error) {
 	m := recon.NewMatcher(windowDays)
 	m.Grow(0, st.LineCount)
 	np, err := s.eachCandidate(ctx, st.AgencyID, m.AddPayment)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	nl, err := s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) {
-		if line != nil {
-			line(l)
-		}
+	nl := 0
+	err = s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) error {
 		m.AddLine(l)
+		nl++
+		return nil
 	})
 	if err != nil {
 		return nil, 0, 0, err
@@ -146,7 +146,7 @@ type ReconcileRun struct {
 }
 
 // Reconcile runs a reconciliation (RunReconciliation) and returns its
-// result. Errors: those of RunReconciliation.
+// result whole. Errors: those of RunReconciliation.
 func (s *Store) Reconcile(ctx context.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
 	run, err := s.RunReconciliation(ctx, in)
 	if err != nil {
@@ -198,7 +198,7 @@ func (s *Store) RunReconciliation(ctx context.Context, in finance.ReconcileInput
 		}
 		run.ID = rc.ID
 		start := time.Now()
-		m, np, nl, err := s.matchOpen(ctx, st, in.WindowDays, nil)
+		m, np, nl, err := s.matchOpen(ctx, st, in.WindowDays)
 		if err != nil {
 			return err
 		}
@@ -357,93 +357,120 @@ func (s *Store) reconRow(ctx context.Context, id int64) (*reconRow, *finance.Sta
 }
 
 func (s *Store) reconciliation(ctx context.Context, id int64) (*finance.Reconciliation, error) {
-	rc, st, err := s.reconRow(ctx, id)
-	if err != nil {
+	var c reconCollector
+	if err := s.EachReconciliation(ctx, id, &c); err != nil {
 		return nil, err
 	}
+	return c.r, nil
+}
+
+// reconCollector holds a reconciliation's result whole.
+type reconCollector struct{ r *finance.Reconciliation }
+
+func (c *reconCollector) Begin(head *finance.Reconciliation) error {
+	c.r = head
+	return nil
+}
+
+func (c *reconCollector) Item(list string, v any) error {
+	switch x := v.(type) {
+	case *finance.Match:
+		c.r.Matched = append(c.r.Matched, x)
+	case *finance.AmountMismatch:
+		c.r.AmountMismatches = append(c.r.AmountMismatches, x)
+	case finance.Ambiguity:
+		c.r.Ambiguous = append(c.r.Ambiguous, x)
+	case int64:
+		if list == "unmatched_lines" {
+			c.r.UnmatchedLines = append(c.r.UnmatchedLines, x)
+		} else {
+			c.r.UnmatchedDisbursements = append(c.r.UnmatchedDisbursements, x)
+		}
+	}
+	return nil
+}
+
+func (c *reconCollector) End(r *finance.Reconciliation) error {
+	c.r.Totals, c.r.AmbiguousLimited = r.Totals, r.AmbiguousLimited
+	return nil
+}
+
+// ReconcileTo runs a reconciliation (RunReconciliation) and gives its
+// result to sink. Errors: those of RunReconciliation.
+func (s *Store) ReconcileTo(ctx context.Context, in finance.ReconcileInput, sink finance.ReconciliationSink) error {
+	run, err := s.RunReconciliation(ctx, in)
+	if err != nil {
+		return err
+	}
+	return s.EachReconciliation(ctx, run.ID, sink)
+}
+
+// EachReconciliation gives a reconciliation's result to sink in API.md's
+// shape, each list read from a database cursor as it goes, so memory does
+// not grow with the matches: the users a small map, the totals summed on
+// the way, and suggestions (ambiguous) for the first finance.SuggestLines
+// open lines only (recon.MaxCandidates each), matched against the agency's open disbursements in a
+// recon.Matcher (a few numbers each, as RunReconciliation holds). Errors,
+// before sink gets anything: unauthorized, not_found, forbidden.
+func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.ReconciliationSink) error {
+	rc, st, err := s.reconRow(ctx, id)
+	if err != nil {
+		return err
+	}
 	if _, err := finance.AuthorizeRead(ctx, &st.AgencyID); err != nil {
-		return nil, err
+		return err
 	}
 	out := &finance.Reconciliation{ID: rc.ID, StatementID: st.ID, WindowDays: rc.WindowDays, Balanced: st.Balanced,
 		CreatedBy: rc.CreatedBy, CreatedAt: rc.CreatedAt, Matched: []*finance.Match{}, AmountMismatches: []*finance.AmountMismatch{},
 		UnmatchedDisbursements: []int64{}, UnmatchedLines: []int64{}, Ambiguous: []finance.Ambiguity{}}
-	var ms []*finance.Match
-	if err := s.conn(ctx).Raw(matchSelect+" WHERE m.reconciliation_id = ? ORDER BY m.line_id, m.disbursement_id", id).Scan(&ms).Error; err != nil {
-		return nil, err
-	}
-	inThis := map[int64]bool{}
-	for _, m := range ms {
-		if m.Rule == recon.RuleAmountMismatch {
-			out.AmountMismatches = append(out.AmountMismatches, &finance.AmountMismatch{MatchID: m.ID, DisbursementID: m.DisbursementID,
-				LineID: m.LineID, Difference: m.Difference, Confirmed: m.Confirmed})
-			if !m.Confirmed {
-				inThis[m.DisbursementID] = true
-				continue
-			}
-		}
-		out.Matched = append(out.Matched, m)
-		if m.Kind == "payment" {
-			inThis[m.DisbursementID] = true
-		}
-	}
-	// The disbursements considered: those this reconciliation matched, and
-	// the agency's paid ones no line holds whose paid_on falls in the
-	// statement's period widened by the window.
-	from, to := shiftDate(st.PeriodFrom, -rc.WindowDays), shiftDate(st.PeriodTo, rc.WindowDays)
-	type dis struct {
-		ID     int64
-		Amount money.Amount
-		Open   bool
-	}
-	var ds []dis
-	err = s.conn(ctx).Raw(`SELECT d.id, d.amount,
-  NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'payment') AS open
-FROM disbursements d JOIN programs p ON p.id = d.program_id
-WHERE p.agency_id = ? AND d.status IN ?
-  AND (d.id IN (SELECT disbursement_id FROM recon_matches WHERE reconciliation_id = ? AND kind = 'payment')
-       OR (d.paid_on BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.disbursement_id = d.id AND m.kind = 'payment')))
-ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), id, from, to).Scan(&ds).Error
+	users, err := s.reconUsers(ctx, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	settled := map[int64]bool{}
-	amounts := make(map[int64]money.Amount, len(ds))
-	for _, d := range ds {
-		amounts[d.ID] = d.Amount
+	if err := sink.Begin(out); err != nil {
+		return err
 	}
-	for _, m := range ms {
-		if m.Kind == "payment" && m.Confirmed {
-			settled[m.DisbursementID] = true
-		}
-		if m.Rule == recon.RuleAmountMismatch && !m.Confirmed {
-			out.Totals.Mismatched = out.Totals.Mismatched.Add(amounts[m.DisbursementID])
-		}
+	// matched: all but the amount mismatches not confirmed
+	err = s.eachMatch(ctx, users, "m.reconciliation_id = ? AND (m.rule <> ? OR m.confirmed)", []any{id, recon.RuleAmountMismatch},
+		func(m *finance.Match) error { return sink.Item("matched", m) })
+	if err != nil {
+		return err
 	}
-	for _, d := range ds {
-		out.Totals.Paid = out.Totals.Paid.Add(d.Amount)
-		if settled[d.ID] {
-			out.Totals.Matched = out.Totals.Matched.Add(d.Amount)
-		}
-		if d.Open && !inThis[d.ID] {
-			out.UnmatchedDisbursements = append(out.UnmatchedDisbursements, d.ID)
-		}
+	if out.Totals, err = s.eachUnmatchedDisbursement(ctx, rc, st, func(id int64) error { return sink.Item("unmatched_disbursements", id) }); err != nil {
+		return err
 	}
-	out.Totals.Unmatched = out.Totals.Paid.Sub(out.Totals.Matched)
 	// Candidates for what is still open: matching again over the open
-	// lines and disbursements proposes what a person could confirm.
+	// disbursements and the first open lines proposes what a person could confirm.
+	m := recon.NewMatcher(rc.WindowDays)
+	m.Grow(0, min(st.LineCount, finance.SuggestLines))
+	if _, err := s.eachCandidate(ctx, st.AgencyID, m.AddPayment); err != nil {
+		return err
+	}
 	var abs int64
-	m, _, _, err := s.matchOpen(ctx, st, rc.WindowDays, func(l recon.BankLine) {
-		out.UnmatchedLines = append(out.UnmatchedLines, l.ID)
+	nl := 0
+	err = s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) error {
 		if l.AmountSen < 0 {
 			abs -= l.AmountSen
 		} else {
 			abs += l.AmountSen
 		}
+		if nl++; nl <= finance.SuggestLines {
+			m.AddLine(l)
+		}
+		return sink.Item("unmatched_lines", l.ID)
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	out.Totals.UnmatchedLines = money.FromSen(abs)
+	err = s.eachMatch(ctx, users, "m.reconciliation_id = ? AND m.rule = ?", []any{id, recon.RuleAmountMismatch}, func(m *finance.Match) error {
+		return sink.Item("amount_mismatches", &finance.AmountMismatch{MatchID: m.ID, DisbursementID: m.DisbursementID,
+			LineID: m.LineID, Difference: m.Difference, Confirmed: m.Confirmed})
+	})
+	if err != nil {
+		return err
+	}
+	m.Run()
 	byLine := map[int64][]int64{}
 	m.EachPair(func(p recon.Pair) error {
 		byLine[p.LineID] = append(byLine[p.LineID], p.DisbursementID)
@@ -456,11 +483,122 @@ ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), id, from, to).Scan(&ds
 	for k := range byLine {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	slices.Sort(keys)
 	for _, k := range keys {
-		out.Ambiguous = append(out.Ambiguous, finance.Ambiguity{LineID: k, Candidates: byLine[k]})
+		if err := sink.Item("ambiguous", finance.Ambiguity{LineID: k, Candidates: byLine[k]}); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	if nl > finance.SuggestLines {
+		out.AmbiguousLimited = &finance.SuggestLimits{Lines: finance.SuggestLines, Candidates: recon.MaxCandidates}
+	}
+	return sink.End(out)
+}
+
+// reconUser is who made or confirmed a match.
+type reconUser struct {
+	ID          int64
+	Email, Name string
+}
+
+// reconUsers are the people who made or confirmed a reconciliation's
+// matches: a handful, whatever the number of matches.
+func (s *Store) reconUsers(ctx context.Context, id int64) (map[int64]reconUser, error) {
+	var us []reconUser
+	err := s.conn(ctx).Raw(`SELECT id, email, name FROM users WHERE id IN (SELECT created_by_id FROM recon_matches WHERE reconciliation_id = ?)
+  OR id IN (SELECT confirmed_by_id FROM recon_matches WHERE reconciliation_id = ?)`, id, id).Scan(&us).Error
+	out := make(map[int64]reconUser, len(us))
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, err
+}
+
+// eachMatch calls fn with the matches where holds, by line and
+// disbursement, one row at a time, their people's e-mails from users.
+func (s *Store) eachMatch(ctx context.Context, users map[int64]reconUser, where string, args []any, fn func(*finance.Match) error) error {
+	rows, err := s.conn(ctx).Raw(`SELECT m.id, m.disbursement_id, m.line_id, m.rule, m.kind, m.confirmed, m.difference, m.created_at, m.confirmed_at,
+  m.created_by_id, m.confirmed_by_id, l.booking_date, l.statement_id
+FROM recon_matches m JOIN statement_lines l ON l.id = m.line_id
+WHERE `+where+" ORDER BY m.line_id, m.disbursement_id", args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r struct {
+			finance.Match
+			CreatedByID   int64
+			ConfirmedByID *int64
+		}
+		if err := s.conn(ctx).ScanRows(rows, &r); err != nil {
+			return err
+		}
+		m := &r.Match
+		m.CreatedBy = users[r.CreatedByID].Email
+		if r.ConfirmedByID != nil {
+			u := users[*r.ConfirmedByID]
+			m.ConfirmedBy, m.ConfirmedByName = &u.Email, &u.Name
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// eachUnmatchedDisbursement calls fn with the disbursements a
+// reconciliation considered that no line holds, by id, and sums the
+// totals over all it considered: those this reconciliation matched, and
+// the agency's paid ones no line holds whose paid_on falls in the
+// statement's period widened by the window.
+func (s *Store) eachUnmatchedDisbursement(ctx context.Context, rc *reconRow, st *finance.Statement, fn func(int64) error) (finance.ReconTotals, error) {
+	var t finance.ReconTotals
+	from, to := shiftDate(st.PeriodFrom, -rc.WindowDays), shiftDate(st.PeriodTo, rc.WindowDays)
+	// a disbursement has at most one payment match (pm) and one retur
+	// match (rm): joined through their unique index, not summed per row
+	rows, err := s.conn(ctx).Raw(`SELECT d.id, d.amount, pm.reconciliation_id, pm.rule, pm.confirmed, rm.reconciliation_id, rm.rule, rm.confirmed
+FROM disbursements d JOIN programs p ON p.id = d.program_id
+LEFT JOIN recon_matches pm ON pm.disbursement_id = d.id AND pm.kind = 'payment'
+LEFT JOIN recon_matches rm ON rm.disbursement_id = d.id AND rm.kind = 'retur'
+WHERE p.agency_id = ? AND d.status IN ?
+  AND (pm.reconciliation_id = ? OR (d.paid_on BETWEEN ? AND ? AND pm.id IS NULL))
+ORDER BY d.id`, st.AgencyID, statusArg(finance.EverPaid), rc.ID, from, to).Rows()
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var amount money.Amount
+		var pm, rm struct {
+			recon     *int64
+			rule      *string
+			confirmed *bool
+		}
+		if err := rows.Scan(&id, &amount, &pm.recon, &pm.rule, &pm.confirmed, &rm.recon, &rm.rule, &rm.confirmed); err != nil {
+			return t, err
+		}
+		pmThis := pm.recon != nil && *pm.recon == rc.ID
+		t.Paid = t.Paid.Add(amount)
+		if pmThis && *pm.confirmed {
+			t.Matched = t.Matched.Add(amount)
+		}
+		rmOpenMismatch := rm.recon != nil && *rm.recon == rc.ID && *rm.rule == recon.RuleAmountMismatch && !*rm.confirmed
+		if pmThis && *pm.rule == recon.RuleAmountMismatch && !*pm.confirmed {
+			t.Mismatched = t.Mismatched.Add(amount)
+		}
+		if rmOpenMismatch {
+			t.Mismatched = t.Mismatched.Add(amount)
+		}
+		if pm.recon == nil && !rmOpenMismatch {
+			if err := fn(id); err != nil {
+				return t, err
+			}
+		}
+	}
+	t.Unmatched = t.Paid.Sub(t.Matched)
+	return t, rows.Err()
 }
 
 func shiftDate(d string, days int) string {

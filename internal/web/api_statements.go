@@ -130,8 +130,9 @@ func (s *Server) createReconciliation(c echo.Context) error {
 		return err
 	}
 	in.WindowDays = s.windowDays()
-	rc, err := s.reconcile(c, in)
-	return reply(c, http.StatusCreated, rc, err)
+	j := &reconJSON{c: c, status: http.StatusCreated}
+	_, err := s.reconcile(c, in, j)
+	return s.streamed(j, err)
 }
 
 func (s *Server) getReconciliation(c echo.Context) error {
@@ -139,8 +140,8 @@ func (s *Server) getReconciliation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.statements.FindReconciliationByID(c.Request().Context(), id, s.windowDays())
-	return reply(c, http.StatusOK, rc, err)
+	j := &reconJSON{c: c, status: http.StatusOK}
+	return s.streamed(j, s.statements.EachReconciliation(c.Request().Context(), id, j))
 }
 
 func (s *Server) createMatch(c echo.Context) error {

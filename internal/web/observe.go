@@ -113,14 +113,14 @@ func parseAllow(list []string) []netip.Prefix {
 // reconcile runs a reconciliation and reports it to the metrics
 // (metrics.ReconObserver): a finished run with its matched and unmatched
 // statement lines, or a run that failed inside; refused input is not a run.
-func (s *Server) reconcile(c echo.Context, in finance.ReconcileInput) (*finance.Reconciliation, error) {
-	rc, err := s.statements.Reconcile(c.Request().Context(), in)
+func (s *Server) reconcile(c echo.Context, in finance.ReconcileInput, next finance.ReconciliationSink) (*reconTally, error) {
+	t := &reconTally{next: next}
+	err := s.statements.ReconcileTo(c.Request().Context(), in, t)
 	switch {
 	case err == nil:
-		matched, unmatched := len(rc.Matched), len(rc.UnmatchedLines)
-		s.Metrics.ReconciliationFinished(matched+unmatched, matched, unmatched, nil)
+		s.Metrics.ReconciliationFinished(t.matched+t.unmatched, t.matched, t.unmatched, nil)
 	case finance.ErrorCode(err) == finance.EInternal:
 		s.Metrics.ReconciliationFinished(0, 0, 0, err)
 	}
-	return rc, err
+	return t, err
 }

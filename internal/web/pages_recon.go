@@ -179,29 +179,32 @@ func (s *Server) reconcilePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.reconcile(c, finance.ReconcileInput{StatementID: id, WindowDays: s.windowDays()})
+	rc, err := s.reconcile(c, finance.ReconcileInput{StatementID: id, WindowDays: s.windowDays()}, nil)
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", rc.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reconciliations/%d", rc.id))
 }
 
 // reconView is the reviewer's work list: totals, the open disbursements
 // and lines side by side with their candidates, and the matches to
 // confirm or reject.
 type reconView struct {
-	R          *finance.Reconciliation
-	Statement  *finance.Statement
-	Lines      map[int64]*finance.StatementLine
-	Disb       map[int64]*finance.Disbursement
-	OpenLines  []*openLine
-	OpenDisb   []*finance.Disbursement
-	Matches    []*finance.Match
-	Query      string
-	OnlyCands  bool
-	CanAct     bool
-	Me         string
-	TotalLines int
+	R      *finance.Reconciliation
+	Counts reconCounts
+	// Shown and ScanIDs are the page's bounds, for its hints.
+	Shown, ScanIDs int
+	Statement      *finance.Statement
+	Lines          map[int64]*finance.StatementLine
+	Disb           map[int64]*finance.Disbursement
+	OpenLines      []*openLine
+	OpenDisb       []*finance.Disbursement
+	Matches        []*finance.Match
+	Query          string
+	OnlyCands      bool
+	CanAct         bool
+	Me             string
+	TotalLines     int
 }
 
 type openLine struct {
@@ -219,16 +222,17 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 	if err != nil {
 		return err
 	}
-	rc, err := s.statements.FindReconciliationByID(ctx, id, s.windowDays())
-	if err != nil {
+	keep := &reconPage{}
+	if err := s.statements.EachReconciliation(ctx, id, keep); err != nil {
 		return err
 	}
+	rc := keep.r
 	st, err := s.statements.FindStatementByID(ctx, rc.StatementID)
 	if err != nil {
 		return err
 	}
 	actor := finance.ActorFrom(ctx)
-	v := &reconView{R: rc, Statement: st, Lines: map[int64]*finance.StatementLine{}, Disb: map[int64]*finance.Disbursement{},
+	v := &reconView{R: rc, Counts: keep.counts, Shown: shown, ScanIDs: scanIDs, Statement: st, Lines: map[int64]*finance.StatementLine{}, Disb: map[int64]*finance.Disbursement{},
 		Query: strings.TrimSpace(c.QueryParam("q")), OnlyCands: c.QueryParam("candidates") != "",
 		CanAct: actor.Can(finance.ActReconcile), Me: actor.Email, TotalLines: len(st.Lines)}
 	for _, l := range st.Lines {
@@ -253,7 +257,6 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 			candOf[d] = true
 		}
 	}
-	const shown = 500 // the page lists this many of each side; the filter narrows
 	for _, id := range rc.UnmatchedLines {
 		l := v.Lines[id]
 		if l == nil || !v.keepLine(l) || (v.OnlyCands && len(cands[id]) == 0) || len(v.OpenLines) >= shown {
@@ -275,15 +278,68 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 	}
 	v.Matches = rc.Matched
 	for _, m := range rc.AmountMismatches {
-		if !m.Confirmed {
-			v.Matches = append(v.Matches, &finance.Match{ID: m.MatchID, DisbursementID: m.DisbursementID, LineID: m.LineID,
-				Rule: "amount_mismatch", Difference: m.Difference, Kind: "payment"})
-		}
+		v.Matches = append(v.Matches, &finance.Match{ID: m.MatchID, DisbursementID: m.DisbursementID, LineID: m.LineID,
+			Rule: "amount_mismatch", Difference: m.Difference, Kind: "payment"})
 	}
 	for _, m := range v.Matches {
 		disb(m.DisbursementID)
 	}
 	return s.renderForm(c, status, "reconciliation", "recon.title", v, url.Values{"q": {v.Query}}, fields)
+}
+
+const (
+	shown   = 500    // the page lists this many open items of each side and matches
+	scanIDs = 20_000 // the filter looks among this many open items of each side
+)
+
+// reconCounts are the lengths of a result's lists, as the page keeps only their heads.
+type reconCounts struct{ OpenDisb, OpenLines, Matches int }
+
+// reconPage keeps of a result what the page can show: the first scanIDs
+// open ids of each side for the filter, the first shown matches and
+// amount mismatches to confirm, the suggestions (bounded by the store)
+// and every list's length.
+type reconPage struct {
+	r      *finance.Reconciliation
+	counts reconCounts
+}
+
+func (p *reconPage) Begin(head *finance.Reconciliation) error {
+	p.r = head
+	return nil
+}
+
+func (p *reconPage) Item(list string, v any) error {
+	r := p.r
+	switch x := v.(type) {
+	case *finance.Match:
+		if p.counts.Matches++; len(r.Matched) < shown {
+			r.Matched = append(r.Matched, x)
+		}
+	case *finance.AmountMismatch:
+		if x.Confirmed { // listed among the matches already
+			break
+		}
+		if p.counts.Matches++; len(r.AmountMismatches) < shown {
+			r.AmountMismatches = append(r.AmountMismatches, x)
+		}
+	case finance.Ambiguity:
+		r.Ambiguous = append(r.Ambiguous, x)
+	case int64:
+		if list == "unmatched_lines" {
+			if p.counts.OpenLines++; len(r.UnmatchedLines) < scanIDs {
+				r.UnmatchedLines = append(r.UnmatchedLines, x)
+			}
+		} else if p.counts.OpenDisb++; len(r.UnmatchedDisbursements) < scanIDs {
+			r.UnmatchedDisbursements = append(r.UnmatchedDisbursements, x)
+		}
+	}
+	return nil
+}
+
+func (p *reconPage) End(r *finance.Reconciliation) error {
+	p.r.Totals, p.r.AmbiguousLimited = r.Totals, r.AmbiguousLimited
+	return nil
 }
 
 func (v *reconView) keepLine(l *finance.StatementLine) bool {
