@@ -72,6 +72,17 @@ type formInput struct {
 	fields finance.Fields
 }
 
+// idForm reads the :id of a record's form route and the form posted to it.
+// Errors: not_found (a bad id), bad_request (an unreadable form).
+func idForm(c echo.Context) (int64, *formInput, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := newFormInput(c)
+	return id, f, err
+}
+
 func newFormInput(c echo.Context) (*formInput, error) {
 	form, err := c.FormParams()
 	if err != nil {

@@ -49,11 +49,7 @@ func creditProgramInput(f *formInput, in *finance.ProgramInput) {
 // recordRepaymentPage is the repayment form of a loan's page: it records
 // the repayment and shows the loan again, or the refusal.
 func (s *Server) recordRepaymentPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := newFormInput(c)
+	id, f, err := idForm(c)
 	if err != nil {
 		return err
 	}

@@ -57,11 +57,7 @@ func (s *Server) editDisbursementPage(c echo.Context) error {
 }
 
 func (s *Server) updateDisbursementPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := newFormInput(c)
+	id, f, err := idForm(c)
 	if err != nil {
 		return err
 	}
@@ -167,11 +163,7 @@ func recipientValues(r *finance.Recipient) url.Values {
 }
 
 func (s *Server) updateRecipientPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := newFormInput(c)
+	id, f, err := idForm(c)
 	if err != nil {
 		return err
 	}

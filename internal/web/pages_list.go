@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 )
 
 // listNav is a list page's paging: how many match the filters on every
@@ -95,26 +96,7 @@ func idsOf[T any](items []T, id func(T) int64) []int64 {
 
 // Int writes a whole number with the page's thousands separator
 // ("21.013" in Indonesian, "21,013" in English).
-func (v view) Int(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := "."
-	if v.Lang == "en" {
-		sep = ","
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func (v view) Int(n int64) string { return i18n.Number(v.Lang, n) }
 
 // disbursementFilterOf reads the list filters of API.md's disbursement
 // list, shared by the API and the page: program, recipient_id, status,

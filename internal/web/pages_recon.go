@@ -45,11 +45,7 @@ func (s *Server) openReturnsPage(c echo.Context) error {
 // closeReturnPage records a deposit or re-payment from the disbursement
 // page's form and shows the page again, with the refusal if any.
 func (s *Server) closeReturnPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := newFormInput(c)
+	id, f, err := idForm(c)
 	if err != nil {
 		return err
 	}
@@ -372,11 +368,7 @@ func amountMatches(a money.Amount, q string) bool {
 }
 
 func (s *Server) matchPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := newFormInput(c)
+	id, f, err := idForm(c)
 	if err != nil {
 		return err
 	}

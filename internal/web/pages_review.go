@@ -61,11 +61,7 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 // actOnDisbursementPage is the form behind a disbursement's buttons: it
 // takes the action and shows the disbursement again, or the refusal.
 func (s *Server) actOnDisbursementPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := newFormInput(c)
+	id, f, err := idForm(c)
 	if err != nil {
 		return err
 	}
