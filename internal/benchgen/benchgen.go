@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"pilar/internal/recon/scalegen"
 )
 
 // Agency is one of the five Kalimantan provincial offices of the set.
@@ -213,7 +215,7 @@ func Generate(dir string, n int, seed uint64) (*Set, error) {
 			switch x := r.IntN(100); {
 			case x < 88:
 			case x < 92:
-				ref = mangle(r, p.ref)
+				ref = scalegen.Mangle(uint8(r.IntN(4)), p.ref)
 			case x < 95:
 				ref = ""
 			case x < 96:
@@ -247,20 +249,6 @@ func Generate(dir string, n int, seed uint64) (*Set, error) {
 		set.Statements = append(set.Statements, st)
 	}
 	return set, nil
-}
-
-// mangle writes a reference as people and banks do: lower case, spaces
-// for hyphens, a prefix.
-func mangle(r *rand.Rand, ref string) string {
-	switch r.IntN(4) {
-	case 0:
-		return strings.ToLower(ref)
-	case 1:
-		return strings.ReplaceAll(ref, "-", " ")
-	case 2:
-		return "REF " + ref
-	}
-	return "No. " + ref
 }
 
 func plainAmount(sen int64) string { return fmt.Sprintf("%d.%02d", sen/100, sen%100) }

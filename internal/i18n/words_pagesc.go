@@ -30,6 +30,7 @@ var pagescWords = map[string][2]string{
 	"audit.entity.recipients":     {"Penerima", "Recipients"},
 	"audit.entity.api_token":      {"Token API", "API token"},
 	"audit.entity.statement":      {"Rekening koran", "Bank statement"},
+	"audit.entity.repayment":      {"Angsuran pinjaman", "Loan repayment"},
 	"audit.entity.reconciliation": {"Rekonsiliasi", "Reconciliation"},
 	"audit.entity.exclusion_list": {"Daftar pengecualian", "Exclusion list"},
 	"audit.entity.import":         {"Impor", "Import"},

@@ -259,7 +259,7 @@ var (
 		"reconcile", "match", "confirm_match", "unmatch", "replace", "withdraw", "deactivate", "revoke",
 		"sign_in", "sign_in_failed", "sign_in_throttled", "sign_out_everywhere", "lookup", "lookup_limited"}
 	auditEntities = []string{"program", "recipient", "disbursement", "agency", "user", "api_token", "recipients",
-		"statement", "reconciliation", "exclusion_list", "import", "identifier"}
+		"statement", "reconciliation", "exclusion_list", "import", "identifier", "repayment"}
 )
 
 // auditLogPage is the whole audit trail for auditors and admins, newest

@@ -152,7 +152,7 @@ func (w *World) Line(j int) recon.BankLine {
 	case Exact:
 		out.Ref, out.Account = ref, acct
 	case Mangled:
-		out.Ref = mangle(l.mangle, ref)
+		out.Ref = Mangle(l.mangle, ref)
 	case InDescription:
 		out.Description = "TRF KE " + acct + " " + ref + " BANTUAN"
 	case AccountOnly:
@@ -163,7 +163,11 @@ func (w *World) Line(j int) recon.BankLine {
 	return out
 }
 
-func mangle(k uint8, ref string) string {
+// Mangle writes a reference as people and banks do, in one of four ways
+// (k modulo 4): lower case, spaces for hyphens, a "REF " prefix, or "No. "
+// without its hyphens. recon.NormalizeRef undoes each.
+func Mangle(k uint8, ref string) string {
+	k %= 4
 	switch k {
 	case 0:
 		return strings.ToLower(ref)
