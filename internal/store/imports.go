@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"reflect"
+
+	"gorm.io/gorm"
 
 	"pilar/internal/finance"
 )
@@ -13,18 +16,24 @@ import (
 // transaction on the first failed statement).
 func (s *Store) importRow(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
-		if err := tx.SavePoint("import_row").Error; err != nil {
-			return err
-		}
-		if err := fn(ctx); err != nil {
-			if rerr := tx.RollbackTo("import_row").Error; rerr != nil {
-				return rerr
-			}
-			return err
-		}
-		return tx.Exec("RELEASE SAVEPOINT import_row").Error
+		return s.savepoint(ctx, "import_row", func() error { return fn(ctx) })
 	})
+}
+
+// savepoint runs fn under a savepoint of the transaction in ctx: when fn
+// fails, what it wrote is rolled back and the transaction goes on.
+func (s *Store) savepoint(ctx context.Context, name string, fn func() error) error {
+	tx := s.conn(ctx)
+	if err := tx.SavePoint(name).Error; err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if rerr := tx.RollbackTo(name).Error; rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	return tx.Exec("RELEASE SAVEPOINT " + name).Error
 }
 
 // ImportRecipient registers one imported recipient, skips it when the
@@ -115,18 +124,36 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 			if len(pending) == 0 {
 				return nil
 			}
-			if err := s.insertDrafts(ctx, pending); err != nil {
-				return err
-			}
-			for _, d := range pending { // a credit program's loans, the few that lend
-				if err := s.putLoan(ctx, d); err != nil {
-					return err
+			err := s.savepoint(ctx, "import_set", func() error { return s.insertDrafts(ctx, pending) })
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				// Another writer took a tranche since the set's check:
+				// the rows again one by one, refusing only those it took.
+				err = nil
+				for k, d := range pending {
+					err = s.savepoint(ctx, "import_draft", func() error { return s.insertDrafts(ctx, pending[k:k+1]) })
+					if errors.Is(err, gorm.ErrDuplicatedKey) {
+						var id int64
+						id, err = s.holdMeanwhile(ctx, d, b)
+						out[at[k]].Err = trancheTaken(d, id)
+					}
+					if err != nil {
+						break
+					}
 				}
 			}
-			for k := range pending {
-				out[at[k]].Outcome = finance.ImportCreated
+			if err != nil {
+				return err
 			}
-			created = append(created, pending...)
+			for k, d := range pending {
+				if out[at[k]].Err != nil {
+					continue
+				}
+				if err := s.putLoan(ctx, d); err != nil { // a credit program's loans, the few that lend
+					return err
+				}
+				out[at[k]].Outcome = finance.ImportCreated
+				created = append(created, d)
+			}
 			pending, at = pending[:0], at[:0]
 			return nil
 		}
@@ -147,12 +174,12 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 			p := b.programs[d.Program]
 			if p != nil {
 				k := trancheKey{p.ID, rid, d.Tranche}
-				if h, ok := b.held[k]; ok {
-					if h.ID == 0 { // held by a row of this batch not yet written
-						if err := flush(); err != nil {
-							return err
-						}
+				if h, ok := b.held[k]; ok && h.ID == 0 { // held by a row of this batch not yet written
+					if err := flush(); err != nil {
+						return err
 					}
+				}
+				if h, ok := b.held[k]; ok { // flushed, the holder may be another writer's
 					if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
 						out[i].Outcome = finance.ImportSkipped
 					} else {
@@ -192,6 +219,25 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		return nil, err
 	}
 	return out, nil
+}
+
+// holdMeanwhile records the live row that holds d's tranche, taken by
+// another writer after the batch was read, as holding it for the batch's
+// later rows, and gives its id.
+func (s *Store) holdMeanwhile(ctx context.Context, d *finance.Disbursement, b *importBatch) (int64, error) {
+	k := trancheKey{d.ProgramID, d.RecipientID, d.Tranche}
+	var held []*finance.Disbursement
+	if err := s.conn(ctx).Raw(`SELECT id, program_id, recipient_id, tranche, amount, disbursed_on, status FROM disbursements
+		WHERE program_id = ? AND recipient_id = ? AND tranche = ? AND status NOT IN ?`,
+		k.program, k.recipient, k.tranche, statusArg(finance.Void)).Scan(&held).Error; err != nil {
+		return 0, err
+	}
+	if len(held) == 0 {
+		delete(b.held, k)
+		return 0, nil
+	}
+	b.held[k] = held[0]
+	return held[0].ID, nil
 }
 
 // trancheKey is what the one-live-per-tranche index holds unique.
