@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"reflect"
 
@@ -274,21 +275,23 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		}
 	}
 	db := s.conn(ctx)
+	// Scanned by hand (GORM's reflection cost more than the queries).
+	umkm := map[string]bool{}
 	for part := range chunks(distinct(niks)) {
-		var found []struct {
-			ID   int64
-			NIK  string
-			Kind string
-		}
-		if err := db.Raw("SELECT id, nik, kind FROM recipients WHERE nik IN ? ORDER BY id", part).Scan(&found).Error; err != nil {
-			return nil, err
-		}
-		umkm := map[string]bool{}
-		for _, r := range found {
-			if _, ok := b.byNIK[r.NIK]; !ok || (r.Kind == "umkm" && !umkm[r.NIK]) {
-				b.byNIK[r.NIK] = r.ID
-				umkm[r.NIK] = r.Kind == "umkm"
+		var id int64
+		var nik, kind string
+		err := scanEach(db.Raw("SELECT id, nik, kind FROM recipients WHERE nik IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+			if err := rows.Scan(&id, &nik, &kind); err != nil {
+				return err
 			}
+			if _, ok := b.byNIK[nik]; !ok || (kind == "umkm" && !umkm[nik]) {
+				b.byNIK[nik] = id
+				umkm[nik] = kind == "umkm"
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	for part := range chunks(distinct(nibs)) {
@@ -332,9 +335,10 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		if id != 0 {
 			recipientIDs = append(recipientIDs, id)
 		}
-		tranches = append(tranches, 1)
 		if r.Input.Tranche != nil {
 			tranches = append(tranches, *r.Input.Tranche)
+		} else {
+			tranches = append(tranches, 1) // NewDisbursement's default
 		}
 	}
 	if len(programIDs) == 0 || len(recipientIDs) == 0 {
@@ -342,16 +346,19 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 	}
 	tranches = distinct(tranches)
 	for part := range chunks(distinct(recipientIDs)) {
-		var held []*finance.Disbursement
-		err := db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
-			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches).Scan(&held).Error
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range held {
+		err := scanEach(db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
+			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches), func(rows *sql.Rows) error {
+			h := &finance.Disbursement{}
+			if err := rows.Scan(&h.ID, &h.ProgramID, &h.RecipientID, &h.Tranche, &h.Amount, &h.DisbursedOn, &h.Status); err != nil {
+				return err
+			}
 			if !finance.Void.Has(h.Status) {
 				b.held[trancheKey{h.ProgramID, h.RecipientID, h.Tranche}] = h
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return b, nil
