@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"slices"
@@ -110,6 +111,21 @@ func queryIDs(ctx context.Context, pool gorm.ConnPool, q string, args []any) ([]
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// scanEach runs q and calls scan on each row it gives.
+func scanEach(q *gorm.DB, scan func(rows *sql.Rows) error) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // translateBulk is a driver error of a bulk insert as GORM says it (a

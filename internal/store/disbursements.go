@@ -90,6 +90,12 @@ func (s *Store) trancheConflict(ctx context.Context, err error, d *finance.Disbu
 	var id int64
 	s.db.WithContext(ctx).Raw(`SELECT id FROM disbursements WHERE program_id = ? AND recipient_id = ? AND tranche = ?
 		AND status NOT IN ?`, d.ProgramID, d.RecipientID, d.Tranche, statusArg(finance.Void)).Scan(&id)
+	return trancheTaken(d, id)
+}
+
+// trancheTaken is the refusal of d because disbursement id holds its
+// recipient, program and tranche.
+func trancheTaken(d *finance.Disbursement, id int64) error {
 	return finance.Errorf(finance.EDuplicate,
 		"recipient %d already has disbursement %d in program %s, tranche %d", d.RecipientID, id, d.Program, d.Tranche)
 }

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"reflect"
+
+	"gorm.io/gorm"
 
 	"pilar/internal/finance"
 )
@@ -13,18 +17,24 @@ import (
 // transaction on the first failed statement).
 func (s *Store) importRow(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
-		if err := tx.SavePoint("import_row").Error; err != nil {
-			return err
-		}
-		if err := fn(ctx); err != nil {
-			if rerr := tx.RollbackTo("import_row").Error; rerr != nil {
-				return rerr
-			}
-			return err
-		}
-		return tx.Exec("RELEASE SAVEPOINT import_row").Error
+		return s.savepoint(ctx, "import_row", func() error { return fn(ctx) })
 	})
+}
+
+// savepoint runs fn under a savepoint of the transaction in ctx: when fn
+// fails, what it wrote is rolled back and the transaction goes on.
+func (s *Store) savepoint(ctx context.Context, name string, fn func() error) error {
+	tx := s.conn(ctx)
+	if err := tx.SavePoint(name).Error; err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if rerr := tx.RollbackTo(name).Error; rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	return tx.Exec("RELEASE SAVEPOINT " + name).Error
 }
 
 // ImportRecipient registers one imported recipient, skips it when the
@@ -115,18 +125,36 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 			if len(pending) == 0 {
 				return nil
 			}
-			if err := s.insertDrafts(ctx, pending); err != nil {
-				return err
-			}
-			for _, d := range pending { // a credit program's loans, the few that lend
-				if err := s.putLoan(ctx, d); err != nil {
-					return err
+			err := s.savepoint(ctx, "import_set", func() error { return s.insertDrafts(ctx, pending) })
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				// Another writer took a tranche since the set's check:
+				// the rows again one by one, refusing only those it took.
+				err = nil
+				for k, d := range pending {
+					err = s.savepoint(ctx, "import_draft", func() error { return s.insertDrafts(ctx, pending[k:k+1]) })
+					if errors.Is(err, gorm.ErrDuplicatedKey) {
+						var id int64
+						id, err = s.holdMeanwhile(ctx, d, b)
+						out[at[k]].Err = trancheTaken(d, id)
+					}
+					if err != nil {
+						break
+					}
 				}
 			}
-			for k := range pending {
-				out[at[k]].Outcome = finance.ImportCreated
+			if err != nil {
+				return err
 			}
-			created = append(created, pending...)
+			for k, d := range pending {
+				if out[at[k]].Err != nil {
+					continue
+				}
+				if err := s.putLoan(ctx, d); err != nil { // a credit program's loans, the few that lend
+					return err
+				}
+				out[at[k]].Outcome = finance.ImportCreated
+				created = append(created, d)
+			}
 			pending, at = pending[:0], at[:0]
 			return nil
 		}
@@ -147,12 +175,12 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 			p := b.programs[d.Program]
 			if p != nil {
 				k := trancheKey{p.ID, rid, d.Tranche}
-				if h, ok := b.held[k]; ok {
-					if h.ID == 0 { // held by a row of this batch not yet written
-						if err := flush(); err != nil {
-							return err
-						}
+				if h, ok := b.held[k]; ok && h.ID == 0 { // held by a row of this batch not yet written
+					if err := flush(); err != nil {
+						return err
 					}
+				}
+				if h, ok := b.held[k]; ok { // flushed, the holder may be another writer's
 					if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
 						out[i].Outcome = finance.ImportSkipped
 					} else {
@@ -194,6 +222,25 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 	return out, nil
 }
 
+// holdMeanwhile records the live row that holds d's tranche, taken by
+// another writer after the batch was read, as holding it for the batch's
+// later rows, and gives its id.
+func (s *Store) holdMeanwhile(ctx context.Context, d *finance.Disbursement, b *importBatch) (int64, error) {
+	k := trancheKey{d.ProgramID, d.RecipientID, d.Tranche}
+	var held []*finance.Disbursement
+	if err := s.conn(ctx).Raw(`SELECT id, program_id, recipient_id, tranche, amount, disbursed_on, status FROM disbursements
+		WHERE program_id = ? AND recipient_id = ? AND tranche = ? AND status NOT IN ?`,
+		k.program, k.recipient, k.tranche, statusArg(finance.Void)).Scan(&held).Error; err != nil {
+		return 0, err
+	}
+	if len(held) == 0 {
+		delete(b.held, k)
+		return 0, nil
+	}
+	b.held[k] = held[0]
+	return held[0].ID, nil
+}
+
 // trancheKey is what the one-live-per-tranche index holds unique.
 type trancheKey struct {
 	program, recipient int64
@@ -228,21 +275,23 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		}
 	}
 	db := s.conn(ctx)
+	// Scanned by hand (GORM's reflection cost more than the queries).
+	umkm := map[string]bool{}
 	for part := range chunks(distinct(niks)) {
-		var found []struct {
-			ID   int64
-			NIK  string
-			Kind string
-		}
-		if err := db.Raw("SELECT id, nik, kind FROM recipients WHERE nik IN ? ORDER BY id", part).Scan(&found).Error; err != nil {
-			return nil, err
-		}
-		umkm := map[string]bool{}
-		for _, r := range found {
-			if _, ok := b.byNIK[r.NIK]; !ok || (r.Kind == "umkm" && !umkm[r.NIK]) {
-				b.byNIK[r.NIK] = r.ID
-				umkm[r.NIK] = r.Kind == "umkm"
+		var id int64
+		var nik, kind string
+		err := scanEach(db.Raw("SELECT id, nik, kind FROM recipients WHERE nik IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+			if err := rows.Scan(&id, &nik, &kind); err != nil {
+				return err
 			}
+			if _, ok := b.byNIK[nik]; !ok || (kind == "umkm" && !umkm[nik]) {
+				b.byNIK[nik] = id
+				umkm[nik] = kind == "umkm"
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	for part := range chunks(distinct(nibs)) {
@@ -286,9 +335,10 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		if id != 0 {
 			recipientIDs = append(recipientIDs, id)
 		}
-		tranches = append(tranches, 1)
 		if r.Input.Tranche != nil {
 			tranches = append(tranches, *r.Input.Tranche)
+		} else {
+			tranches = append(tranches, 1) // NewDisbursement's default
 		}
 	}
 	if len(programIDs) == 0 || len(recipientIDs) == 0 {
@@ -296,16 +346,19 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 	}
 	tranches = distinct(tranches)
 	for part := range chunks(distinct(recipientIDs)) {
-		var held []*finance.Disbursement
-		err := db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
-			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches).Scan(&held).Error
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range held {
+		err := scanEach(db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
+			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches), func(rows *sql.Rows) error {
+			h := &finance.Disbursement{}
+			if err := rows.Scan(&h.ID, &h.ProgramID, &h.RecipientID, &h.Tranche, &h.Amount, &h.DisbursedOn, &h.Status); err != nil {
+				return err
+			}
 			if !finance.Void.Has(h.Status) {
 				b.held[trancheKey{h.ProgramID, h.RecipientID, h.Tranche}] = h
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return b, nil

@@ -24,13 +24,13 @@ type env struct {
 	tokens map[*finance.User]string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvConfig(t, func(*config.Config) {})
 }
 
 // newEnvConfig is newEnv with the configuration changed by edit.
-func newEnvConfig(t *testing.T, edit func(*config.Config)) *env {
+func newEnvConfig(t testing.TB, edit func(*config.Config)) *env {
 	t.Helper()
 	w := dbtest.NewWorld(t)
 	cfg := config.Default()
