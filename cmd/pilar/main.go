@@ -50,8 +50,8 @@ const usage = `usage: pilar <command> [flags]
   import repayments FILE [--atomic] [--as EMAIL]   import loan repayments (loan_id or recipient_nik/nib, paid_on, amount, reference) from CSV or XLSX
   import statement FILE --format csv|mt940|camt053 --account NO [--currency IDR] [--profile BANK] [--agency CODE] --as EMAIL
   report realization|coverage|overlaps|reconciliation --year Y [--group-by G] [--agency CODE] [--funding-source S]
-         --format csv|xlsx|json|pdf [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
-  report registry --as-of YYYY-MM-DD [--group-by G] [--region CODE] --format csv|xlsx|json   registry statistics
+         --format csv|xlsx|json|pdf [--dialect plain|excel-id] [-o FILE] [--as EMAIL]   write a report (default: csv to stdout, as the system)
+  report registry|credit|subsidy --as-of YYYY-MM-DD [--year Y] [--group-by G] [--region CODE] --format csv|xlsx|json   registry statistics, loans and interest subsidy claims
   audit verify [--config FILE] [--checkpoint ID:HASH]   check the audit trail's hash chain (and that the checkpoint entry is there, unchanged); exit 1 and why if not
   audit checkpoint [--config FILE]                 print the last entry as ID:HASH, to keep outside the database
   backup FILE [--config FILE]                      SQLite: a consistent copy while serving, checked and counted; PostgreSQL: the pg_dump command
