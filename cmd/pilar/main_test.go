@@ -192,7 +192,7 @@ func TestCLI_ReportDialect(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
 	c.must("", "migrate")
-	want := "\ufeffkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining\n;Jumlah;0,00;0,00;0,00;0,00;0,00;0,00;0,00\n"
+	want := "\ufeffkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining;principal_repaid;available\n;Jumlah;0,00;0,00;0,00;0,00;0,00;0,00;0,00;0,00;0,00\n"
 	if out := c.must("", "report", "realization", "--year", "2024", "--format", "csv", "--dialect", "excel-id"); out != want {
 		t.Fatalf("got %q, want %q", out, want)
 	}

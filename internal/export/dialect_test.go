@@ -20,11 +20,11 @@ func TestCSVExcelID(t *testing.T) {
 	if err := Write(&b, "csv", sample(), Meta{Lang: "id", Dialect: ExcelID}); err != nil {
 		t.Fatal(err)
 	}
-	want := "\uFEFFkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining\n" +
-		"BPUM-2024;Banpres Produktif Usaha Mikro;2400000000,00;2400000000,00;1000000,50;-2398999999,50;0,04;1234567,89;2398765432,11\n" +
-		"\"'=HYPERLINK(\"\"x\"\")\";'+SUM(A1:A9);1000,00;1000,00;0,00;-1000,00;0,00;0,00;1000,00\n" +
-		"RETUR-2024;'-Retur dana;500,00;500,00;-10000,00;-10500,00;-2000,00;-10000,00;10500,00\n" +
-		";Jumlah;2400001500,00;2400001500,00;990000,50;-2399011499,50;0,04;1224567,89;2398776932,11\n"
+	want := "\uFEFFkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining;principal_repaid;available\n" +
+		"BPUM-2024;Banpres Produktif Usaha Mikro;2400000000,00;2400000000,00;1000000,50;-2398999999,50;0,04;1234567,89;2398765432,11;0,00;2398765432,11\n" +
+		"\"'=HYPERLINK(\"\"x\"\")\";'+SUM(A1:A9);1000,00;1000,00;0,00;-1000,00;0,00;0,00;1000,00;0,00;1000,00\n" +
+		"RETUR-2024;'-Retur dana;500,00;500,00;-10000,00;-10500,00;-2000,00;-10000,00;10500,00;0,00;10500,00\n" +
+		";Jumlah;2400001500,00;2400001500,00;990000,50;-2399011499,50;0,04;1224567,89;2398776932,11;0,00;2398776932,11\n"
 	if got := b.String(); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
@@ -78,7 +78,7 @@ func TestXLSXEnglish(t *testing.T) {
 		if got := []string{sheet, rows[0][0], rows[1][1], rows[2][1]}; strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
-		if lang == "en" && strings.Join(rows[0][2:], "|") != "Original budget (annual)|Budget (annual)|Realized (this period)|Over/(Under) (cumulative)|% Realized (cumulative)|Committed (this period)|Remaining (cumulative)" {
+		if lang == "en" && strings.Join(rows[0][2:], "|") != "Original budget (annual)|Budget (annual)|Realized (this period)|Over/(Under) (cumulative)|% Realized (cumulative)|Committed (this period)|Remaining (cumulative)|Principal repaid (this period)|Available (cumulative)" {
 			t.Errorf("monthly titles %q", rows[0][2:])
 		}
 	}

@@ -192,10 +192,17 @@ func (p *Program) validate(f Fields) {
 // Used is what the program holds against its budget: committed, less the
 // principal repaid when it revolves (the fund lends that again).
 func (p *Program) Used() money.Amount {
-	if p.Revolving {
-		return p.Committed.Sub(p.PrincipalRepaid)
+	return p.Committed.Sub(Relendable(p.Revolving, p.PrincipalRepaid))
+}
+
+// Relendable is the part of a program's principal repaid that returns to
+// its budget: all of it in a revolving program (dana bergulir), none in
+// any other, whose repayments go back to the treasury.
+func Relendable(revolving bool, principalRepaid money.Amount) money.Amount {
+	if revolving {
+		return principalRepaid
 	}
-	return p.Committed
+	return money.Zero
 }
 
 // ComputeRemaining sets Remaining = Budget - Committed, and Available

@@ -58,6 +58,7 @@ var periodic = map[string]string{
 	"original_budget": "report.annual", "budget": "report.annual",
 	"realized": "report.in_period", "committed": "report.in_period",
 	"over_under": "report.cumulative", "realized_pct": "report.cumulative", "remaining": "report.cumulative",
+	"principal_repaid": "report.in_period", "available": "report.cumulative",
 }
 
 // PeriodicNote is the i18n key of what the realization column covers in
@@ -123,6 +124,7 @@ var Kinds = []*Kind{
 			{"realized", "report.col.realized", CellMoney}, {"over_under", "report.col.over_under", CellSigned},
 			{"realized_pct", "report.col.realized_pct", CellPercent},
 			{"committed", "report.col.committed", CellMoney}, {"remaining", "report.col.remaining", CellMoney},
+			{"principal_repaid", "report.col.principal_repaid", CellMoney}, {"available", "report.col.realization_available", CellMoney},
 		}, func(r *Realization, emit func([]any) error) error {
 			for _, row := range r.Rows {
 				if err := emit(row.Cells()); err != nil {
@@ -131,7 +133,7 @@ var Kinds = []*Kind{
 			}
 			return nil
 		}, func(r *Realization) []any { return r.Totals.Cells() }),
-		PDF: &PDF{Title: "report.pdf.title", Widths: []float64{28, 73, 27, 27, 27, 27, 14, 27, 27}},
+		PDF: &PDF{Title: "report.pdf.title", Widths: []float64{20, 36, 26, 26, 26, 26, 13, 26, 26, 26, 26}},
 	},
 	{
 		Name:    KindCoverage,
@@ -248,8 +250,10 @@ func (r RealizationRow) Cells() []any { return append([]any{r.Key, r.Label}, r.F
 func (f Figures) Cells() []any { return append([]any{"", ""}, f.cells()...) }
 
 func (f Figures) cells() []any {
-	// The LRA's order: budget, realized, Lebih/(Kurang), %; then Pilar's committed and remaining.
-	return []any{f.OriginalBudget, f.Budget, f.Realized, f.OverUnder, f.RealizedPct, f.Committed, f.Remaining}
+	// The LRA's order: budget, realized, Lebih/(Kurang), %; then Pilar's
+	// committed and remaining, and a credit program's principal repaid and
+	// what is available (remaining, plus a revolving fund's repaid principal).
+	return []any{f.OriginalBudget, f.Budget, f.Realized, f.OverUnder, f.RealizedPct, f.Committed, f.Remaining, f.PrincipalRepaid, f.Available}
 }
 
 func (f CoverageFigures) cells() []any {

@@ -7,7 +7,11 @@ import (
 
 // Figures are the budget figures of a realization row or of its totals:
 // committed = approved + paid, realized = paid, remaining = budget -
-// committed, realized % = realized / budget x 100.
+// committed, realized % = realized / budget x 100. PrincipalRepaid is the
+// loan principal repaid on the row's credit programs; Available is
+// remaining plus the part of it that returns to the budget
+// (finance.Relendable: a revolving program's), so a grant or a
+// non-revolving credit program has available = remaining.
 type Figures struct {
 	OriginalBudget money.Amount `json:"original_budget"`
 	Budget         money.Amount `json:"budget"`
@@ -17,12 +21,17 @@ type Figures struct {
 	Remaining      money.Amount `json:"remaining"`
 	// OverUnder is the LRA's Lebih/(Kurang): realized - budget, negative
 	// while the budget is not yet spent.
-	OverUnder money.Amount `json:"over_under"`
+	OverUnder       money.Amount `json:"over_under"`
+	PrincipalRepaid money.Amount `json:"principal_repaid"`
+	Available       money.Amount `json:"available"`
+	// Relendable is the part of PrincipalRepaid of revolving programs.
+	Relendable money.Amount `json:"-"`
 }
 
-// Finish computes the derived figures: remaining and realized %.
+// Finish computes the derived figures: remaining, available and realized %.
 func (f *Figures) Finish() {
 	f.Remaining = f.Budget.Sub(f.Committed)
+	f.Available = f.Remaining.Add(f.Relendable)
 	f.RealizedPct = Percent(f.Realized, f.Budget)
 	f.OverUnder = f.Realized.Sub(f.Budget)
 }
@@ -33,6 +42,8 @@ func (f *Figures) Add(o Figures) {
 	f.Budget = f.Budget.Add(o.Budget)
 	f.Committed = f.Committed.Add(o.Committed)
 	f.Realized = f.Realized.Add(o.Realized)
+	f.PrincipalRepaid = f.PrincipalRepaid.Add(o.PrincipalRepaid)
+	f.Relendable = f.Relendable.Add(o.Relendable)
 }
 
 // RealizationRow is one group of the realization report: a program, a

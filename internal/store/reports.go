@@ -63,7 +63,8 @@ func (sc *scope) agencyName() string {
 
 // programFigures sums, per program in scope, its budgets and the amounts
 // committed (finance.Committed) and realized (finance.Realized), all in
-// integer sen. Its arguments are programFiguresArgs, then the scope's.
+// integer sen, and reads whether it revolves and the principal repaid on
+// its loans as program_totals holds it (kept by a trigger, migration 00091). Its arguments are programFiguresArgs, then the scope's.
 // Each sum is a subquery over one program's range of the index
 // disbursements_report (program_id, status, ..., amount), read from the
 // index alone; a join grouped by every program column would sort all of
@@ -73,7 +74,8 @@ const programFigures = `SELECT p.code AS code, p.name AS name, p.funding_source 
   CASE WHEN p.region_code <> '' THEN p.region_code ELSE a.region_code END AS region,
   p.original_budget AS original_budget, p.budget AS budget,
   COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS committed,
-  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized
+  COALESCE((SELECT SUM(d.amount) FROM disbursements d WHERE d.program_id = p.id AND d.status IN ?), 0) AS realized,
+  p.revolving AS revolving, COALESCE((SELECT t.principal_repaid FROM program_totals t WHERE t.program_id = p.id), 0) AS principal_repaid
 FROM programs p JOIN agencies a ON a.id = p.agency_id
 WHERE %s`
 
@@ -90,6 +92,15 @@ var realizationKeys = map[string][2]string{
 type figuresRow struct {
 	Key, Label                                  string
 	OriginalBudget, Budget, Committed, Realized money.Amount
+	Revolving                                   bool
+	PrincipalRepaid                             money.Amount
+}
+
+// figures are the row's sums, its principal repaid returning to the
+// budget as finance.Relendable says.
+func (r figuresRow) figures() report.Figures {
+	return report.Figures{OriginalBudget: r.OriginalBudget, Budget: r.Budget, Committed: r.Committed, Realized: r.Realized,
+		PrincipalRepaid: r.PrincipalRepaid, Relendable: finance.Relendable(r.Revolving, r.PrincipalRepaid)}
 }
 
 // Realization is the budget realization report of the agencies the actor
@@ -107,23 +118,31 @@ func (s *Store) Realization(ctx context.Context, f report.Filter) (*report.Reali
 	if f.GroupBy == "month" || f.GroupBy == "quarter" {
 		return out, s.realizationByPeriod(ctx, sc, out)
 	}
+	// A group comes as up to two rows, its revolving programs' and the
+	// others', as the principal repaid of only the first returns to the budget.
 	k := realizationKeys[f.GroupBy]
 	q := fmt.Sprintf(`SELECT %s AS key, MIN(%s) AS label, SUM(original_budget) AS original_budget, SUM(budget) AS budget,
-  SUM(committed) AS committed, SUM(realized) AS realized FROM (`+programFigures+`) x GROUP BY %s ORDER BY %s`,
+  SUM(committed) AS committed, SUM(realized) AS realized, revolving, SUM(principal_repaid) AS principal_repaid
+FROM (`+programFigures+`) x GROUP BY %s, revolving ORDER BY %s, revolving`,
 		k[0], k[1], sc.where, k[0], k[0])
 	var rows []figuresRow
 	if err := s.conn(ctx).Raw(q, slices.Concat(programFiguresArgs, sc.args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		row := report.RealizationRow{Key: r.Key, Label: report.Text(r.Label), Figures: report.Figures{
-			OriginalBudget: r.OriginalBudget, Budget: r.Budget, Committed: r.Committed, Realized: r.Realized}}
+		if n := len(out.Rows); n > 0 && out.Rows[n-1].Key == r.Key {
+			out.Rows[n-1].Add(r.figures())
+			continue
+		}
+		row := report.RealizationRow{Key: r.Key, Label: report.Text(r.Label), Figures: r.figures()}
 		if f.GroupBy == "region" {
 			row.Label = report.Text(finance.RegionLabel(r.Key))
 		}
-		row.Finish()
-		out.Totals.Add(row.Figures)
 		out.Rows = append(out.Rows, row)
+	}
+	for i := range out.Rows {
+		out.Rows[i].Finish()
+		out.Totals.Add(out.Rows[i].Figures)
 	}
 	out.Totals.Finish()
 	return out, nil
@@ -138,6 +157,19 @@ const periodSums = `SELECT d.status AS status, SUBSTR(d.approved_on, 1, 7) AS ap
 FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
 WHERE d.status IN ? AND %s
 GROUP BY d.status, SUBSTR(d.approved_on, 1, 7), SUBSTR(d.paid_on, 1, 7), SUBSTR(d.returned_on, 1, 7)`
+
+// periodRepaid sums the principal repaid on the loans of the programs in
+// scope by the month it was repaid and whether the program revolves.
+const periodRepaid = `SELECT SUBSTR(rp.paid_on, 1, 7) AS month, p.revolving AS revolving, SUM(rp.principal) AS principal_repaid
+FROM repayments rp JOIN disbursements d ON d.id = rp.disbursement_id JOIN programs p ON p.id = d.program_id
+JOIN agencies a ON a.id = p.agency_id
+WHERE %s GROUP BY SUBSTR(rp.paid_on, 1, 7), p.revolving`
+
+type periodRepaidSum struct {
+	Month           string
+	Revolving       bool
+	PrincipalRepaid money.Amount
+}
 
 type periodSum struct {
 	Status                   finance.Status
@@ -185,33 +217,39 @@ func (s *Store) realizationByPeriod(ctx context.Context, sc *scope, out *report.
 	// The rows are exactly the fiscal year's periods: what happened before
 	// the year (an approval in December for January's program) counts in
 	// its first period, what happened after it (or carries no date) in its last.
-	byKey := map[string]*figuresRow{}
-	periodEvents(sums, func(m string, committed, realized money.Amount) {
+	var repaid []periodRepaidSum
+	if err := s.conn(ctx).Raw(fmt.Sprintf(periodRepaid, sc.where), sc.args...).Scan(&repaid).Error; err != nil {
+		return err
+	}
+	byKey := map[string]*report.Figures{}
+	period := func(m string) *report.Figures {
 		k := report.PeriodOf(out.GroupBy, out.Year, m)
 		if byKey[k] == nil {
-			byKey[k] = &figuresRow{Key: k}
+			byKey[k] = &report.Figures{}
 		}
-		byKey[k].Committed = byKey[k].Committed.Add(committed)
-		byKey[k].Realized = byKey[k].Realized.Add(realized)
+		return byKey[k]
+	}
+	periodEvents(sums, func(m string, committed, realized money.Amount) {
+		period(m).Add(report.Figures{Committed: committed, Realized: realized})
 	})
-	var rows []figuresRow
+	for _, r := range repaid {
+		period(r.Month).Add(figuresRow{Revolving: r.Revolving, PrincipalRepaid: r.PrincipalRepaid}.figures())
+	}
+	var cum report.Figures
 	for _, k := range report.Periods(out.GroupBy, out.Year) {
-		r := figuresRow{Key: k}
+		var r report.Figures
 		if f := byKey[k]; f != nil {
 			r = *f
 		}
-		rows = append(rows, r)
+		cum.Add(r)
+		cum.Budget = annual.Budget
+		cum.Finish()
+		r.OriginalBudget, r.Budget = annual.OriginalBudget, annual.Budget
+		r.RealizedPct, r.Remaining, r.OverUnder, r.Available = cum.RealizedPct, cum.Remaining, cum.OverUnder, cum.Available
+		out.Rows = append(out.Rows, report.RealizationRow{Key: k, Label: report.PeriodLabel(k), Figures: r})
 	}
-	var cum report.Figures
-	for _, r := range rows {
-		cum.Committed, cum.Realized = cum.Committed.Add(r.Committed), cum.Realized.Add(r.Realized)
-		row := report.RealizationRow{Key: r.Key, Label: report.PeriodLabel(r.Key), Figures: report.Figures{
-			OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: r.Committed, Realized: r.Realized,
-			RealizedPct: report.Percent(cum.Realized, annual.Budget), Remaining: annual.Budget.Sub(cum.Committed),
-			OverUnder: cum.Realized.Sub(annual.Budget)}}
-		out.Rows = append(out.Rows, row)
-	}
-	out.Totals = report.Figures{OriginalBudget: annual.OriginalBudget, Budget: annual.Budget, Committed: cum.Committed, Realized: cum.Realized}
+	cum.OriginalBudget = annual.OriginalBudget
+	out.Totals = cum
 	out.Totals.Finish()
 	return nil
 }

@@ -157,16 +157,16 @@ func TestReportCSVDialect(t *testing.T) {
 	t.Parallel()
 	e, _ := lifeCycle(t, "submit", "approve", "pay")
 	rec := e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/realization?year=2024&format=csv&dialect=excel-id", nil)
-	want := "\uFEFFkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining\n" +
-		"PEN-ACT-2024;Pelatihan PEN-ACT-2024;1000,00;1000,00;600,00;-400,00;60,00;600,00;400,00\n" +
-		";Jumlah;1000,00;1000,00;600,00;-400,00;60,00;600,00;400,00\n"
+	want := "\uFEFFkey;label;original_budget;budget;realized;over_under;realized_pct;committed;remaining;principal_repaid;available\n" +
+		"PEN-ACT-2024;Pelatihan PEN-ACT-2024;1000,00;1000,00;600,00;-400,00;60,00;600,00;400,00;0,00;400,00\n" +
+		";Jumlah;1000,00;1000,00;600,00;-400,00;60,00;600,00;400,00;0,00;400,00\n"
 	if rec.Code != 200 || rec.Body.String() != want {
 		t.Fatalf("%d %q", rec.Code, rec.Body.String())
 	}
 	rec = e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/realization?year=2024&format=csv", nil)
-	if want := "\uFEFFkey,label,original_budget,budget,realized,over_under,realized_pct,committed,remaining\n" +
-		"PEN-ACT-2024,Pelatihan PEN-ACT-2024,1000.00,1000.00,600.00,-400.00,60.00,600.00,400.00\n" +
-		",Jumlah,1000.00,1000.00,600.00,-400.00,60.00,600.00,400.00\n"; rec.Code != 200 || rec.Body.String() != want {
+	if want := "\uFEFFkey,label,original_budget,budget,realized,over_under,realized_pct,committed,remaining,principal_repaid,available\n" +
+		"PEN-ACT-2024,Pelatihan PEN-ACT-2024,1000.00,1000.00,600.00,-400.00,60.00,600.00,400.00,0.00,400.00\n" +
+		",Jumlah,1000.00,1000.00,600.00,-400.00,60.00,600.00,400.00,0.00,400.00\n"; rec.Code != 200 || rec.Body.String() != want {
 		t.Fatalf("plain: %d %q", rec.Code, rec.Body.String())
 	}
 	if m := e.expect(t, e.do(t, e.w.Reviewer, "GET", "/api/v1/reports/coverage?year=2024&format=csv&dialect=excel", nil), 400); errorCode(m) != "bad_request" {
