@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -237,11 +238,9 @@ func (s *Server) programsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var agencies []*finance.Agency
-	if finance.ActorFrom(ctx).SeesAllAgencies() {
-		if agencies, err = s.agencies.FindAgencies(ctx); err != nil {
-			return err
-		}
+	agencies, err := s.filterAgencies(ctx)
+	if err != nil {
+		return err
 	}
 	return s.renderForm(c, http.StatusOK, "programs", "nav.programs", struct {
 		Items                    []*finance.Program
@@ -472,6 +471,15 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/recipients/"+strconv.FormatInt(r.ID, 10)+"?saved=recipient")
 }
 
+// filterAgencies are the agencies a list's agency filter offers: every
+// one for a user who sees them all, none (no filter) for the others.
+func (s *Server) filterAgencies(ctx context.Context) ([]*finance.Agency, error) {
+	if !finance.ActorFrom(ctx).SeesAllAgencies() {
+		return nil, nil
+	}
+	return s.agencies.FindAgencies(ctx)
+}
+
 // exportLinks are the list's downloads: every disbursement its filters
 // select (the page and order aside) as CSV, CSV for Indonesian Excel and XLSX.
 func exportLinks(c echo.Context) []download {
@@ -518,11 +526,9 @@ func (s *Server) disbursementsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var agencies []*finance.Agency
-	if finance.ActorFrom(ctx).SeesAllAgencies() {
-		if agencies, err = s.agencies.FindAgencies(ctx); err != nil {
-			return err
-		}
+	agencies, err := s.filterAgencies(ctx)
+	if err != nil {
+		return err
 	}
 	return s.renderForm(c, http.StatusOK, "disbursements", "nav.disbursements", struct {
 		Items     []*finance.Disbursement
