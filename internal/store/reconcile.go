@@ -257,7 +257,13 @@ type matchWriter struct {
 	confirm []bool
 	args    []any
 	full    *sql.Stmt // SQLite's insert of a full batch, prepared once
+	total   int       // matches gathered so far
 }
+
+// bigRun is the number of matches from which the SQLite move into
+// recon_matches gets a larger page cache (and the memory to hold it):
+// below it the index it visits at random fits in the default cache.
+const bigRun = 100_000
 
 const matchTemp = "CREATE TEMP TABLE recon_new (disbursement_id BIGINT NOT NULL, line_id BIGINT NOT NULL, kind TEXT NOT NULL, rule TEXT NOT NULL, difference BIGINT NOT NULL, confirmed BOOLEAN NOT NULL)"
 
@@ -272,6 +278,7 @@ func (w *matchWriter) add(ctx context.Context, p recon.Pair) error {
 	w.rule = append(w.rule, p.Rule)
 	w.diff = append(w.diff, p.DifferenceSen)
 	w.confirm = append(w.confirm, recon.Settles(p.Rule))
+	w.total++
 	if len(w.disb) == w.batch() {
 		return w.flush(ctx)
 	}
@@ -327,7 +334,7 @@ func (w *matchWriter) store(ctx context.Context, reconID, actorID int64, now tim
 		return err
 	}
 	db := w.s.conn(ctx)
-	if w.s.driver == "sqlite" {
+	if w.s.driver == "sqlite" && w.total >= bigRun {
 		// A page cache that holds the one index the line order visits at
 		// random (recon_matches_disbursement, about 25 MiB at a million):
 		// the matcher's garbage is handed back first to make room for it
