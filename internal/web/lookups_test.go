@@ -12,17 +12,10 @@ import (
 	"pilar/internal/finance"
 )
 
-// pageAs gets a page as u through a session cookie.
+// pageAs gets a page as u through a session cookie, in English.
 func (e *env) pageAs(t testing.TB, u *finance.User, path string) *httptest.ResponseRecorder {
 	t.Helper()
-	id, err := e.w.Store.CreateSession(e.w.Ctx(u), u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.AddCookie(&http.Cookie{Name: "pilar_session", Value: id})
-	req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
-	return serve(e, req)
+	return pageSender(t, e, u, "en")(httptest.NewRequest(http.MethodGet, path, nil))
 }
 
 // countAudit counts the audit entries with the action by the actor email.

@@ -20,7 +20,7 @@ import (
 
 // pageSender signs u in (a session in lang) and sends page requests with
 // its cookie and CSRF token.
-func pageSender(t *testing.T, e *env, u *finance.User, lang string) func(*http.Request) *httptest.ResponseRecorder {
+func pageSender(t testing.TB, e *env, u *finance.User, lang string) func(*http.Request) *httptest.ResponseRecorder {
 	t.Helper()
 	id, err := e.w.Store.CreateSession(e.w.Ctx(u), u)
 	if err != nil {

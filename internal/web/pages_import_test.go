@@ -15,19 +15,7 @@ import (
 func TestImportPage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	id, err := e.w.Store.CreateSession(e.w.Ctx(e.w.Officer), e.w.Officer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := e.w.Store.SessionByID(e.w.Ctx(e.w.Officer), id, 1<<62, 1<<62)
-	if err != nil {
-		t.Fatal(err)
-	}
-	send := func(req *http.Request) *httptest.ResponseRecorder {
-		req.AddCookie(&http.Cookie{Name: "pilar_session", Value: id})
-		req.Header.Set("X-CSRF-Token", sess.CSRF)
-		return serve(e, req)
-	}
+	send := pageSender(t, e, e.w.Officer, "id")
 	file := "kind,name,nik\numkm,Amplang,6472014506850001\numkm,Bad,6.47201E+15\n"
 	rec := send(multipartRequest(t, "POST", "/import?kind=recipients", "r.csv", file))
 	if rec.Code != 200 {
@@ -105,19 +93,7 @@ func TestRecipientPage_DecodedAndFlags(t *testing.T) {
 func TestImportPage_Figures(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	id, err := e.w.Store.CreateSession(e.w.Ctx(e.w.Officer), e.w.Officer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := e.w.Store.SessionByID(e.w.Ctx(e.w.Officer), id, 1<<62, 1<<62)
-	if err != nil {
-		t.Fatal(err)
-	}
-	send := func(req *http.Request) *httptest.ResponseRecorder {
-		req.AddCookie(&http.Cookie{Name: "pilar_session", Value: id})
-		req.Header.Set("X-CSRF-Token", sess.CSRF)
-		return serve(e, req)
-	}
+	send := pageSender(t, e, e.w.Officer, "id")
 	rec := send(httptest.NewRequest("GET", "/import?kind=figures", nil))
 	if rec.Code != 200 || !regexp.MustCompile(`kind=figures" aria-current="page">Angka tahunan penerima`).MatchString(rec.Body.String()) {
 		t.Fatalf("import page: %d, no figures kind:\n%.2000s", rec.Code, rec.Body.String())

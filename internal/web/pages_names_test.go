@@ -19,14 +19,7 @@ import (
 // pageIn gets a page as u through a session cookie, in lang.
 func (e *env) pageIn(t *testing.T, u *finance.User, lang, path string) string {
 	t.Helper()
-	id, err := e.w.Store.CreateSession(e.w.Ctx(u), u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.AddCookie(&http.Cookie{Name: "pilar_session", Value: id})
-	req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
-	rec := serve(e, req)
+	rec := pageSender(t, e, u, lang)(httptest.NewRequest(http.MethodGet, path, nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%s as %s: %d %.800s", path, u.Email, rec.Code, rec.Body.String())
 	}
