@@ -63,52 +63,118 @@ JOIN recipients r ON r.id = d.recipient_id
 WHERE p.agency_id = ? AND d.status IN ? AND d.paid_on IS NOT NULL`
 
 // eachCandidate calls fn with every disbursement of an agency that a line
-// may still match, reading them one row at a time.
+// may still match, read one row at a time beside fn (readBeside).
 func (s *Store) eachCandidate(ctx context.Context, agencyID int64, fn func(recon.Payment)) (int, error) {
 	rows, err := s.conn(ctx).Raw(candidateSQL, agencyID, statusArg(finance.EverPaid)).Rows()
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
 	n := 0
-	for rows.Next() {
-		var p recon.Payment
-		var amount money.Amount
-		if err := rows.Scan(&p.ID, &amount, &p.PaidOn, &p.ReturnedOn, &p.Ref, &p.Account, &p.Paired, &p.ReturPaired); err != nil {
-			return 0, err
-		}
-		p.AmountSen = amount.Sen()
-		if p.Paired && (p.ReturnedOn == "" || p.ReturPaired) {
-			continue // nothing left to match
-		}
-		fn(p)
+	err = readBeside(rows, func(rows *sql.Rows, p *recon.Payment) (bool, error) {
+		err := rows.Scan(&p.ID, &p.AmountSen, &p.PaidOn, &p.ReturnedOn, &p.Ref, &p.Account, &p.Paired, &p.ReturPaired)
+		// a disbursement paid and, if returned, returned by a line has nothing left to match
+		return err == nil && !(p.Paired && (p.ReturnedOn == "" || p.ReturPaired)), err
+	}, func(p *recon.Payment) error {
+		fn(*p)
 		n++
-	}
-	return n, rows.Err()
+		return nil
+	})
+	return n, err
 }
 
 // eachUnmatchedLine calls fn with every line of a statement that no match
-// holds, in id order, one row at a time.
-func (s *Store) eachUnmatchedLine(ctx context.Context, statementID int64, fn func(recon.BankLine) error) error {
-	rows, err := s.conn(ctx).Raw(`SELECT l.id, l.booking_date, l.amount, l.reference, l.counterparty_account, l.description
-FROM statement_lines l WHERE l.statement_id = ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.line_id = l.id)
-ORDER BY l.id`, statementID).Rows()
+// holds, read one row at a time beside fn (readBeside): in id order when
+// byID is set, else in the statement's own order, which needs no sort.
+func (s *Store) eachUnmatchedLine(ctx context.Context, statementID int64, byID bool, fn func(recon.BankLine) error) error {
+	q := `SELECT l.id, l.booking_date, l.amount, l.reference, l.counterparty_account, l.description
+FROM statement_lines l WHERE l.statement_id = ? AND NOT EXISTS (SELECT 1 FROM recon_matches m WHERE m.line_id = l.id)`
+	if byID {
+		q += " ORDER BY l.id"
+	}
+	rows, err := s.conn(ctx).Raw(q, statementID).Rows()
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l recon.BankLine
-		var amount money.Amount
-		if err := rows.Scan(&l.ID, &l.BookingDate, &amount, &l.Ref, &l.Account, &l.Description); err != nil {
-			return err
+	return readBeside(rows, func(rows *sql.Rows, l *recon.BankLine) (bool, error) {
+		err := rows.Scan(&l.ID, &l.BookingDate, &l.AmountSen, &l.Ref, &l.Account, &l.Description)
+		return err == nil, err
+	}, func(l *recon.BankLine) error { return fn(*l) })
+}
+
+// readBeside reads rows in a goroutine of its own, a batch at a time,
+// while the caller's goroutine hands each row that scan keeps to fn, so
+// that the database's stepping and scanning and fn's work take a core
+// each. At most four batches are in flight. It closes rows, and stops at
+// the first error of either side. fn must not use the database: the rows
+// hold the connection.
+func readBeside[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (keep bool, err error), fn func(*T) error) error {
+	const batchRows, inFlight = 1024, 4
+	full, free := make(chan []T, inFlight), make(chan []T, inFlight)
+	for range inFlight {
+		free <- make([]T, 0, batchRows)
+	}
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func(stop <-chan struct{}) {
+		defer close(full)
+		defer rows.Close()
+		var b []T
+		get := func() bool {
+			select {
+			case b = <-free:
+				b = b[:0]
+				return true
+			case <-stop:
+				return false
+			}
 		}
-		l.AmountSen = amount.Sen()
-		if err := fn(l); err != nil {
-			return err
+		if !get() {
+			readErr <- nil
+			return
+		}
+		for rows.Next() {
+			var v T
+			keep, err := scan(rows, &v)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			if !keep {
+				continue
+			}
+			if b = append(b, v); len(b) == batchRows {
+				full <- b
+				if !get() {
+					readErr <- nil
+					return
+				}
+			}
+		}
+		if len(b) > 0 {
+			full <- b
+		}
+		readErr <- rows.Err()
+	}(stop)
+	var err error
+	for b := range full {
+		for i := range b {
+			if err == nil {
+				err = fn(&b[i])
+			}
+		}
+		clear(b) // let the rows' strings go
+		switch {
+		case err == nil:
+			free <- b
+		case stop != nil:
+			close(stop) // the reader stops at its next batch
+			stop = nil
 		}
 	}
-	return rows.Err()
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // matchOpen runs the matcher over a statement's open lines and the
@@ -121,7 +187,7 @@ func (s *Store) matchOpen(ctx context.Context, st *finance.Statement, windowDays
 		return nil, 0, 0, err
 	}
 	nl := 0
-	err = s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) error {
+	err = s.eachUnmatchedLine(ctx, st.ID, false, func(l recon.BankLine) error {
 		m.AddLine(l)
 		nl++
 		return nil
@@ -520,7 +586,7 @@ func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.R
 	}
 	var abs int64
 	nl := 0
-	err = s.eachUnmatchedLine(ctx, st.ID, func(l recon.BankLine) error {
+	err = s.eachUnmatchedLine(ctx, st.ID, true, func(l recon.BankLine) error {
 		if l.AmountSen < 0 {
 			abs -= l.AmountSen
 		} else {

@@ -378,3 +378,28 @@ func TestReconciliationService(t *testing.T) {
 		}
 	})
 }
+
+// TestReconciliationKeepsDisbursement: the matches' disbursement is no
+// foreign key (migration 00101), so a trigger refuses deleting a
+// disbursement a line matches, on both engines, and the row stays.
+func TestReconciliationKeepsDisbursement(t *testing.T) {
+	t.Parallel()
+	w := newReconWorld(t)
+	d := paidTo(t, w.World, w.p, "2400000", "BPUM-2024-0001", "2024-07-01", "")
+	rc, _ := w.reconcile(t, "booking_date,amount,reference\n2024-07-01,-2400000,BPUM-2024-0001\n")
+	if len(rc.Matched) != 1 || rc.Matched[0].DisbursementID != d.ID {
+		t.Fatalf("matched %+v", rc.Matched)
+	}
+	db, _ := w.Store.DB()
+	q := "DELETE FROM disbursements WHERE id = ?"
+	if w.Store.Driver() == "postgres" {
+		q = "DELETE FROM disbursements WHERE id = $1"
+	}
+	_, err := db.Exec(q, d.ID)
+	if err == nil || !strings.Contains(err.Error(), "a disbursement matched to a bank line cannot be deleted") {
+		t.Fatalf("deleting a matched disbursement: %v", err)
+	}
+	if got, err := w.Store.FindDisbursementByID(w.Ctx(w.Admin), d.ID); err != nil || !got.Reconciled {
+		t.Errorf("after the refused delete: %+v %v", got, err)
+	}
+}
