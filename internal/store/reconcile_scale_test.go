@@ -246,24 +246,6 @@ func TestReconcileAtScale(t *testing.T) {
 		t.Fatalf("imported %d lines, want %d", st.LineCount, g.Lines())
 	}
 
-	// the raw limit first, on the same tables, leaving them as they were
-	resetPeakRSS()
-	jp, jd, jk := joinSQL(t, w.Store, st.ID)
-	_, jpeak := rss()
-
-	resetPeakRSS()
-	before, _ := rss()
-	start = time.Now()
-	run, err := w.Store.RunReconciliation(w.Ctx(w.Officer), finance.ReconcileInput{StatementID: st.ID, WindowDays: 3})
-	if err != nil {
-		t.Fatalf("RunReconciliation: %v", err)
-	}
-	took := time.Since(start)
-	_, peak = rss()
-	t.Logf("RunReconciliation: %d lines, %d candidates, %v, ambiguous %d, reconciled %d in %v (reading and matching %v, writing %v); RSS before %.0f MiB, peak %.0f MiB",
-		run.Lines, run.Candidates, run.Rules, run.Ambiguous, run.Reconciled, took.Round(time.Millisecond), run.Match.Round(time.Millisecond),
-		run.Write.Round(time.Millisecond), before, peak)
-
 	// the store's line ids follow the file's order
 	db, _ := w.Store.DB()
 	var first int64
@@ -281,6 +263,26 @@ func TestReconcileAtScale(t *testing.T) {
 		}
 		return sc
 	}
+	// the raw limit first, on the same tables, leaving them as they were
+	resetPeakRSS()
+	jp, jd, jk := joinSQL(t, w.Store, st.ID)
+	_, jpeak := rss()
+	js := score(jp, nil)
+	jp = nil
+
+	resetPeakRSS()
+	before, _ := rss()
+	start = time.Now()
+	run, err := w.Store.RunReconciliation(w.Ctx(w.Officer), finance.ReconcileInput{StatementID: st.ID, WindowDays: 3})
+	if err != nil {
+		t.Fatalf("RunReconciliation: %v", err)
+	}
+	took := time.Since(start)
+	_, peak = rss()
+	t.Logf("RunReconciliation: %d lines, %d candidates, %v, ambiguous %d, reconciled %d in %v (reading and matching %v, writing %v); RSS before %.0f MiB, peak %.0f MiB",
+		run.Lines, run.Candidates, run.Rules, run.Ambiguous, run.Reconciled, took.Round(time.Millisecond), run.Match.Round(time.Millisecond),
+		run.Write.Round(time.Millisecond), before, peak)
+
 	var pairs, mismatches [][2]int64
 	rows, err := db.Query(strings.Replace("SELECT line_id, disbursement_id, rule FROM recon_matches WHERE reconciliation_id = ?", "?", map[bool]string{true: "$1", false: "?"}[w.Store.Driver() == "postgres"], 1), run.ID)
 	if err != nil {
@@ -307,7 +309,6 @@ func TestReconcileAtScale(t *testing.T) {
 	}
 	pairs, mismatches = nil, nil
 
-	js := score(jp, nil)
 	t.Logf("plain two-step SQL join (%s): %v in %v, the store's reconcile %.2f× that; peak RSS %.0f MiB", w.Store.Driver(), js, jd.Round(time.Millisecond),
 		float64(took)/float64(jd), jpeak)
 	t.Logf("the join's pairs stored as matches with reconciled set (rolled back): %v; join and store %v, the store's reconcile %.2f× that",
