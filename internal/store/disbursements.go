@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
 
 	"pilar/internal/finance"
+	"pilar/internal/money"
 )
 
 const disbursementSelect = `SELECT d.*, p.code AS program_code, p.agency_id AS agency_id, r.name AS recipient_name,
@@ -198,8 +201,8 @@ func (s *Store) disbursementWhere(ctx context.Context, f finance.DisbursementFil
 }
 
 // disbursementExportSelect reads what an export row holds, columns in the
-// order ExportDisbursements scans them.
-const disbursementExportSelect = `SELECT d.id, p.code, p.agency_id, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
+// order exportLine scans them.
+const disbursementExportSelect = `SELECT d.id, p.code, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
   d.amount, d.tranche, d.form, d.status, d.disbursed_on, d.approved_on, d.paid_on, d.returned_on,
   d.payment_ref, d.note, cu.email, au.email, d.reconciled
 FROM disbursements d
@@ -211,8 +214,9 @@ LEFT JOIN users au ON au.id = d.approved_by_id`
 // ExportDisbursements streams the disbursements the actor may see that
 // pass the filter (its page ignored), by id, one row at a time from the
 // database cursor, so that an export of any size holds one row in memory.
-// NIK, phone and account come masked for roles that see masked data.
-// Errors: unauthorized, those of emit.
+// NIK, phone and account come masked for roles that see masked data. The
+// line emit gets is reused for the next row. Errors: unauthorized, those
+// of emit.
 func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementFilter, emit func(*finance.DisbursementLine) error) error {
 	actor, err := finance.AuthorizeRead(ctx, nil)
 	if err != nil {
@@ -227,22 +231,66 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 		return err
 	}
 	defer rows.Close()
-	var r finance.DisbursementLine
+	var l exportLine
+	dest := l.dest()
 	for rows.Next() {
-		r = finance.DisbursementLine{}
-		if err := rows.Scan(&r.ID, &r.Program, &r.AgencyID, &r.RecipientID, &r.RecipientName, &r.RecipientNIK, &r.RecipientPhone, &r.BankCode, &r.AccountNo,
-			&r.Amount, &r.Tranche, &r.Form, &r.Status, &r.DisbursedOn, &r.ApprovedOn, &r.PaidOn, &r.ReturnedOn,
-			&r.PaymentRef, &r.Note, &r.CreatedBy, &r.ApprovedBy, &r.Reconciled); err != nil {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := l.finish(); err != nil {
 			return err
 		}
 		if !actor.SeesPersonalData() {
-			r.Mask()
+			l.line.Mask()
 		}
-		if err := emit(&r); err != nil {
+		if err := emit(&l.line); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// exportLine is one row of disbursementExportSelect as it is scanned: text
+// straight into the line, the rest into values that database/sql assigns
+// without reflection (integers arrive as int64 from both drivers), turned
+// into the line's types by finish. A million rows scan without an
+// allocation of their own.
+type exportLine struct {
+	line                                     finance.DisbursementLine
+	id, recipient, amount, tranche           any
+	status                                   string
+	approvedOn, paidOn, returnedOn, approver sql.NullString
+}
+
+func (l *exportLine) dest() []any {
+	d := &l.line
+	return []any{&l.id, &d.Program, &l.recipient, &d.RecipientName, &d.RecipientNIK, &d.RecipientPhone, &d.BankCode, &d.AccountNo,
+		&l.amount, &l.tranche, &d.Form, &l.status, &d.DisbursedOn, &l.approvedOn, &l.paidOn, &l.returnedOn,
+		&d.PaymentRef, &d.Note, &d.CreatedBy, &l.approver, &d.Reconciled}
+}
+
+func (l *exportLine) finish() error {
+	d := &l.line
+	var ok [4]bool
+	var sen, tranche int64
+	d.ID, ok[0] = l.id.(int64)
+	d.RecipientID, ok[1] = l.recipient.(int64)
+	sen, ok[2] = l.amount.(int64)
+	tranche, ok[3] = l.tranche.(int64)
+	if ok != [4]bool{true, true, true, true} {
+		return fmt.Errorf("store: export: id %T, recipient_id %T, amount %T, tranche %T", l.id, l.recipient, l.amount, l.tranche)
+	}
+	d.Amount, d.Tranche, d.Status = money.FromSen(sen), int(tranche), finance.Status(l.status)
+	d.ApprovedOn, d.PaidOn, d.ReturnedOn, d.ApprovedBy = nullable(&l.approvedOn), nullable(&l.paidOn), nullable(&l.returnedOn), nullable(&l.approver)
+	return nil
+}
+
+// nullable is a NULL-able text column as the line's pointer: nil for NULL.
+func nullable(s *sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
 }
 
 // lockDisbursement reads a disbursement of an agency the actor may see and
