@@ -212,11 +212,14 @@ JOIN users cu ON cu.id = d.created_by_id
 LEFT JOIN users au ON au.id = d.approved_by_id`
 
 // ExportDisbursements streams the disbursements the actor may see that
-// pass the filter (its page ignored), by id, one row at a time from the
-// database cursor, so that an export of any size holds one row in memory.
-// NIK, phone and account come masked for roles that see masked data. The
-// line emit gets is reused for the next row. Errors: unauthorized, those
-// of emit.
+// pass the filter (its page ignored), by id, from one database cursor, so
+// that an export of any size holds a few hundred rows in memory. The
+// cursor is read on a goroutine of its own, a batch ahead of emit: the
+// database's work and the scan (two thirds of an export's CPU) run beside
+// the encoding on a second core, in the cursor's order and snapshot. NIK,
+// phone and account come masked for roles that see masked data. The line
+// emit gets is reused after it returns. Errors: unauthorized, those of
+// emit.
 func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementFilter, emit func(*finance.DisbursementLine) error) error {
 	actor, err := finance.AuthorizeRead(ctx, nil)
 	if err != nil {
@@ -230,24 +233,75 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var l exportLine
-	dest := l.dest()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		if err := l.finish(); err != nil {
-			return err
-		}
-		if !actor.SeesPersonalData() {
-			l.line.Mask()
-		}
-		if err := emit(&l.line); err != nil {
-			return err
-		}
+	// Three batches go round: one being read, one waiting, one emitted.
+	full, free := make(chan []exportLine, 1), make(chan []exportLine, 3)
+	for range 3 {
+		free <- newExportBatch()
 	}
-	return rows.Err()
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(full)
+		defer rows.Close()
+		for {
+			var batch []exportLine
+			select {
+			case batch = <-free:
+			case <-stop:
+				return
+			}
+			n := 0
+			for n < len(batch) && rows.Next() {
+				l := &batch[n]
+				if readErr = rows.Scan(l.dest...); readErr == nil {
+					readErr = l.finish()
+				}
+				if readErr != nil {
+					return
+				}
+				if !actor.SeesPersonalData() {
+					l.line.Mask()
+				}
+				n++
+			}
+			if n > 0 {
+				select {
+				case full <- batch[:n]:
+				case <-stop:
+					return
+				}
+			}
+			if n < len(batch) {
+				readErr = rows.Err()
+				return
+			}
+		}
+	}()
+	defer func() { // on an error of emit (or a panic), until the reader has closed the cursor
+		close(stop)
+		for range full {
+		}
+	}()
+	for batch := range full {
+		for i := range batch {
+			if err := emit(&batch[i].line); err != nil {
+				return err
+			}
+		}
+		free <- batch[:cap(batch)]
+	}
+	return readErr
+}
+
+// exportBatch is how many rows the reader of an export hands over at once.
+const exportBatch = 256
+
+func newExportBatch() []exportLine {
+	b := make([]exportLine, exportBatch)
+	for i := range b {
+		b[i].dest = b[i].scanDest()
+	}
+	return b
 }
 
 // exportLine is one row of disbursementExportSelect as it is scanned: text
@@ -257,12 +311,13 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 // allocation of their own.
 type exportLine struct {
 	line                                     finance.DisbursementLine
+	dest                                     []any // scanDest, made once
 	id, recipient, amount, tranche           any
 	status                                   string
 	approvedOn, paidOn, returnedOn, approver sql.NullString
 }
 
-func (l *exportLine) dest() []any {
+func (l *exportLine) scanDest() []any {
 	d := &l.line
 	return []any{&l.id, &d.Program, &l.recipient, &d.RecipientName, &d.RecipientNIK, &d.RecipientPhone, &d.BankCode, &d.AccountNo,
 		&l.amount, &l.tranche, &d.Form, &l.status, &d.DisbursedOn, &l.approvedOn, &l.paidOn, &l.returnedOn,
