@@ -119,13 +119,9 @@ func BenchmarkExportDisbursements(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				var cells []any
-				err = st.ExportDisbursements(ctx, finance.DisbursementFilter{}, func(d *finance.DisbursementLine) error {
-					cells = export.DisbursementCells(cells, d)
-					return enc.Encode(cells)
-				})
+				err = st.ExportDisbursements(ctx, finance.DisbursementFilter{}, enc.Encode)
 				if err == nil {
-					err = enc.Close(nil)
+					err = enc.Close()
 				}
 				if err != nil {
 					b.Fatal(err)

@@ -20,7 +20,7 @@ func (r *run) exportWorkload(ctx context.Context) error {
 	var rows int64
 	var size int64
 	c0 := cpuTime()
-	csvTime, rss, err := measure(func() error {
+	csvTime, rss, base, err := measureFrom(func() error {
 		req, err := http.NewRequestWithContext(ctx, "GET", r.base+"/api/v1/disbursements/export?format=csv", nil)
 		if err != nil {
 			return err
@@ -89,11 +89,11 @@ JOIN users cu ON cu.id = d.created_by_id LEFT JOIN users au ON au.id = d.approve
 	}
 	rawCPU := cpuTime() - c0
 	r.add(Row{Workload: "export CSV (rows/s)", Pilar: float64(rows) / csvTime.Seconds(), Raw: float64(rawRows) / raw.Seconds(), Unit: "rows/s", RSS: rss,
-		Note: fmt.Sprintf("%d rows, %d MiB in %s; per CPU second %.0f rows, raw %.0f", rows, size>>20, csvTime.Round(time.Millisecond),
-			float64(rows)/csvCPU.Seconds(), float64(rawRows)/rawCPU.Seconds())})
+		Note: fmt.Sprintf("%d rows, %d MiB in %s; per CPU second %.0f rows, raw %.0f; RSS before %d MiB", rows, size>>20, csvTime.Round(time.Millisecond),
+			float64(rows)/csvCPU.Seconds(), float64(rawRows)/rawCPU.Seconds(), base>>20)})
 	var xsize int64
 	c0 = cpuTime()
-	xlsxTime, rss, err := measure(func() (err error) {
+	xlsxTime, rss, base, err := measureFrom(func() (err error) {
 		xsize, err = r.get(ctx, c, "/api/v1/disbursements/export?format=xlsx")
 		return err
 	})
@@ -101,7 +101,8 @@ JOIN users cu ON cu.id = d.created_by_id LEFT JOIN users au ON au.id = d.approve
 		return err
 	}
 	r.add(Row{Workload: "export XLSX (rows/s)", Pilar: float64(rows) / xlsxTime.Seconds(), Unit: "rows/s", RSS: rss,
-		Note: fmt.Sprintf("%d MiB in %s; per CPU second %.0f rows", xsize>>20, xlsxTime.Round(time.Millisecond), float64(rows)/(cpuTime()-c0).Seconds())})
+		Note: fmt.Sprintf("%d MiB in %s; per CPU second %.0f rows; RSS before %d MiB", xsize>>20, xlsxTime.Round(time.Millisecond),
+			float64(rows)/(cpuTime()-c0).Seconds(), base>>20)})
 	return nil
 }
 

@@ -26,21 +26,34 @@ func cpuTime() time.Duration {
 // /proc/self/clear_refs, Linux 4.0 and later); where that cannot be reset,
 // the peak since the process started.
 func measure(fn func() error) (time.Duration, uint64, error) {
+	d, peak, _, err := measureFrom(fn)
+	return d, peak, err
+}
+
+// measureFrom is measure that also returns the RSS the process started
+// fn from (VmRSS after the reset): what it held before the workload, which
+// the peak includes.
+func measureFrom(fn func() error) (d time.Duration, peak, base uint64, err error) {
 	debug.FreeOSMemory() // what earlier workloads left in the heap is not this one's
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	base = procStatus("VmRSS:")
 	start := time.Now()
-	err := fn()
-	return time.Since(start), peakRSS(), err
+	err = fn()
+	return time.Since(start), peakRSS(), base, err
 }
 
 // peakRSS is VmHWM from /proc/self/status in bytes, 0 where there is none.
-func peakRSS() uint64 {
+func peakRSS() uint64 { return procStatus("VmHWM:") }
+
+// procStatus is a size line (key "VmHWM:") of /proc/self/status in bytes,
+// 0 where there is none.
+func procStatus(key string) uint64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, key); ok {
 			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return kb << 10
 		}

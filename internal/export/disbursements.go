@@ -2,8 +2,10 @@ package export
 
 import (
 	"io"
+	"strconv"
 
 	"pilar/internal/finance"
+	"pilar/internal/money"
 	"pilar/internal/report"
 )
 
@@ -37,30 +39,82 @@ var Disbursements = report.Table{
 	},
 }
 
+// DisbursementEncoder writes a disbursement export one line at a time.
+type DisbursementEncoder struct {
+	enc   *Encoder
+	csv   *csvSink // the CSV file's sink, written to without cells
+	cells cellList
+}
+
 // NewDisbursements returns an encoder writing a disbursement export in
 // format (csv or xlsx) to w. Errors: bad_request (another format), those
 // of excelize.
-func NewDisbursements(w io.Writer, format, lang string, d Dialect) (*Encoder, error) {
+func NewDisbursements(w io.Writer, format, lang string, d Dialect) (*DisbursementEncoder, error) {
 	switch format {
 	case "csv":
-		return NewCSVDialect(w, Disbursements, lang, d), nil
+		s := newCSVSink(w, Disbursements, d)
+		return &DisbursementEncoder{enc: &Encoder{lang: lang, out: s}, csv: s}, nil
 	case "xlsx":
-		return NewXLSX(w, Disbursements, lang)
+		enc, err := NewXLSX(w, Disbursements, lang)
+		return &DisbursementEncoder{enc: enc}, err
 	}
 	return nil, finance.Errorf(finance.EBadRequest, "format must be csv or xlsx")
 }
 
-// DisbursementCells are the cells of one export row, in the order of
-// Disbursements' columns; cells is reused when it has room.
-func DisbursementCells(cells []any, d *finance.DisbursementLine) []any {
-	reconciled := "false"
-	if d.Reconciled {
-		reconciled = "true"
+// Encode writes one line. Errors: those of the underlying writer.
+func (e *DisbursementEncoder) Encode(d *finance.DisbursementLine) error {
+	if e.csv != nil {
+		disbursementCells(e.csv, d)
+		return e.csv.end()
 	}
-	return append(cells[:0], d.ID, d.Program, d.RecipientID, d.RecipientName, d.RecipientNIK, d.RecipientPhone, d.BankCode, d.AccountNo,
-		d.Amount, int64(d.Tranche), d.Form, string(d.Status), d.DisbursedOn, opt(d.ApprovedOn), opt(d.PaidOn), opt(d.ReturnedOn),
-		d.PaymentRef, d.Note, d.CreatedBy, opt(d.ApprovedBy), reconciled)
+	e.cells = e.cells[:0]
+	disbursementCells(&e.cells, d)
+	return e.enc.Encode(e.cells)
 }
+
+// Close finishes the file. Errors: those of the underlying writer.
+func (e *DisbursementEncoder) Close() error { return e.enc.Close(nil) }
+
+// cellSink is where the cells of a line go, one at a time: a CSV record
+// in the making, or the cells of an XLSX row.
+type cellSink interface {
+	int(int64)
+	text(string)
+	amount(money.Amount)
+}
+
+// disbursementCells gives the cells of one export line to s, in the order
+// of Disbursements' columns.
+func disbursementCells(s cellSink, d *finance.DisbursementLine) {
+	s.int(d.ID)
+	s.text(d.Program)
+	s.int(d.RecipientID)
+	s.text(d.RecipientName)
+	s.text(d.RecipientNIK)
+	s.text(d.RecipientPhone)
+	s.text(d.BankCode)
+	s.text(d.AccountNo)
+	s.amount(d.Amount)
+	s.int(int64(d.Tranche))
+	s.text(d.Form)
+	s.text(string(d.Status))
+	s.text(d.DisbursedOn)
+	s.text(opt(d.ApprovedOn))
+	s.text(opt(d.PaidOn))
+	s.text(opt(d.ReturnedOn))
+	s.text(d.PaymentRef)
+	s.text(d.Note)
+	s.text(d.CreatedBy)
+	s.text(opt(d.ApprovedBy))
+	s.text(strconv.FormatBool(d.Reconciled))
+}
+
+// cellList collects a line's cells as the values Encoder.Encode takes.
+type cellList []any
+
+func (c *cellList) int(v int64)           { *c = append(*c, v) }
+func (c *cellList) text(v string)         { *c = append(*c, v) }
+func (c *cellList) amount(v money.Amount) { *c = append(*c, v) }
 
 func opt(s *string) string {
 	if s == nil {

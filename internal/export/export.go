@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"pilar/internal/finance"
@@ -129,7 +128,11 @@ func FileName(kind string, f report.Filter, format string) string {
 // with =, +, -, @, a tab or a carriage return would be read as a formula,
 // so it gets a leading single quote (OWASP's advice on CSV injection).
 func Neutralize(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
 		return "'" + s
 	}
 	return s

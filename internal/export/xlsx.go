@@ -2,8 +2,15 @@ package export
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
 	"io"
+	"regexp"
 	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -21,17 +28,28 @@ const RupiahFormat = `"Rp"#,##0.00`
 // Lebih/(Kurang) column.
 const SignedRupiahFormat = `"Rp"#,##0.00;("Rp"#,##0.00)`
 
-// xlsxSink writes one sheet through excelize's StreamWriter, which keeps
-// rows on disk rather than in memory: a frozen header row, real numeric
-// cells (amounts in RupiahFormat), a bold totals row and fixed widths.
+// xlsxSink writes a workbook of one sheet: a frozen header row, real
+// numeric cells (amounts in RupiahFormat), a bold totals row and fixed
+// widths. excelize writes the workbook's parts (workbook, styles, content
+// types), but the sheet's rows go straight into its entry of the zip on w
+// as they come: excelize's StreamWriter would hold up to 32 MiB of sheet
+// XML in memory and then copy the whole sheet (about 1.3 GB for a million
+// disbursements) through a temporary file before zipping it.
 type xlsxSink struct {
-	w      io.Writer
 	f      *excelize.File
-	sw     *excelize.StreamWriter
+	zw     *zip.Writer
+	sheet  io.Writer // the sheet's entry in zw, open until close
 	kinds  []report.Cell
+	cols   []string               // column letters
 	styles [2]map[report.Cell]int // [0] body, [1] totals
 	n      int
+	buf    []byte
+	esc    bytes.Buffer
 }
+
+// sheetPath is the sheet's part in the zip: the first sheet of
+// excelize.NewFile, renamed but not moved.
+const sheetPath = "xl/worksheets/sheet1.xml"
 
 // widths of each kind of column, in characters: an amount up to
 // Rp1.000.000.000.000.000,00 fits; text columns get at least their title.
@@ -46,25 +64,16 @@ func NewXLSX(w io.Writer, t report.Table, lang string) (*Encoder, error) {
 // newXLSX is NewXLSX for rows grouped by groupBy, whose titles say which
 // figures are cumulative in month or quarter rows.
 func newXLSX(w io.Writer, t report.Table, lang, groupBy string) (*Encoder, error) {
-	f := excelize.NewFile()
-	// excelize's WriteTo builds the whole zip in a bytes.Buffer before
-	// copying it out (120 MiB for a million disbursements, twice that
-	// while the buffer grows); a zip writer of our own on w streams the
-	// archive instead, and excelize's buffer stays empty. What that buffer
-	// would add is the zip64 marker of local headers for a sheet over
-	// 4 GiB, which Go's zip writer records in the central directory anyway.
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-	s := &xlsxSink{w: w, f: f}
+	s := &xlsxSink{f: excelize.NewFile(), zw: zip.NewWriter(w)}
 	if err := s.start(t.Sheet, t.Columns, lang, groupBy); err != nil {
-		f.Close()
+		s.f.Close()
 		return nil, err
 	}
 	return &Encoder{lang: lang, out: s}, nil
 }
 
 func (s *xlsxSink) start(sheet string, cols []report.Column, lang, groupBy string) error {
-	sheet = i18n.T(lang, sheet)
-	if err := s.f.SetSheetName("Sheet1", sheet); err != nil {
+	if err := s.f.SetSheetName("Sheet1", i18n.T(lang, sheet)); err != nil {
 		return err
 	}
 	rupiah, signed := RupiahFormat, SignedRupiahFormat
@@ -81,30 +90,40 @@ func (s *xlsxSink) start(sheet string, cols []report.Column, lang, groupBy strin
 			s.styles[i][kind] = id
 		}
 	}
-	sw, err := s.f.NewStreamWriter(sheet)
+	sw, err := s.zw.Create(sheetPath)
 	if err != nil {
 		return err
 	}
-	s.sw = sw
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	header := make([]any, len(cols))
+	s.sheet = sw
+	b := append(s.buf[:0], xml.Header...)
+	b = append(b, `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`+
+		`<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`+
+		`<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>`...)
+	var titles []string
 	for i, c := range cols {
+		name, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		s.cols = append(s.cols, name)
 		s.kinds = append(s.kinds, c.Cell)
 		title := c.TitleIn(lang, groupBy)
 		width := max(widths[c.Cell], len(title)+2)
 		if c.Name == "label" || c.Name == "reason" {
 			width = 48
 		}
-		// excelize takes widths in characters as floats; they are not amounts.
-		if err := sw.SetColWidth(i+1, i+1, float64(width)); err != nil {
-			return err
-		}
-		header[i] = excelize.Cell{StyleID: s.styles[1][report.CellText], Value: title}
+		b = fmt.Appendf(b, `<col min="%d" max="%d" width="%d" customWidth="1"/>`, i+1, i+1, width)
+		titles = append(titles, title)
 	}
-	s.n = 1
-	return sw.SetRow("A1", header)
+	s.buf = append(b, `</cols><sheetData>`...)
+	b, r, err := s.startRow()
+	if err != nil {
+		return err
+	}
+	for i, t := range titles {
+		b = s.inlineString(s.startCell(b, i, r, s.styles[1][report.CellText]), t)
+	}
+	return s.endRow(b)
 }
 
 func (s *xlsxSink) row(cells []any, totals bool) error {
@@ -112,19 +131,116 @@ func (s *xlsxSink) row(cells []any, totals bool) error {
 	if totals {
 		style = s.styles[1]
 	}
-	out := make([]any, len(cells))
-	for i, c := range cells {
-		out[i] = excelize.Cell{StyleID: style[s.kinds[i]], Value: cellValue(c)}
-	}
-	s.n++
-	ref, err := excelize.CoordinatesToCellName(1, s.n)
+	b, r, err := s.startRow()
 	if err != nil {
 		return err
 	}
-	return s.sw.SetRow(ref, out)
+	for i, c := range cells {
+		b = s.startCell(b, i, r, style[s.kinds[i]])
+		switch v := cellValue(c).(type) {
+		case int64:
+			b = strconv.AppendInt(append(b, `"><v>`...), v, 10)
+			b = append(b, `</v></c>`...)
+		case float64:
+			b = strconv.AppendFloat(append(b, `"><v>`...), v, 'f', -1, 64)
+			b = append(b, `</v></c>`...)
+		case string:
+			b = s.inlineString(b, v)
+		}
+	}
+	return s.endRow(b)
 }
 
-// cellValue is what excelize writes: text neutralised, counts as integers,
+// startRow opens the next row and returns its number as text.
+func (s *xlsxSink) startRow() ([]byte, string, error) {
+	if s.n >= excelize.TotalRows {
+		return nil, "", excelize.ErrMaxRows
+	}
+	s.n++
+	r := strconv.Itoa(s.n)
+	return append(append(append(s.buf, `<row r="`...), r...), `">`...), r, nil
+}
+
+// startCell opens cell i of row r in a style, its attributes left open.
+func (s *xlsxSink) startCell(b []byte, i int, r string, style int) []byte {
+	b = append(append(append(append(b, `<c r="`...), s.cols[i]...), r...), `" s="`...)
+	return strconv.AppendInt(b, int64(style), 10)
+}
+
+// endRow closes the row and writes the rows so far into the zip once they
+// are 64 KiB.
+func (s *xlsxSink) endRow(b []byte) error {
+	s.buf = append(b, `</row>`...)
+	if len(s.buf) < 64<<10 {
+		return nil
+	}
+	return s.flush()
+}
+
+// inlineString closes a cell's attributes with an inline string of v,
+// as excelize writes one: at most 32,767 characters, spaces at either end
+// kept, text escaped for XML and a literal _xHHHH_ escaped as _x005F_xHHHH_
+// (which a spreadsheet would otherwise read as the character HHHH).
+func (s *xlsxSink) inlineString(b []byte, v string) []byte {
+	b = append(b, `" t="inlineStr"><is><t`...)
+	if v != "" && (strings.ContainsRune("\t\n\r ", rune(v[0])) || strings.ContainsRune("\t\n\r ", rune(v[len(v)-1]))) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	if plainXML(v) {
+		b = append(b, v...)
+	} else {
+		if utf8.RuneCountInString(v) > excelize.TotalCellChars/2 {
+			v = truncateUTF16(v, excelize.TotalCellChars)
+		}
+		s.esc.Reset()
+		xml.EscapeText(&s.esc, []byte(v))
+		t := strings.ReplaceAll(s.esc.String(), "&#xA;", "\n")
+		b = append(b, bstrEscape.ReplaceAllString(t, "_x005F$0")...)
+	}
+	return append(b, `</t></is></c>`...)
+}
+
+// bstrEscape is an escaped character in OOXML text: _x000D_, _x0041_.
+var bstrEscape = regexp.MustCompile(`_x[0-9A-Fa-f]{4}_`)
+
+// plainXML reports whether v goes into XML text as it is: short enough,
+// printable ASCII with nothing to escape and no "_x".
+func plainXML(v string) bool {
+	if len(v) > excelize.TotalCellChars/2 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20 || c >= 0x7f, c == '&', c == '<', c == '>', c == '"', c == '\'':
+			return false
+		case c == '_' && i+1 < len(v) && v[i+1] == 'x':
+			return false
+		}
+	}
+	return true
+}
+
+// truncateUTF16 cuts v to at most n UTF-16 code units, a spreadsheet
+// cell's limit.
+func truncateUTF16(v string, n int) string {
+	units := 0
+	for i, r := range v {
+		units += utf16.RuneLen(r)
+		if units > n {
+			return v[:i]
+		}
+	}
+	return v
+}
+
+func (s *xlsxSink) flush() error {
+	_, err := s.sheet.Write(s.buf)
+	s.buf = s.buf[:0]
+	return err
+}
+
+// cellValue is what a cell holds: text neutralised, counts as integers,
 // amounts and percentages as numbers. A spreadsheet number is an IEEE
 // double (Excel keeps 15 significant digits), so the exact decimal becomes
 // one here, at the very edge: every amount below Rp10 triliun round-trips
@@ -145,11 +261,28 @@ func cellValue(v any) any {
 	return text(v)
 }
 
+// close ends the sheet, then has excelize write the workbook's other parts
+// into the same zip (its own, empty, copy of the sheet skipped).
 func (s *xlsxSink) close() error {
 	defer s.f.Close()
-	if err := s.sw.Flush(); err != nil {
+	s.buf = append(s.buf, `</sheetData></worksheet>`...)
+	if err := s.flush(); err != nil {
 		return err
 	}
-	_, err := s.f.WriteTo(s.w)
+	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return skipEntry{s.zw, sheetPath} })
+	_, err := s.f.WriteTo(io.Discard)
 	return err
+}
+
+// skipEntry is a zip writer that drops what is written to one entry.
+type skipEntry struct {
+	*zip.Writer
+	skip string
+}
+
+func (z skipEntry) Create(name string) (io.Writer, error) {
+	if name == z.skip {
+		return io.Discard, nil
+	}
+	return z.Writer.Create(name)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -59,6 +60,24 @@ func (a Amount) Neg() Amount { return Amount{a.d.Neg()} }
 
 // String is the amount with exactly two decimals: "2400000.00".
 func (a Amount) String() string { return a.d.StringFixed(2) }
+
+// AppendText appends String's text to dst. An amount read from the
+// database (FromSen: integer sen, exponent -2) is written with integer
+// arithmetic, without the allocations of decimal's formatting, which an
+// export of a million rows would otherwise pay on every row.
+func (a Amount) AppendText(dst []byte) []byte {
+	if a.d.Exponent() != -2 || a.d.NumDigits() > 18 {
+		return append(dst, a.String()...)
+	}
+	sen := a.d.CoefficientInt64()
+	u := uint64(sen)
+	if sen < 0 {
+		dst = append(dst, '-')
+		u = -u
+	}
+	dst = strconv.AppendUint(dst, u/100, 10)
+	return append(dst, '.', byte('0'+u/10%10), byte('0'+u%10))
+}
 
 // MarshalJSON writes the amount as a string with two decimals.
 func (a Amount) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }

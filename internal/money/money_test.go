@@ -3,6 +3,8 @@ package money
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestParse(t *testing.T) {
@@ -114,4 +116,21 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("sen round trip of %s", a)
 		}
 	})
+}
+
+// TestAppendText: the integer formatting of AppendText writes what String
+// writes, for amounts read as sen and for decimals of other exponents.
+func TestAppendText(t *testing.T) {
+	t.Parallel()
+	amounts := []Amount{Zero, FromSen(1), FromSen(-1), FromSen(99), FromSen(-100), FromSen(240000000), FromSen(123456789),
+		FromSen(-1000000), FromSen(1 << 62), FromSen(-1 << 63), FromDecimal(decimal.New(24, 5)), FromDecimal(decimal.RequireFromString("0.5")),
+		FromDecimal(decimal.RequireFromString("123456789012345678901234.56"))}
+	for sen := int64(-1000); sen <= 1000; sen += 7 {
+		amounts = append(amounts, FromSen(sen))
+	}
+	for _, a := range amounts {
+		if got := string(a.AppendText([]byte("x"))); got != "x"+a.String() {
+			t.Errorf("AppendText(%s) = %q", a, got)
+		}
+	}
 }

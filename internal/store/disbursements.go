@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
 
 	"pilar/internal/finance"
+	"pilar/internal/money"
 )
 
 const disbursementSelect = `SELECT d.*, p.code AS program_code, p.agency_id AS agency_id, r.name AS recipient_name,
@@ -198,8 +201,8 @@ func (s *Store) disbursementWhere(ctx context.Context, f finance.DisbursementFil
 }
 
 // disbursementExportSelect reads what an export row holds, columns in the
-// order ExportDisbursements scans them.
-const disbursementExportSelect = `SELECT d.id, p.code, p.agency_id, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
+// order exportLine scans them.
+const disbursementExportSelect = `SELECT d.id, p.code, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
   d.amount, d.tranche, d.form, d.status, d.disbursed_on, d.approved_on, d.paid_on, d.returned_on,
   d.payment_ref, d.note, cu.email, au.email, d.reconciled
 FROM disbursements d
@@ -209,10 +212,14 @@ JOIN users cu ON cu.id = d.created_by_id
 LEFT JOIN users au ON au.id = d.approved_by_id`
 
 // ExportDisbursements streams the disbursements the actor may see that
-// pass the filter (its page ignored), by id, one row at a time from the
-// database cursor, so that an export of any size holds one row in memory.
-// NIK, phone and account come masked for roles that see masked data.
-// Errors: unauthorized, those of emit.
+// pass the filter (its page ignored), by id, from one database cursor, so
+// that an export of any size holds a few hundred rows in memory. The
+// cursor is read on a goroutine of its own, a batch ahead of emit: the
+// database's work and the scan (two thirds of an export's CPU) run beside
+// the encoding on a second core, in the cursor's order and snapshot. NIK,
+// phone and account come masked for roles that see masked data. The line
+// emit gets is reused after it returns. Errors: unauthorized, those of
+// emit.
 func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementFilter, emit func(*finance.DisbursementLine) error) error {
 	actor, err := finance.AuthorizeRead(ctx, nil)
 	if err != nil {
@@ -226,23 +233,119 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var r finance.DisbursementLine
-	for rows.Next() {
-		r = finance.DisbursementLine{}
-		if err := rows.Scan(&r.ID, &r.Program, &r.AgencyID, &r.RecipientID, &r.RecipientName, &r.RecipientNIK, &r.RecipientPhone, &r.BankCode, &r.AccountNo,
-			&r.Amount, &r.Tranche, &r.Form, &r.Status, &r.DisbursedOn, &r.ApprovedOn, &r.PaidOn, &r.ReturnedOn,
-			&r.PaymentRef, &r.Note, &r.CreatedBy, &r.ApprovedBy, &r.Reconciled); err != nil {
-			return err
-		}
-		if !actor.SeesPersonalData() {
-			r.Mask()
-		}
-		if err := emit(&r); err != nil {
-			return err
-		}
+	// Three batches go round: one being read, one waiting, one emitted.
+	full, free := make(chan []exportLine, 1), make(chan []exportLine, 3)
+	for range 3 {
+		free <- newExportBatch()
 	}
-	return rows.Err()
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(full)
+		defer rows.Close()
+		for {
+			var batch []exportLine
+			select {
+			case batch = <-free:
+			case <-stop:
+				return
+			}
+			n := 0
+			for n < len(batch) && rows.Next() {
+				l := &batch[n]
+				if readErr = rows.Scan(l.dest...); readErr == nil {
+					readErr = l.finish()
+				}
+				if readErr != nil {
+					return
+				}
+				if !actor.SeesPersonalData() {
+					l.line.Mask()
+				}
+				n++
+			}
+			if n > 0 {
+				select {
+				case full <- batch[:n]:
+				case <-stop:
+					return
+				}
+			}
+			if n < len(batch) {
+				readErr = rows.Err()
+				return
+			}
+		}
+	}()
+	defer func() { // on an error of emit (or a panic), until the reader has closed the cursor
+		close(stop)
+		for range full {
+		}
+	}()
+	for batch := range full {
+		for i := range batch {
+			if err := emit(&batch[i].line); err != nil {
+				return err
+			}
+		}
+		free <- batch[:cap(batch)]
+	}
+	return readErr
+}
+
+// exportBatch is how many rows the reader of an export hands over at once.
+const exportBatch = 256
+
+func newExportBatch() []exportLine {
+	b := make([]exportLine, exportBatch)
+	for i := range b {
+		b[i].dest = b[i].scanDest()
+	}
+	return b
+}
+
+// exportLine is one row of disbursementExportSelect as it is scanned: text
+// straight into the line, the rest into values that database/sql assigns
+// without reflection (integers arrive as int64 from both drivers), turned
+// into the line's types by finish. A million rows scan without an
+// allocation of their own.
+type exportLine struct {
+	line                                     finance.DisbursementLine
+	dest                                     []any // scanDest, made once
+	id, recipient, amount, tranche           any
+	status                                   string
+	approvedOn, paidOn, returnedOn, approver sql.NullString
+}
+
+func (l *exportLine) scanDest() []any {
+	d := &l.line
+	return []any{&l.id, &d.Program, &l.recipient, &d.RecipientName, &d.RecipientNIK, &d.RecipientPhone, &d.BankCode, &d.AccountNo,
+		&l.amount, &l.tranche, &d.Form, &l.status, &d.DisbursedOn, &l.approvedOn, &l.paidOn, &l.returnedOn,
+		&d.PaymentRef, &d.Note, &d.CreatedBy, &l.approver, &d.Reconciled}
+}
+
+func (l *exportLine) finish() error {
+	d := &l.line
+	var ok [4]bool
+	var sen, tranche int64
+	d.ID, ok[0] = l.id.(int64)
+	d.RecipientID, ok[1] = l.recipient.(int64)
+	sen, ok[2] = l.amount.(int64)
+	tranche, ok[3] = l.tranche.(int64)
+	if ok != [4]bool{true, true, true, true} {
+		return fmt.Errorf("store: export: id %T, recipient_id %T, amount %T, tranche %T", l.id, l.recipient, l.amount, l.tranche)
+	}
+	d.Amount, d.Tranche, d.Status = money.FromSen(sen), int(tranche), finance.Status(l.status)
+	d.ApprovedOn, d.PaidOn, d.ReturnedOn, d.ApprovedBy = nullable(&l.approvedOn), nullable(&l.paidOn), nullable(&l.returnedOn), nullable(&l.approver)
+	return nil
+}
+
+// nullable is a NULL-able text column as the line's pointer: nil for NULL.
+func nullable(s *sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
 }
 
 // lockDisbursement reads a disbursement of an agency the actor may see and

@@ -149,13 +149,9 @@ func (s *Server) exportDisbursements(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, export.ContentType(format))
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="disbursements.`+format+`"`)
-	var cells []any
-	err = s.disbursements.ExportDisbursements(c.Request().Context(), f, func(d *finance.DisbursementLine) error {
-		cells = export.DisbursementCells(cells, d)
-		return enc.Encode(cells)
-	})
+	err = s.disbursements.ExportDisbursements(c.Request().Context(), f, enc.Encode)
 	if err == nil {
-		err = enc.Close(nil)
+		err = enc.Close()
 	}
 	if err == nil {
 		err = buf.Flush()
