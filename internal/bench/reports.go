@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ const ReportYear = 2024
 const (
 	committedSQL = "('approved', 'paid')"
 	paidSQL      = "('paid')"
-	liveSQL      = "('draft', 'submitted', 'approved', 'paid')"
+	liveSQL      = "('draft', 'submitted', 'approved', 'paid', 'returned')"
 )
 
 // rawReports are the plain SQL aggregates a report stands next to, by
@@ -40,10 +41,12 @@ var rawReports = map[string][]string{
 	"overlaps/": {
 		"SELECT r.nik, r.id FROM recipients r WHERE r.nik IN (SELECT nik FROM recipients WHERE nik <> '' GROUP BY nik HAVING COUNT(*) > 1)",
 		"SELECT r.account_no, r.id FROM recipients r WHERE r.account_no IN (SELECT account_no FROM recipients WHERE account_no <> '' GROUP BY account_no HAVING COUNT(*) > 1)",
-		`SELECT d.recipient_id, COUNT(DISTINCT d.program_id) FROM disbursements d JOIN programs p ON p.id = d.program_id
-		 WHERE p.fiscal_year = ? AND d.status IN ` + paidSQL + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1`,
-		`SELECT d.id, r.size_class FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN recipients r ON r.id = d.recipient_id
-		 WHERE p.fiscal_year = ? AND d.status IN ` + liveSQL + ` AND p.eligible_size_classes <> '' AND p.eligible_size_classes <> '[]'`,
+		`SELECT d.id, d.recipient_id, p.code FROM disbursements d JOIN programs p ON p.id = d.program_id
+		 WHERE p.fiscal_year = ? AND d.status IN ` + paidSQL + ` AND d.recipient_id IN (
+		   SELECT d.recipient_id FROM disbursements d JOIN programs p ON p.id = d.program_id
+		   WHERE p.fiscal_year = ? AND d.status IN ` + paidSQL + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)`,
+		`SELECT d.id, r.size_class, r.region_code FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN recipients r ON r.id = d.recipient_id
+		 WHERE p.fiscal_year = ? AND d.status IN ` + liveSQL + ` AND (p.eligible_size_classes <> '' OR p.region_code <> '')`,
 		`SELECT d.id, d.flags FROM disbursements d JOIN programs p ON p.id = d.program_id WHERE p.fiscal_year = ? AND d.status IN ` + liveSQL + ` AND d.flags <> '[]'`,
 	},
 	"reconciliation/program": {reconRaw("p.code")},
@@ -129,15 +132,15 @@ func (r *run) reportsWorkload(ctx context.Context) error {
 	return nil
 }
 
-// rawQueries runs each query (with arg for its one parameter, if it has
-// one) and reads every row it returns.
+// rawQueries runs each query (with arg for each of its parameters, if it
+// has any) and reads every row it returns.
 func (r *run) rawQueries(ctx context.Context, qs []string, arg any) error {
 	for _, q := range qs {
 		var args []any
-		if strings.Contains(q, "?") {
-			args = []any{arg}
+		if n := strings.Count(q, "?"); n > 0 {
+			args = slices.Repeat([]any{arg}, n)
 			if r.opt.Engine == "postgres" {
-				q = strings.Replace(q, "?", "$1", 1)
+				q, args = strings.ReplaceAll(q, "?", "$1"), args[:1]
 			}
 		}
 		if err := drain(ctx, r.db, q, args...); err != nil {

@@ -94,14 +94,24 @@ func (s *Store) RecipientHistory(ctx context.Context, id int64) ([]HistoryRow, e
 	return out, err
 }
 
-// registryState is one history row with what the registry groups by.
+// registryState is what the registry reads of one history row: its
+// recipient, whether it holds by the previous date, its size class and
+// figures, the recipient's kind and the value grouped by; the name and
+// region of a koperasi (for the RAT overdue list), empty for others.
 type registryState struct {
-	HistoryRow
-	Kind       string
-	Name       string
-	Sector     string
-	RegionCode string
+	RecipientID                     int64
+	ByPrev                          bool
+	SizeClass                       string
+	Active                          *bool
+	LastRATYear                     *int
+	BusinessVolume, Assets          *money.Amount
+	Workforce                       *int
+	Kind, Key, Name, KoperasiRegion string
 }
+
+// registryKeys are the columns (over recipient_history h and recipients r)
+// of the registry's groupings.
+var registryKeys = map[string]string{"kind": "r.kind", "size_class": "h.size_class", "sector": "r.sector", "region": "r.region_code"}
 
 // RegistryReport counts the registry as of f.AsOf from the recipients'
 // history: a recipient counts from the valid_from of its first row, in the
@@ -139,38 +149,27 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 		}
 		return rows[key]
 	}
-	key := func(st *registryState) string {
-		switch f.GroupBy {
-		case "kind":
-			return st.Kind
-		case "size_class":
-			return st.SizeClass
-		case "sector":
-			return st.Sector
-		}
-		return st.RegionCode
-	}
 	lastFY := asOfT.Year() - 1
 	// hist is one recipient's rows, oldest first, all up to as_of.
-	err = s.registryStates(ctx, where, args, func(hist []registryState) {
+	err = s.registryStates(ctx, registryKeys[f.GroupBy], prev, where, args, func(hist []registryState) {
 		now := &hist[len(hist)-1]
 		var then *registryState
 		naik := int64(0)
 		for k := range hist {
-			if hist[k].ValidFrom <= prev {
+			if hist[k].ByPrev {
 				then = &hist[k]
 			} else if k > 0 && report.SizeRank(hist[k-1].SizeClass) > 0 && report.SizeRank(hist[k].SizeClass) > report.SizeRank(hist[k-1].SizeClass) {
 				naik++
 			}
 		}
-		r := row(key(now))
+		r := row(now.Key)
 		r.Count++
 		r.NaikKelas += naik
 		if now.Workforce != nil {
 			r.Workforce += int64(*now.Workforce)
 		}
 		if then != nil {
-			row(key(then)).CountPrev++
+			row(then.Key).CountPrev++
 		}
 		if now.Kind != "koperasi" {
 			return
@@ -187,7 +186,7 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 		if !held {
 			k.RATOverdue++
 			out.RATOverdue = append(out.RATOverdue, report.OverdueKoperasi{ID: now.RecipientID, Name: now.Name,
-				RegionCode: now.RegionCode, Active: active, LastRATYear: now.LastRATYear})
+				RegionCode: now.KoperasiRegion, Active: active, LastRATYear: now.LastRATYear})
 			return
 		}
 		k.RATHeld++
@@ -213,17 +212,21 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 	return out, nil
 }
 
-// registryStates reads the history rows up to the date with what the
-// registry groups by, in recipient and date order, and calls fn with each
-// recipient's rows, oldest first (the slice is reused). It scans each row
-// itself and holds one recipient's rows at a time: a registry holds
-// hundreds of thousands of rows, and gorm's reflection per row and column,
-// and a slice of them all, cost several times the query.
-func (s *Store) registryStates(ctx context.Context, where string, args []any, fn func(hist []registryState)) error {
-	rows, err := s.conn(ctx).Raw(`SELECT h.id, h.recipient_id, h.valid_from, h.size_class, h.active, h.members, h.last_rat_year,
-  h.business_volume, h.assets, h.workforce, r.kind, r.name, r.sector, r.region_code
+// registryStates reads the history rows up to the date with key (the
+// column grouped by) and whether each holds by prev, in recipient and date
+// order, and calls fn with each recipient's rows, oldest first (the slice
+// is reused). It scans each row itself and holds one recipient's rows at
+// a time: a registry holds hundreds of thousands of rows, and gorm's
+// reflection per row and column, and a slice of them all, cost several
+// times the query. For the same reason it reads only the columns the
+// registry counts with, and a name and region only for a koperasi: each
+// text column read is a string made for every row.
+func (s *Store) registryStates(ctx context.Context, key, prev, where string, args []any, fn func(hist []registryState)) error {
+	rows, err := s.conn(ctx).Raw(`SELECT h.recipient_id, h.valid_from <= ?, h.size_class, h.active, h.last_rat_year,
+  h.business_volume, h.assets, h.workforce, r.kind, `+key+`,
+  CASE WHEN r.kind = 'koperasi' THEN r.name ELSE '' END, CASE WHEN r.kind = 'koperasi' THEN r.region_code ELSE '' END
 FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
-WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Rows()
+WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, append([]any{prev}, args...)...).Rows()
 	if err != nil {
 		return err
 	}
@@ -231,8 +234,8 @@ WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, args...).Rows()
 	var hist []registryState
 	for rows.Next() {
 		var st registryState
-		if err := rows.Scan(&st.ID, &st.RecipientID, &st.ValidFrom, &st.SizeClass, &st.Active, &st.Members, &st.LastRATYear,
-			&st.BusinessVolume, &st.Assets, &st.Workforce, &st.Kind, &st.Name, &st.Sector, &st.RegionCode); err != nil {
+		if err := rows.Scan(&st.RecipientID, &st.ByPrev, &st.SizeClass, &st.Active, &st.LastRATYear,
+			&st.BusinessVolume, &st.Assets, &st.Workforce, &st.Kind, &st.Key, &st.Name, &st.KoperasiRegion); err != nil {
 			return err
 		}
 		if len(hist) > 0 && hist[0].RecipientID != st.RecipientID {

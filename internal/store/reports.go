@@ -378,16 +378,16 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 	actor := finance.ActorFrom(ctx)
 	out := &report.Overlaps{Year: f.Year, Agency: sc.agencyName()}
 	shared := []struct {
-		dst           *[]report.Flag
-		col, nonEmpty string
-		what          string
+		dst       *[]report.Flag
+		col, base string
+		what      string
 	}{
-		{&out.SharedNIK, "r.nik", "r.nik <> ''", "NIK"},
-		{&out.SharedNIB, "r.nib", "r.nib <> ''", "NIB"},
-		{&out.SharedAccount, "r.bank_code || ' ' || r.account_no", "r.account_no <> ''", "account"},
+		{&out.SharedNIK, "r.nik", "r.nik", "NIK"},
+		{&out.SharedNIB, "r.nib", "r.nib", "NIB"},
+		{&out.SharedAccount, "r.bank_code || ' ' || r.account_no", "r.account_no", "account"},
 	}
 	for _, sh := range shared {
-		if *sh.dst, err = s.sharedIdentifier(ctx, sc, sh.col, sh.nonEmpty, sh.what, actor); err != nil {
+		if *sh.dst, err = s.sharedIdentifier(ctx, sc, sh.col, sh.base, sh.what, actor); err != nil {
 			return nil, err
 		}
 	}
@@ -410,18 +410,21 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 }
 
 // sharedIdentifier lists the groups of recipients sharing one value of
-// col (over recipients r) of which at least one is in scope. It starts
-// from the few values held more than once and asks, for their holders
-// alone, whether one has a live disbursement in scope, rather than
-// gathering every recipient in scope first.
-func (s *Store) sharedIdentifier(ctx context.Context, sc *scope, col, nonEmpty, what string, actor *finance.Actor) ([]report.Flag, error) {
-	q := fmt.Sprintf(`WITH held AS (
-  SELECT %[1]s AS k, r.id AS id FROM recipients r
-  WHERE %[2]s AND %[1]s IN (SELECT %[1]s FROM recipients r WHERE %[2]s GROUP BY %[1]s HAVING COUNT(*) > 1))
+// col (over recipients r) of which at least one is in scope; col is the
+// indexed column base or ends with it, and a recipient whose base is empty
+// holds none. It starts from the few values of base held more than once,
+// read from base's index, and counts the holders of col among their
+// holders alone (two holders of a bank and account number hold the number
+// twice), then asks, for those alone, whether one has a live disbursement
+// in scope, rather than gathering every recipient in scope first.
+func (s *Store) sharedIdentifier(ctx context.Context, sc *scope, col, base, what string, actor *finance.Actor) ([]report.Flag, error) {
+	q := fmt.Sprintf(`WITH held AS (SELECT k, id FROM (
+  SELECT %[1]s AS k, r.id AS id, COUNT(*) OVER (PARTITION BY %[1]s) AS n FROM recipients r
+  WHERE %[2]s IN (SELECT %[2]s FROM recipients r WHERE %[2]s <> '' GROUP BY %[2]s HAVING COUNT(*) > 1)) x WHERE n > 1)
 SELECT k, id FROM held WHERE k IN (
   SELECT h.k FROM held h WHERE EXISTS (SELECT 1 FROM disbursements d JOIN programs p ON p.id = d.program_id JOIN agencies a ON a.id = p.agency_id
     WHERE d.recipient_id = h.id AND %[3]s AND %[4]s))
-ORDER BY 1, 2`, col, nonEmpty, liveDisbursements, sc.where)
+ORDER BY 1, 2`, col, base, liveDisbursements, sc.where)
 	var rows []struct {
 		K  string
 		ID int64
@@ -475,12 +478,17 @@ type flagRow struct {
 }
 
 // multiProgram lists the recipients paid by several programs in scope.
+// Those are the recipients whose lowest and highest program differ, which
+// costs no DISTINCT set per recipient; the unary + keeps SQLite from
+// seeking each of them in each program's range of disbursements_report
+// (tens of thousands of seeks per program) where reading the range once
+// and probing the list is cheaper.
 func (s *Store) multiProgram(ctx context.Context, sc *scope) ([]report.Flag, error) {
 	q := `SELECT d.id AS id, d.recipient_id AS recipient_id, p.code AS code
 FROM ` + scopedDisbursements + `
-WHERE d.program_id = p.id AND d.status IN ? AND ` + sc.where + ` AND d.recipient_id IN (
+WHERE d.program_id = p.id AND d.status IN ? AND ` + sc.where + ` AND +d.recipient_id IN (
   SELECT d.recipient_id FROM ` + scopedDisbursements + `
-  WHERE d.program_id = p.id AND d.status IN ? AND ` + sc.where + ` GROUP BY d.recipient_id HAVING COUNT(DISTINCT d.program_id) > 1)
+  WHERE d.program_id = p.id AND d.status IN ? AND ` + sc.where + ` GROUP BY d.recipient_id HAVING MIN(d.program_id) < MAX(d.program_id))
 ORDER BY d.recipient_id, p.code, d.id`
 	var rows []flagRow
 	if err := s.conn(ctx).Raw(q, slices.Concat([]any{statusArg(finance.Realized)}, sc.args, []any{statusArg(finance.Realized)}, sc.args)...).Scan(&rows).Error; err != nil {
