@@ -26,6 +26,7 @@ func main() {
 	flag.StringVar(&opt.Dir, "dir", "", "directory for the files and SQLite databases (default: a temporary one, removed)")
 	flag.IntVar(&opt.Clients, "clients", 32, "concurrent clients of the load workload")
 	flag.DurationVar(&opt.Load, "load", 10*time.Second, "how long the load workload runs each way")
+	flag.StringVar(&opt.CPUProfile, "cpuprofile", "", "write a CPU profile of the workloads (after the data is loaded) to this file")
 	flag.Parse()
 	if opt.Engine != "sqlite" && opt.Engine != "postgres" {
 		fmt.Fprintln(os.Stderr, "pilar-bench: -engine must be sqlite or postgres")

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,9 @@ type Options struct {
 	Load    time.Duration
 	Seed    uint64
 	Out     io.Writer
+	// CPUProfile is a file for a CPU profile of the workloads (server and
+	// clients, after the data is loaded); none when empty.
+	CPUProfile string
 }
 
 // Row is one line of the result table.
@@ -146,6 +150,17 @@ func Run(ctx context.Context, opt Options) ([]Row, error) {
 	}
 	if err := r.serve(); err != nil {
 		return nil, err
+	}
+	if opt.CPUProfile != "" {
+		f, err := os.Create(opt.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	for _, w := range []struct {
 		name string
