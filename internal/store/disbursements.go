@@ -233,75 +233,22 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	if err != nil {
 		return err
 	}
-	// Three batches go round: one being read, one waiting, one emitted.
-	full, free := make(chan []exportLine, 1), make(chan []exportLine, 3)
-	for range 3 {
-		free <- newExportBatch()
-	}
-	stop := make(chan struct{})
-	var readErr error
-	go func() {
-		defer close(full)
-		defer rows.Close()
-		for {
-			var batch []exportLine
-			select {
-			case batch = <-free:
-			case <-stop:
-				return
-			}
-			n := 0
-			for n < len(batch) && rows.Next() {
-				l := &batch[n]
-				if readErr = rows.Scan(l.dest...); readErr == nil {
-					readErr = l.finish()
-				}
-				if readErr != nil {
-					return
-				}
-				if !actor.SeesPersonalData() {
-					l.line.Mask()
-				}
-				n++
-			}
-			if n > 0 {
-				select {
-				case full <- batch[:n]:
-				case <-stop:
-					return
-				}
-			}
-			if n < len(batch) {
-				readErr = rows.Err()
-				return
-			}
+	seesAll := actor.SeesPersonalData()
+	return readBeside(rows, func(rows *sql.Rows, l *exportLine) (bool, error) {
+		if l.dest == nil {
+			l.dest = l.scanDest()
 		}
-	}()
-	defer func() { // on an error of emit (or a panic), until the reader has closed the cursor
-		close(stop)
-		for range full {
+		if err := rows.Scan(l.dest...); err != nil {
+			return false, err
 		}
-	}()
-	for batch := range full {
-		for i := range batch {
-			if err := emit(&batch[i].line); err != nil {
-				return err
-			}
+		if err := l.finish(); err != nil {
+			return false, err
 		}
-		free <- batch[:cap(batch)]
-	}
-	return readErr
-}
-
-// exportBatch is how many rows the reader of an export hands over at once.
-const exportBatch = 256
-
-func newExportBatch() []exportLine {
-	b := make([]exportLine, exportBatch)
-	for i := range b {
-		b[i].dest = b[i].scanDest()
-	}
-	return b
+		if !seesAll {
+			l.line.Mask()
+		}
+		return true, nil
+	}, func(l *exportLine) error { return emit(&l.line) })
 }
 
 // exportLine is one row of disbursementExportSelect as it is scanned: text
@@ -311,7 +258,7 @@ func newExportBatch() []exportLine {
 // allocation of their own.
 type exportLine struct {
 	line                                     finance.DisbursementLine
-	dest                                     []any // scanDest, made once
+	dest                                     []any // scanDest, made on the first row
 	id, recipient, amount, tranche           any
 	status                                   string
 	approvedOn, paidOn, returnedOn, approver sql.NullString

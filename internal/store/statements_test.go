@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -401,5 +402,32 @@ func TestReconciliationKeepsDisbursement(t *testing.T) {
 	}
 	if got, err := w.Store.FindDisbursementByID(w.Ctx(w.Admin), d.ID); err != nil || !got.Reconciled {
 		t.Errorf("after the refused delete: %+v %v", got, err)
+	}
+}
+
+// TestExportStopsOnEmitError: an export whose sink fails mid-way returns
+// that error, reads no further, and leaves the cursor closed: the store
+// answers the next export whole.
+func TestExportStopsOnEmitError(t *testing.T) {
+	t.Parallel()
+	w := newReconWorld(t)
+	const n = 300 // more than one batch of readBeside
+	for i := range n {
+		paidTo(t, w.World, w.p, "2400000", fmt.Sprintf("EXP-%d", i), "2024-07-01", "")
+	}
+	stop := errors.New("sink full")
+	seen := 0
+	err := w.Store.ExportDisbursements(w.Ctx(w.Officer), finance.DisbursementFilter{}, func(*finance.DisbursementLine) error {
+		if seen++; seen == 10 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || seen != 10 {
+		t.Fatalf("export with a failing sink: %v after %d rows", err, seen)
+	}
+	seen = 0
+	if err := w.Store.ExportDisbursements(w.Ctx(w.Officer), finance.DisbursementFilter{}, func(*finance.DisbursementLine) error { seen++; return nil }); err != nil || seen != n {
+		t.Errorf("the next export: %d rows, %v", seen, err)
 	}
 }
