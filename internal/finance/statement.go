@@ -215,8 +215,15 @@ type StatementService interface {
 	ImportStatements(ctx context.Context, up StatementUpload, r io.Reader) (*StatementImport, error)
 	// FindStatements lists the statements the actor may see.
 	FindStatements(ctx context.Context, f StatementFilter) ([]*Statement, string, error)
-	// FindStatementByID returns a statement with its lines. Errors: not_found, forbidden.
+	// FindStatementByID returns a statement without its lines. Errors: not_found, forbidden.
 	FindStatementByID(ctx context.Context, id int64) (*Statement, error)
+	// EachStatementLine calls fn with a statement's lines in the file's
+	// order, from the one after position after, at most limit (0: all);
+	// fn must not keep the line it is given. Errors: not_found, forbidden.
+	EachStatementLine(ctx context.Context, id int64, after, limit int, fn func(*StatementLine) error) error
+	// StatementLinesByID returns the statement's lines that ids name, by id.
+	// Errors: not_found, forbidden.
+	StatementLinesByID(ctx context.Context, statementID int64, ids []int64) (map[int64]*StatementLine, error)
 	// Reconcile matches a statement's lines with the agency's paid and
 	// returned disbursements. Errors: not_found, forbidden, conflict (already reconciled).
 	// The result goes to sink. Errors, before sink gets anything: not_found,

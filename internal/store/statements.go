@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -350,10 +351,65 @@ func finishStatement(st *finance.Statement) {
 	}
 }
 
-// FindStatementByID returns a statement with its lines, for actors of its
-// agency, admins and auditors. Errors: unauthorized, not_found, forbidden.
+// FindStatementByID returns a statement without its lines (a statement
+// may hold a million: EachStatementLine and StatementLinesByID read them),
+// for actors of its agency, admins and auditors. Errors: unauthorized,
+// not_found, forbidden.
 func (s *Store) FindStatementByID(ctx context.Context, id int64) (*finance.Statement, error) {
 	st, err := s.statementByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := finance.AuthorizeRead(ctx, &st.AgencyID); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+const lineColumns = "id, statement_id, seq, source_line, booking_date, value_date, amount, reference, counterparty_account, counterparty_name, description"
+
+func scanLine(rows *sql.Rows, l *finance.StatementLine) error {
+	return rows.Scan(&l.ID, &l.StatementID, &l.Seq, &l.SourceLine, &l.BookingDate, &l.ValueDate, &l.Amount, &l.Reference,
+		&l.CounterpartyAccount, &l.CounterpartyName, &l.Description)
+}
+
+// EachStatementLine calls fn with the lines of a statement in the file's
+// order, from the one after position after (0: the first), at most limit
+// of them (0: all), read one row at a time beside fn and masked for the
+// actor; fn must not use the store. Errors: unauthorized, not_found,
+// forbidden, and fn's.
+func (s *Store) EachStatementLine(ctx context.Context, id int64, after, limit int, fn func(*finance.StatementLine) error) error {
+	st, err := s.statementByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	actor, err := finance.AuthorizeRead(ctx, &st.AgencyID)
+	if err != nil {
+		return err
+	}
+	q, args := "SELECT "+lineColumns+" FROM statement_lines WHERE statement_id = ? AND seq > ? ORDER BY seq", []any{id, after}
+	if limit > 0 {
+		q, args = q+" LIMIT ?", append(args, limit)
+	}
+	rows, err := s.conn(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return err
+	}
+	return readBeside(rows, func(rows *sql.Rows, l *finance.StatementLine) (bool, error) {
+		if err := scanLine(rows, l); err != nil {
+			return false, err
+		}
+		l.Mask(actor)
+		return true, nil
+	}, fn)
+}
+
+// StatementLinesByID returns the lines of a statement that ids name, by
+// id, masked for the actor: what a page shows of a big statement. Ids of
+// other statements are left out. Errors: unauthorized, not_found,
+// forbidden.
+func (s *Store) StatementLinesByID(ctx context.Context, statementID int64, ids []int64) (map[int64]*finance.StatementLine, error) {
+	st, err := s.statementByID(ctx, statementID)
 	if err != nil {
 		return nil, err
 	}
@@ -361,16 +417,27 @@ func (s *Store) FindStatementByID(ctx context.Context, id int64) (*finance.State
 	if err != nil {
 		return nil, err
 	}
-	if err := s.conn(ctx).Raw("SELECT * FROM statement_lines WHERE statement_id = ? ORDER BY seq", id).Scan(&st.Lines).Error; err != nil {
-		return nil, err
+	out := make(map[int64]*finance.StatementLine, len(ids))
+	for part := range slices.Chunk(ids, 500) {
+		rows, err := s.conn(ctx).Raw("SELECT "+lineColumns+" FROM statement_lines WHERE statement_id = ? AND id IN ?", statementID, part).Rows()
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			l := &finance.StatementLine{}
+			if err := scanLine(rows, l); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			l.Mask(actor)
+			out[l.ID] = l
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	for _, l := range st.Lines {
-		l.Mask(actor)
-	}
-	if st.Lines == nil {
-		st.Lines = []*finance.StatementLine{}
-	}
-	return st, nil
+	return out, nil
 }
 
 // FindStatements lists the statements of the agencies the actor may see,

@@ -67,6 +67,9 @@ func TestStatementService_Import(t *testing.T) {
 			t.Errorf("first statement %+v", a)
 		}
 		got, err := w.Store.FindStatementByID(w.Ctx(w.Reviewer), a.ID)
+		if err == nil {
+			got.Lines = statementLines(t, w, w.Reviewer, a.ID, 0, 0)
+		}
 		if err != nil || len(got.Lines) != 4 || got.Lines[0].Amount.String() != "-2400000.00" || got.Lines[3].Amount.String() != "2400000.00" {
 			t.Fatalf("FindStatementByID: %+v %v", got, err)
 		}
@@ -168,6 +171,59 @@ func TestStatementService_Import(t *testing.T) {
 		if err != nil || len(list) != 0 {
 			t.Errorf("officer's list: %d %v", len(list), err)
 		}
+		if err := w.Store.EachStatementLine(w.Ctx(w.Officer), id, 0, 0, func(*finance.StatementLine) error { return nil }); code(err) != finance.EForbidden {
+			t.Errorf("officer reads another agency's lines: %v", err)
+		}
+		if _, err := w.Store.StatementLinesByID(w.Ctx(w.Officer), id, []int64{1}); code(err) != finance.EForbidden {
+			t.Errorf("officer reads another agency's lines by id: %v", err)
+		}
+		if err := w.Store.EachStatementLine(w.Ctx(w.Auditor), 999999, 0, 0, func(*finance.StatementLine) error { return nil }); code(err) != finance.ENotFound {
+			t.Errorf("no such statement: %v", err)
+		}
+	})
+}
+
+// TestStatementLines reads a statement's lines a page at a time and by
+// id, masked for roles that see masked data.
+func TestStatementLines(t *testing.T) {
+	t.Parallel()
+	w := dbtest.NewWorld(t)
+	csv := "booking_date,amount,reference,counterparty_account\n"
+	for i := 1; i <= 7; i++ {
+		csv += fmt.Sprintf("2024-07-0%d,-%d00,REF-%d,00112233%d\n", i, i, i, i)
+	}
+	st := importCSV(t, w, w.Officer, csv).Statements[0]
+	other := importCSV(t, w, w.Officer, "booking_date,amount,reference\n2024-08-01,-5,X\n").Statements[0]
+	t.Run("Pages", func(t *testing.T) {
+		all := statementLines(t, w, w.Admin, st.ID, 0, 0)
+		page := statementLines(t, w, w.Admin, st.ID, 3, 2)
+		if len(all) != 7 || len(page) != 2 || page[0].Reference != "REF-4" || page[1].Reference != "REF-5" || page[0].Seq != 4 ||
+			all[6].Amount.String() != "-700.00" || all[0].CounterpartyAccount != "001122331" {
+			t.Fatalf("all %+v, page %+v", all, page)
+		}
+		if rest := statementLines(t, w, w.Admin, st.ID, 7, 10); len(rest) != 0 {
+			t.Errorf("after the last: %+v", rest)
+		}
+	})
+	t.Run("ByID", func(t *testing.T) {
+		all := statementLines(t, w, w.Admin, st.ID, 0, 0)
+		mine := statementLines(t, w, w.Admin, other.ID, 0, 0)
+		got, err := w.Store.StatementLinesByID(w.Ctx(w.Reviewer), st.ID, []int64{all[1].ID, all[5].ID, mine[0].ID})
+		if err != nil || len(got) != 2 || got[all[1].ID].Reference != "REF-2" || got[all[5].ID].Amount.String() != "-600.00" {
+			t.Fatalf("%+v %v", got, err)
+		}
+	})
+	t.Run("Masked", func(t *testing.T) {
+		for _, u := range []*finance.User{w.Reviewer, w.Officer, w.Auditor, w.Admin} {
+			lines := statementLines(t, w, u, st.ID, 0, 1)
+			byID, err := w.Store.StatementLinesByID(w.Ctx(u), st.ID, []int64{lines[0].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]string{true: "001122331", false: "*****2331"}[u.Actor().SeesPersonalData()]; lines[0].CounterpartyAccount != want || byID[lines[0].ID].CounterpartyAccount != want {
+				t.Errorf("%s sees %q and %q, want %q", u.Role, lines[0].CounterpartyAccount, byID[lines[0].ID].CounterpartyAccount, want)
+			}
+		}
 	})
 }
 
@@ -191,7 +247,23 @@ func (w reconWorld) reconcile(t *testing.T, csv string) (*finance.Reconciliation
 		t.Fatalf("Reconcile: %v", err)
 	}
 	full, _ := w.Store.FindStatementByID(w.Ctx(w.Admin), st.ID)
+	full.Lines = statementLines(t, w.World, w.Admin, st.ID, 0, 0)
 	return rc, full
+}
+
+// statementLines collects what EachStatementLine gives u.
+func statementLines(t *testing.T, w *dbtest.World, u *finance.User, id int64, after, limit int) []*finance.StatementLine {
+	t.Helper()
+	var out []*finance.StatementLine
+	err := w.Store.EachStatementLine(w.Ctx(u), id, after, limit, func(l *finance.StatementLine) error {
+		c := *l
+		out = append(out, &c)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("EachStatementLine: %v", err)
+	}
+	return out
 }
 
 func rules(rc *finance.Reconciliation, st *finance.Statement) string {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bufio"
+	"encoding/json"
 	"net/http"
 	"os"
 	"strings"
@@ -116,8 +118,36 @@ func (s *Server) getStatement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.statements.FindStatementByID(c.Request().Context(), id)
-	return reply(c, http.StatusOK, st, err)
+	ctx := c.Request().Context()
+	st, err := s.statements.FindStatementByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	head, err := json.Marshal(st) // without lines: they follow, one at a time
+	if err != nil {
+		return err
+	}
+	r := c.Response()
+	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	r.WriteHeader(http.StatusOK)
+	w := bufio.NewWriterSize(r, 1<<16)
+	w.Write(head[:len(head)-1])
+	w.WriteString(`,"lines":[`)
+	n := 0
+	err = s.statements.EachStatementLine(ctx, id, 0, 0, func(l *finance.StatementLine) error {
+		b, err := json.Marshal(l)
+		if n++; n > 1 {
+			w.WriteByte(',')
+		}
+		w.Write(b)
+		return err
+	})
+	if err != nil {
+		s.log.Error("statement answer cut short", "statement", id, "err", err)
+		return nil
+	}
+	w.WriteString("]}")
+	return w.Flush()
 }
 
 func (s *Server) windowDays() int {

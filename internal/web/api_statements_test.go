@@ -116,6 +116,51 @@ func TestStatementsAPI(t *testing.T) {
 			t.Errorf("other agency: %d", rec.Code)
 		}
 	})
+	t.Run("LongStatement", func(t *testing.T) {
+		// the API gives every line, streamed; the page a page of them at a time
+		e := newEnv(t)
+		var b strings.Builder
+		b.WriteString("booking_date,amount,reference,counterparty_account\n")
+		const n = 1203
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&b, "2024-07-01,-%d,REF-%d,99887766%d\n", i, i, i%10)
+		}
+		rec := e.statementUpload(t, e.w.Officer, b.String(), fields)
+		if rec.Code != 201 {
+			t.Fatalf("upload: %d %s", rec.Code, rec.Body.String())
+		}
+		var up struct{ Statements []struct{ ID int64 } }
+		json.Unmarshal(rec.Body.Bytes(), &up)
+		id := up.Statements[0].ID
+		get := e.do(t, e.w.Reviewer, "GET", fmt.Sprintf("/api/v1/statements/%d", id), nil)
+		var st struct {
+			ID        int64
+			LineCount int `json:"line_count"`
+			Balanced  *bool
+			Lines     []struct {
+				Amount              string
+				Reference           string
+				CounterpartyAccount string `json:"counterparty_account"`
+			}
+		}
+		if err := json.Unmarshal(get.Body.Bytes(), &st); err != nil || get.Code != 200 || get.Header().Get("Content-Type") != "application/json" {
+			t.Fatalf("GET: %d %v %.300s", get.Code, err, get.Body.String())
+		}
+		if st.ID != id || st.LineCount != n || st.Balanced == nil || len(st.Lines) != n || st.Lines[0].Amount != "-1.00" ||
+			st.Lines[n-1].Reference != "REF-1203" || st.Lines[n-1].CounterpartyAccount != "*****7663" {
+			t.Errorf("statement %d, %d lines of %d, first %+v, last %+v", st.ID, len(st.Lines), st.LineCount, st.Lines[0], st.Lines[len(st.Lines)-1])
+		}
+		page := e.pageAs(t, e.w.Reviewer, fmt.Sprintf("/statements/%d", id)).Body.String()
+		if strings.Count(page, `<tr id="line-`) != 500 || !strings.Contains(page, "Lines 1–500 of 1,203.") ||
+			!strings.Contains(page, fmt.Sprintf(`href="/statements/%d?after=500"`, id)) || strings.Contains(page, "REF-501<") {
+			t.Errorf("first page: %d rows, %q", strings.Count(page, `<tr id="line-`), page[strings.Index(page, "<h3"):][:300])
+		}
+		last := e.pageAs(t, e.w.Reviewer, fmt.Sprintf("/statements/%d?after=1000", id)).Body.String()
+		if strings.Count(last, `<tr id="line-`) != 203 || !strings.Contains(last, "Lines 1,001–1,203 of 1,203.") || strings.Contains(last, "?after=") ||
+			!strings.Contains(last, "REF-1203<") || !strings.Contains(last, fmt.Sprintf(`href="/statements/%d">`, id)) {
+			t.Errorf("last page: %d rows", strings.Count(last, `<tr id="line-`))
+		}
+	})
 	t.Run("ErrCurrency", func(t *testing.T) {
 		e := newEnv(t)
 		rec := e.statementUpload(t, e.w.Officer, "booking_date,amount,currency\n2024-07-01,-1,USD\n", fields)

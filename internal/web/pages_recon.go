@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -163,11 +164,37 @@ func (s *Server) statementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.statements.FindStatementByID(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	st, err := s.statements.FindStatementByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "statement", "stmt.one", st)
+	after, _ := strconv.Atoi(c.QueryParam("after"))
+	v := &statementView{Statement: st, From: max(after, 0) + 1}
+	err = s.statements.EachStatementLine(ctx, id, max(after, 0), shown+1, func(l *finance.StatementLine) error {
+		if len(v.Lines) == shown {
+			v.Next = v.Lines[shown-1].Seq
+			return nil
+		}
+		line := *l
+		v.Lines = append(v.Lines, &line)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n := len(v.Lines); n > 0 {
+		v.From, v.To = v.Lines[0].Seq, v.Lines[n-1].Seq
+	}
+	return s.renderPage(c, http.StatusOK, "statement", "stmt.one", v)
+}
+
+// statementView is a statement with one page of its lines (shown of
+// them, from position From to To), and the position to go on after.
+type statementView struct {
+	*finance.Statement
+	Lines          []*finance.StatementLine
+	From, To, Next int
 }
 
 func (s *Server) reconcilePage(c echo.Context) error {
@@ -200,7 +227,6 @@ type reconView struct {
 	OnlyCands      bool
 	CanAct         bool
 	Me             string
-	TotalLines     int
 }
 
 type openLine struct {
@@ -227,13 +253,15 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 	if err != nil {
 		return err
 	}
-	actor := finance.ActorFrom(ctx)
-	v := &reconView{R: rc, Counts: keep.counts, Shown: shown, ScanIDs: scanIDs, Statement: st, Lines: map[int64]*finance.StatementLine{}, Disb: map[int64]*finance.Disbursement{},
-		Query: strings.TrimSpace(c.QueryParam("q")), OnlyCands: c.QueryParam("candidates") != "",
-		CanAct: actor.Can(finance.ActReconcile), Me: actor.Email, TotalLines: len(st.Lines)}
-	for _, l := range st.Lines {
-		v.Lines[l.ID] = l
+	// the lines the page may list: the open ones it scans
+	lines, err := s.statements.StatementLinesByID(ctx, st.ID, rc.UnmatchedLines)
+	if err != nil {
+		return err
 	}
+	actor := finance.ActorFrom(ctx)
+	v := &reconView{R: rc, Counts: keep.counts, Shown: shown, ScanIDs: scanIDs, Statement: st, Lines: lines, Disb: map[int64]*finance.Disbursement{},
+		Query: strings.TrimSpace(c.QueryParam("q")), OnlyCands: c.QueryParam("candidates") != "",
+		CanAct: actor.Can(finance.ActReconcile), Me: actor.Email}
 	disb := func(id int64) *finance.Disbursement {
 		if d, ok := v.Disb[id]; ok {
 			return d
