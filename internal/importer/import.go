@@ -400,10 +400,11 @@ type draftItem struct {
 }
 
 // readDrafts reads the rows, maps them to disbursement rows and prepares
-// their drafts on a goroutine of its own, in sets of n, at most one set ahead of the one
-// being imported; it stops after the set that ends the file, or when stop
-// is closed, and then closes stopped. With a meter, each row is read under the meter's lock, so
-// that Percent may be asked meanwhile.
+// their drafts on a goroutine of its own, in sets of n, at most one set
+// ahead of the one being imported; it stops after the set that ends the
+// file, or when stop is closed, and then closes stopped. With a meter,
+// each row is read under the meter's lock, so that Percent may be asked
+// meanwhile.
 func readDrafts(m *mapper, rows Rows, n int, meter *Meter, stop <-chan struct{}, stopped chan<- struct{}) chan draftSet {
 	sets := make(chan draftSet, 1)
 	next := rows.Next

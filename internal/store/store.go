@@ -270,7 +270,7 @@ const (
 
 // raiseCache gives the SQLite connection of the transaction in ctx a page
 // cache of 64 MiB until the transaction ends. An import's transaction
-// writes thousands of rows into a table, its five indexes and the audit
+// writes thousands of rows into a table, its four indexes and the audit
 // trail, whose pages do not fit the default 2 MB: with 64 MiB the drafts'
 // INSERT took a fifth less CPU (issue 16, docs/BENCHMARKS.md). Nothing on
 // PostgreSQL or outside a transaction.
