@@ -19,6 +19,37 @@ type DisbursementRow struct {
 	RecipientNIB string
 	Input        DisbursementInput
 	PaidOn       *string // historical imports: the day it was paid
+	draft        *preparedDraft
+}
+
+// preparedDraft is NewDisbursement of a row's input, made by Prepare.
+type preparedDraft struct {
+	d   *Disbursement
+	err error
+}
+
+// Prepare makes the row's draft, as NewDisbursement does, before the
+// store looks the recipient up: the importer prepares rows as it reads
+// them, beside the transaction that enters them. A row is entered once.
+func (r *DisbursementRow) Prepare() {
+	in := r.Input
+	var recipient int64 // set by NewDraft; NewDisbursement only requires one
+	in.RecipientID = &recipient
+	d, err := NewDisbursement(in)
+	r.draft = &preparedDraft{d, err}
+}
+
+// NewDraft is NewDisbursement of the row's input for the recipient the
+// store found: the draft Prepare made, or a new one. Errors: those of
+// NewDisbursement.
+func (r DisbursementRow) NewDraft(recipientID int64) (*Disbursement, error) {
+	if r.draft == nil {
+		in := r.Input
+		in.RecipientID = &recipientID
+		return NewDisbursement(in)
+	}
+	r.draft.d.RecipientID = recipientID
+	return r.draft.d, r.draft.err
 }
 
 // ImportService takes imported rows (disbursements a batch at a time), inside transactions the

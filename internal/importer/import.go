@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -207,30 +208,32 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return nil
 	}
+	// The drafts' rows are read and mapped on a goroutine of their own, a
+	// set ahead of the store (sets), so that the transaction, which holds
+	// the write lock, spends its time on the rows' checks and SQL only.
+	var sets chan draftSet
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(stop)
+		if sets != nil {
+			<-stopped // the file is not read once run has returned
+		}
+	}()
 	// drafts imports up to n disbursement rows as one set (the store checks
 	// and writes them together): false when the file ended. Outcomes and
 	// refusals are counted in the order of the rows.
 	drafts := func(ctx context.Context, n int) (bool, error) {
-		type item struct {
-			r   Row
-			err error // refused before the store
+		if sets == nil {
+			sets = readDrafts(m, rows, n, opt.Meter, stop, stopped)
 		}
-		items := make([]item, 0, n)
+		set := <-sets
+		items := set.items
+		res.Rows += len(items)
 		var batch []finance.DisbursementRow
-		more := true
-		for len(items) < n {
-			if more = rows.Next(); !more {
-				break
+		for _, it := range items {
+			if it.r.Err == "" && it.err == nil {
+				batch = append(batch, it.row)
 			}
-			it := item{r: rows.Row()}
-			res.Rows++
-			if it.r.Err == "" {
-				var row finance.DisbursementRow
-				if row, it.err = m.disbursementRow(it.r.Values); it.err == nil {
-					batch = append(batch, row)
-				}
-			}
-			items = append(items, it)
 		}
 		var outs []finance.RowOutcome
 		if len(batch) > 0 {
@@ -256,7 +259,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				k++
 			}
 		}
-		return more, nil
+		return set.more, nil
 	}
 	// batch imports rows until it has done n, the file ends (false) or,
 	// with a non-zero until, that time has passed. Drafts go as sets of n
@@ -379,6 +382,61 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 	}
 	return res, nil
+}
+
+// draftSet is up to a set's disbursement rows, read and mapped; more is
+// false when the file ended with them.
+type draftSet struct {
+	items []draftItem
+	more  bool
+}
+
+// draftItem is one row of a draftSet: its cells (a copy, valid after the
+// next row is read) and the row they map to, or why they do not.
+type draftItem struct {
+	r   Row
+	row finance.DisbursementRow
+	err error // refused before the store
+}
+
+// readDrafts reads the rows, maps them to disbursement rows and prepares
+// their drafts on a goroutine of its own, in sets of n, at most one set
+// ahead of the one being imported; it stops after the set that ends the
+// file, or when stop is closed, and then closes stopped. With a meter,
+// each row is read under the meter's lock, so that Percent may be asked
+// meanwhile.
+func readDrafts(m *mapper, rows Rows, n int, meter *Meter, stop <-chan struct{}, stopped chan<- struct{}) chan draftSet {
+	sets := make(chan draftSet, 1)
+	next := rows.Next
+	if meter != nil {
+		next = func() bool { return meter.next(rows) }
+	}
+	go func() {
+		defer close(stopped)
+		for more := true; more; {
+			set := draftSet{items: make([]draftItem, 0, n)}
+			for len(set.items) < n {
+				if more = next(); !more {
+					break
+				}
+				it := draftItem{r: rows.Row()}
+				it.r.Values = slices.Clone(it.r.Values)
+				if it.r.Err == "" {
+					if it.row, it.err = m.disbursementRow(it.r.Values); it.err == nil {
+						it.row.Prepare()
+					}
+				}
+				set.items = append(set.items, it)
+			}
+			set.more = more
+			select {
+			case sets <- set:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return sets
 }
 
 func progress(opt Options, res *Result) {

@@ -208,6 +208,38 @@ func TestImport_RefusedCSV(t *testing.T) {
 	}
 }
 
+// TestImport_RefusedCSVDrafts: a drafts import (its rows read a set at a
+// time) gives back each refused row with its own cells, not those of a
+// row read after it.
+func TestImport_RefusedCSVDrafts(t *testing.T) {
+	t.Parallel()
+	w := dbtest.NewWorld(t)
+	newProgram(t, w, "PEN-2024")
+	if _, err := importFile(t, w, w.Officer, "kind,name,nik\numkm,A,6472014506850001\n", importer.Options{Kind: importer.Recipients}); err != nil {
+		t.Fatal(err)
+	}
+	content := "program_code,recipient_nik,amount,disbursed_on\n" +
+		"PEN-2024,6472014506850009,1000000,2024-07-01\n" + // no such recipient: refused by the store
+		"PEN-2024,6472014506850001,lots,2024-07-01\n" + // refused before the store
+		"PEN-2024,6472014506850001,1000000,2024-07-01\n"
+	var out bytes.Buffer
+	res, err := importFile(t, w, w.Officer, content, importer.Options{Kind: importer.Disbursements, Refused: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, res, 1, 0, 0, 2)
+	got, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"program_code", "recipient_nik", "amount", "disbursed_on", "error"},
+		{"PEN-2024", "6472014506850009", "1000000", "2024-07-01", "recipient_nik: " + res.Errors[0].Message},
+		{"PEN-2024", "6472014506850001", "lots", "2024-07-01", "amount: " + res.Errors[1].Message}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("refused CSV\n%q\nwant\n%q", got, want)
+	}
+}
+
 func newProgram(t *testing.T, w *dbtest.World, code string) {
 	t.Helper()
 	_, err := w.Store.CreateProgram(w.Ctx(w.Admin), finance.ProgramInput{

@@ -1,16 +1,28 @@
 package importer
 
+import "sync"
+
 // Meter follows how far an import has read its file, for a progress bar:
 // set Options.Meter, and read Percent from Options.Progress (the goroutine
 // that reads the file).
 type Meter struct {
 	Size int64 // the file's size in bytes
 	rows Rows
+	mu   sync.Mutex // held while a row is read and while Percent looks
+}
+
+// next reads the next row of rows under the meter's lock.
+func (m *Meter) next(rows Rows) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return rows.Next()
 }
 
 // Percent is the share of the file read so far, 0 to 100: bytes of a CSV
 // file, rows of a workbook's sheet (by its stated dimension).
 func (m *Meter) Percent() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	var done, total int64
 	switch r := m.rows.(type) {
 	case *csvRows:

@@ -114,6 +114,9 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		return out, nil
 	}
 	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.raiseCache(ctx); err != nil {
+			return err
+		}
 		b, err := s.loadImportBatch(ctx, rows)
 		if err != nil {
 			return err
@@ -165,9 +168,7 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 				out[i].Err = err
 				continue
 			}
-			in := row.Input
-			in.RecipientID = &rid
-			d, err := finance.NewDisbursement(in)
+			d, err := row.NewDraft(rid)
 			if err != nil {
 				out[i].Err = err
 				continue
