@@ -67,12 +67,8 @@ func (s *Store) CreateExclusionList(ctx context.Context, in finance.ExclusionLis
 		}
 		seen = nil
 		slices.Sort(hashes)
-		if s.driver == "sqlite" {
-			// A bigger page cache for this connection while the index grows.
-			if err := db.Exec("PRAGMA cache_size = -131072").Error; err != nil {
-				return err
-			}
-			defer db.Exec("PRAGMA cache_size = -2000")
+		if err := s.raiseCache(ctx, sqliteExclusionCache); err != nil {
+			return err
 		}
 		if err := s.insertHashes(ctx, l.ID, hashes); err != nil {
 			return err

@@ -114,7 +114,7 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		return out, nil
 	}
 	err = s.InTx(ctx, func(ctx context.Context) error {
-		if err := s.raiseCache(ctx); err != nil {
+		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
 			return err
 		}
 		b, err := s.loadImportBatch(ctx, rows)

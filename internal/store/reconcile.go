@@ -326,14 +326,12 @@ func (w *matchWriter) store(ctx context.Context, reconID, actorID int64, now tim
 	db := w.s.conn(ctx)
 	if w.s.driver == "sqlite" && w.total >= bigRun {
 		// A page cache that holds the one index the line order visits at
-		// random (recon_matches_disbursement, about 25 MiB at a million):
-		// the matcher's garbage is handed back first to make room for it
-		// under 512 MiB.
+		// random: the matcher's garbage is handed back first to make room
+		// for it under 512 MiB.
 		debug.FreeOSMemory()
-		if err := db.Exec("PRAGMA cache_size = -49152").Error; err != nil {
+		if err := w.s.raiseCache(ctx, sqliteReconCache); err != nil {
 			return err
 		}
-		defer db.Exec("PRAGMA cache_size = -2000")
 	}
 	const cols = "INSERT INTO recon_matches (reconciliation_id, disbursement_id, line_id, kind, rule, difference, confirmed, created_by_id, confirmed_by_id, created_at, confirmed_at) "
 	if err := db.Exec(cols+"SELECT ?, disbursement_id, line_id, kind, rule, difference, confirmed, ?, ?, ?, ? FROM recon_new WHERE confirmed ORDER BY line_id",

@@ -261,26 +261,32 @@ type bulkCacheKey struct{}
 type bulkCache struct{ raised bool }
 
 // Page cache sizes of a SQLite connection, in KiB (PRAGMA cache_size as a
-// negative number): SQLite's default, and what a transaction writing
-// thousands of rows gets (raiseCache).
+// negative number): SQLite's default, and what transactions writing many
+// rows get (raiseCache).
 const (
 	sqliteDefaultCache = -2000
-	sqliteBulkCache    = -65536
+	// an import's set: thousands of rows into a table, its four indexes
+	// and the audit trail, whose pages do not fit the default 2 MB; with
+	// 64 MiB the drafts' INSERT took a fifth less CPU (issue 16)
+	sqliteImportCache = -65536
+	// a big reconciliation's matches: the one index they visit at random
+	// (recon_matches_disbursement, about 25 MiB at a million)
+	sqliteReconCache = -49152
+	// an exclusion list's index of hashes while it grows
+	sqliteExclusionCache = -131072
 )
 
 // raiseCache gives the SQLite connection of the transaction in ctx a page
-// cache of 64 MiB until the transaction ends. An import's transaction
-// writes thousands of rows into a table, its four indexes and the audit
-// trail, whose pages do not fit the default 2 MB: with 64 MiB the drafts'
-// INSERT took a fifth less CPU (issue 16, docs/BENCHMARKS.md). Nothing on
-// PostgreSQL or outside a transaction.
-func (s *Store) raiseCache(ctx context.Context) error {
+// cache of size (a negative cache_size, in KiB) until the transaction
+// ends, when InTx gives it the default back for the connection's next
+// user. Nothing on PostgreSQL or outside InTx's transaction.
+func (s *Store) raiseCache(ctx context.Context, size int) error {
 	c, ok := ctx.Value(bulkCacheKey{}).(*bulkCache)
-	if s.driver != "sqlite" || !ok || c.raised {
+	if s.driver != "sqlite" || !ok {
 		return nil
 	}
 	c.raised = true
-	return s.conn(ctx).Exec(fmt.Sprintf("PRAGMA cache_size = %d", sqliteBulkCache)).Error
+	return s.conn(ctx).Exec(fmt.Sprintf("PRAGMA cache_size = %d", size)).Error
 }
 
 type nowKey struct{}
