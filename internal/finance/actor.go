@@ -20,6 +20,7 @@ var Roles = []string{RoleAdmin, RoleAuditor, RoleReviewer, RoleOfficer}
 type Actor struct {
 	UserID     int64
 	Email      string
+	Name       string // the person's name, for pages
 	Role       string
 	AgencyID   *int64 // officers and reviewers belong to one agency
 	AgencyCode string

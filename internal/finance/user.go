@@ -21,7 +21,7 @@ type User struct {
 
 // Actor returns the user as the actor of service calls.
 func (u *User) Actor() *Actor {
-	return &Actor{UserID: u.ID, Email: u.Email, Role: u.Role, AgencyID: u.AgencyID, AgencyCode: u.Agency}
+	return &Actor{UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, AgencyID: u.AgencyID, AgencyCode: u.Agency}
 }
 
 // UserInput is what an admin gives to add a user.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -33,19 +34,21 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 	if err != nil {
 		return nil, err
 	}
-	var id int64
-	err = s.InTx(ctx, func(ctx context.Context) error {
-		p, err := s.checkDraft(ctx, d)
-		if err != nil {
+	var p *finance.Program
+	var r *finance.Recipient
+	err = s.groupTx(ctx, func(ctx context.Context) (err error) {
+		if p, r, err = s.checkDraft(ctx, d); err != nil {
 			return err
 		}
 		d.ProgramID = p.ID
 		d.CreatedByID = actor.UserID
-		d.CreatedAt, d.UpdatedAt = s.now(ctx), s.now(ctx)
+		// PostgreSQL keeps microseconds: the answer, not read back, must
+		// carry the time as stored.
+		d.CreatedAt = s.now(ctx).Truncate(time.Microsecond)
+		d.UpdatedAt = d.CreatedAt
 		if err := s.conn(ctx).Omit("ApprovedOn", "PaidOn", "ReturnedOn", "SubmittedByID", "ApprovedByID").Create(d).Error; err != nil {
 			return s.trancheConflict(ctx, err, d)
 		}
-		id = d.ID
 		if err := s.putLoan(ctx, d); err != nil {
 			return err
 		}
@@ -54,34 +57,39 @@ func (s *Store) CreateDisbursement(ctx context.Context, in finance.DisbursementI
 	if err != nil {
 		return nil, err
 	}
-	return s.disbursementByID(ctx, id)
+	// The row as disbursementSelect would read it, from what the
+	// transaction read: no second query per create.
+	d.Program, d.AgencyID, d.RecipientName = p.Code, p.AgencyID, r.Name
+	d.CreatedBy, d.CreatedByName = actor.Email, actor.Name
+	return d, nil
 }
 
 // checkDraft resolves the program and recipient a draft names and applies
 // the rules that need them, holding the program's row until the
 // transaction in ctx ends. Errors: validation_failed, forbidden, conflict.
-func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finance.Program, error) {
+func (s *Store) checkDraft(ctx context.Context, d *finance.Disbursement) (*finance.Program, *finance.Recipient, error) {
 	p, err := s.programByCode(ctx, d.Program)
 	if err != nil {
-		return nil, finance.FieldError("program", "no program has this code")
+		return nil, nil, finance.FieldError("program", "no program has this code")
 	}
 	if _, err := finance.Authorize(ctx, finance.ActRecordDisbursement, &p.AgencyID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if s.driver == "postgres" {
 		// Hold the program, so that it cannot be closed or its fixed amount
 		// changed between this check and the commit.
 		if err := s.lockProgram(ctx, p.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if p, err = s.programByCode(ctx, d.Program); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if _, err := s.recipientByID(ctx, d.RecipientID); err != nil {
-		return nil, finance.FieldError("recipient_id", "no recipient has this id")
+	r, err := s.recipientByID(ctx, d.RecipientID)
+	if err != nil {
+		return nil, nil, finance.FieldError("recipient_id", "no recipient has this id")
 	}
-	return p, d.CheckAgainst(p)
+	return p, r, d.CheckAgainst(p)
 }
 
 // trancheConflict names the disbursement that already holds the recipient,
@@ -90,8 +98,15 @@ func (s *Store) trancheConflict(ctx context.Context, err error, d *finance.Disbu
 	if !errors.Is(err, gorm.ErrDuplicatedKey) {
 		return err
 	}
+	// On PostgreSQL the failed INSERT aborted the transaction, so the
+	// holder is read beside it; on SQLite it is read in it, where it may be
+	// a draft of the same commit group (groupTx).
+	db := s.db.WithContext(ctx)
+	if s.driver == "sqlite" {
+		db = s.conn(ctx)
+	}
 	var id int64
-	s.db.WithContext(ctx).Raw(`SELECT id FROM disbursements WHERE program_id = ? AND recipient_id = ? AND tranche = ?
+	db.Raw(`SELECT id FROM disbursements WHERE program_id = ? AND recipient_id = ? AND tranche = ?
 		AND status NOT IN ?`, d.ProgramID, d.RecipientID, d.Tranche, statusArg(finance.Void)).Scan(&id)
 	return trancheTaken(d, id)
 }
@@ -345,7 +360,7 @@ func (s *Store) UpdateDisbursement(ctx context.Context, id int64, in finance.Dis
 		if err := d.Patch(in); err != nil {
 			return err
 		}
-		if _, err := s.checkDraft(ctx, d); err != nil {
+		if _, _, err := s.checkDraft(ctx, d); err != nil {
 			return err
 		}
 		d.UpdatedAt = s.now(ctx)

@@ -42,6 +42,7 @@ type Store struct {
 	// (config exclusion.key); empty refuses list uploads.
 	ExclusionKey []byte
 	writer       chan struct{} // SQLite: this process's one writer slot
+	group        group         // SQLite: transactions waiting for it to be committed together (groupTx)
 	bg           background
 	// RefusedTTL is how long the refused rows of an import are kept; 0 is
 	// finance.DefaultRefusedTTL.
