@@ -309,12 +309,17 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 	var q string
 	args := slices.Concat(coverageSumsArgs, sc.args)
 	if f.GroupBy == "program" {
-		// Every program of the year, paid in or not.
-		q = `SELECT p.code AS key, MIN(p.name) AS label, MIN(p.target_recipients) AS target, ` + coverageSums + `
+		// Every program of the year, paid in or not: the sums per program
+		// first, then the programs. Summed over the programs joined to
+		// their recipients instead, PostgreSQL expected a few thousand
+		// rows for the year's 240,000 and looked each recipient up by its
+		// key (4 s at a million disbursements, against 0.7 s hashed).
+		q = `SELECT p.code AS key, p.name AS label, p.target_recipients AS target, COALESCE(y.reached, 0) AS reached,
+  COALESCE(y.female, 0) AS female, COALESCE(y.male, 0) AS male, COALESCE(y.amount, 0) AS amount
 FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN (` + fmt.Sprintf(paidPerProgramRecipient, sc.where) + `) x ON x.pid = p.id
-LEFT JOIN recipients r ON r.id = x.rid
-WHERE ` + sc.where + ` GROUP BY p.code ORDER BY 1`
+LEFT JOIN (SELECT x.pid AS pid, ` + coverageSums + ` FROM (` + fmt.Sprintf(paidPerProgramRecipient, sc.where) + `) x
+  JOIN recipients r ON r.id = x.rid GROUP BY x.pid) y ON y.pid = p.id
+WHERE ` + sc.where + ` ORDER BY 1`
 		args = slices.Concat(args, sc.args)
 	} else {
 		// Each recipient falls in one group: only groups somebody was paid in.
