@@ -279,6 +279,11 @@ WHERE d.program_id = p.id AND d.status IN ? AND %[1]s GROUP BY d.recipient_id`
 	paidPerProgramRecipient = `SELECT d.program_id AS pid, d.recipient_id AS rid, SUM(d.amount) AS amount
 FROM ` + scopedDisbursements + `
 WHERE d.program_id = p.id AND d.status IN ? AND %[1]s GROUP BY d.program_id, d.recipient_id`
+	// paidPerProgramRecipientSets is paidPerProgramRecipient with, as rows
+	// whose pid is NULL, paidPerRecipient's in the same pass (PostgreSQL).
+	paidPerProgramRecipientSets = `SELECT d.program_id AS pid, d.recipient_id AS rid, SUM(d.amount) AS amount
+FROM ` + scopedDisbursements + `
+WHERE d.program_id = p.id AND d.status IN ? AND %[1]s GROUP BY GROUPING SETS ((d.program_id, d.recipient_id), (d.recipient_id))`
 )
 
 // coverageSums counts the recipients of paidPerRecipient's rows x (joined
@@ -291,6 +296,7 @@ const coverageSums = `COUNT(x.rid) AS reached,
 var coverageSumsArgs = []any{statusArg(finance.Realized)}
 
 type coverageRow struct {
+	Total                         bool // the totals' row of coverage by program on PostgreSQL
 	Key, Label                    string
 	Target, Reached, Female, Male int64
 	Amount                        money.Amount
@@ -343,16 +349,28 @@ func (s *Store) coverage(ctx context.Context, sc *scope, f report.Filter) (*repo
 	args := slices.Concat(coverageSumsArgs, sc.args)
 	if f.GroupBy == "program" {
 		// Every program of the year, paid in or not: the sums per program
-		// first, then the programs. Summed over the programs joined to
+		// first (y), then the programs. Summed over the programs joined to
 		// their recipients instead, PostgreSQL expected a few thousand
 		// rows for the year's 240,000 and looked each recipient up by its
 		// key (4 s at a million disbursements, against 0.7 s hashed).
-		q = `SELECT p.code AS key, p.name AS label, p.target_recipients AS target, COALESCE(y.reached, 0) AS reached,
+		perProgram := fmt.Sprintf(paidPerProgramRecipient, sc.where)
+		var totals string
+		if s.driver == "postgres" {
+			// The totals (a recipient paid by two programs is reached once)
+			// from the same pass, as y's row without a program: one read of
+			// the year's rows and of recipients instead of two (1.05 s -> 0.55 s
+			// at a million); SQLite has no GROUPING SETS.
+			perProgram = fmt.Sprintf(paidPerProgramRecipientSets, sc.where)
+			totals = `
+UNION ALL SELECT TRUE, '', '', 0, y.reached, y.female, y.male, y.amount FROM y WHERE y.pid IS NULL`
+		}
+		q = `WITH y AS (SELECT x.pid AS pid, ` + coverageSums + ` FROM (` + perProgram + `) x
+  JOIN recipients r ON r.id = x.rid GROUP BY x.pid)
+SELECT FALSE AS total, p.code AS key, p.name AS label, p.target_recipients AS target, COALESCE(y.reached, 0) AS reached,
   COALESCE(y.female, 0) AS female, COALESCE(y.male, 0) AS male, COALESCE(y.amount, 0) AS amount
-FROM programs p JOIN agencies a ON a.id = p.agency_id
-LEFT JOIN (SELECT x.pid AS pid, ` + coverageSums + ` FROM (` + fmt.Sprintf(paidPerProgramRecipient, sc.where) + `) x
-  JOIN recipients r ON r.id = x.rid GROUP BY x.pid) y ON y.pid = p.id
-WHERE ` + sc.where + ` ORDER BY 1`
+FROM programs p JOIN agencies a ON a.id = p.agency_id LEFT JOIN y ON y.pid = p.id
+WHERE ` + sc.where + totals + `
+ORDER BY 1, 2`
 		args = slices.Concat(args, sc.args)
 	} else {
 		// Each recipient falls in one group: only groups somebody was paid in.
@@ -364,8 +382,12 @@ WHERE ` + sc.where + ` ORDER BY 1`
 	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	var tot coverageRow
+	var tot, totals coverageRow
 	for _, r := range rows {
+		if r.Total {
+			totals = r
+			continue
+		}
 		row := report.CoverageRow{Key: r.Key, Label: report.CoverageLabel(f.GroupBy, r.Key, r.Label), CoverageFigures: report.CoverageFigures{
 			Target: r.Target, Reached: r.Reached, Female: r.Female, Male: r.Male, Amount: r.Amount,
 			Average: report.Average(r.Amount, r.Reached)}}
@@ -375,7 +397,9 @@ WHERE ` + sc.where + ` ORDER BY 1`
 	if f.GroupBy == "program" {
 		// A recipient paid by two programs is reached once in the totals.
 		target := tot.Target
-		if err := s.conn(ctx).Raw("SELECT "+coverageSums+" FROM ("+perRecipient+") x JOIN recipients r ON r.id = x.rid", slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
+		if s.driver == "postgres" {
+			tot = totals
+		} else if err := s.conn(ctx).Raw("SELECT "+coverageSums+" FROM ("+perRecipient+") x JOIN recipients r ON r.id = x.rid", slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
 			return nil, err
 		}
 		tot.Target = target
