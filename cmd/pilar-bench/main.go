@@ -1,7 +1,7 @@
 // Command pilar-bench measures Pilar against the raw limits of the same
 // run on a generated data set (see docs/BENCHMARKS.md):
 //
-//	go run ./cmd/pilar-bench [-n 20000] [-engine sqlite|postgres] [-dsn DSN] [-only import,reports,recon,export,load]
+//	go run ./cmd/pilar-bench [-n 20000] [-engine sqlite|postgres] [-dsn DSN] [-only import,reports,recon,export,load] [-keep]
 package main
 
 import (
@@ -26,6 +26,7 @@ func main() {
 	flag.StringVar(&opt.Dir, "dir", "", "directory for the files and SQLite databases (default: a temporary one, removed)")
 	flag.IntVar(&opt.Clients, "clients", 32, "concurrent clients of the load workload")
 	flag.DurationVar(&opt.Load, "load", 10*time.Second, "how long the load workload runs each way")
+	flag.BoolVar(&opt.Keep, "keep", false, "keep Pilar's loaded database (PostgreSQL schema bench_keep_<n>, SQLite DIR/pilar.db) and reuse it next time; not with import")
 	flag.StringVar(&opt.CPUProfile, "cpuprofile", "", "write a CPU profile of the workloads (after the data is loaded) to this file")
 	flag.Parse()
 	if opt.Engine != "sqlite" && opt.Engine != "postgres" {

@@ -50,6 +50,12 @@ type Options struct {
 	// CPUProfile is a file for a CPU profile of the workloads (server and
 	// clients, after the data is loaded); none when empty.
 	CPUProfile string
+	// Keep keeps Pilar's loaded database after the run (on PostgreSQL the
+	// schema bench_keep_<N>, on SQLite Dir/pilar.db) and reuses it when a
+	// later run with the same N finds it, so the load of a large set is
+	// paid once. It holds what earlier runs' workloads wrote, so it is for
+	// the read-only workloads (reports, export); not with import.
+	Keep bool
 }
 
 // Row is one line of the result table.
@@ -107,6 +113,9 @@ func Run(ctx context.Context, opt Options) ([]Row, error) {
 		}
 	}
 	r := &run{opt: opt}
+	if opt.Keep && (r.wants("import") || opt.Engine == "sqlite" && opt.Dir == "") {
+		return nil, fmt.Errorf("bench: -keep needs -only without import (and -dir on SQLite)")
+	}
 	defer r.close()
 	if opt.Dir == "" {
 		dir, err := os.MkdirTemp("", "pilar-bench-")
@@ -130,20 +139,22 @@ func Run(ctx context.Context, opt Options) ([]Row, error) {
 	if r.db, err = r.st.DB(); err != nil {
 		return nil, err
 	}
-	if r.admin, r.ctx, err = setup(ctx, r.st, set.Programs); err != nil {
+	reused, err := r.reuse(ctx)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if r.wants("import") {
-		if err := r.importWorkload(ctx); err != nil {
-			return nil, fmt.Errorf("import: %w", err)
+	case reused:
+		fmt.Fprintf(opt.Out, "pilar-bench: reusing the kept database, %d disbursements\n", opt.N)
+	default:
+		if err := r.load(ctx); err != nil {
+			return nil, err
 		}
-	} else if err := rawLoad(r.ctx, r.db, r.opt.Engine, r.set, r.admin.ID, false); err != nil {
-		return nil, fmt.Errorf("load: %w", err)
 	}
 	if r.opt.Engine == "postgres" {
 		// What autovacuum does after a bulk load, before anything is asked:
 		// statistics for the planner, and the visibility map that lets an
-		// index-only scan skip the table.
+		// index-only scan skip the table (on a kept database too: a newer
+		// migration may have added statistics to gather).
 		if _, err := r.db.ExecContext(ctx, "VACUUM ANALYZE disbursements, recipients, recipient_history, programs"); err != nil {
 			return nil, err
 		}
@@ -162,6 +173,9 @@ func Run(ctx context.Context, opt Options) ([]Row, error) {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if !r.wants("recon") {
+		r.dropTruth()
+	}
 	for _, w := range []struct {
 		name string
 		fn   func(context.Context) error
@@ -172,17 +186,23 @@ func Run(ctx context.Context, opt Options) ([]Row, error) {
 			}
 		}
 		if w.name == "recon" {
-			// The statements' truth (a string per line, about 40 MiB at
-			// N = 1,000,000) is the generator's data for scoring the
-			// reconciliation; the workloads after it should not carry it
-			// in their peak RSS, nor the garbage collector's headroom over it.
-			for i := range r.set.Statements {
-				r.set.Statements[i].Truth, r.set.Statements[i].Matchable = nil, nil
-			}
+			r.dropTruth()
 		}
 	}
 	fmt.Fprintf(opt.Out, "total %s\n", time.Since(start).Round(time.Second))
 	return r.rows, nil
+}
+
+// dropTruth drops the statements' truth (a string per line, about 40 MiB
+// at N = 1,000,000), the generator's data for scoring the reconciliation:
+// the other workloads should not carry it in their peak RSS, nor the
+// garbage collector's headroom over it, nor its pointers in the marking of
+// every collection (run without recon, the reports paid for it, about
+// 45 ms of CPU in every request).
+func (r *run) dropTruth() {
+	for i := range r.set.Statements {
+		r.set.Statements[i].Truth, r.set.Statements[i].Matchable = nil, nil
+	}
 }
 
 func (r *run) wants(w string) bool { return len(r.opt.Only) == 0 || slices.Contains(r.opt.Only, w) }
@@ -204,16 +224,22 @@ func (r *run) open(ctx context.Context, name string) (*store.Store, error) {
 		b := make([]byte, 4)
 		rand.Read(b)
 		schema := "bench_" + name + "_" + hex.EncodeToString(b)
+		keep := r.opt.Keep && name == "pilar"
+		if keep {
+			schema = "bench_keep_" + strconv.Itoa(r.opt.N)
+		}
 		admin, err := sql.Open("pgx", r.opt.DSN)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
 			admin.Close()
 			return nil, err
 		}
 		r.closer = append(r.closer, func() {
-			admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+			if !keep {
+				admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+			}
 			admin.Close()
 		})
 		dsn = r.opt.DSN + " search_path=" + schema
@@ -233,11 +259,56 @@ func (r *run) open(ctx context.Context, name string) (*store.Store, error) {
 	return st, nil
 }
 
+// load adds the admin, the agencies and the programs, then the recipients
+// and disbursements: by the import workload, or else by the raw insert.
+func (r *run) load(ctx context.Context) error {
+	var err error
+	if r.admin, r.ctx, err = setup(ctx, r.st, r.set.Programs); err != nil {
+		return err
+	}
+	if r.wants("import") {
+		if err := r.importWorkload(ctx); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	} else if err := rawLoad(r.ctx, r.db, r.opt.Engine, r.set, r.admin.ID); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	return nil
+}
+
+// reuse finds the admin and the set of a kept database (Options.Keep)
+// and acts as them; false when the database is new. Errors: a kept
+// database holding another number of disbursements (a load that did not
+// finish, or another N), which is left for the person to drop.
+func (r *run) reuse(ctx context.Context) (bool, error) {
+	if !r.opt.Keep {
+		return false, nil
+	}
+	admin, err := r.st.FindUserByEmail(finance.WithActor(ctx, finance.System), benchAdmin)
+	if finance.ErrorCode(err) == finance.ENotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	var n int
+	if err := r.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM disbursements").Scan(&n); err != nil {
+		return false, err
+	}
+	if n != r.opt.N {
+		return false, fmt.Errorf("bench: the kept database holds %d disbursements, not %d: drop it (schema bench_keep_%d, or %s) and run again", n, r.opt.N, r.opt.N, filepath.Join(r.opt.Dir, "pilar.db"))
+	}
+	r.admin, r.ctx = admin, finance.WithActor(ctx, admin.Actor())
+	return true, nil
+}
+
+// benchAdmin is the email of the admin setup adds.
+const benchAdmin = "bench@pilar.test"
+
 // setup adds an admin, the agencies and the programs of the set through
 // the store, and returns the admin and a context acting as them.
 func setup(ctx context.Context, st *store.Store, programs []benchgen.Program) (*finance.User, context.Context, error) {
 	admin, err := st.CreateUser(finance.WithActor(ctx, finance.System), finance.UserInput{
-		Email: "bench@pilar.test", Name: "Bench", Role: finance.RoleAdmin, Password: "pilar-bench-password"})
+		Email: benchAdmin, Name: "Bench", Role: finance.RoleAdmin, Password: "pilar-bench-password"})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -354,5 +425,5 @@ func Populate(ctx context.Context, st *store.Store, n int, dir string) (context.
 	if err != nil {
 		return nil, err
 	}
-	return actx, rawLoad(ctx, db, st.Driver(), set, admin.ID, false)
+	return actx, rawLoad(ctx, db, st.Driver(), set, admin.ID)
 }

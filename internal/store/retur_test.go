@@ -133,6 +133,25 @@ func TestReconciliationReport(t *testing.T) {
 			t.Errorf("%s open returns %+v", g, r.OpenReturns)
 		}
 	}
+	// A second return, deposited: returned counts both, not closed only the first.
+	closed := paidTo(t, w.World, w.p, "200000", "RPT-5", "2024-07-01", "")
+	if _, err := w.Store.ActOnDisbursement(w.Ctx(w.Officer), closed.ID, "return", finance.ActionInput{ReturnedOn: ptr("2024-07-20")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Store.CloseReturn(w.Ctx(w.Officer), closed.ID, finance.ReturClosureInput{Kind: ptr("deposit"), Treasury: ptr("kas_negara"),
+		ClosedOn: ptr("2024-08-01"), Reference: ptr("NTPN 5"), Amount: raw("200000")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []string{"program", "agency"} {
+		r, err := w.Store.ReconciliationReport(w.Ctx(w.Reviewer), report.Filter{Year: 2024, GroupBy: g})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt := r.Totals; len(r.Rows) != 1 || tt.Paid.String() != "4400000.00" || tt.Returned.String() != "500000.00" ||
+			tt.ReturnedNotClosed.String() != "300000.00" || tt.Mismatched.String() != "1000000.00" || len(r.OpenReturns) != 1 {
+			t.Errorf("%s with a closed return: %+v", g, r)
+		}
+	}
 	if r, _ := w.Store.ReconciliationReport(w.Ctx(w.OtherOfficer), report.Filter{Year: 2024}); len(r.Rows) != 0 {
 		t.Errorf("another agency sees %+v", r.Rows)
 	}
