@@ -124,6 +124,8 @@ func Run(ctx context.Context, opt Options) ([]Row, error) {
 		}
 		r.closer = append(r.closer, func() { os.RemoveAll(dir) })
 		r.opt.Dir = dir
+	} else if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	set, err := benchgen.Generate(r.opt.Dir, opt.N, opt.Seed)
