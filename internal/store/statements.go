@@ -356,14 +356,22 @@ func finishStatement(st *finance.Statement) {
 // for actors of its agency, admins and auditors. Errors: unauthorized,
 // not_found, forbidden.
 func (s *Store) FindStatementByID(ctx context.Context, id int64) (*finance.Statement, error) {
+	st, _, err := s.readableStatement(ctx, id)
+	return st, err
+}
+
+// readableStatement is the statement with id and the actor, who may read
+// it. Errors: unauthorized, not_found, forbidden.
+func (s *Store) readableStatement(ctx context.Context, id int64) (*finance.Statement, *finance.Actor, error) {
 	st, err := s.statementByID(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := finance.AuthorizeRead(ctx, &st.AgencyID); err != nil {
-		return nil, err
+	actor, err := finance.AuthorizeRead(ctx, &st.AgencyID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return st, nil
+	return st, actor, nil
 }
 
 const lineColumns = "id, statement_id, seq, source_line, booking_date, value_date, amount, reference, counterparty_account, counterparty_name, description"
@@ -379,11 +387,7 @@ func scanLine(rows *sql.Rows, l *finance.StatementLine) error {
 // actor; fn must not use the store. Errors: unauthorized, not_found,
 // forbidden, and fn's.
 func (s *Store) EachStatementLine(ctx context.Context, id int64, after, limit int, fn func(*finance.StatementLine) error) error {
-	st, err := s.statementByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	actor, err := finance.AuthorizeRead(ctx, &st.AgencyID)
+	_, actor, err := s.readableStatement(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -409,11 +413,7 @@ func (s *Store) EachStatementLine(ctx context.Context, id int64, after, limit in
 // other statements are left out. Errors: unauthorized, not_found,
 // forbidden.
 func (s *Store) StatementLinesByID(ctx context.Context, statementID int64, ids []int64) (map[int64]*finance.StatementLine, error) {
-	st, err := s.statementByID(ctx, statementID)
-	if err != nil {
-		return nil, err
-	}
-	actor, err := finance.AuthorizeRead(ctx, &st.AgencyID)
+	_, actor, err := s.readableStatement(ctx, statementID)
 	if err != nil {
 		return nil, err
 	}
