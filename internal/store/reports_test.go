@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -323,6 +325,69 @@ func TestReportService_Coverage(t *testing.T) {
 		}
 		if r.Totals.Target != 0 {
 			t.Errorf("target %d outside the program grouping", r.Totals.Target)
+		}
+	})
+}
+
+// TestReportService_MultiProgram pins the recipients paid by several
+// programs: each with its programs by code and its disbursements in that
+// order, two tranches of one program are not a flag, an approval not yet
+// paid is not either, and a program of another agency counts only for
+// those who see it. (The two engines ask it with different statements.)
+func TestReportService_MultiProgram(t *testing.T) {
+	w := dbtest.NewWorld(t)
+	f := repWorld{t, w}
+	a := f.program("A-2024", w.Agency.Code, "PEN", "100000000", "", nil, "")
+	b := f.program("B-2024", w.Agency.Code, "APBN", "100000000", "", nil, "")
+	c := f.program("C-2024", w.OtherAgency.Code, "PEN", "100000000", "", nil, "")
+	paid := func(day string) step { return step{status: "paid", approvedAt: july, paidOn: "2024-07-" + day} }
+	two := f.recipient("umkm", "6472014507900011", "mikro", "64.72", "kuliner", "3333000011")
+	tranches := f.recipient("umkm", "6472014507900012", "mikro", "64.72", "kuliner", "3333000012")
+	other := f.recipient("umkm", "6472014507900013", "mikro", "64.72", "kuliner", "3333000013")
+	approved := f.recipient("umkm", "6472014507900014", "mikro", "64.72", "kuliner", "3333000014")
+	twoB := f.disburse(b, two, "1000", 1, paid("10"))
+	twoA := f.disburse(a, two, "1000", 1, paid("11"))
+	twoA2 := f.disburse(a, two, "1000", 2, paid("12"))
+	f.disburse(a, tranches, "1000", 1, paid("10"))
+	f.disburse(a, tranches, "1000", 2, paid("11"))
+	otherC := f.disburse(c, other, "1000", 1, paid("10"))
+	otherA := f.disburse(a, other, "1000", 1, paid("11"))
+	f.disburse(a, approved, "1000", 1, paid("10"))
+	f.disburse(b, approved, "1000", 1, step{status: "approved", approvedAt: july})
+	type flag struct {
+		Recipient     int64
+		Programs      string
+		Disbursements []int64
+		Reason        string
+	}
+	flags := func(t *testing.T, actor *finance.User) []flag {
+		t.Helper()
+		o, err := w.Store.Overlaps(w.Ctx(actor), report.Filter{Year: 2024})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []flag{}
+		for _, fl := range o.MultiProgram {
+			if len(fl.RecipientIDs) != 1 {
+				t.Fatalf("recipients %v", fl.RecipientIDs)
+			}
+			out = append(out, flag{fl.RecipientIDs[0], strings.Join(fl.Programs, ","), fl.DisbursementIDs, fl.Reason.String()})
+		}
+		return out
+	}
+	t.Run("Admin", func(t *testing.T) {
+		want := []flag{
+			{two.ID, "A-2024,B-2024", []int64{twoA.ID, twoA2.ID, twoB.ID}, "paid by 2 programs"},
+			{other.ID, "A-2024,C-2024", []int64{otherA.ID, otherC.ID}, "paid by 2 programs"},
+		}
+		if got := flags(t, w.Admin); !reflect.DeepEqual(got, want) {
+			t.Errorf("multi_program\n got %+v\nwant %+v", got, want)
+		}
+	})
+	t.Run("OfficerOfOneAgency", func(t *testing.T) {
+		want := []flag{{two.ID, "A-2024,B-2024", []int64{twoA.ID, twoA2.ID, twoB.ID}, "paid by 2 programs"}}
+		if got := flags(t, w.Officer); !reflect.DeepEqual(got, want) {
+			t.Errorf("multi_program\n got %+v\nwant %+v", got, want)
 		}
 	})
 }
