@@ -20,6 +20,7 @@ const ReportYear = 2024
 const (
 	committedSQL = "('approved', 'paid')"
 	paidSQL      = "('paid')"
+	everPaidSQL  = "('paid', 'returned')"
 	liveSQL      = "('draft', 'submitted', 'approved', 'paid', 'returned')"
 )
 
@@ -77,9 +78,13 @@ func coverageRaw(key string) string {
 JOIN recipients r ON r.id = d.recipient_id WHERE p.fiscal_year = ? AND d.status IN ` + paidSQL + ` GROUP BY 1`
 }
 
+// reconRaw sums what the reconciliation report's columns sum: every
+// disbursement ever paid (a returned one was paid first), the matched, the
+// returned.
 func reconRaw(key string) string {
-	return `SELECT ` + key + `, SUM(d.amount), SUM(CASE WHEN d.reconciled THEN d.amount END) FROM disbursements d JOIN programs p ON p.id = d.program_id
-JOIN agencies a ON a.id = p.agency_id WHERE p.fiscal_year = ? AND d.status IN ` + paidSQL + ` GROUP BY 1`
+	return `SELECT ` + key + `, SUM(d.amount), SUM(CASE WHEN d.reconciled THEN d.amount END), SUM(CASE WHEN d.status = 'returned' THEN d.amount END)
+FROM disbursements d JOIN programs p ON p.id = d.program_id
+JOIN agencies a ON a.id = p.agency_id WHERE p.fiscal_year = ? AND d.status IN ` + everPaidSQL + ` GROUP BY 1`
 }
 
 // reportsWorkload asks every report kind and group_by of report.Kinds
