@@ -70,8 +70,9 @@ func fillProgram(b *testing.B, w *dbtest.World, p *finance.Program, n int) {
 }
 
 // BenchmarkWriteOneDisbursement creates a draft and approves it (submit,
-// approve) through the store, b.N times into an empty program and b.N
-// times into one already holding 200,000 approved and paid disbursements
+// approve), and imports a second tranche of it (a set of one row), through
+// the store, b.N times into an empty program and b.N times into one
+// already holding 200,000 approved and paid disbursements
 // (PILAR_BENCH_FILL changes the number), and reports each call's mean and
 // the ratio full/empty, which should be near 1: the cost of one write must
 // not grow with its program.
@@ -84,16 +85,17 @@ func BenchmarkWriteOneDisbursement(b *testing.B) {
 	empty := newProgramB(b, w, "BENCH-EMPTY", "100000000000000")
 	full := newProgramB(b, w, "BENCH-FULL", "100000000000000")
 	fillProgram(b, w, full, fill)
+	nik := func(i int) string { return fmt.Sprintf("6472030101%06d", i+1) }
 	recipients := make([]int64, b.N)
 	for i := range recipients {
-		r, err := w.Store.CreateRecipient(w.Ctx(w.Admin), finance.RecipientInput{Kind: ptr("umkm"), Name: ptr(fmt.Sprintf("Bench %d", i)), NIK: ptr(fmt.Sprintf("6472030101%06d", i+1))})
+		r, err := w.Store.CreateRecipient(w.Ctx(w.Admin), finance.RecipientInput{Kind: ptr("umkm"), Name: ptr(fmt.Sprintf("Bench %d", i)), NIK: ptr(nik(i))})
 		if err != nil {
 			b.Fatal(err)
 		}
 		recipients[i] = r.ID
 	}
 	officer, reviewer := w.Ctx(w.Officer), w.Ctx(w.Reviewer)
-	var create, approve [2]time.Duration
+	var create, approve, imp [2]time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for k, p := range []*finance.Program{empty, full} {
@@ -113,6 +115,13 @@ func BenchmarkWriteOneDisbursement(b *testing.B) {
 				b.Fatal(err)
 			}
 			approve[k] += time.Since(start)
+			start = time.Now()
+			out, err := w.Store.ImportDisbursements(officer, []finance.DisbursementRow{{RecipientNIK: nik(i), Input: finance.DisbursementInput{
+				Program: ptr(p.Code), Amount: raw("2400000"), Tranche: ptr(2), DisbursedOn: ptr("2024-03-01")}}}, false)
+			if err != nil || out[0].Err != nil || out[0].Outcome != finance.ImportCreated {
+				b.Fatal(err, out)
+			}
+			imp[k] += time.Since(start)
 		}
 	}
 	b.StopTimer()
@@ -121,8 +130,11 @@ func BenchmarkWriteOneDisbursement(b *testing.B) {
 	b.ReportMetric(per(create[1]), "create-full-µs")
 	b.ReportMetric(per(approve[0]), "approve-empty-µs")
 	b.ReportMetric(per(approve[1]), "approve-full-µs")
+	b.ReportMetric(per(imp[0]), "import-empty-µs")
+	b.ReportMetric(per(imp[1]), "import-full-µs")
 	b.ReportMetric(float64(create[1])/float64(create[0]), "create-ratio")
 	b.ReportMetric(float64(approve[1])/float64(approve[0]), "approve-ratio")
+	b.ReportMetric(float64(imp[1])/float64(imp[0]), "import-ratio")
 }
 
 func newProgramB(b *testing.B, w *dbtest.World, code, budget string) *finance.Program {
