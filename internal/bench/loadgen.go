@@ -48,7 +48,9 @@ func (r *run) loadOne(ctx context.Context, program string, tranche0 int) error {
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: r.opt.Clients}}
 	end := time.Now().Add(r.opt.Load)
 	var wg sync.WaitGroup
+	var cpu0 time.Duration
 	_, rss, _ := measure(func() error {
+		cpu0 = cpuTime() // after measure's FreeOSMemory
 		for i := 0; i < r.opt.Clients; i++ {
 			wg.Add(1)
 			go func() {
@@ -88,9 +90,18 @@ func (r *run) loadOne(ctx context.Context, program string, tranche0 int) error {
 		wg.Wait()
 		return nil
 	})
+	// CPU per request, both kinds and the clients too (they run in this
+	// process): what the others on a shared machine move least.
+	cpu, requests := cpuTime()-cpu0, 0
+	for _, l := range lat {
+		requests += len(l)
+	}
 	note := ""
+	if requests > 0 {
+		note = fmt.Sprintf("; CPU %.0f µs a request (%d of all kinds, clients included)", float64(cpu.Microseconds())/float64(requests), requests)
+	}
 	if f := failed.Load(); f > 0 {
-		note = fmt.Sprintf("; %d failed, first: %v", f, firstErr.Load())
+		note += fmt.Sprintf("; %d failed, first: %v", f, firstErr.Load())
 	}
 	for _, kind := range []string{"create", "realization"} {
 		l := lat[kind]

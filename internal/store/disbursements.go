@@ -120,7 +120,7 @@ func trancheTaken(d *finance.Disbursement, id int64) error {
 
 func (s *Store) disbursementByID(ctx context.Context, id int64) (*finance.Disbursement, error) {
 	var d finance.Disbursement
-	err := s.conn(ctx).Raw(disbursementSelect+" WHERE d.id = ?", id).Take(&d).Error
+	err := s.conn(ctx).Raw(disbursementSelect+" WHERE d.id = "+oneBound("id", "disbursements", "id"), id).Take(&d).Error
 	if err != nil {
 		return &d, translate(err, "disbursement")
 	}

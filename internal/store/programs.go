@@ -50,7 +50,7 @@ func (s *Store) CreateProgram(ctx context.Context, in finance.ProgramInput) (*fi
 
 func (s *Store) programByCode(ctx context.Context, code string) (*finance.Program, error) {
 	var p finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" WHERE p.code = ?", code).Take(&p).Error; err != nil {
+	if err := s.conn(ctx).Raw(programSelect+" WHERE p.id = "+oneBound("id", "programs", "code"), code).Take(&p).Error; err != nil {
 		return nil, translate(err, "program "+code)
 	}
 	p.ComputeRemaining()

@@ -251,7 +251,7 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (*finance.User, 
 	hash := hashSecret(secret)
 	err := s.conn(ctx).Raw(`SELECT `+userColumns+`, t.last_used_at AS token_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN agencies a ON a.id = u.agency_id
-		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active`, hash).Scan(&rows).Error
+		WHERE t.id = `+oneBound("id", "api_tokens", "token_hash")+` AND t.revoked_at IS NULL AND u.active`, hash).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
