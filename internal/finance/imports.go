@@ -52,17 +52,20 @@ func (r DisbursementRow) NewDraft(recipientID int64) (*Disbursement, error) {
 	return r.draft.d, r.draft.err
 }
 
-// ImportService takes imported rows (disbursements a batch at a time), inside transactions the
+// ImportService takes imported rows (recipients and disbursements a set at a time), inside transactions the
 // importer opens with InTx (a batch, or the whole file when atomic). A
 // refused row leaves nothing behind, even inside a batch.
 type ImportService interface {
 	// InTx runs fn in one transaction; a nested call joins it.
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
-	// ImportRecipient registers a recipient, or skips it when one with the
-	// same identity (umkm: NIK; koperasi: legal number; kelompok: name and
-	// NIK) exists, or with update changes that one. Errors: unauthorized,
-	// forbidden, validation_failed, duplicate.
-	ImportRecipient(ctx context.Context, in RecipientInput, update bool) (ImportOutcome, error)
+	// ImportRecipients registers a set of recipients, skipping each row
+	// whose recipient has the same identity (umkm: NIK; koperasi: legal
+	// number; kelompok: name and NIK) as one registered or an earlier row
+	// of the set, or with update changing that one, and says per row, in
+	// order, what it did or why it refused it (validation_failed,
+	// duplicate). Errors: unauthorized, forbidden, and internal ones,
+	// which write nothing of the set.
+	ImportRecipients(ctx context.Context, rows []RecipientInput, update bool) ([]RowOutcome, error)
 	// ImportFigures records a recipient's yearly figures from a date in its
 	// history (and on the recipient when they are its latest), or skips the
 	// row when the history holds them already on that date. Errors:
