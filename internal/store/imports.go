@@ -215,9 +215,11 @@ func (s *Store) registered(ctx context.Context, rs []*finance.Recipient, held ma
 	var a, b string
 	for part := range chunks(distinct(niks)) {
 		err := scanEach(db.Raw("SELECT id, nik FROM recipients WHERE kind = 'umkm' AND nik IN ? ORDER BY id", part), func(rows *sql.Rows) error {
-			err := rows.Scan(&id, &a)
+			if err := rows.Scan(&id, &a); err != nil {
+				return err
+			}
 			keep(recipientKey{"umkm", a, ""}, id)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
@@ -225,9 +227,11 @@ func (s *Store) registered(ctx context.Context, rs []*finance.Recipient, held ma
 	}
 	for part := range chunks(distinct(legal)) {
 		err := scanEach(db.Raw("SELECT id, legal_number FROM recipients WHERE kind = 'koperasi' AND legal_number IN ? ORDER BY id", part), func(rows *sql.Rows) error {
-			err := rows.Scan(&id, &a)
+			if err := rows.Scan(&id, &a); err != nil {
+				return err
+			}
 			keep(recipientKey{"koperasi", a, ""}, id)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
@@ -242,11 +246,13 @@ func (s *Store) registered(ctx context.Context, rs []*finance.Recipient, held ma
 	for part := range chunks(distinct(groupNIKs)) {
 		err := scanEach(db.Raw("SELECT id, name, nik FROM recipients WHERE kind = 'kelompok' AND nik IN ? AND name IN ? ORDER BY id", part, distinct(names)),
 			func(rows *sql.Rows) error {
-				err := rows.Scan(&id, &a, &b)
+				if err := rows.Scan(&id, &a, &b); err != nil {
+					return err
+				}
 				if k := (recipientKey{"kelompok", a, b}); want[k] {
 					keep(k, id)
 				}
-				return err
+				return nil
 			})
 		if err != nil {
 			return err
