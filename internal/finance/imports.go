@@ -19,12 +19,13 @@ type DisbursementRow struct {
 	RecipientNIB string
 	Input        DisbursementInput
 	PaidOn       *string // historical imports: the day it was paid
-	draft        *preparedDraft
+	draft        *prepared[*Disbursement]
 }
 
-// preparedDraft is NewDisbursement of a row's input, made by Prepare.
-type preparedDraft struct {
-	d   *Disbursement
+// prepared is what a row's input makes, or why it does not, made by a
+// row's Prepare as the importer reads the row.
+type prepared[T any] struct {
+	v   T
 	err error
 }
 
@@ -36,7 +37,7 @@ func (r *DisbursementRow) Prepare() {
 	var recipient int64 // set by NewDraft; NewDisbursement only requires one
 	in.RecipientID = &recipient
 	d, err := NewDisbursement(in)
-	r.draft = &preparedDraft{d, err}
+	r.draft = &prepared[*Disbursement]{d, err}
 }
 
 // NewDraft is NewDisbursement of the row's input for the recipient the
@@ -48,8 +49,31 @@ func (r DisbursementRow) NewDraft(recipientID int64) (*Disbursement, error) {
 		in.RecipientID = &recipientID
 		return NewDisbursement(in)
 	}
-	r.draft.d.RecipientID = recipientID
-	return r.draft.d, r.draft.err
+	r.draft.v.RecipientID = recipientID
+	return r.draft.v, r.draft.err
+}
+
+// RecipientRow is one row of a recipients file: the input of a recipient.
+type RecipientRow struct {
+	Input     RecipientInput
+	recipient *prepared[*Recipient]
+}
+
+// Prepare makes the row's recipient, as NewRecipient does, before the
+// store looks it up: the importer prepares rows as it reads them, beside
+// the transaction that enters them. A row is entered once.
+func (r *RecipientRow) Prepare() {
+	v, err := NewRecipient(r.Input)
+	r.recipient = &prepared[*Recipient]{v, err}
+}
+
+// NewRecipient is NewRecipient of the row's input: the recipient Prepare
+// made, or a new one. Errors: those of NewRecipient.
+func (r RecipientRow) NewRecipient() (*Recipient, error) {
+	if r.recipient == nil {
+		return NewRecipient(r.Input)
+	}
+	return r.recipient.v, r.recipient.err
 }
 
 // ImportService takes imported rows (recipients and disbursements a set at a time), inside transactions the
@@ -65,7 +89,7 @@ type ImportService interface {
 	// order, what it did or why it refused it (validation_failed,
 	// duplicate). Errors: unauthorized, forbidden, and internal ones,
 	// which write nothing of the set.
-	ImportRecipients(ctx context.Context, rows []RecipientInput, update bool) ([]RowOutcome, error)
+	ImportRecipients(ctx context.Context, rows []RecipientRow, update bool) ([]RowOutcome, error)
 	// ImportFigures records a recipient's yearly figures from a date in its
 	// history (and on the recipient when they are its latest), or skips the
 	// row when the history holds them already on that date. Errors:

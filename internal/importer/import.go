@@ -216,8 +216,8 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	var sets setImporter
 	switch {
 	case opt.Kind == Recipients:
-		sets = &setImport[finance.RecipientInput]{rows: rows, meter: opt.Meter, read: m.recipientRow,
-			write: func(ctx context.Context, rs []finance.RecipientInput) ([]finance.RowOutcome, error) {
+		sets = &setImport[finance.RecipientRow]{rows: rows, meter: opt.Meter, read: m.recipientRow,
+			write: func(ctx context.Context, rs []finance.RecipientRow) ([]finance.RowOutcome, error) {
 				return svc.ImportRecipients(ctx, rs, opt.Update)
 			}}
 	case opt.Kind == Disbursements && !opt.Submit && history == nil:
@@ -643,11 +643,16 @@ func (m *mapper) draftRow(v []string) (finance.DisbursementRow, error) {
 	return row, err
 }
 
-// recipientRow reads a recipient row's cells. Errors: validation_failed.
-func (m *mapper) recipientRow(v []string) (finance.RecipientInput, error) {
+// recipientRow reads a recipient row's cells and prepares its recipient
+// (RecipientRow.Prepare). Errors: validation_failed.
+func (m *mapper) recipientRow(v []string) (finance.RecipientRow, error) {
 	f := finance.Fields{}
-	in := m.recipient(v, f)
-	return in, f.Err()
+	row := finance.RecipientRow{Input: m.recipient(v, f)}
+	if err := f.Err(); err != nil {
+		return row, err
+	}
+	row.Prepare()
+	return row, nil
 }
 
 // repayment reads a repayments row: loan_id, else recipient_nik or

@@ -403,7 +403,7 @@ type cancelling struct {
 	cancel context.CancelFunc
 }
 
-func (c *cancelling) ImportRecipients(ctx context.Context, rows []finance.RecipientInput, update bool) ([]finance.RowOutcome, error) {
+func (c *cancelling) ImportRecipients(ctx context.Context, rows []finance.RecipientRow, update bool) ([]finance.RowOutcome, error) {
 	if c.n < c.at && c.n+len(rows) >= c.at {
 		c.cancel()
 	}

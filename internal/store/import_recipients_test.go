@@ -81,7 +81,7 @@ func TestImportRecipients_RowsInteract(t *testing.T) {
 		t.Helper()
 		var out []finance.RowOutcome
 		err := set.Store.InTx(ctxSet, func(ctx context.Context) (err error) {
-			out, err = set.Store.ImportRecipients(ctx, rows, update)
+			out, err = set.Store.ImportRecipients(ctx, recipientRows(rows), update)
 			return err
 		})
 		if err != nil || len(out) != len(rows) {
@@ -141,6 +141,17 @@ func TestImportRecipients_RowsInteract(t *testing.T) {
 	if bad, err := set.Store.VerifyAudit(set.Ctx(set.Admin)); err != nil || bad != nil {
 		t.Fatalf("audit chain: entry %+v, %v", bad, err)
 	}
+}
+
+// recipientRows are the rows of a recipients file holding the inputs; the
+// first is prepared as the importer prepares rows, the others are not.
+func recipientRows(ins []finance.RecipientInput) []finance.RecipientRow {
+	rows := make([]finance.RecipientRow, len(ins))
+	for i, in := range ins {
+		rows[i].Input = in
+	}
+	rows[0].Prepare()
+	return rows
 }
 
 // wallClock is a timestamp of today's date, which GORM's Save writes as
@@ -227,7 +238,7 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 	}
 	done := make(chan result)
 	go func() {
-		out, err := w.Store.ImportRecipients(w.Ctx(w.Admin), rows, false)
+		out, err := w.Store.ImportRecipients(w.Ctx(w.Admin), recipientRows(rows), false)
 		done <- result{out, err}
 	}()
 	for waiting := 0; waiting == 0; { // until the import waits on the open transaction

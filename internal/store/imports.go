@@ -43,7 +43,7 @@ func (s *Store) savepoint(ctx context.Context, name string, fn func() error) err
 // name and NIK), an earlier row of the set included, or with update
 // changes the one it holds. It gives one outcome or refusal per row, in
 // order; a refused row writes nothing. The rows are checked in Go
-// (NewRecipient), the recipients they name read with one query per kind,
+// (NewRecipient, which the importer makes as it reads them), the recipients they name read with one query per kind,
 // the new ones inserted with multi-row INSERTs with their history rows,
 // and their audit entries (one per row, as CreateRecipient writes them)
 // appended together; a row that changes a recipient goes through
@@ -51,7 +51,7 @@ func (s *Store) savepoint(ctx context.Context, name string, fn func() error) err
 // audit entries keep the rows' order. Row errors: validation_failed,
 // duplicate. Errors: unauthorized, forbidden, and internal errors, which
 // fail the whole set.
-func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientInput, update bool) ([]finance.RowOutcome, error) {
+func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientRow, update bool) ([]finance.RowOutcome, error) {
 	if _, err := finance.Authorize(ctx, finance.ActEditRecipient, nil); err != nil {
 		return nil, err
 	}
@@ -62,8 +62,8 @@ func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientIn
 		}
 		rs := make([]*finance.Recipient, len(rows))
 		var valid []*finance.Recipient
-		for i, in := range rows {
-			if rs[i], out[i].Err = finance.NewRecipient(in); out[i].Err == nil {
+		for i, row := range rows {
+			if rs[i], out[i].Err = row.NewRecipient(); out[i].Err == nil {
 				valid = append(valid, rs[i])
 			}
 		}
@@ -86,7 +86,7 @@ func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientIn
 				for k, r := range pending {
 					var created *finance.Recipient
 					err = s.importRow(ctx, func(ctx context.Context) (err error) {
-						created, err = s.CreateRecipient(ctx, rows[at[k]])
+						created, err = s.CreateRecipient(ctx, rows[at[k]].Input)
 						return err
 					})
 					if finance.ErrorCode(err) == finance.EInternal {
@@ -141,7 +141,7 @@ func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientIn
 				if err := flush(); err != nil { // the rows before it, and their audit entries before its
 					return err
 				}
-				out[i].Outcome, out[i].Err = s.importUpdate(ctx, id, rows[i])
+				out[i].Outcome, out[i].Err = s.importUpdate(ctx, id, rows[i].Input)
 				if finance.ErrorCode(out[i].Err) == finance.EInternal {
 					return out[i].Err
 				}
@@ -275,7 +275,7 @@ var historyColumns = []column{{"recipient_id", "bigint"}, {"valid_from", "text"}
 // writes, sets their ids, and writes each one's history row as
 // recordHistory does (from the valid_from of its row of in, at[k] for
 // rs[k]; else today).
-func (s *Store) insertRecipients(ctx context.Context, rs []*finance.Recipient, in []finance.RecipientInput, at []int) error {
+func (s *Store) insertRecipients(ctx context.Context, rs []*finance.Recipient, in []finance.RecipientRow, at []int) error {
 	rows := make([][]any, len(rs))
 	for i, r := range rs {
 		rows[i] = []any{r.Kind, r.Name, r.OwnerName, r.NIK, r.NIB, r.NPWP, r.Sector, r.SizeClass, r.RegionCode, r.Address, r.Phone,
@@ -289,7 +289,7 @@ func (s *Store) insertRecipients(ctx context.Context, rs []*finance.Recipient, i
 	now := s.now(ctx)
 	for i, r := range rs {
 		r.ID = ids[i]
-		h := s.historyOf(ctx, r, in[at[i]].ValidFrom)
+		h := s.historyOf(ctx, r, in[at[i]].Input.ValidFrom)
 		rows[i] = []any{h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, now}
 	}
 	_, err = s.insertRows(ctx, "recipient_history", historyColumns, rows, false)
