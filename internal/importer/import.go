@@ -248,29 +248,24 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return more, nil
 	}
-	parent := ctx
+	parent := ctx // a batch's own does not end (WithoutCancel)
 	// batch imports rows until it has done n, the file ends (false) or,
-	// with a non-zero until, that time has passed, and tells the progress.
-	// Sets go n rows at a time, as many as fit before until (at least one)
-	// or until run's context ends, so that a transaction holds the lock
-	// about as long as a row-by-row batch does but commits, and pauses
-	// after, far fewer times; the progress is told after each.
-	batch := func(ctx context.Context, n int, until time.Time) (more bool, err error) {
+	// with a non-zero until, that time has passed. Sets go n rows at a
+	// time, as many as fit before until (at least one) or until run's
+	// context ends, so that a transaction holds the lock about as long as
+	// a row-by-row batch does but commits, and pauses after, far fewer
+	// times; the progress is told after each set (after the last by the
+	// caller, as after every batch).
+	batch := func(ctx context.Context, n int, until time.Time) (bool, error) {
 		if sets != nil {
 			for {
-				if more, err = set(ctx, n); err == nil {
-					progress(opt, res)
-				}
+				more, err := set(ctx, n)
 				if err != nil || !more || until.IsZero() || time.Now().After(until) || parent.Err() != nil {
 					return more, err
 				}
-			}
-		}
-		defer func() {
-			if err == nil {
 				progress(opt, res)
 			}
-		}()
+		}
 		for i := 0; i < n; i++ {
 			if i > 0 && !until.IsZero() && time.Now().After(until) {
 				return true, nil
@@ -313,6 +308,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				if more, err = batch(ctx, opt.BatchSize, time.Time{}); err != nil {
 					return err
 				}
+				progress(opt, res)
 			}
 			if opt.Atomic && res.Failed > 0 {
 				return errAtomicRefused
@@ -338,6 +334,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				if more, err = batch(ctx, opt.BatchSize, time.Time{}); err != nil {
 					return err
 				}
+				progress(opt, res)
 			}
 			if res.Failed > 0 {
 				return errAtomicRefused
@@ -370,6 +367,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		if err != nil {
 			return res, err
 		}
+		progress(opt, res)
 		if more && pauser != nil {
 			time.Sleep(pauser.PauseAfterBatch(time.Since(start)))
 		}
