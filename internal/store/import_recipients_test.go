@@ -202,7 +202,7 @@ func tableOf(t *testing.T, w *dbtest.World, q string) []string {
 // on the unique index; the import redoes the set row by row, refuses only
 // that row (the duplicate CreateRecipient gives, naming the other
 // writer's recipient), registers the others and writes their audit
-// entries. SQLite has nothing to test here: every write transaction holds
+// entries; a later row of that NIK changes the other writer's recipient. SQLite has nothing to test here: every write transaction holds
 // the database's one write lock from its start.
 func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 	t.Parallel()
@@ -231,6 +231,7 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 		{Kind: ptr("umkm"), Name: ptr("Satu"), NIK: ptr("6472014506850001")},
 		{Kind: ptr("umkm"), Name: ptr("Dua"), NIK: ptr(taken)},
 		{Kind: ptr("umkm"), Name: ptr("Tiga"), NIK: ptr("6472014506850003")},
+		{Kind: ptr("umkm"), Name: ptr("Dua Baru"), NIK: ptr(taken)}, // updates the other writer's
 	}
 	type result struct {
 		out []finance.RowOutcome
@@ -238,7 +239,7 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 	}
 	done := make(chan result)
 	go func() {
-		out, err := w.Store.ImportRecipients(w.Ctx(w.Admin), recipientRows(rows), false)
+		out, err := w.Store.ImportRecipients(w.Ctx(w.Admin), recipientRows(rows), true)
 		done <- result{out, err}
 	}()
 	for waiting := 0; waiting == 0; { // until the import waits on the open transaction
@@ -254,7 +255,13 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 		t.Fatalf("import: %v", got.err)
 	}
 	for i, o := range got.out {
-		if i == 1 {
+		switch i {
+		case 3:
+			if o.Err != nil || o.Outcome != finance.ImportUpdated {
+				t.Fatalf("row 3: outcome %v, error %v, want the other writer's recipient updated", o.Outcome, o.Err)
+			}
+			continue
+		case 1:
 			want := fmt.Sprintf("an umkm with this NIK is already registered as recipient %d", other)
 			if finance.ErrorCode(o.Err) != finance.EDuplicate || !strings.Contains(o.Err.Error(), want) {
 				t.Fatalf("row 1: %v, want %q", o.Err, want)
@@ -264,6 +271,9 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 		if o.Err != nil || o.Outcome != finance.ImportCreated {
 			t.Fatalf("row %d: outcome %v, error %v, want created", i, o.Outcome, o.Err)
 		}
+	}
+	if r, err := w.Store.FindRecipientByID(w.Ctx(w.Admin), other); err != nil || r.Name != "Dua Baru" {
+		t.Fatalf("the other writer's recipient: %+v, %v", r, err)
 	}
 	audited := tableOf(t, w, "SELECT entity_id FROM audit_log WHERE entity = 'recipient' AND action = 'create' ORDER BY id")
 	recipients := tableOf(t, w, "SELECT id FROM recipients WHERE id <> "+fmt.Sprint(other)+" ORDER BY id")

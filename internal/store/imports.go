@@ -43,10 +43,11 @@ func (s *Store) savepoint(ctx context.Context, name string, fn func() error) err
 // name and NIK), an earlier row of the set included, or with update
 // changes the one it holds. It gives one outcome or refusal per row, in
 // order; a refused row writes nothing. The rows are checked in Go
-// (NewRecipient, which the importer makes as it reads them), the recipients they name read with one query per kind,
-// the new ones inserted with multi-row INSERTs with their history rows,
-// and their audit entries (one per row, as CreateRecipient writes them)
-// appended together; a row that changes a recipient goes through
+// (NewRecipient, which the importer makes as it reads them), the
+// recipients they name read with one query per kind, the new ones
+// inserted with multi-row INSERTs with their history rows, and their
+// audit entries (one per row, as CreateRecipient writes them) appended
+// together; a row that changes a recipient goes through
 // UpdateRecipient once the rows before it are written, so that ids and
 // audit entries keep the rows' order. Row errors: validation_failed,
 // duplicate. Errors: unauthorized, forbidden, and internal errors, which
@@ -78,14 +79,14 @@ func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientRo
 				return nil
 			}
 			var records []auditRecord
-			err := s.savepoint(ctx, "import_set", func() error { return s.insertRecipients(ctx, pending, rows, at) })
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
+			switch err := s.savepoint(ctx, "import_set", func() error { return s.insertRecipients(ctx, pending, rows, at) }); {
+			case errors.Is(err, gorm.ErrDuplicatedKey):
 				// Another writer registered an umkm's NIK since the set's
 				// lookup: the rows again one by one through
 				// CreateRecipient, which refuses those it took.
 				for k, r := range pending {
 					var created *finance.Recipient
-					err = s.importRow(ctx, func(ctx context.Context) (err error) {
+					err := s.importRow(ctx, func(ctx context.Context) (err error) {
 						created, err = s.CreateRecipient(ctx, rows[at[k]].Input)
 						return err
 					})
@@ -93,15 +94,19 @@ func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientRo
 						return err
 					}
 					out[at[k]].Outcome, out[at[k]].Err = finance.ImportCreated, err
-					if err != nil {
-						delete(held, keyOf(r)) // the other writer's: a later row that updates looks it up
-					} else {
+					if err == nil {
 						held[keyOf(r)] = created.ID
+						continue
+					}
+					// The other writer's, which later rows find as registered.
+					delete(held, keyOf(r))
+					if err := s.registered(ctx, []*finance.Recipient{r}, held); err != nil {
+						return err
 					}
 				}
-			} else if err != nil {
+			case err != nil:
 				return err
-			} else {
+			default:
 				records = make([]auditRecord, len(pending))
 				for k, r := range pending {
 					out[at[k]].Outcome = finance.ImportCreated
@@ -123,12 +128,7 @@ func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientRo
 				if err := flush(); err != nil {
 					return err
 				}
-				if id, ok = held[k]; !ok {
-					if err := s.registered(ctx, []*finance.Recipient{r}, held); err != nil {
-						return err
-					}
-					id, ok = held[k]
-				}
+				id, ok = held[k]
 			}
 			switch {
 			case !ok:
