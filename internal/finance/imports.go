@@ -19,12 +19,13 @@ type DisbursementRow struct {
 	RecipientNIB string
 	Input        DisbursementInput
 	PaidOn       *string // historical imports: the day it was paid
-	draft        *preparedDraft
+	draft        *prepared[*Disbursement]
 }
 
-// preparedDraft is NewDisbursement of a row's input, made by Prepare.
-type preparedDraft struct {
-	d   *Disbursement
+// prepared is what a row's input makes, or why it does not, made by a
+// row's Prepare as the importer reads the row.
+type prepared[T any] struct {
+	v   T
 	err error
 }
 
@@ -36,7 +37,7 @@ func (r *DisbursementRow) Prepare() {
 	var recipient int64 // set by NewDraft; NewDisbursement only requires one
 	in.RecipientID = &recipient
 	d, err := NewDisbursement(in)
-	r.draft = &preparedDraft{d, err}
+	r.draft = &prepared[*Disbursement]{d, err}
 }
 
 // NewDraft is NewDisbursement of the row's input for the recipient the
@@ -48,21 +49,47 @@ func (r DisbursementRow) NewDraft(recipientID int64) (*Disbursement, error) {
 		in.RecipientID = &recipientID
 		return NewDisbursement(in)
 	}
-	r.draft.d.RecipientID = recipientID
-	return r.draft.d, r.draft.err
+	r.draft.v.RecipientID = recipientID
+	return r.draft.v, r.draft.err
 }
 
-// ImportService takes imported rows (disbursements a batch at a time), inside transactions the
+// RecipientRow is one row of a recipients file: the input of a recipient.
+type RecipientRow struct {
+	Input     RecipientInput
+	recipient *prepared[*Recipient]
+}
+
+// Prepare makes the row's recipient, as NewRecipient does, before the
+// store looks it up: the importer prepares rows as it reads them, beside
+// the transaction that enters them. A row is entered once.
+func (r *RecipientRow) Prepare() {
+	v, err := NewRecipient(r.Input)
+	r.recipient = &prepared[*Recipient]{v, err}
+}
+
+// NewRecipient is NewRecipient of the row's input: the recipient Prepare
+// made, or a new one. Errors: those of NewRecipient.
+func (r RecipientRow) NewRecipient() (*Recipient, error) {
+	if r.recipient == nil {
+		return NewRecipient(r.Input)
+	}
+	return r.recipient.v, r.recipient.err
+}
+
+// ImportService takes imported rows (recipients and disbursements a set at a time), inside transactions the
 // importer opens with InTx (a batch, or the whole file when atomic). A
 // refused row leaves nothing behind, even inside a batch.
 type ImportService interface {
 	// InTx runs fn in one transaction; a nested call joins it.
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
-	// ImportRecipient registers a recipient, or skips it when one with the
-	// same identity (umkm: NIK; koperasi: legal number; kelompok: name and
-	// NIK) exists, or with update changes that one. Errors: unauthorized,
-	// forbidden, validation_failed, duplicate.
-	ImportRecipient(ctx context.Context, in RecipientInput, update bool) (ImportOutcome, error)
+	// ImportRecipients registers a set of recipients, skipping each row
+	// whose recipient has the same identity (umkm: NIK; koperasi: legal
+	// number; kelompok: name and NIK) as one registered or an earlier row
+	// of the set, or with update changing that one, and says per row, in
+	// order, what it did or why it refused it (validation_failed,
+	// duplicate). Errors: unauthorized, forbidden, and internal ones,
+	// which write nothing of the set.
+	ImportRecipients(ctx context.Context, rows []RecipientRow, update bool) ([]RowOutcome, error)
 	// ImportFigures records a recipient's yearly figures from a date in its
 	// history (and on the recipient when they are its latest), or skips the
 	// row when the history holds them already on that date. Errors:

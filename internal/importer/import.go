@@ -53,7 +53,7 @@ type Options struct {
 	SHA256     string
 	BatchSize  int // rows per transaction; DefaultBatch when 0
 	// Progress, when set, is told the number of rows read so far after
-	// each batch and at the end.
+	// each batch (each set, for recipients and drafts) and at the end.
 	Progress func(rows int)
 	// Refused, when set, receives the refused rows as CSV: the file's
 	// header and cells with an added error column, to fix and upload again.
@@ -208,71 +208,62 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 		return nil
 	}
-	// The drafts' rows are read and mapped on a goroutine of their own, a
-	// set ahead of the store (sets), so that the transaction, which holds
-	// the write lock, spends its time on the rows' checks and SQL only.
-	var sets chan draftSet
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	defer func() {
-		close(stop)
-		if sets != nil {
-			<-stopped // the file is not read once run has returned
+	// Recipients and drafts go a set at a time: the store checks and writes
+	// a set's rows together, and the rows are read and mapped on a
+	// goroutine of their own, a set ahead of the store, so that the
+	// transaction, which holds the write lock, spends its time on the
+	// rows' checks and SQL only.
+	var sets setImporter
+	switch {
+	case opt.Kind == Recipients:
+		sets = &setImport[finance.RecipientRow]{rows: rows, meter: opt.Meter, read: m.recipientRow,
+			write: func(ctx context.Context, rs []finance.RecipientRow) ([]finance.RowOutcome, error) {
+				return svc.ImportRecipients(ctx, rs, opt.Update)
+			}}
+	case opt.Kind == Disbursements && !opt.Submit && history == nil:
+		sets = &setImport[finance.DisbursementRow]{rows: rows, meter: opt.Meter, read: m.draftRow,
+			write: func(ctx context.Context, ds []finance.DisbursementRow) ([]finance.RowOutcome, error) {
+				return svc.ImportDisbursements(ctx, ds, false)
+			}}
+	}
+	if sets != nil {
+		defer sets.close() // the file is not read once run has returned
+	}
+	// set imports up to n rows as one set: false when the file ended.
+	// Outcomes and refusals are counted in the order of the rows.
+	set := func(ctx context.Context, n int) (bool, error) {
+		done, more, err := sets.next(ctx, n)
+		res.Rows += len(done)
+		if err != nil {
+			return false, err
 		}
-	}()
-	// drafts imports up to n disbursement rows as one set (the store checks
-	// and writes them together): false when the file ended. Outcomes and
-	// refusals are counted in the order of the rows.
-	drafts := func(ctx context.Context, n int) (bool, error) {
-		if sets == nil {
-			sets = readDrafts(m, rows, n, opt.Meter, stop, stopped)
-		}
-		set := <-sets
-		items := set.items
-		res.Rows += len(items)
-		var batch []finance.DisbursementRow
-		for _, it := range items {
-			if it.r.Err == "" && it.err == nil {
-				batch = append(batch, it.row)
+		for _, d := range done {
+			if d.r.Err != "" {
+				refuse(d.r, RowError{Row: d.r.N, Message: d.r.Err})
+				continue
 			}
-		}
-		var outs []finance.RowOutcome
-		if len(batch) > 0 {
-			var err error
-			if outs, err = svc.ImportDisbursements(ctx, batch, false); err != nil {
-				if finance.ErrorCode(err) == finance.EInternal {
-					return false, fmt.Errorf("import rows %d-%d: %w", items[0].r.N, items[len(items)-1].r.N, err)
-				}
+			if err := record(d.r, d.out.Outcome, d.out.Err); err != nil {
 				return false, err
 			}
 		}
-		k := 0
-		for _, it := range items {
-			switch {
-			case it.r.Err != "":
-				refuse(it.r, RowError{Row: it.r.N, Message: it.r.Err})
-			case it.err != nil:
-				refuse(it.r, rowError(it.r.N, it.err))
-			default:
-				if err := record(it.r, outs[k].Outcome, outs[k].Err); err != nil {
-					return false, err
-				}
-				k++
-			}
-		}
-		return set.more, nil
+		return more, nil
 	}
+	parent := ctx // a batch's own does not end (WithoutCancel)
 	// batch imports rows until it has done n, the file ends (false) or,
-	// with a non-zero until, that time has passed. Drafts go as sets of n
-	// rows, as many as fit before until (at least one), so that a
-	// transaction holds the lock about as long as a row-by-row batch does
-	// but commits, and pauses after, far fewer times.
+	// with a non-zero until, that time has passed. Sets go n rows at a
+	// time, as many as fit before until (at least one) or until run's
+	// context ends, so that a transaction holds the lock about as long as
+	// a row-by-row batch does but commits, and pauses after, far fewer
+	// times; the progress is told after each set (after the last by the
+	// caller, as after every batch).
 	batch := func(ctx context.Context, n int, until time.Time) (bool, error) {
-		if opt.Kind == Disbursements && !opt.Submit && history == nil {
+		if sets != nil {
 			for {
-				more, err := drafts(ctx, n)
-				if err != nil || !more || until.IsZero() || time.Now().After(until) {
+				more, err := set(ctx, n)
+				if err != nil || !more || until.IsZero() || time.Now().After(until) || parent.Err() != nil {
 					return more, err
 				}
+				progress(opt, res)
 			}
 		}
 		for i := 0; i < n; i++ {
@@ -384,59 +375,133 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	return res, nil
 }
 
-// draftSet is up to a set's disbursement rows, read and mapped; more is
-// false when the file ended with them.
-type draftSet struct {
-	items []draftItem
-	more  bool
+// setImporter imports a file's rows a set at a time.
+type setImporter interface {
+	// next imports up to n rows as one set and gives what became of each,
+	// in order (also when the set failed as a whole), and false when the
+	// file ended with them. Errors: the store's for the whole set.
+	next(ctx context.Context, n int) ([]rowDone, bool, error)
+	// close stops the reading and waits for it to end.
+	close()
 }
 
-// draftItem is one row of a draftSet: its cells (a copy, valid after the
-// next row is read) and the row they map to, or why they do not.
-type draftItem struct {
+// rowDone is a row of a set and what became of it: out.Err refuses it
+// (read refused it before the store, or the store did), and so does r.Err.
+type rowDone struct {
 	r   Row
-	row finance.DisbursementRow
+	out finance.RowOutcome
+}
+
+// setImport reads the rows and maps them with read to T on a goroutine of
+// its own, in sets, at most one set ahead of the one being written by
+// write, which checks and writes a set's rows together.
+type setImport[T any] struct {
+	rows          Rows
+	meter         *Meter // when set, each row is read under its lock, so that Percent may be asked meanwhile, and each set imported is told it
+	read          func(values []string) (T, error)
+	write         func(ctx context.Context, rows []T) ([]finance.RowOutcome, error)
+	sets          chan rowSet[T] // nil until the first set is asked for
+	stop, stopped chan struct{}
+}
+
+// rowSet is up to a set's rows, read and mapped; more is false when the
+// file ended with them, at is how far the file had been read then.
+type rowSet[T any] struct {
+	items []setItem[T]
+	more  bool
+	at    mark
+}
+
+// setItem is one row of a rowSet: its cells (a copy, valid after the next
+// row is read) and what they map to, or why they do not.
+type setItem[T any] struct {
+	r   Row
+	row T
 	err error // refused before the store
 }
 
-// readDrafts reads the rows, maps them to disbursement rows and prepares
-// their drafts on a goroutine of its own, in sets of n, at most one set
-// ahead of the one being imported; it stops after the set that ends the
-// file, or when stop is closed, and then closes stopped. With a meter,
-// each row is read under the meter's lock, so that Percent may be asked
-// meanwhile.
-func readDrafts(m *mapper, rows Rows, n int, meter *Meter, stop <-chan struct{}, stopped chan<- struct{}) chan draftSet {
-	sets := make(chan draftSet, 1)
-	next := rows.Next
-	if meter != nil {
-		next = func() bool { return meter.next(rows) }
+func (si *setImport[T]) next(ctx context.Context, n int) ([]rowDone, bool, error) {
+	if si.sets == nil {
+		si.start(n)
+	}
+	set := <-si.sets
+	items := set.items
+	var batch []T
+	for _, it := range items {
+		if it.r.Err == "" && it.err == nil {
+			batch = append(batch, it.row)
+		}
+	}
+	done := make([]rowDone, len(items))
+	var outs []finance.RowOutcome
+	if len(batch) > 0 {
+		var err error
+		if outs, err = si.write(ctx, batch); err != nil {
+			for i, it := range items {
+				done[i].r = it.r
+			}
+			if finance.ErrorCode(err) == finance.EInternal {
+				err = fmt.Errorf("import rows %d-%d: %w", items[0].r.N, items[len(items)-1].r.N, err)
+			}
+			return done, false, err
+		}
+	}
+	k := 0
+	for i, it := range items {
+		done[i].r = it.r
+		switch {
+		case it.r.Err != "":
+		case it.err != nil:
+			done[i].out.Err = it.err
+		default:
+			done[i].out = outs[k]
+			k++
+		}
+	}
+	if si.meter != nil {
+		si.meter.reached(set.at)
+	}
+	return done, set.more, nil
+}
+
+// start begins reading sets of n rows; the reading stops after the set
+// that ends the file, or when stop is closed, and then closes stopped.
+func (si *setImport[T]) start(n int) {
+	si.sets, si.stop, si.stopped = make(chan rowSet[T], 1), make(chan struct{}), make(chan struct{})
+	next := func() (bool, mark) { return si.rows.Next(), mark{} }
+	if si.meter != nil {
+		next = func() (bool, mark) { return si.meter.next(si.rows) }
 	}
 	go func() {
-		defer close(stopped)
+		defer close(si.stopped)
 		for more := true; more; {
-			set := draftSet{items: make([]draftItem, 0, n)}
+			set := rowSet[T]{items: make([]setItem[T], 0, n)}
 			for len(set.items) < n {
-				if more = next(); !more {
+				if more, set.at = next(); !more {
 					break
 				}
-				it := draftItem{r: rows.Row()}
+				it := setItem[T]{r: si.rows.Row()}
 				it.r.Values = slices.Clone(it.r.Values)
 				if it.r.Err == "" {
-					if it.row, it.err = m.disbursementRow(it.r.Values); it.err == nil {
-						it.row.Prepare()
-					}
+					it.row, it.err = si.read(it.r.Values)
 				}
 				set.items = append(set.items, it)
 			}
 			set.more = more
 			select {
-			case sets <- set:
-			case <-stop:
+			case si.sets <- set:
+			case <-si.stop:
 				return
 			}
 		}
 	}()
-	return sets
+}
+
+func (si *setImport[T]) close() {
+	if si.sets != nil {
+		close(si.stop)
+		<-si.stopped
+	}
 }
 
 func progress(opt Options, res *Result) {
@@ -531,12 +596,6 @@ func (m *mapper) cell(values []string, name string) *string {
 func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []string) (finance.ImportOutcome, error) {
 	f := finance.Fields{}
 	switch m.opt.Kind {
-	case Recipients:
-		in := m.recipient(v, f)
-		if err := f.Err(); err != nil {
-			return 0, err
-		}
-		return svc.ImportRecipient(ctx, in, m.opt.Update)
 	case Figures:
 		row := m.figures(v, f)
 		if err := f.Err(); err != nil {
@@ -570,6 +629,28 @@ func (m *mapper) disbursementRow(v []string) (finance.DisbursementRow, error) {
 	f := finance.Fields{}
 	row := m.disbursement(v, f)
 	return row, f.Err()
+}
+
+// draftRow reads a disbursement row's cells and prepares its draft
+// (DisbursementRow.Prepare). Errors: validation_failed.
+func (m *mapper) draftRow(v []string) (finance.DisbursementRow, error) {
+	row, err := m.disbursementRow(v)
+	if err == nil {
+		row.Prepare()
+	}
+	return row, err
+}
+
+// recipientRow reads a recipient row's cells and prepares its recipient
+// (RecipientRow.Prepare). Errors: validation_failed.
+func (m *mapper) recipientRow(v []string) (finance.RecipientRow, error) {
+	f := finance.Fields{}
+	row := finance.RecipientRow{Input: m.recipient(v, f)}
+	if err := f.Err(); err != nil {
+		return row, err
+	}
+	row.Prepare()
+	return row, nil
 }
 
 // repayment reads a repayments row: loan_id, else recipient_nik or

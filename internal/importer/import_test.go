@@ -395,19 +395,20 @@ func FuzzOpenCSV(f *testing.F) {
 	})
 }
 
-// cancelling cancels the import's context when the row numbered at is
-// imported, as a server shutting down or Ctrl-C would.
+// cancelling cancels the import's context when the set holding the row
+// numbered at is imported, as a server shutting down or Ctrl-C would.
 type cancelling struct {
 	finance.ImportService
 	at, n  int
 	cancel context.CancelFunc
 }
 
-func (c *cancelling) ImportRecipient(ctx context.Context, in finance.RecipientInput, update bool) (finance.ImportOutcome, error) {
-	if c.n++; c.n == c.at {
+func (c *cancelling) ImportRecipients(ctx context.Context, rows []finance.RecipientRow, update bool) ([]finance.RowOutcome, error) {
+	if c.n < c.at && c.n+len(rows) >= c.at {
 		c.cancel()
 	}
-	return c.ImportService.ImportRecipient(ctx, in, update)
+	c.n += len(rows)
+	return c.ImportService.ImportRecipients(ctx, rows, update)
 }
 
 // TestImport_StopsBetweenBatches: when the context ends in the middle of a

@@ -37,40 +37,129 @@ func (s *Store) savepoint(ctx context.Context, name string, fn func() error) err
 	return tx.Exec("RELEASE SAVEPOINT " + name).Error
 }
 
-// ImportRecipient registers one imported recipient, skips it when the
-// registry already holds it (umkm: same NIK; koperasi: same legal number;
-// kelompok: same name and NIK), or with update changes the one it holds.
-// Errors: unauthorized, forbidden, validation_failed, duplicate.
-func (s *Store) ImportRecipient(ctx context.Context, in finance.RecipientInput, update bool) (finance.ImportOutcome, error) {
+// ImportRecipients registers a set of imported recipients inside the
+// transaction in ctx, or skips a row when the registry already holds its
+// recipient (umkm: same NIK; koperasi: same legal number; kelompok: same
+// name and NIK), an earlier row of the set included, or with update
+// changes the one it holds. It gives one outcome or refusal per row, in
+// order; a refused row writes nothing. The rows are checked in Go
+// (NewRecipient, which the importer makes as it reads them), the
+// recipients they name read with one query per kind, the new ones
+// inserted with multi-row INSERTs with their history rows, and their
+// audit entries (one per row, as CreateRecipient writes them) appended
+// together; a row that changes a recipient goes through
+// UpdateRecipient once the rows before it are written, so that ids and
+// audit entries keep the rows' order. Row errors: validation_failed,
+// duplicate. Errors: unauthorized, forbidden, and internal errors, which
+// fail the whole set.
+func (s *Store) ImportRecipients(ctx context.Context, rows []finance.RecipientRow, update bool) ([]finance.RowOutcome, error) {
 	if _, err := finance.Authorize(ctx, finance.ActEditRecipient, nil); err != nil {
-		return 0, err
+		return nil, err
 	}
-	// Validate first, so a bad row is refused before any lookup.
-	r, err := finance.NewRecipient(in)
+	out := make([]finance.RowOutcome, len(rows))
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
+			return err
+		}
+		rs := make([]*finance.Recipient, len(rows))
+		var valid []*finance.Recipient
+		for i, row := range rows {
+			if rs[i], out[i].Err = row.NewRecipient(); out[i].Err == nil {
+				valid = append(valid, rs[i])
+			}
+		}
+		held := map[recipientKey]int64{} // the recipient holding a key; 0 while a row of the set holds it, unwritten
+		if err := s.registered(ctx, valid, held); err != nil {
+			return err
+		}
+		var pending []*finance.Recipient // checked, not yet inserted
+		var at []int                     // their rows
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			var records []auditRecord
+			switch err := s.savepoint(ctx, "import_set", func() error { return s.insertRecipients(ctx, pending, rows, at) }); {
+			case errors.Is(err, gorm.ErrDuplicatedKey):
+				// Another writer registered an umkm's NIK since the set's
+				// lookup: the rows again one by one through
+				// CreateRecipient, which refuses those it took.
+				for k, r := range pending {
+					var created *finance.Recipient
+					err := s.importRow(ctx, func(ctx context.Context) (err error) {
+						created, err = s.CreateRecipient(ctx, rows[at[k]].Input)
+						return err
+					})
+					if finance.ErrorCode(err) == finance.EInternal {
+						return err
+					}
+					out[at[k]].Outcome, out[at[k]].Err = finance.ImportCreated, err
+					if err == nil {
+						held[keyOf(r)] = created.ID
+						continue
+					}
+					// The other writer's, which later rows find as registered.
+					delete(held, keyOf(r))
+					if err := s.registered(ctx, []*finance.Recipient{r}, held); err != nil {
+						return err
+					}
+				}
+			case err != nil:
+				return err
+			default:
+				records = make([]auditRecord, len(pending))
+				for k, r := range pending {
+					out[at[k]].Outcome = finance.ImportCreated
+					held[keyOf(r)] = r.ID
+					records[k] = auditRecord{"create", "recipient", r.ID, nil, r}
+				}
+			}
+			pending, at = pending[:0], at[:0]
+			return s.auditAll(ctx, records)
+		}
+		now := s.now(ctx)
+		for i, r := range rs {
+			if out[i].Err != nil {
+				continue
+			}
+			k := keyOf(r)
+			id, ok := held[k]
+			if ok && id == 0 && update { // an earlier row's, to be written before it is changed
+				if err := flush(); err != nil {
+					return err
+				}
+				id, ok = held[k]
+			}
+			switch {
+			case !ok:
+				r.CreatedAt, r.UpdatedAt = now, now
+				held[k] = 0
+				pending, at = append(pending, r), append(at, i)
+			case !update:
+				out[i].Outcome = finance.ImportSkipped
+			default:
+				if err := flush(); err != nil { // the rows before it, and their audit entries before its
+					return err
+				}
+				out[i].Outcome, out[i].Err = s.importUpdate(ctx, id, rows[i].Input)
+				if finance.ErrorCode(out[i].Err) == finance.EInternal {
+					return out[i].Err
+				}
+			}
+		}
+		return flush()
+	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var ids []int64
-	q := s.conn(ctx).Model(&finance.Recipient{}).Where("kind = ?", r.Kind)
-	switch r.Kind {
-	case "umkm":
-		q = q.Where("nik = ?", r.NIK)
-	case "koperasi":
-		q = q.Where("legal_number = ?", r.LegalNumber)
-	default:
-		q = q.Where("name = ? AND nik = ?", r.Name, r.NIK)
-	}
-	if err := q.Order("id").Limit(1).Pluck("id", &ids).Error; err != nil {
-		return 0, err
-	}
-	if len(ids) == 0 {
-		err := s.importRow(ctx, func(ctx context.Context) error { _, err := s.CreateRecipient(ctx, in); return err })
-		return finance.ImportCreated, err
-	}
-	if !update {
-		return finance.ImportSkipped, nil
-	}
-	old, err := s.recipientByID(ctx, ids[0])
+	return out, nil
+}
+
+// importUpdate changes recipient id by an imported row through
+// UpdateRecipient, under a savepoint, or skips the row when it changes
+// nothing. Errors: those of UpdateRecipient.
+func (s *Store) importUpdate(ctx context.Context, id int64, in finance.RecipientInput) (finance.ImportOutcome, error) {
+	old, err := s.recipientByID(ctx, id)
 	if err != nil {
 		return 0, err
 	}
@@ -82,8 +171,129 @@ func (s *Store) ImportRecipient(ctx context.Context, in finance.RecipientInput, 
 	if reflect.DeepEqual(*old, changed) {
 		return finance.ImportSkipped, nil
 	}
-	err = s.importRow(ctx, func(ctx context.Context) error { _, err := s.UpdateRecipient(ctx, ids[0], in); return err })
+	err = s.importRow(ctx, func(ctx context.Context) error { _, err := s.UpdateRecipient(ctx, id, in); return err })
 	return finance.ImportUpdated, err
+}
+
+// recipientKey is what makes an imported recipient one the registry
+// holds: an umkm's NIK, a koperasi's legal number, a kelompok's name and
+// NIK.
+type recipientKey struct{ kind, a, b string }
+
+func keyOf(r *finance.Recipient) recipientKey {
+	switch r.Kind {
+	case "umkm":
+		return recipientKey{r.Kind, r.NIK, ""}
+	case "koperasi":
+		return recipientKey{r.Kind, r.LegalNumber, ""}
+	}
+	return recipientKey{r.Kind, r.Name, r.NIK}
+}
+
+// registered reads which recipients hold the keys of rs, one query per
+// kind, and records in held the first (lowest id) of each key not held yet.
+func (s *Store) registered(ctx context.Context, rs []*finance.Recipient, held map[recipientKey]int64) error {
+	var niks, legal, names, groupNIKs []string
+	for _, r := range rs {
+		switch k := keyOf(r); k.kind {
+		case "umkm":
+			niks = append(niks, k.a)
+		case "koperasi":
+			legal = append(legal, k.a)
+		default:
+			names, groupNIKs = append(names, k.a), append(groupNIKs, k.b)
+		}
+	}
+	db := s.conn(ctx)
+	keep := func(k recipientKey, id int64) {
+		if _, ok := held[k]; !ok {
+			held[k] = id
+		}
+	}
+	// Scanned by hand, as loadImportBatch's.
+	var id int64
+	var a, b string
+	for part := range chunks(distinct(niks)) {
+		err := scanEach(db.Raw("SELECT id, nik FROM recipients WHERE kind = 'umkm' AND nik IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+			if err := rows.Scan(&id, &a); err != nil {
+				return err
+			}
+			keep(recipientKey{"umkm", a, ""}, id)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for part := range chunks(distinct(legal)) {
+		err := scanEach(db.Raw("SELECT id, legal_number FROM recipients WHERE kind = 'koperasi' AND legal_number IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+			if err := rows.Scan(&id, &a); err != nil {
+				return err
+			}
+			keep(recipientKey{"koperasi", a, ""}, id)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// A kelompok by its NIK (indexed) and name; the pairs the rows name
+	// are picked in Go.
+	want := map[recipientKey]bool{}
+	for i := range names {
+		want[recipientKey{"kelompok", names[i], groupNIKs[i]}] = true
+	}
+	for part := range chunks(distinct(groupNIKs)) {
+		err := scanEach(db.Raw("SELECT id, name, nik FROM recipients WHERE kind = 'kelompok' AND nik IN ? AND name IN ? ORDER BY id", part, distinct(names)),
+			func(rows *sql.Rows) error {
+				if err := rows.Scan(&id, &a, &b); err != nil {
+					return err
+				}
+				if k := (recipientKey{"kelompok", a, b}); want[k] {
+					keep(k, id)
+				}
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var recipientColumns = []column{{"kind", "text"}, {"name", "text"}, {"owner_name", "text"}, {"nik", "text"}, {"nib", "text"},
+	{"npwp", "text"}, {"sector", "text"}, {"size_class", "text"}, {"region_code", "text"}, {"address", "text"}, {"phone", "text"},
+	{"bank_code", "text"}, {"account_no", "text"}, {"account_holder", "text"}, {"capital", "bigint"}, {"annual_sales", "bigint"},
+	{"legal_number", "text"}, {"members", "int"}, {"last_rat_year", "int"}, {"active", "boolean"}, {"business_volume", "bigint"},
+	{"assets", "bigint"}, {"workforce", "int"}, {"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
+
+var historyColumns = []column{{"recipient_id", "bigint"}, {"valid_from", "text"}, {"size_class", "text"}, {"active", "boolean"},
+	{"members", "int"}, {"last_rat_year", "int"}, {"business_volume", "bigint"}, {"assets", "bigint"}, {"workforce", "int"},
+	{"created_at", "timestamp"}}
+
+// insertRecipients writes checked recipients, the columns CreateRecipient
+// writes, sets their ids, and writes each one's history row as
+// recordHistory does (from the valid_from of its row of in, at[k] for
+// rs[k]; else today).
+func (s *Store) insertRecipients(ctx context.Context, rs []*finance.Recipient, in []finance.RecipientRow, at []int) error {
+	rows := make([][]any, len(rs))
+	for i, r := range rs {
+		rows[i] = []any{r.Kind, r.Name, r.OwnerName, r.NIK, r.NIB, r.NPWP, r.Sector, r.SizeClass, r.RegionCode, r.Address, r.Phone,
+			r.BankCode, r.AccountNo, r.AccountHolder, r.Capital, r.AnnualSales, r.LegalNumber, r.Members, r.LastRATYear, r.Active,
+			r.BusinessVolume, r.Assets, r.Workforce, r.CreatedAt, r.UpdatedAt}
+	}
+	ids, err := s.insertRows(ctx, "recipients", recipientColumns, rows, true)
+	if err != nil {
+		return err
+	}
+	now := s.now(ctx)
+	for i, r := range rs {
+		r.ID = ids[i]
+		h := s.historyOf(ctx, r, in[at[i]].Input.ValidFrom)
+		rows[i] = []any{h.RecipientID, h.ValidFrom, h.SizeClass, h.Active, h.Members, h.LastRATYear, h.BusinessVolume, h.Assets, h.Workforce, now}
+	}
+	_, err = s.insertRows(ctx, "recipient_history", historyColumns, rows, false)
+	return err
 }
 
 // ImportDisbursements records a batch of imported disbursements as drafts
