@@ -220,8 +220,9 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		}
 	}()
 	// drafts imports up to n disbursement rows as one set (the store checks
-	// and writes them together): false when the file ended. Outcomes and
-	// refusals are counted in the order of the rows.
+	// and writes them together), as drafts or, historical, as past
+	// payments: false when the file ended. Outcomes and refusals are
+	// counted in the order of the rows.
 	drafts := func(ctx context.Context, n int) (bool, error) {
 		if sets == nil {
 			sets = readDrafts(m, rows, n, opt.Meter, stop, stopped)
@@ -238,7 +239,12 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		var outs []finance.RowOutcome
 		if len(batch) > 0 {
 			var err error
-			if outs, err = svc.ImportDisbursements(ctx, batch, false); err != nil {
+			if history != nil {
+				outs, err = history.ImportHistoricalSet(ctx, batch)
+			} else {
+				outs, err = svc.ImportDisbursements(ctx, batch, false)
+			}
+			if err != nil {
 				if finance.ErrorCode(err) == finance.EInternal {
 					return false, fmt.Errorf("import rows %d-%d: %w", items[0].r.N, items[len(items)-1].r.N, err)
 				}
@@ -253,7 +259,14 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			case it.err != nil:
 				refuse(it.r, rowError(it.r.N, it.err))
 			default:
-				if err := record(it.r, outs[k].Outcome, outs[k].Err); err != nil {
+				o := outs[k]
+				if len(o.Flags) > 0 {
+					res.Flagged = append(res.Flagged, RowFlags{it.r.N, o.Flags})
+				}
+				if history != nil && o.Err == nil && o.Outcome == finance.ImportCreated {
+					programs = append(programs, *it.row.Input.Program)
+				}
+				if err := record(it.r, o.Outcome, o.Err); err != nil {
 					return false, err
 				}
 				k++
@@ -267,7 +280,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	// transaction holds the lock about as long as a row-by-row batch does
 	// but commits, and pauses after, far fewer times.
 	batch := func(ctx context.Context, n int, until time.Time) (bool, error) {
-		if opt.Kind == Disbursements && !opt.Submit && history == nil {
+		if opt.Kind == Disbursements && (!opt.Submit || history != nil) {
 			for {
 				more, err := drafts(ctx, n)
 				if err != nil || !more || until.IsZero() || time.Now().After(until) {
@@ -288,21 +301,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				refuse(r, RowError{Row: r.N, Message: r.Err})
 				continue
 			}
-			var out finance.ImportOutcome
-			var err error
-			if history != nil {
-				var flags finance.Flags
-				var code string
-				out, flags, code, err = m.importHistorical(ctx, history, r.Values)
-				if len(flags) > 0 {
-					res.Flagged = append(res.Flagged, RowFlags{r.N, flags})
-				}
-				if err == nil && out == finance.ImportCreated {
-					programs = append(programs, code)
-				}
-			} else {
-				out, err = m.importRow(ctx, svc, r.Values)
-			}
+			out, err := m.importRow(ctx, svc, r.Values)
 			if err := record(r, out, err); err != nil {
 				return false, err
 			}
@@ -565,10 +564,22 @@ func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []s
 	return outs[0].Outcome, outs[0].Err
 }
 
-// disbursementRow reads a disbursement row's cells. Errors: validation_failed.
+// disbursementRow reads a disbursement row's cells, and paid_on, which a
+// historical import requires. Errors: validation_failed.
 func (m *mapper) disbursementRow(v []string) (finance.DisbursementRow, error) {
 	f := finance.Fields{}
 	row := m.disbursement(v, f)
+	if m.opt.Historical {
+		if d := m.cell(v, "paid_on"); d != nil {
+			day, ok := parseDate(*d)
+			if !ok {
+				f.Add("paid_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+			}
+			row.PaidOn = &day
+		} else {
+			f.Add("paid_on", "is required in a historical import: the day it was paid")
+		}
+	}
 	return row, f.Err()
 }
 
@@ -605,27 +616,6 @@ func (m *mapper) repayment(v []string, f finance.Fields) finance.RepaymentRow {
 		f.Add("amount", "is required")
 	}
 	return row
-}
-
-// importHistorical enters one row as a past payment and says its flags
-// and program.
-func (m *mapper) importHistorical(ctx context.Context, svc finance.HistoricalImportService, v []string) (finance.ImportOutcome, finance.Flags, string, error) {
-	f := finance.Fields{}
-	row := m.disbursement(v, f)
-	if d := m.cell(v, "paid_on"); d != nil {
-		day, ok := parseDate(*d)
-		if !ok {
-			f.Add("paid_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
-		}
-		row.PaidOn = &day
-	} else {
-		f.Add("paid_on", "is required in a historical import: the day it was paid")
-	}
-	if err := f.Err(); err != nil {
-		return 0, nil, "", err
-	}
-	out, flags, err := svc.ImportHistorical(ctx, row)
-	return out, flags, *row.Input.Program, err
 }
 
 func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput {

@@ -117,7 +117,7 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
 			return err
 		}
-		b, err := s.loadImportBatch(ctx, rows)
+		b, err := s.loadImportBatch(ctx, rows, true)
 		if err != nil {
 			return err
 		}
@@ -125,39 +125,16 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		var at []int                        // their rows
 		var created []*finance.Disbursement
 		flush := func() error {
-			if len(pending) == 0 {
-				return nil
-			}
-			err := s.savepoint(ctx, "import_set", func() error { return s.insertDrafts(ctx, pending) })
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				// Another writer took a tranche since the set's check:
-				// the rows again one by one, refusing only those it took.
-				err = nil
-				for k, d := range pending {
-					err = s.savepoint(ctx, "import_draft", func() error { return s.insertDrafts(ctx, pending[k:k+1]) })
-					if errors.Is(err, gorm.ErrDuplicatedKey) {
-						var id int64
-						id, err = s.holdMeanwhile(ctx, d, b)
-						out[at[k]].Err = trancheTaken(d, id)
-					}
-					if err != nil {
-						break
-					}
-				}
-			}
+			written, err := s.insertSet(ctx, pending, at, out, b, draftColumns)
 			if err != nil {
 				return err
 			}
-			for k, d := range pending {
-				if out[at[k]].Err != nil {
-					continue
-				}
+			for _, d := range written {
 				if err := s.putLoan(ctx, d); err != nil { // a credit program's loans, the few that lend
 					return err
 				}
-				out[at[k]].Outcome = finance.ImportCreated
-				created = append(created, d)
 			}
+			created = append(created, written...)
 			pending, at = pending[:0], at[:0]
 			return nil
 		}
@@ -223,6 +200,44 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 	return out, nil
 }
 
+// insertSet writes the checked disbursements of a set (their columns
+// cols) under a savepoint, and marks their rows (at, in out) created. When
+// another writer took one of their tranches since the set was read, it
+// writes them one by one instead, each under its own savepoint, and
+// refuses those whose tranche was taken, whose holders later rows then
+// see (b.held). It gives the disbursements written.
+func (s *Store) insertSet(ctx context.Context, pending []*finance.Disbursement, at []int, out []finance.RowOutcome, b *importBatch, cols []column) ([]*finance.Disbursement, error) {
+	if len(pending) == 0 {
+		return nil, nil
+	}
+	err := s.savepoint(ctx, "import_set", func() error { return s.insertDisbursements(ctx, pending, cols) })
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		err = nil
+		for k, d := range pending {
+			err = s.savepoint(ctx, "import_row", func() error { return s.insertDisbursements(ctx, pending[k:k+1], cols) })
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				var id int64
+				id, err = s.holdMeanwhile(ctx, d, b)
+				out[at[k]].Err = trancheTaken(d, id)
+			}
+			if err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	written := make([]*finance.Disbursement, 0, len(pending))
+	for k, d := range pending {
+		if out[at[k]].Err == nil {
+			out[at[k]].Outcome = finance.ImportCreated
+			written = append(written, d)
+		}
+	}
+	return written, nil
+}
+
 // holdMeanwhile records the live row that holds d's tranche, taken by
 // another writer after the batch was read, as holding it for the batch's
 // later rows, and gives its id.
@@ -257,10 +272,10 @@ type importBatch struct {
 }
 
 // loadImportBatch reads the recipients, programs and held tranches the
-// rows name. On PostgreSQL it holds the programs (in id order) until the
-// transaction ends, as checkDraft does, so none is closed or its fixed
-// amount changed before the drafts commit.
-func (s *Store) loadImportBatch(ctx context.Context, rows []finance.DisbursementRow) (*importBatch, error) {
+// rows name. On PostgreSQL with lock it holds the programs (in id order)
+// until the transaction ends, as checkDraft does, so none is closed or its
+// fixed amount changed before the drafts commit.
+func (s *Store) loadImportBatch(ctx context.Context, rows []finance.DisbursementRow, lock bool) (*importBatch, error) {
 	b := &importBatch{byNIK: map[string]int64{}, byNIB: map[string][]int64{}, programs: map[string]*finance.Program{},
 		held: map[trancheKey]*finance.Disbursement{}}
 	var niks, nibs, codes []string
@@ -311,7 +326,7 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 	}
 	var programIDs []int64
 	for part := range chunks(distinct(codes)) {
-		if s.driver == "postgres" {
+		if lock && s.driver == "postgres" {
 			if err := db.Exec("SELECT id FROM programs WHERE code IN ? ORDER BY id FOR UPDATE", part).Error; err != nil {
 				return nil, err
 			}
@@ -393,20 +408,27 @@ func (b *importBatch) recipient(row finance.DisbursementRow) (int64, error) {
 	return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
 }
 
-var draftColumns = []column{{"program_id", "bigint"}, {"recipient_id", "bigint"}, {"amount", "bigint"}, {"tranche", "int"},
+// disbursementColumns are those CreateDisbursement writes and, after
+// them, those a past payment adds (ImportHistoricalSet).
+var disbursementColumns = []column{{"program_id", "bigint"}, {"recipient_id", "bigint"}, {"amount", "bigint"}, {"tranche", "int"},
 	{"form", "text"}, {"status", "text"}, {"disbursed_on", "text"}, {"payment_ref", "text"}, {"note", "text"},
 	{"created_by_id", "bigint"}, {"reconciled", "boolean"}, {"flags", "text"}, {"override_reason", "text"},
-	{"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
+	{"created_at", "timestamptz"}, {"updated_at", "timestamptz"},
+	{"approved_on", "text"}, {"paid_on", "text"}, {"submitted_by_id", "bigint"}, {"approved_by_id", "bigint"}}
 
-// insertDrafts writes checked drafts, the columns CreateDisbursement
-// writes, and sets their ids.
-func (s *Store) insertDrafts(ctx context.Context, ds []*finance.Disbursement) error {
+// draftColumns are the columns of a draft: the others are NULL.
+var draftColumns = disbursementColumns[:15]
+
+// insertDisbursements writes checked disbursements, their columns cols
+// (draftColumns or disbursementColumns), and sets their ids.
+func (s *Store) insertDisbursements(ctx context.Context, ds []*finance.Disbursement, cols []column) error {
 	rows := make([][]any, len(ds))
 	for i, d := range ds {
 		rows[i] = []any{d.ProgramID, d.RecipientID, d.Amount, d.Tranche, d.Form, string(d.Status), d.DisbursedOn, d.PaymentRef, d.Note,
-			d.CreatedByID, d.Reconciled, d.Flags, d.OverrideReason, d.CreatedAt, d.UpdatedAt}
+			d.CreatedByID, d.Reconciled, d.Flags, d.OverrideReason, d.CreatedAt, d.UpdatedAt,
+			d.ApprovedOn, d.PaidOn, d.SubmittedByID, d.ApprovedByID}[:len(cols)]
 	}
-	ids, err := s.insertRows(ctx, "disbursements", draftColumns, rows, true)
+	ids, err := s.insertRows(ctx, "disbursements", cols, rows, true)
 	if err != nil {
 		return err
 	}
