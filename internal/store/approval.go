@@ -84,24 +84,20 @@ func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*f
 	set := &flagFactSet{recipients: make(map[int64]*recipientFacts, len(ids)), rank: map[string]int{}}
 	db := s.conn(ctx)
 	var all []*finance.Recipient
-	var niks, nibs, accounts []string
+	// The columns the flags read, scanned by hand (GORM's reflection over
+	// the whole row cost more than the query).
 	for part := range chunks(ids) {
-		var rs []*finance.Recipient
-		if err := db.Where("id IN ?", part).Find(&rs).Error; err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
+		err := scanEach(db.Raw("SELECT id, nik, nib, bank_code, account_no, size_class, region_code FROM recipients WHERE id IN ?", part), func(rows *sql.Rows) error {
+			r := &finance.Recipient{}
+			if err := rows.Scan(&r.ID, &r.NIK, &r.NIB, &r.BankCode, &r.AccountNo, &r.SizeClass, &r.RegionCode); err != nil {
+				return err
+			}
 			set.recipients[r.ID] = &recipientFacts{recipient: r}
 			all = append(all, r)
-			if r.NIK != "" {
-				niks = append(niks, r.NIK)
-			}
-			if r.NIB != "" {
-				nibs = append(nibs, r.NIB)
-			}
-			if r.AccountNo != "" {
-				accounts = append(accounts, r.AccountNo)
-			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(all) == 0 {
@@ -150,11 +146,8 @@ func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*f
 				values = append(values, k[0])
 			}
 		}
-		cols := strings.Join(x.cols, ", ")
-		// The first 21 holding a value, by id, are the first 20 other
-		// than the recipient, as many as the flag names.
-		q := `SELECT id, ` + cols + ` FROM (SELECT id, ` + cols + `, ROW_NUMBER() OVER (PARTITION BY ` + cols + ` ORDER BY id) AS n
-			FROM recipients WHERE ` + x.cols[0] + ` IN ?) x WHERE n <= 21 ORDER BY id`
+		// By id: the first 20 other than the recipient are as many as the flag names.
+		q := `SELECT id, ` + strings.Join(x.cols, ", ") + ` FROM recipients WHERE ` + x.cols[0] + ` IN ? ORDER BY id`
 		for part := range chunks(distinct(values)) {
 			var id int64
 			k := make([]string, len(x.cols))

@@ -1,10 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -324,7 +329,6 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 			}
 		}
 	}
-	var programIDs []int64
 	for part := range chunks(distinct(codes)) {
 		if lock && s.driver == "postgres" {
 			if err := db.Exec("SELECT id FROM programs WHERE code IN ? ORDER BY id FOR UPDATE", part).Error; err != nil {
@@ -338,32 +342,47 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		for _, p := range ps {
 			p.ComputeRemaining()
 			b.programs[p.Code] = p
-			programIDs = append(programIDs, p.ID)
 		}
 	}
-	// The held tranches: the keys the rows name, looked up through the
-	// index on (recipient_id, program_id, tranche), in parts of the
-	// recipients; the other two lists are short.
-	var recipientIDs []int64
-	var tranches []int
+	// The held tranches: the keys the rows name, each looked up through
+	// the index on (program_id, recipient_id, tranche), whatever else the
+	// recipients hold (lists of recipients, programs and tranches made
+	// every combination a lookup).
+	keys := map[trancheKey]bool{}
 	for _, r := range rows {
 		id, _ := b.recipient(r)
-		if id != 0 {
-			recipientIDs = append(recipientIDs, id)
+		if id == 0 || r.Input.Program == nil || b.programs[*r.Input.Program] == nil {
+			continue
 		}
+		t := 1 // NewDisbursement's default
 		if r.Input.Tranche != nil {
-			tranches = append(tranches, *r.Input.Tranche)
-		} else {
-			tranches = append(tranches, 1) // NewDisbursement's default
+			t = *r.Input.Tranche
 		}
+		keys[trancheKey{b.programs[*r.Input.Program].ID, id, t}] = true
 	}
-	if len(programIDs) == 0 || len(recipientIDs) == 0 {
-		return b, nil
-	}
-	tranches = distinct(tranches)
-	for part := range chunks(distinct(recipientIDs)) {
-		err := scanEach(db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
-			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches), func(rows *sql.Rows) error {
+	sorted := slices.SortedFunc(maps.Keys(keys), func(a, b trancheKey) int {
+		return cmp.Or(cmp.Compare(a.program, b.program), cmp.Compare(a.recipient, b.recipient), cmp.Compare(a.tranche, b.tranche))
+	})
+	const cols = `SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM `
+	const on = ` ON d.program_id = k.program_id AND d.recipient_id = k.recipient_id AND d.tranche = k.tranche`
+	for part := range chunks(sorted) {
+		var q *gorm.DB
+		if s.driver == "postgres" {
+			var ps, rs, ts []int64
+			for _, k := range part {
+				ps, rs, ts = append(ps, k.program), append(rs, k.recipient), append(ts, int64(k.tranche))
+			}
+			q = db.Raw(cols+`unnest(?::bigint[], ?::bigint[], ?::int[]) AS k(program_id, recipient_id, tranche) JOIN disbursements d`+on,
+				pgIntArray(ps), pgIntArray(rs), pgIntArray(ts))
+		} else {
+			values := strings.Repeat(",(?,?,?)", len(part))[1:]
+			args := make([]any, 0, 3*len(part))
+			for _, k := range part {
+				args = append(args, k.program, k.recipient, k.tranche)
+			}
+			q = db.Raw(`WITH k(program_id, recipient_id, tranche) AS (VALUES `+values+`) `+cols+`k CROSS JOIN disbursements d`+on, args...)
+		}
+		err := scanEach(q, func(rows *sql.Rows) error {
 			h := &finance.Disbursement{}
 			if err := rows.Scan(&h.ID, &h.ProgramID, &h.RecipientID, &h.Tranche, &h.Amount, &h.DisbursedOn, &h.Status); err != nil {
 				return err
@@ -378,6 +397,19 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		}
 	}
 	return b, nil
+}
+
+// pgIntArray writes integers as a PostgreSQL array literal.
+func pgIntArray(items []int64) string {
+	b := make([]byte, 0, len(items)*8+2)
+	b = append(b, '{')
+	for i, n := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(append(b, '}'))
 }
 
 // recipient is the recipient a row names, as recipientForImport finds it.
