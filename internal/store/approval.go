@@ -103,23 +103,31 @@ func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*f
 	if len(all) == 0 {
 		return set, nil
 	}
-	var codes []string
-	if err := db.Raw("SELECT code FROM programs WHERE fiscal_year IN ? ORDER BY code", years).Scan(&codes).Error; err != nil {
+	// The years' programs, in the database's order of their codes.
+	programs := map[int64]paidIn{}
+	err := scanEach(db.Raw("SELECT id, code, fiscal_year FROM programs WHERE fiscal_year IN ? ORDER BY code", years), func(rows *sql.Rows) error {
+		var x paidIn
+		if err := rows.Scan(&x.program, &x.code, &x.year); err != nil {
+			return err
+		}
+		set.rank[x.code] = len(set.rank)
+		programs[x.program] = x
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	for i, c := range codes {
-		set.rank[c] = i
-	}
+	// Without joining the programs: PostgreSQL then reads the recipients'
+	// rows through their index instead of the years' paid rows.
 	for part := range chunks(ids) {
-		err := scanEach(db.Raw(`SELECT DISTINCT d.recipient_id, p.id, p.code, p.fiscal_year FROM disbursements d JOIN programs p ON p.id = d.program_id
-			WHERE d.recipient_id IN ? AND d.status IN ? AND p.fiscal_year IN ?`, part, statusArg(finance.Realized), years), func(rows *sql.Rows) error {
-			var rid int64
-			var x paidIn
-			if err := rows.Scan(&rid, &x.program, &x.code, &x.year); err != nil {
+		err := scanEach(db.Raw(`SELECT DISTINCT recipient_id, program_id FROM disbursements WHERE recipient_id IN ? AND status IN ?`,
+			part, statusArg(finance.Realized)), func(rows *sql.Rows) error {
+			var rid, pid int64
+			if err := rows.Scan(&rid, &pid); err != nil {
 				return err
 			}
-			if f := set.recipients[rid]; f != nil {
-				f.paid = append(f.paid, x)
+			if x, ok := programs[pid]; ok {
+				set.recipients[rid].paid = append(set.recipients[rid].paid, x)
 			}
 			return nil
 		})
