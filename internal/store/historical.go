@@ -36,8 +36,8 @@ func (s *Store) ImportHistoricalSet(ctx context.Context, rows []finance.Disburse
 		if err := s.deferTotals(ctx); err != nil {
 			return err
 		}
-		// Without holding the programs (history need not find them
-		// active) and without their budget figures (not enforced).
+		// Without holding the programs: history need not find them
+		// active, and their budget is not enforced.
 		b, err := s.loadImportBatch(ctx, rows, false)
 		if err != nil {
 			return err
