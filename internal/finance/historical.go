@@ -7,18 +7,19 @@ const ActImportHistory Act = "import_history"
 
 func init() { allowed[ActImportHistory] = []string{RoleAdmin} }
 
-// NewHistoricalDisbursement builds a past payment from a file row: paid on
-// paidOn and approved by the importing admin a, who is also its recorder.
-// Errors: validation_failed.
-func NewHistoricalDisbursement(in DisbursementInput, paidOn *string, a *Actor) (*Disbursement, error) {
-	d, err := NewDisbursement(in)
+// NewHistorical builds the row's past payment for the recipient the store
+// found, from the draft Prepare made (or a new one): paid on the row's
+// paid_on and approved by the importing admin a, who is also its
+// recorder. Errors: validation_failed.
+func (r DisbursementRow) NewHistorical(recipientID int64, a *Actor) (*Disbursement, error) {
+	d, err := r.NewDraft(recipientID)
 	f := Fields{}
 	if e, ok := err.(*Error); ok {
 		f = e.Fields
 	} else if err != nil {
 		return nil, err
 	}
-	switch {
+	switch paidOn := r.PaidOn; {
 	case paidOn == nil || *paidOn == "":
 		f.Add("paid_on", "is required in a historical import: the day it was paid")
 	case ValidDate(*paidOn) != "":
@@ -29,7 +30,7 @@ func NewHistoricalDisbursement(in DisbursementInput, paidOn *string, a *Actor) (
 	}
 	id := a.UserID
 	d.Status = StatusPaid
-	d.PaidOn, d.ApprovedOn = paidOn, paidOn
+	d.PaidOn, d.ApprovedOn = r.PaidOn, r.PaidOn
 	d.CreatedByID, d.SubmittedByID, d.ApprovedByID = id, &id, &id
 	return d, nil
 }
@@ -60,10 +61,13 @@ type HistoricalImport struct {
 
 // HistoricalImportService enters past payments.
 type HistoricalImportService interface {
-	// ImportHistorical enters one past payment as paid, without an audit
-	// entry of its own, and returns its flags. Errors: unauthorized,
-	// forbidden (not an admin), validation_failed, duplicate.
-	ImportHistorical(ctx context.Context, row DisbursementRow) (ImportOutcome, Flags, error)
+	// ImportHistoricalSet enters a set of past payments as paid, without
+	// audit entries of their own, and says per row, in order, what it did
+	// (with the flags of the rows it entered) or why it refused it
+	// (validation_failed, duplicate); an earlier row of the set counts for
+	// a later one as a paid disbursement does. Errors: unauthorized,
+	// forbidden (not an admin), and internal ones.
+	ImportHistoricalSet(ctx context.Context, rows []DisbursementRow) ([]RowOutcome, error)
 	// FinishHistoricalImport lists the budget overruns of the programs the
 	// import touched and writes the import's one audit entry. Errors:
 	// unauthorized, forbidden.

@@ -130,4 +130,5 @@ type RepaymentImportService interface {
 type RowOutcome struct {
 	Outcome ImportOutcome
 	Err     error
+	Flags   Flags // a historical row's, when entered
 }

@@ -220,7 +220,18 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			write: func(ctx context.Context, rs []finance.RecipientRow) ([]finance.RowOutcome, error) {
 				return svc.ImportRecipients(ctx, rs, opt.Update)
 			}}
-	case opt.Kind == Disbursements && !opt.Submit && history == nil:
+	case history != nil: // past payments; the programs they entered are checked for overruns at the end
+		sets = &setImport[finance.DisbursementRow]{rows: rows, meter: opt.Meter, read: m.draftRow,
+			write: func(ctx context.Context, ds []finance.DisbursementRow) ([]finance.RowOutcome, error) {
+				outs, err := history.ImportHistoricalSet(ctx, ds)
+				for k, o := range outs {
+					if o.Err == nil && o.Outcome == finance.ImportCreated {
+						programs = append(programs, *ds[k].Input.Program)
+					}
+				}
+				return outs, err
+			}}
+	case opt.Kind == Disbursements && !opt.Submit:
 		sets = &setImport[finance.DisbursementRow]{rows: rows, meter: opt.Meter, read: m.draftRow,
 			write: func(ctx context.Context, ds []finance.DisbursementRow) ([]finance.RowOutcome, error) {
 				return svc.ImportDisbursements(ctx, ds, false)
@@ -241,6 +252,9 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			if d.r.Err != "" {
 				refuse(d.r, RowError{Row: d.r.N, Message: d.r.Err})
 				continue
+			}
+			if len(d.out.Flags) > 0 {
+				res.Flagged = append(res.Flagged, RowFlags{d.r.N, d.out.Flags})
 			}
 			if err := record(d.r, d.out.Outcome, d.out.Err); err != nil {
 				return false, err
@@ -279,21 +293,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				refuse(r, RowError{Row: r.N, Message: r.Err})
 				continue
 			}
-			var out finance.ImportOutcome
-			var err error
-			if history != nil {
-				var flags finance.Flags
-				var code string
-				out, flags, code, err = m.importHistorical(ctx, history, r.Values)
-				if len(flags) > 0 {
-					res.Flagged = append(res.Flagged, RowFlags{r.N, flags})
-				}
-				if err == nil && out == finance.ImportCreated {
-					programs = append(programs, code)
-				}
-			} else {
-				out, err = m.importRow(ctx, svc, r.Values)
-			}
+			out, err := m.importRow(ctx, svc, r.Values)
 			if err := record(r, out, err); err != nil {
 				return false, err
 			}
@@ -624,10 +624,22 @@ func (m *mapper) importRow(ctx context.Context, svc finance.ImportService, v []s
 	return outs[0].Outcome, outs[0].Err
 }
 
-// disbursementRow reads a disbursement row's cells. Errors: validation_failed.
+// disbursementRow reads a disbursement row's cells, and paid_on, which a
+// historical import requires. Errors: validation_failed.
 func (m *mapper) disbursementRow(v []string) (finance.DisbursementRow, error) {
 	f := finance.Fields{}
 	row := m.disbursement(v, f)
+	if m.opt.Historical {
+		if d := m.cell(v, "paid_on"); d != nil {
+			day, ok := parseDate(*d)
+			if !ok {
+				f.Add("paid_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
+			}
+			row.PaidOn = &day
+		} else {
+			f.Add("paid_on", "is required in a historical import: the day it was paid")
+		}
+	}
 	return row, f.Err()
 }
 
@@ -686,27 +698,6 @@ func (m *mapper) repayment(v []string, f finance.Fields) finance.RepaymentRow {
 		f.Add("amount", "is required")
 	}
 	return row
-}
-
-// importHistorical enters one row as a past payment and says its flags
-// and program.
-func (m *mapper) importHistorical(ctx context.Context, svc finance.HistoricalImportService, v []string) (finance.ImportOutcome, finance.Flags, string, error) {
-	f := finance.Fields{}
-	row := m.disbursement(v, f)
-	if d := m.cell(v, "paid_on"); d != nil {
-		day, ok := parseDate(*d)
-		if !ok {
-			f.Add("paid_on", "must be a date as YYYY-MM-DD (or DD/MM/YYYY)")
-		}
-		row.PaidOn = &day
-	} else {
-		f.Add("paid_on", "is required in a historical import: the day it was paid")
-	}
-	if err := f.Err(); err != nil {
-		return 0, nil, "", err
-	}
-	out, flags, err := svc.ImportHistorical(ctx, row)
-	return out, flags, *row.Input.Program, err
 }
 
 func (m *mapper) recipient(v []string, f finance.Fields) finance.RecipientInput {

@@ -1,7 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
 
 	"pilar/internal/finance"
 )
@@ -34,37 +40,177 @@ func (s *Store) flagDisbursement(ctx context.Context, d *finance.Disbursement, a
 
 // flagFacts gathers what finance.ComputeFlags needs about d in program p.
 func (s *Store) flagFacts(ctx context.Context, d *finance.Disbursement, p *finance.Program) (finance.FlagFacts, error) {
-	f := finance.FlagFacts{Program: p}
-	var err error
-	if f.Recipient, err = s.recipientByID(ctx, d.RecipientID); err != nil {
-		return f, err
-	}
-	db := s.conn(ctx)
-	err = db.Raw(`SELECT DISTINCT p.code FROM disbursements d JOIN programs p ON p.id = d.program_id
-		WHERE d.recipient_id = ? AND d.status IN ? AND p.fiscal_year = ? AND p.id <> ? ORDER BY p.code`,
-		d.RecipientID, statusArg(finance.Realized), f.Program.FiscalYear, f.Program.ID).Scan(&f.OtherPrograms).Error
+	facts, err := s.readFlagFacts(ctx, []int64{d.RecipientID}, []int{p.FiscalYear})
 	if err != nil {
-		return f, err
+		return finance.FlagFacts{}, err
 	}
-	r := f.Recipient
-	shared := func(dst *[]int64, where string, args ...any) error {
-		return db.Model(&finance.Recipient{}).Where("id <> ?", r.ID).Where(where, args...).Order("id").Limit(20).Pluck("id", dst).Error
+	f, ok := facts.of(d.RecipientID, p)
+	if !ok {
+		return f, translate(gorm.ErrRecordNotFound, "recipient")
 	}
-	if r.NIK != "" {
-		if err := shared(&f.SharedNIK, "nik = ?", r.NIK); err != nil {
-			return f, err
+	return f, nil
+}
+
+// flagFactSet is what the flags of disbursements of a set of recipients
+// in programs of some fiscal years need, read for all of them at once.
+type flagFactSet struct {
+	recipients map[int64]*recipientFacts
+	// rank orders the codes of the years' programs as the database
+	// orders them (its collation), for the flag's list of other programs.
+	rank map[string]int
+}
+
+// recipientFacts are the facts about one recipient, whatever the program.
+type recipientFacts struct {
+	recipient                           *finance.Recipient
+	paid                                []paidIn // once per program from the database, then what the caller adds
+	sharedNIK, sharedNIB, sharedAccount []int64
+	exclusions                          []finance.ExclusionMatch
+}
+
+// paidIn is a program that paid a recipient.
+type paidIn struct {
+	program int64
+	code    string
+	year    int
+}
+
+// readFlagFacts reads the facts about these recipients (distinct ids),
+// paid by programs of these fiscal years, in a few queries whatever
+// their number: the recipients, the programs that paid them, the other
+// recipients sharing their NIK, NIB or account (the first 20, by id),
+// and the exclusion lists holding them.
+func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*flagFactSet, error) {
+	set := &flagFactSet{recipients: make(map[int64]*recipientFacts, len(ids)), rank: map[string]int{}}
+	db := s.conn(ctx)
+	var all []*finance.Recipient
+	// The columns the flags read, scanned by hand (GORM's reflection over
+	// the whole row cost more than the query).
+	for part := range chunks(ids) {
+		err := scanEach(db.Raw("SELECT id, nik, nib, bank_code, account_no, size_class, region_code FROM recipients WHERE id IN ?", part), func(rows *sql.Rows) error {
+			r := &finance.Recipient{}
+			if err := rows.Scan(&r.ID, &r.NIK, &r.NIB, &r.BankCode, &r.AccountNo, &r.SizeClass, &r.RegionCode); err != nil {
+				return err
+			}
+			set.recipients[r.ID] = &recipientFacts{recipient: r}
+			all = append(all, r)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	if r.NIB != "" {
-		if err := shared(&f.SharedNIB, "nib = ?", r.NIB); err != nil {
-			return f, err
+	if len(all) == 0 {
+		return set, nil
+	}
+	// The years' programs, in the database's order of their codes.
+	programs := map[int64]paidIn{}
+	err := scanEach(db.Raw("SELECT id, code, fiscal_year FROM programs WHERE fiscal_year IN ? ORDER BY code", years), func(rows *sql.Rows) error {
+		var x paidIn
+		if err := rows.Scan(&x.program, &x.code, &x.year); err != nil {
+			return err
+		}
+		set.rank[x.code] = len(set.rank)
+		programs[x.program] = x
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Without joining the programs: PostgreSQL then reads the recipients'
+	// rows through their index instead of the years' paid rows.
+	for part := range chunks(ids) {
+		err := scanEach(db.Raw(`SELECT DISTINCT recipient_id, program_id FROM disbursements WHERE recipient_id IN ? AND status IN ?`,
+			part, statusArg(finance.Realized)), func(rows *sql.Rows) error {
+			var rid, pid int64
+			if err := rows.Scan(&rid, &pid); err != nil {
+				return err
+			}
+			if x, ok := programs[pid]; ok {
+				set.recipients[rid].paid = append(set.recipients[rid].paid, x)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	if r.AccountNo != "" {
-		if err := shared(&f.SharedAccount, "account_no = ? AND bank_code = ?", r.AccountNo, r.BankCode); err != nil {
-			return f, err
+	for _, x := range []struct {
+		cols []string // compared, the first one named by the IN list
+		key  func(r *finance.Recipient) []string
+		dst  func(f *recipientFacts) *[]int64
+	}{
+		{[]string{"nik"}, func(r *finance.Recipient) []string { return []string{r.NIK} }, func(f *recipientFacts) *[]int64 { return &f.sharedNIK }},
+		{[]string{"nib"}, func(r *finance.Recipient) []string { return []string{r.NIB} }, func(f *recipientFacts) *[]int64 { return &f.sharedNIB }},
+		{[]string{"account_no", "bank_code"}, func(r *finance.Recipient) []string { return []string{r.AccountNo, r.BankCode} },
+			func(f *recipientFacts) *[]int64 { return &f.sharedAccount }},
+	} {
+		holders := map[string][]*recipientFacts{}
+		var values []string
+		for _, r := range all {
+			if k := x.key(r); k[0] != "" {
+				key := strings.Join(k, "\x00")
+				holders[key] = append(holders[key], set.recipients[r.ID])
+				values = append(values, k[0])
+			}
+		}
+		// By id: the first 20 other than the recipient are as many as the flag names.
+		q := `SELECT id, ` + strings.Join(x.cols, ", ") + ` FROM recipients WHERE ` + x.cols[0] + ` IN ? ORDER BY id`
+		for part := range chunks(distinct(values)) {
+			var id int64
+			k := make([]string, len(x.cols))
+			dst := []any{&id}
+			for i := range k {
+				dst = append(dst, &k[i])
+			}
+			err := scanEach(db.Raw(q, part), func(rows *sql.Rows) error {
+				if err := rows.Scan(dst...); err != nil {
+					return err
+				}
+				for _, f := range holders[strings.Join(k, "\x00")] {
+					if ids := x.dst(f); id != f.recipient.ID && len(*ids) < 20 {
+						*ids = append(*ids, id)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
-	f.Exclusions, err = s.exclusionMatches(ctx, r)
-	return f, err
+	matches, err := s.exclusionMatches(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	for id, m := range matches {
+		set.recipients[id].exclusions = m
+	}
+	return set, nil
+}
+
+// paid counts a payment of recipient id by program p, entered since the
+// set was read, for the flags of those after it.
+func (set *flagFactSet) paid(id int64, p *finance.Program) {
+	if f := set.recipients[id]; f != nil {
+		f.paid = append(f.paid, paidIn{p.ID, p.Code, p.FiscalYear})
+	}
+}
+
+// of is finance.FlagFacts of a disbursement of recipient id in program p,
+// false when the set does not hold the recipient.
+func (set *flagFactSet) of(id int64, p *finance.Program) (finance.FlagFacts, bool) {
+	f := set.recipients[id]
+	if f == nil {
+		return finance.FlagFacts{Program: p}, false
+	}
+	facts := finance.FlagFacts{Program: p, Recipient: f.recipient, Exclusions: f.exclusions,
+		SharedNIK: f.sharedNIK, SharedNIB: f.sharedNIB, SharedAccount: f.sharedAccount}
+	for _, x := range f.paid {
+		if x.year == p.FiscalYear && x.program != p.ID && !slices.Contains(facts.OtherPrograms, x.code) {
+			facts.OtherPrograms = append(facts.OtherPrograms, x.code)
+		}
+	}
+	slices.SortFunc(facts.OtherPrograms, func(a, b string) int { return cmp.Compare(set.rank[a], set.rank[b]) })
+	return facts, true
 }

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 
@@ -131,37 +133,61 @@ func (s *Store) withdrawExclusionList(ctx context.Context, id int64, action stri
 	return s.audit(ctx, action, "exclusion_list", id, before, l)
 }
 
-// exclusionMatches lists the live exclusion lists holding r's NIK or NIB.
-func (s *Store) exclusionMatches(ctx context.Context, r *finance.Recipient) ([]finance.ExclusionMatch, error) {
+// exclusionMatches lists the live exclusion lists holding each
+// recipient's NIK or NIB, by list and hash, for the recipients some list holds.
+func (s *Store) exclusionMatches(ctx context.Context, rs []*finance.Recipient) (map[int64][]finance.ExclusionMatch, error) {
+	out := map[int64][]finance.ExclusionMatch{}
 	if len(s.ExclusionKey) == 0 {
-		return nil, nil
+		return out, nil
 	}
-	by := map[string]string{}
-	if r.NIK != "" {
-		by[finance.ExclusionHash(s.ExclusionKey, finance.IdentNIK, r.NIK)] = finance.IdentNIK
+	type holder struct {
+		recipient int64
+		by        string
 	}
-	if r.NIB != "" {
-		by[finance.ExclusionHash(s.ExclusionKey, finance.IdentNIB, r.NIB)] = finance.IdentNIB
+	hash := finance.NewExclusionHasher(s.ExclusionKey)
+	holders := map[string][]holder{} // a hash, the recipients whose NIK or NIB it is
+	for _, r := range rs {
+		if r.NIK != "" {
+			h := hash(finance.IdentNIK, r.NIK)
+			holders[h] = append(holders[h], holder{r.ID, finance.IdentNIK})
+		}
+		if r.NIB != "" {
+			h := hash(finance.IdentNIB, r.NIB)
+			holders[h] = append(holders[h], holder{r.ID, finance.IdentNIB})
+		}
 	}
-	if len(by) == 0 {
-		return nil, nil
+	hashes := slices.Sorted(maps.Keys(holders))
+	type match struct {
+		finance.ExclusionMatch
+		hash string
 	}
-	hashes := make([]string, 0, len(by))
-	for h := range by {
-		hashes = append(hashes, h)
+	found := map[int64][]match{}
+	for part := range chunks(hashes) {
+		var rows []struct {
+			ID           int64
+			Kind, Source string
+			AsOf, Hash   string
+		}
+		err := s.conn(ctx).Raw(`SELECT DISTINCT l.id, l.kind, l.source, l.as_of, e.hash FROM exclusion_entries e
+		JOIN exclusion_lists l ON l.id = e.list_id WHERE e.hash IN ? AND l.withdrawn_at IS NULL`, part).Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range rows {
+			for _, h := range holders[x.Hash] {
+				found[h.recipient] = append(found[h.recipient], match{finance.ExclusionMatch{ListID: x.ID, Kind: x.Kind, Source: x.Source, AsOf: x.AsOf, By: h.by}, x.Hash})
+			}
+		}
 	}
-	var rows []struct {
-		ID           int64
-		Kind, Source string
-		AsOf, Hash   string
+	for id, ms := range found {
+		// By list, then hash (hex, ordered alike by the database and Go).
+		slices.SortFunc(ms, func(a, b match) int { return cmp.Or(cmp.Compare(a.ListID, b.ListID), strings.Compare(a.hash, b.hash)) })
+		out[id] = make([]finance.ExclusionMatch, len(ms))
+		for i, m := range ms {
+			out[id][i] = m.ExclusionMatch
+		}
 	}
-	err := s.conn(ctx).Raw(`SELECT DISTINCT l.id, l.kind, l.source, l.as_of, e.hash FROM exclusion_entries e
-		JOIN exclusion_lists l ON l.id = e.list_id WHERE e.hash IN ? AND l.withdrawn_at IS NULL ORDER BY l.id, e.hash`, hashes).Scan(&rows).Error
-	out := make([]finance.ExclusionMatch, len(rows))
-	for i, x := range rows {
-		out[i] = finance.ExclusionMatch{ListID: x.ID, Kind: x.Kind, Source: x.Source, AsOf: x.AsOf, By: by[x.Hash]}
-	}
-	return out, err
+	return out, nil
 }
 
 // insertHashes writes the hashes of list id, exclusionBatch at a time, each

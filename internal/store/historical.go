@@ -5,74 +5,131 @@ import (
 	"fmt"
 	"slices"
 
+	"gorm.io/gorm"
+
 	"pilar/internal/finance"
 )
 
-// ImportHistorical enters one past payment directly as paid, approved by
-// the importing admin, with the flags it would have had; it writes no audit
-// entry of its own (FinishHistoricalImport writes the import's one) and
-// does not enforce the budget. The same payment again is skipped.
-// Errors: unauthorized, forbidden, validation_failed, duplicate.
-func (s *Store) ImportHistorical(ctx context.Context, row finance.DisbursementRow) (finance.ImportOutcome, finance.Flags, error) {
+// ImportHistoricalSet enters a set of past payments directly as paid,
+// approved by the importing admin, with the flags each would have had,
+// inside the transaction in ctx; it writes no audit entry of its own
+// (FinishHistoricalImport writes the import's one) and does not enforce
+// the budget. A payment the recipient already has (same program,
+// tranche, amount and date, an earlier row of the set included) is
+// skipped. It gives one outcome or refusal per row, in order, as if the
+// rows were entered one after the other: an earlier row of the set is a
+// paid disbursement for a later one's flags (another program of the year)
+// and holds its tranche. The set's recipients, programs, held tranches
+// and flag facts are read once, and the payments go in with multi-row
+// INSERTs. Row errors: validation_failed, duplicate. Errors:
+// unauthorized, forbidden, and internal errors, which fail the whole set.
+func (s *Store) ImportHistoricalSet(ctx context.Context, rows []finance.DisbursementRow) ([]finance.RowOutcome, error) {
 	actor, err := finance.Authorize(ctx, finance.ActImportHistory, nil)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	rid, err := s.recipientForImport(ctx, row)
-	if err != nil {
-		return 0, nil, err
-	}
-	in := row.Input
-	in.RecipientID = &rid
-	d, err := finance.NewHistoricalDisbursement(in, row.PaidOn, actor)
-	if err != nil {
-		return 0, nil, err
-	}
-	// Without the budget figures: summing them per row would make a large
-	// import quadratic, and the budget is not enforced on history.
-	var p finance.Program
-	if err := s.conn(ctx).Raw(`SELECT p.*, a.code AS agency_code FROM programs p JOIN agencies a ON a.id = p.agency_id WHERE p.code = ?`,
-		d.Program).Take(&p).Error; err != nil {
-		return 0, nil, finance.Fields{"program_code": finance.M("no program has this code")}.Err()
-	}
-	if err := d.CheckHistorical(&p); err != nil {
-		return 0, nil, err
-	}
-	d.ProgramID = p.ID
-	var held []finance.Disbursement
-	err = s.conn(ctx).Raw(`SELECT d.id, d.amount, d.disbursed_on FROM disbursements d
-		WHERE d.program_id = ? AND d.recipient_id = ? AND d.tranche = ? AND d.status NOT IN ?`,
-		p.ID, rid, d.Tranche, statusArg(finance.Void)).Scan(&held).Error
-	if err != nil {
-		return 0, nil, err
-	}
-	if len(held) > 0 {
-		if h := held[0]; h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
-			return finance.ImportSkipped, nil, nil
+	out := make([]finance.RowOutcome, len(rows))
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
+			return err
 		}
-		return 0, nil, finance.Errorf(finance.EDuplicate, "recipient %d already has disbursement %d in program %s, tranche %d, with another amount or date",
-			rid, held[0].ID, d.Program, d.Tranche)
-	}
-	facts, err := s.flagFacts(ctx, d, &p)
-	if err != nil {
-		return 0, nil, err
-	}
-	d.Flags = finance.ComputeFlags(d, facts)
-	d.FlagPaidAfterEnd(&p)
-	if len(d.Flags) > 0 {
-		d.OverrideReason = "historical import: paid before Pilar recorded it"
-	}
-	d.CreatedAt, d.UpdatedAt = s.Now(), s.Now()
-	if err := s.deferTotals(ctx); err != nil {
-		return 0, nil, err
-	}
-	err = s.importRow(ctx, func(ctx context.Context) error {
-		return s.conn(ctx).Omit("ReturnedOn").Create(d).Error
+		if err := s.deferTotals(ctx); err != nil {
+			return err
+		}
+		// Without holding the programs: history need not find them
+		// active, and their budget is not enforced.
+		b, err := s.loadImportBatch(ctx, rows, false)
+		if err != nil {
+			return err
+		}
+		// First what each row's own checks say, then, in order, what the
+		// rows before it change: its tranche and its flags.
+		ds := make([]*finance.Disbursement, len(rows))
+		var recipients []int64
+		var years []int
+		for i, row := range rows {
+			rid, err := b.recipient(row)
+			if err != nil {
+				out[i].Err = err
+				continue
+			}
+			d, err := row.NewHistorical(rid, actor)
+			if err != nil {
+				out[i].Err = err
+				continue
+			}
+			p := b.programs[d.Program]
+			if p == nil {
+				out[i].Err = finance.Fields{"program_code": finance.M("no program has this code")}.Err()
+				continue
+			}
+			if err := d.CheckHistorical(p); err != nil {
+				out[i].Err = err
+				continue
+			}
+			d.ProgramID = p.ID
+			ds[i] = d
+			recipients, years = append(recipients, rid), append(years, p.FiscalYear)
+		}
+		facts, err := s.readFlagFacts(ctx, distinct(recipients), distinct(years))
+		if err != nil {
+			return err
+		}
+		var pending []*finance.Disbursement // checked, not yet inserted
+		var at []int                        // their rows
+		flush := func() error {
+			if _, err := s.insertSet(ctx, pending, at, out, b, disbursementColumns); err != nil {
+				return err
+			}
+			for k, d := range pending {
+				if out[at[k]].Err == nil {
+					out[at[k]].Flags = d.Flags
+				}
+			}
+			pending, at = pending[:0], at[:0]
+			return nil
+		}
+		for i, d := range ds {
+			if d == nil {
+				continue
+			}
+			k := trancheKey{d.ProgramID, d.RecipientID, d.Tranche}
+			if h, ok := b.held[k]; ok && h.ID == 0 { // held by a row of this set not yet written
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			if h, ok := b.held[k]; ok {
+				if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
+					out[i].Outcome = finance.ImportSkipped
+				} else {
+					out[i].Err = finance.Errorf(finance.EDuplicate, "recipient %d already has disbursement %d in program %s, tranche %d, with another amount or date",
+						d.RecipientID, h.ID, d.Program, d.Tranche)
+				}
+				continue
+			}
+			p := b.programs[d.Program]
+			f, ok := facts.of(d.RecipientID, p)
+			if !ok {
+				return translate(gorm.ErrRecordNotFound, "recipient")
+			}
+			d.Flags = finance.ComputeFlags(d, f)
+			d.FlagPaidAfterEnd(p)
+			if len(d.Flags) > 0 {
+				d.OverrideReason = "historical import: paid before Pilar recorded it"
+			}
+			now := s.Now()
+			d.CreatedAt, d.UpdatedAt = now, now
+			b.held[k] = d
+			facts.paid(d.RecipientID, p)
+			pending, at = append(pending, d), append(at, i)
+		}
+		return flush()
 	})
 	if err != nil {
-		return 0, nil, s.trancheConflict(ctx, err, d)
+		return nil, err
 	}
-	return finance.ImportCreated, d.Flags, nil
+	return out, nil
 }
 
 // FinishHistoricalImport lists the programs whose committed money now

@@ -1,10 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -327,7 +332,7 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
 			return err
 		}
-		b, err := s.loadImportBatch(ctx, rows)
+		b, err := s.loadImportBatch(ctx, rows, true)
 		if err != nil {
 			return err
 		}
@@ -335,39 +340,16 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 		var at []int                        // their rows
 		var created []*finance.Disbursement
 		flush := func() error {
-			if len(pending) == 0 {
-				return nil
-			}
-			err := s.savepoint(ctx, "import_set", func() error { return s.insertDrafts(ctx, pending) })
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				// Another writer took a tranche since the set's check:
-				// the rows again one by one, refusing only those it took.
-				err = nil
-				for k, d := range pending {
-					err = s.savepoint(ctx, "import_draft", func() error { return s.insertDrafts(ctx, pending[k:k+1]) })
-					if errors.Is(err, gorm.ErrDuplicatedKey) {
-						var id int64
-						id, err = s.holdMeanwhile(ctx, d, b)
-						out[at[k]].Err = trancheTaken(d, id)
-					}
-					if err != nil {
-						break
-					}
-				}
-			}
+			written, err := s.insertSet(ctx, pending, at, out, b, draftColumns)
 			if err != nil {
 				return err
 			}
-			for k, d := range pending {
-				if out[at[k]].Err != nil {
-					continue
-				}
+			for _, d := range written {
 				if err := s.putLoan(ctx, d); err != nil { // a credit program's loans, the few that lend
 					return err
 				}
-				out[at[k]].Outcome = finance.ImportCreated
-				created = append(created, d)
 			}
+			created = append(created, written...)
 			pending, at = pending[:0], at[:0]
 			return nil
 		}
@@ -433,6 +415,44 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 	return out, nil
 }
 
+// insertSet writes the checked disbursements of a set (their columns
+// cols) under a savepoint, and marks their rows (at, in out) created. When
+// another writer took one of their tranches since the set was read, it
+// writes them one by one instead, each under its own savepoint, and
+// refuses those whose tranche was taken, whose holders later rows then
+// see (b.held). It gives the disbursements written.
+func (s *Store) insertSet(ctx context.Context, pending []*finance.Disbursement, at []int, out []finance.RowOutcome, b *importBatch, cols []column) ([]*finance.Disbursement, error) {
+	if len(pending) == 0 {
+		return nil, nil
+	}
+	err := s.savepoint(ctx, "import_set", func() error { return s.insertDisbursements(ctx, pending, cols) })
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		err = nil
+		for k, d := range pending {
+			err = s.savepoint(ctx, "import_row", func() error { return s.insertDisbursements(ctx, pending[k:k+1], cols) })
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				var id int64
+				id, err = s.holdMeanwhile(ctx, d, b)
+				out[at[k]].Err = trancheTaken(d, id)
+			}
+			if err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	written := make([]*finance.Disbursement, 0, len(pending))
+	for k, d := range pending {
+		if out[at[k]].Err == nil {
+			out[at[k]].Outcome = finance.ImportCreated
+			written = append(written, d)
+		}
+	}
+	return written, nil
+}
+
 // holdMeanwhile records the live row that holds d's tranche, taken by
 // another writer after the batch was read, as holding it for the batch's
 // later rows, and gives its id.
@@ -467,10 +487,10 @@ type importBatch struct {
 }
 
 // loadImportBatch reads the recipients, programs and held tranches the
-// rows name. On PostgreSQL it holds the programs (in id order) until the
-// transaction ends, as checkDraft does, so none is closed or its fixed
-// amount changed before the drafts commit.
-func (s *Store) loadImportBatch(ctx context.Context, rows []finance.DisbursementRow) (*importBatch, error) {
+// rows name. On PostgreSQL with lock it holds the programs (in id order)
+// until the transaction ends, as checkDraft does, so none is closed or its
+// fixed amount changed before the drafts commit.
+func (s *Store) loadImportBatch(ctx context.Context, rows []finance.DisbursementRow, lock bool) (*importBatch, error) {
 	b := &importBatch{byNIK: map[string]int64{}, byNIB: map[string][]int64{}, programs: map[string]*finance.Program{},
 		held: map[trancheKey]*finance.Disbursement{}}
 	var niks, nibs, codes []string
@@ -519,9 +539,8 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 			}
 		}
 	}
-	var programIDs []int64
 	for part := range chunks(distinct(codes)) {
-		if s.driver == "postgres" {
+		if lock && s.driver == "postgres" {
 			if err := db.Exec("SELECT id FROM programs WHERE code IN ? ORDER BY id FOR UPDATE", part).Error; err != nil {
 				return nil, err
 			}
@@ -533,32 +552,47 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		for _, p := range ps {
 			p.ComputeRemaining()
 			b.programs[p.Code] = p
-			programIDs = append(programIDs, p.ID)
 		}
 	}
-	// The held tranches: the keys the rows name, looked up through the
-	// index on (recipient_id, program_id, tranche), in parts of the
-	// recipients; the other two lists are short.
-	var recipientIDs []int64
-	var tranches []int
+	// The held tranches: the keys the rows name, each looked up through
+	// the index on (program_id, recipient_id, tranche), whatever else the
+	// recipients hold (lists of recipients, programs and tranches made
+	// every combination a lookup).
+	keys := map[trancheKey]bool{}
 	for _, r := range rows {
 		id, _ := b.recipient(r)
-		if id != 0 {
-			recipientIDs = append(recipientIDs, id)
+		if id == 0 || r.Input.Program == nil || b.programs[*r.Input.Program] == nil {
+			continue
 		}
+		t := 1 // NewDisbursement's default
 		if r.Input.Tranche != nil {
-			tranches = append(tranches, *r.Input.Tranche)
-		} else {
-			tranches = append(tranches, 1) // NewDisbursement's default
+			t = *r.Input.Tranche
 		}
+		keys[trancheKey{b.programs[*r.Input.Program].ID, id, t}] = true
 	}
-	if len(programIDs) == 0 || len(recipientIDs) == 0 {
-		return b, nil
-	}
-	tranches = distinct(tranches)
-	for part := range chunks(distinct(recipientIDs)) {
-		err := scanEach(db.Raw(`SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM disbursements d
-			WHERE d.recipient_id IN ? AND d.program_id IN ? AND d.tranche IN ?`, part, programIDs, tranches), func(rows *sql.Rows) error {
+	sorted := slices.SortedFunc(maps.Keys(keys), func(a, b trancheKey) int {
+		return cmp.Or(cmp.Compare(a.program, b.program), cmp.Compare(a.recipient, b.recipient), cmp.Compare(a.tranche, b.tranche))
+	})
+	const cols = `SELECT d.id, d.program_id, d.recipient_id, d.tranche, d.amount, d.disbursed_on, d.status FROM `
+	const on = ` ON d.program_id = k.program_id AND d.recipient_id = k.recipient_id AND d.tranche = k.tranche`
+	for part := range chunks(sorted) {
+		var q *gorm.DB
+		if s.driver == "postgres" {
+			var ps, rs, ts []int64
+			for _, k := range part {
+				ps, rs, ts = append(ps, k.program), append(rs, k.recipient), append(ts, int64(k.tranche))
+			}
+			q = db.Raw(cols+`unnest(?::bigint[], ?::bigint[], ?::int[]) AS k(program_id, recipient_id, tranche) JOIN disbursements d`+on,
+				pgIntArray(ps), pgIntArray(rs), pgIntArray(ts))
+		} else {
+			values := strings.Repeat(",(?,?,?)", len(part))[1:]
+			args := make([]any, 0, 3*len(part))
+			for _, k := range part {
+				args = append(args, k.program, k.recipient, k.tranche)
+			}
+			q = db.Raw(`WITH k(program_id, recipient_id, tranche) AS (VALUES `+values+`) `+cols+`k CROSS JOIN disbursements d`+on, args...)
+		}
+		err := scanEach(q, func(rows *sql.Rows) error {
 			h := &finance.Disbursement{}
 			if err := rows.Scan(&h.ID, &h.ProgramID, &h.RecipientID, &h.Tranche, &h.Amount, &h.DisbursedOn, &h.Status); err != nil {
 				return err
@@ -573,6 +607,19 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		}
 	}
 	return b, nil
+}
+
+// pgIntArray writes integers as a PostgreSQL array literal.
+func pgIntArray(items []int64) string {
+	b := make([]byte, 0, len(items)*8+2)
+	b = append(b, '{')
+	for i, n := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(append(b, '}'))
 }
 
 // recipient is the recipient a row names, as recipientForImport finds it.
@@ -603,20 +650,27 @@ func (b *importBatch) recipient(row finance.DisbursementRow) (int64, error) {
 	return 0, finance.FieldError("recipient_nik", "give recipient_nik or recipient_nib")
 }
 
-var draftColumns = []column{{"program_id", "bigint"}, {"recipient_id", "bigint"}, {"amount", "bigint"}, {"tranche", "int"},
+// disbursementColumns are those CreateDisbursement writes and, after
+// them, those a past payment adds (ImportHistoricalSet).
+var disbursementColumns = []column{{"program_id", "bigint"}, {"recipient_id", "bigint"}, {"amount", "bigint"}, {"tranche", "int"},
 	{"form", "text"}, {"status", "text"}, {"disbursed_on", "text"}, {"payment_ref", "text"}, {"note", "text"},
 	{"created_by_id", "bigint"}, {"reconciled", "boolean"}, {"flags", "text"}, {"override_reason", "text"},
-	{"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
+	{"created_at", "timestamptz"}, {"updated_at", "timestamptz"},
+	{"approved_on", "text"}, {"paid_on", "text"}, {"submitted_by_id", "bigint"}, {"approved_by_id", "bigint"}}
 
-// insertDrafts writes checked drafts, the columns CreateDisbursement
-// writes, and sets their ids.
-func (s *Store) insertDrafts(ctx context.Context, ds []*finance.Disbursement) error {
+// draftColumns are the columns of a draft: the others are NULL.
+var draftColumns = disbursementColumns[:15]
+
+// insertDisbursements writes checked disbursements, their columns cols
+// (draftColumns or disbursementColumns), and sets their ids.
+func (s *Store) insertDisbursements(ctx context.Context, ds []*finance.Disbursement, cols []column) error {
 	rows := make([][]any, len(ds))
 	for i, d := range ds {
 		rows[i] = []any{d.ProgramID, d.RecipientID, d.Amount, d.Tranche, d.Form, string(d.Status), d.DisbursedOn, d.PaymentRef, d.Note,
-			d.CreatedByID, d.Reconciled, d.Flags, d.OverrideReason, d.CreatedAt, d.UpdatedAt}
+			d.CreatedByID, d.Reconciled, d.Flags, d.OverrideReason, d.CreatedAt, d.UpdatedAt,
+			d.ApprovedOn, d.PaidOn, d.SubmittedByID, d.ApprovedByID}[:len(cols)]
 	}
-	ids, err := s.insertRows(ctx, "disbursements", draftColumns, rows, true)
+	ids, err := s.insertRows(ctx, "disbursements", cols, rows, true)
 	if err != nil {
 		return err
 	}

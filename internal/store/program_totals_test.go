@@ -128,11 +128,18 @@ func TestProgramTotals(t *testing.T) {
 		totalsOf(t, w, other.Code, "0.00", "0.00", 0)
 		// A historical import enters paid rows directly, in one transaction.
 		err := w.Store.InTx(w.Ctx(w.Admin), func(ctx context.Context) error {
+			var rows []finance.DisbursementRow
 			for i, code := range []string{p.Code, other.Code} {
-				_, _, err := w.Store.ImportHistorical(ctx, finance.DisbursementRow{RecipientNIK: r.NIK, PaidOn: ptr("2024-04-01"),
+				rows = append(rows, finance.DisbursementRow{RecipientNIK: r.NIK, PaidOn: ptr("2024-04-01"),
 					Input: finance.DisbursementInput{Program: ptr(code), Amount: raw("70.07"), Tranche: ptr(7 + i), DisbursedOn: ptr("2024-04-01")}})
-				if err != nil {
-					return err
+			}
+			outs, err := w.Store.ImportHistoricalSet(ctx, rows)
+			if err != nil {
+				return err
+			}
+			for _, o := range outs {
+				if o.Err != nil || o.Outcome != finance.ImportCreated {
+					return fmt.Errorf("historical row: %v, %v", o.Outcome, o.Err)
 				}
 			}
 			// As the importer does: the import's one entry, and on
