@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -101,6 +102,40 @@ func TestImportDisbursements_RaceCreate(t *testing.T) {
 	}
 }
 
+// importWhileHeld runs imp while tx (PostgreSQL) holds a row imp needs:
+// it waits (asking through db) until imp's connection is blocked on tx, commits tx, and gives
+// imp's outcomes.
+func importWhileHeld(t *testing.T, db *sql.DB, tx *sql.Tx, imp func() ([]finance.RowOutcome, error)) []finance.RowOutcome {
+	t.Helper()
+	ctx := context.Background()
+	var pid int
+	if err := tx.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		out []finance.RowOutcome
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		out, err := imp()
+		done <- result{out, err}
+	}()
+	for waiting := 0; waiting == 0; { // until the import waits on the open transaction
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", pid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := <-done
+	if got.err != nil {
+		t.Fatalf("import: %v", got.err)
+	}
+	return got.out
+}
+
 // TestImportDisbursements_TakenMeanwhile makes another writer take a
 // tranche after the import read the set and before its INSERT, for sure:
 // on PostgreSQL a transaction moves a draft into the tranche and stays
@@ -131,35 +166,13 @@ func TestImportDisbursements_TakenMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	var pid int
-	if err := tx.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := tx.ExecContext(ctx, "UPDATE disbursements SET tranche = 1 WHERE id = $1", other.ID); err != nil {
 		t.Fatal(err)
 	}
-	type result struct {
-		out []finance.RowOutcome
-		err error
-	}
-	done := make(chan result)
-	go func() {
-		out, err := w.Store.ImportDisbursements(officer, importRows(p, rs), false)
-		done <- result{out, err}
-	}()
-	for waiting := 0; waiting == 0; { // until the import waits on the open transaction
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", pid).Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("import: %v", got.err)
-	}
-	checkImported(t, 0, got.out, 2, other.ID)
+	out := importWhileHeld(t, db, tx, func() ([]finance.RowOutcome, error) {
+		return w.Store.ImportDisbursements(officer, importRows(p, rs), false)
+	})
+	checkImported(t, 0, out, 2, other.ID)
 	ds := listOf(t, w, p)
 	if len(ds) != 4 {
 		t.Fatalf("%d disbursements in the program, want 4 (three imported, the other writer's)", len(ds))

@@ -217,10 +217,6 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	var pid int
-	if err := tx.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-		t.Fatal(err)
-	}
 	var other int64
 	const taken = "6472014506850002"
 	if err := tx.QueryRowContext(ctx, "INSERT INTO recipients (kind, name, nik, created_at, updated_at) VALUES ('umkm', 'Lain', $1, now(), now()) RETURNING id",
@@ -233,28 +229,10 @@ func TestImportRecipients_TakenMeanwhile(t *testing.T) {
 		{Kind: ptr("umkm"), Name: ptr("Tiga"), NIK: ptr("6472014506850003")},
 		{Kind: ptr("umkm"), Name: ptr("Dua Baru"), NIK: ptr(taken)}, // updates the other writer's
 	}
-	type result struct {
-		out []finance.RowOutcome
-		err error
-	}
-	done := make(chan result)
-	go func() {
-		out, err := w.Store.ImportRecipients(w.Ctx(w.Admin), recipientRows(rows), true)
-		done <- result{out, err}
-	}()
-	for waiting := 0; waiting == 0; { // until the import waits on the open transaction
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", pid).Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("import: %v", got.err)
-	}
-	for i, o := range got.out {
+	out := importWhileHeld(t, db, tx, func() ([]finance.RowOutcome, error) {
+		return w.Store.ImportRecipients(w.Ctx(w.Admin), recipientRows(rows), true)
+	})
+	for i, o := range out {
 		switch i {
 		case 3:
 			if o.Err != nil || o.Outcome != finance.ImportUpdated {
