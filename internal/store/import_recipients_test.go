@@ -164,33 +164,9 @@ var wallClock = regexp.MustCompile(time.Now().UTC().Format("2006-01-02") + `[T ]
 func tableOf(t *testing.T, w *dbtest.World, q string) []string {
 	t.Helper()
 	db, _ := w.Store.DB()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			fmt.Fprintf(&sb, "%s=%v ", cols[i], v)
-		}
-		out = append(out, wallClock.ReplaceAllString(sb.String(), "(wall clock)"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	out := queryLines(t, db, q)
+	for i, l := range out {
+		out[i] = wallClock.ReplaceAllString(l, "(wall clock)")
 	}
 	return out
 }
