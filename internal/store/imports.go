@@ -218,28 +218,23 @@ func (s *Store) registered(ctx context.Context, rs []*finance.Recipient, held ma
 	// Scanned by hand, as loadImportBatch's.
 	var id int64
 	var a, b string
-	for part := range chunks(distinct(niks)) {
-		err := scanEach(db.Raw("SELECT id, nik FROM recipients WHERE kind = 'umkm' AND nik IN ? ORDER BY id", part), func(rows *sql.Rows) error {
-			if err := rows.Scan(&id, &a); err != nil {
+	// The kind written out, not bound: SQLite plans the partial index
+	// on umkm NIKs only for a literal.
+	for _, by := range []struct {
+		kind, column string
+		values       []string
+	}{{"umkm", "nik", niks}, {"koperasi", "legal_number", legal}} {
+		for part := range chunks(distinct(by.values)) {
+			err := scanEach(db.Raw("SELECT id, "+by.column+" FROM recipients WHERE kind = '"+by.kind+"' AND "+by.column+" IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+				if err := rows.Scan(&id, &a); err != nil {
+					return err
+				}
+				keep(recipientKey{by.kind, a, ""}, id)
+				return nil
+			})
+			if err != nil {
 				return err
 			}
-			keep(recipientKey{"umkm", a, ""}, id)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for part := range chunks(distinct(legal)) {
-		err := scanEach(db.Raw("SELECT id, legal_number FROM recipients WHERE kind = 'koperasi' AND legal_number IN ? ORDER BY id", part), func(rows *sql.Rows) error {
-			if err := rows.Scan(&id, &a); err != nil {
-				return err
-			}
-			keep(recipientKey{"koperasi", a, ""}, id)
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	}
 	// A kelompok by its NIK (indexed) and name; the pairs the rows name
