@@ -161,7 +161,11 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 		return nil, err
 	}
 	var history finance.HistoricalImportService
+	// The programs a historical import entered, each once: a code per row
+	// would hold every row's cells (the code is a slice of them) until
+	// the end, a file's worth of memory.
 	var programs []string
+	entered := map[string]bool{}
 	if opt.Historical {
 		hs, ok := svc.(finance.HistoricalImportService)
 		if opt.Kind != Disbursements || !ok {
@@ -225,8 +229,10 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			write: func(ctx context.Context, ds []finance.DisbursementRow) ([]finance.RowOutcome, error) {
 				outs, err := history.ImportHistoricalSet(ctx, ds)
 				for k, o := range outs {
-					if o.Err == nil && o.Outcome == finance.ImportCreated {
-						programs = append(programs, *ds[k].Input.Program)
+					if code := *ds[k].Input.Program; o.Err == nil && o.Outcome == finance.ImportCreated && !entered[code] {
+						code = strings.Clone(code)
+						entered[code] = true
+						programs = append(programs, code)
 					}
 				}
 				return outs, err
