@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -592,13 +593,13 @@ ORDER BY d.recipient_id, p.code, d.id`
 WHERE lo < hi ORDER BY recipient_id, code, id`
 		args = slices.Concat([]any{statusArg(finance.Realized)}, sc.args)
 	}
-	var rows []flagRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
 	flags := []report.Flag{}
-	for i, r := range rows {
-		if i == 0 || rows[i-1].RecipientID != r.RecipientID {
+	err := scanEach(s.conn(ctx).Raw(q, args...), func(rows *sql.Rows) error {
+		var r flagRow
+		if err := rows.Scan(&r.ID, &r.RecipientID, &r.Code); err != nil {
+			return err
+		}
+		if n := len(flags); n == 0 || flags[n-1].RecipientIDs[0] != r.RecipientID {
 			flags = append(flags, report.Flag{RecipientIDs: []int64{r.RecipientID}})
 		}
 		fl := &flags[len(flags)-1]
@@ -607,8 +608,9 @@ WHERE lo < hi ORDER BY recipient_id, code, id`
 		}
 		fl.DisbursementIDs = append(fl.DisbursementIDs, r.ID)
 		fl.Reason = finance.M("paid by %d programs", len(fl.Programs))
-	}
-	return flags, nil
+		return nil
+	})
+	return flags, err
 }
 
 // ineligible lists live disbursements to recipients outside the program's
@@ -670,39 +672,53 @@ func (s *Store) flagged(ctx context.Context, sc *scope) ([]report.Flag, error) {
 FROM ` + scopedDisbursements + `
 WHERE d.program_id = p.id AND ` + liveDisbursements + ` AND d.flags <> '[]' AND ` + sc.where + `
 ORDER BY d.id`
-	var rows []struct {
-		ID, RecipientID int64
-		Code            string
-		Status          finance.Status
-		Flags           finance.Flags
-		OverrideReason  string
+	// Rows flagged alike (the same program paid before, the same list)
+	// share their flags' text: each text is decoded once, its messages
+	// joined once, and the rows share the result, which nothing changes.
+	type decoded struct {
+		flags finance.Flags
+		lists []int64
+		why   string
 	}
-	if err := s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
+	seen := map[string]*decoded{}
 	out := []report.Flag{}
-	for _, r := range rows {
-		fl := report.Flag{RecipientIDs: []int64{r.RecipientID}, Programs: []string{r.Code}, DisbursementIDs: []int64{r.ID},
-			Flags: r.Flags, OverrideReason: r.OverrideReason}
-		overridden := r.OverrideReason != ""
-		fl.Overridden = &overridden
-		msgs := make([]string, len(r.Flags))
-		for i, f := range r.Flags {
-			msgs[i] = f.Message
-			if f.ListID != 0 && !slices.Contains(fl.ExclusionLists, f.ListID) {
-				fl.ExclusionLists = append(fl.ExclusionLists, f.ListID)
-			}
+	err := scanEach(s.conn(ctx).Raw(q, slices.Concat(liveArgs, sc.args)...), func(rows *sql.Rows) error {
+		var id, recipientID int64
+		var code, text, overrideReason string
+		var status finance.Status
+		if err := rows.Scan(&id, &recipientID, &code, &status, &text, &overrideReason); err != nil {
+			return err
 		}
-		why := strings.Join(msgs, "; ")
+		dec := seen[text]
+		if dec == nil {
+			dec = &decoded{}
+			if err := dec.flags.Scan(text); err != nil {
+				return err
+			}
+			msgs := make([]string, len(dec.flags))
+			for i, f := range dec.flags {
+				msgs[i] = f.Message
+				if f.ListID != 0 && !slices.Contains(dec.lists, f.ListID) {
+					dec.lists = append(dec.lists, f.ListID)
+				}
+			}
+			dec.lists, dec.why = slices.Clip(dec.lists), strings.Join(msgs, "; ")
+			seen[text] = dec
+		}
+		fl := report.Flag{RecipientIDs: []int64{recipientID}, Programs: []string{code}, DisbursementIDs: []int64{id},
+			Flags: dec.flags, ExclusionLists: dec.lists, OverrideReason: overrideReason}
+		overridden := overrideReason != ""
+		fl.Overridden = &overridden
 		switch {
 		case overridden:
-			fl.Reason = finance.M("%s — approved despite the flags: %s", why, r.OverrideReason)
-		case r.Status == finance.StatusSubmitted:
-			fl.Reason = finance.M("%s — awaiting approval", why)
+			fl.Reason = finance.M("%s — approved despite the flags: %s", dec.why, overrideReason)
+		case status == finance.StatusSubmitted:
+			fl.Reason = finance.M("%s — awaiting approval", dec.why)
 		default:
-			fl.Reason = finance.M("%s — not overridden (%s)", why, string(r.Status))
+			fl.Reason = finance.M("%s — not overridden (%s)", dec.why, string(status))
 		}
 		out = append(out, fl)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
