@@ -33,6 +33,9 @@ func (s *Store) ImportHistoricalSet(ctx context.Context, rows []finance.Disburse
 		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
 			return err
 		}
+		if err := s.customPlans(ctx); err != nil {
+			return err
+		}
 		if err := s.deferTotals(ctx); err != nil {
 			return err
 		}
