@@ -119,7 +119,7 @@ func (r *run) reconWorkload(ctx context.Context) error {
 	var pairs [][2]int64
 	mismatches := 0
 	c0 := cpuTime()
-	pilar, rss, err := measure(func() error {
+	pilar, rss, base, err := measureFrom(func() error {
 		for _, id := range stIDs {
 			if _, err := r.st.RunReconciliation(r.ctx, finance.ReconcileInput{StatementID: id}); err != nil {
 				return err
@@ -166,8 +166,8 @@ func (r *run) reconWorkload(ctx context.Context) error {
 	r.add(Row{Workload: "statement import (lines/s)", Pilar: float64(lines) / importTime.Seconds(), Unit: "lines/s", RSS: rssImport,
 		Note: fmt.Sprintf("%d lines in %d statements, %s", lines, len(stIDs), importTime.Round(time.Millisecond))})
 	r.add(Row{Workload: "reconciliation (store.RunReconciliation)", Pilar: pilar.Seconds(), Raw: raw.Seconds(), Unit: "s", RSS: rss,
-		Note: fmt.Sprintf("CPU %s, raw %s; Pilar: %d pairs, precision %.5f, recall %.5f, %d amount mismatches; SQL join: %d pairs, precision %.5f, recall %.5f (of %d matchable lines)",
-			pilarCPU.Round(time.Millisecond), rawCPU.Round(time.Millisecond), ps.pairs, ps.precision(), ps.recall(), mismatches, rs.pairs, rs.precision(), rs.recall(), ps.matchable)})
+		Note: fmt.Sprintf("CPU %s, raw %s; Pilar: %d pairs, precision %.5f, recall %.5f, %d amount mismatches; SQL join: %d pairs, precision %.5f, recall %.5f (of %d matchable lines); RSS before %d MiB (the truth it is scored against included)",
+			pilarCPU.Round(time.Millisecond), rawCPU.Round(time.Millisecond), ps.pairs, ps.precision(), ps.recall(), mismatches, rs.pairs, rs.precision(), rs.recall(), ps.matchable, base>>20)})
 	return nil
 }
 
