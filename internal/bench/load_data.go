@@ -30,14 +30,14 @@ import (
 // on PostgreSQL).
 func (r *run) importWorkload(ctx context.Context) error {
 	var rec, dis *importer.Result
-	d1, rss1, err := measure(func() (err error) {
+	d1, rss1, base1, err := measureFrom(func() (err error) {
 		rec, err = importFile(r.ctx, r, r.set.RecipientsPath, importer.Options{Kind: importer.Recipients})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	d2, rss2, err := measure(func() (err error) {
+	d2, rss2, base2, err := measureFrom(func() (err error) {
 		dis, err = importFile(r.ctx, r, r.set.DisbursementsPath, importer.Options{Kind: importer.Disbursements, Historical: true})
 		return err
 	})
@@ -66,9 +66,9 @@ func (r *run) importWorkload(ctx context.Context) error {
 	}
 	recRows, disRows := float64(r.set.Recipients), float64(r.set.N)
 	r.add(Row{Workload: "import recipients (rows/s)", Pilar: recRows / d1.Seconds(), Raw: recRows / rawRec.Seconds(), Unit: "rows/s", RSS: rss1,
-		Note: fmt.Sprintf("%s: created %d, skipped %d, failed %d; raw peak RSS %d MiB", d1.Round(time.Millisecond), rec.Created, rec.Skipped, rec.Failed, rssRaw>>20)})
+		Note: fmt.Sprintf("%s: created %d, skipped %d, failed %d; RSS before %d MiB; raw peak RSS %d MiB", d1.Round(time.Millisecond), rec.Created, rec.Skipped, rec.Failed, base1>>20, rssRaw>>20)})
 	r.add(Row{Workload: "import disbursements --historical", Pilar: disRows / d2.Seconds(), Raw: disRows / rawDis.Seconds(), Unit: "rows/s", RSS: rss2,
-		Note: fmt.Sprintf("%s: created %d, skipped %d, failed %d%s", d2.Round(time.Millisecond), dis.Created, dis.Skipped, dis.Failed, firstError(dis))})
+		Note: fmt.Sprintf("%s: created %d, skipped %d, failed %d%s; RSS before %d MiB", d2.Round(time.Millisecond), dis.Created, dis.Skipped, dis.Failed, firstError(dis), base2>>20)})
 	if r.opt.Engine != "postgres" {
 		return nil
 	}
