@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -164,7 +165,6 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 	// The programs a historical import entered, each once: a code per row
 	// would hold every row's cells (the code is a slice of them) until
 	// the end, a file's worth of memory.
-	var programs []string
 	entered := map[string]bool{}
 	if opt.Historical {
 		hs, ok := svc.(finance.HistoricalImportService)
@@ -230,9 +230,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 				outs, err := history.ImportHistoricalSet(ctx, ds)
 				for k, o := range outs {
 					if code := *ds[k].Input.Program; o.Err == nil && o.Outcome == finance.ImportCreated && !entered[code] {
-						code = strings.Clone(code)
-						entered[code] = true
-						programs = append(programs, code)
+						entered[strings.Clone(code)] = true
 					}
 				}
 				return outs, err
@@ -321,7 +319,7 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			}
 			h := &finance.HistoricalImport{File: opt.FileName, SHA256: opt.SHA256, Rows: res.Rows, Created: res.Created,
 				Skipped: res.Skipped, Failed: res.Failed, Flagged: len(res.Flagged)}
-			err := history.FinishHistoricalImport(ctx, h, programs)
+			err := history.FinishHistoricalImport(ctx, h, slices.Collect(maps.Keys(entered)))
 			res.Overruns = h.Overruns
 			return err
 		})
