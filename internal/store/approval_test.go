@@ -229,6 +229,38 @@ func TestDisbursementService_Flags(t *testing.T) {
 	})
 }
 
+// TestReportService_OverlapsFlaggedAlike: rows whose flags read the same
+// share them in the red-flag report, and each keeps its own disbursement,
+// recipient, status and override.
+func TestReportService_OverlapsFlaggedAlike(t *testing.T) {
+	t.Parallel()
+	f := newFlagWorld(t)
+	r1, r2 := f.recipient(nil), f.recipient(nil)
+	over := f.act(f.Reviewer, f.act(f.Officer, f.draft(f.p, r1, "1000000", "2024-03-01"), "submit", finance.ActionInput{}),
+		"approve", finance.ActionInput{OverrideReason: ptr("BPUM 2024 amount")})
+	waiting := f.act(f.Officer, f.draft(f.p, r2, "1000000", "2024-03-01"), "submit", finance.ActionInput{})
+	rep, err := f.Store.Overlaps(f.Ctx(f.Auditor), report.Filter{Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Flagged) != 2 {
+		t.Fatalf("flagged %+v; want 2", rep.Flagged)
+	}
+	a, b := rep.Flagged[0], rep.Flagged[1]
+	const why = "amount Rp1.000.000 differs from the program's fixed amount Rp2.400.000"
+	if a.DisbursementIDs[0] != over.ID || a.RecipientIDs[0] != r1.ID || !*a.Overridden || a.OverrideReason != "BPUM 2024 amount" ||
+		a.Reason.String() != why+" — approved despite the flags: BPUM 2024 amount" {
+		t.Errorf("overridden entry %+v", a)
+	}
+	if b.DisbursementIDs[0] != waiting.ID || b.RecipientIDs[0] != r2.ID || *b.Overridden || b.OverrideReason != "" ||
+		b.Reason.String() != why+" — awaiting approval" {
+		t.Errorf("waiting entry %+v", b)
+	}
+	if kinds(a.Flags) != finance.FlagAmountMismatch || kinds(b.Flags) != finance.FlagAmountMismatch {
+		t.Errorf("flags %+v and %+v", a.Flags, b.Flags)
+	}
+}
+
 func errorAs(err error, target **finance.Error) bool { return errors.As(err, target) }
 
 // TestReportService_OverlapsFlagged: the red-flag report lists every
