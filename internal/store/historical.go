@@ -33,15 +33,16 @@ func (s *Store) ImportHistoricalSet(ctx context.Context, rows []finance.Disburse
 		if err := s.raiseCache(ctx, sqliteImportCache); err != nil {
 			return err
 		}
-		if err := s.customPlans(ctx); err != nil {
-			return err
-		}
 		if err := s.deferTotals(ctx); err != nil {
 			return err
 		}
 		// Without holding the programs: history need not find them
 		// active, and their budget is not enforced.
-		b, err := s.loadImportBatch(ctx, rows, false)
+		var b *importBatch
+		err := s.customPlans(ctx, func() (err error) {
+			b, err = s.loadImportBatch(ctx, rows, false)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,11 @@ func (s *Store) ImportHistoricalSet(ctx context.Context, rows []finance.Disburse
 			ds[i] = d
 			recipients, years = append(recipients, rid), append(years, p.FiscalYear)
 		}
-		facts, err := s.readFlagFacts(ctx, distinct(recipients), distinct(years))
+		var facts *flagFactSet
+		err = s.customPlans(ctx, func() (err error) {
+			facts, err = s.readFlagFacts(ctx, distinct(recipients), distinct(years))
+			return err
+		})
 		if err != nil {
 			return err
 		}
