@@ -120,8 +120,7 @@ func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*f
 	// Without joining the programs: PostgreSQL then reads the recipients'
 	// rows through their index instead of the years' paid rows.
 	for part := range chunks(ids) {
-		err := scanEach(db.Raw(`SELECT DISTINCT recipient_id, program_id FROM disbursements WHERE recipient_id IN ? AND status IN ?`,
-			part, statusArg(finance.Realized)), func(rows *sql.Rows) error {
+		err := scanEach(byKeys(s, db, "DISTINCT recipient_id, program_id", "disbursements", "recipient_id", part, "status IN ?", "", statusArg(finance.Realized)), func(rows *sql.Rows) error {
 			var rid, pid int64
 			if err := rows.Scan(&rid, &pid); err != nil {
 				return err
@@ -155,7 +154,7 @@ func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*f
 			}
 		}
 		// By id: the first 20 other than the recipient are as many as the flag names.
-		q := `SELECT id, ` + strings.Join(x.cols, ", ") + ` FROM recipients WHERE ` + x.cols[0] + ` IN ? ORDER BY id`
+		sel := "id, " + strings.Join(x.cols, ", ")
 		for part := range chunks(distinct(values)) {
 			var id int64
 			k := make([]string, len(x.cols))
@@ -163,7 +162,7 @@ func (s *Store) readFlagFacts(ctx context.Context, ids []int64, years []int) (*f
 			for i := range k {
 				dst = append(dst, &k[i])
 			}
-			err := scanEach(db.Raw(q, part), func(rows *sql.Rows) error {
+			err := scanEach(byKeys(s, db, sel, "recipients", x.cols[0], part, "", "ORDER BY id"), func(rows *sql.Rows) error {
 				if err := rows.Scan(dst...); err != nil {
 					return err
 				}

@@ -211,18 +211,3 @@ func (s *Store) insertHashes(ctx context.Context, id int64, hashes []string) err
 	}
 	return nil
 }
-
-// pgTextArray writes hex strings as a PostgreSQL array literal; hex needs no quoting.
-func pgTextArray(items []string) string {
-	var b strings.Builder
-	b.Grow(len(items) * 65)
-	b.WriteByte('{')
-	for i, h := range items {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(h)
-	}
-	b.WriteByte('}')
-	return b.String()
-}

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -225,7 +224,7 @@ func (s *Store) registered(ctx context.Context, rs []*finance.Recipient, held ma
 		values       []string
 	}{{"umkm", "nik", niks}, {"koperasi", "legal_number", legal}} {
 		for part := range chunks(distinct(by.values)) {
-			err := scanEach(db.Raw("SELECT id, "+by.column+" FROM recipients WHERE kind = '"+by.kind+"' AND "+by.column+" IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+			err := scanEach(byKeys(s, db, "id, "+by.column, "recipients", by.column, part, "kind = '"+by.kind+"'", "ORDER BY id"), func(rows *sql.Rows) error {
 				if err := rows.Scan(&id, &a); err != nil {
 					return err
 				}
@@ -506,7 +505,7 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 	for part := range chunks(distinct(niks)) {
 		var id int64
 		var nik, kind string
-		err := scanEach(db.Raw("SELECT id, nik, kind FROM recipients WHERE nik IN ? ORDER BY id", part), func(rows *sql.Rows) error {
+		err := scanEach(byKeys(s, db, "id, nik, kind", "recipients", "nik", part, "", "ORDER BY id"), func(rows *sql.Rows) error {
 			if err := rows.Scan(&id, &nik, &kind); err != nil {
 				return err
 			}
@@ -525,7 +524,7 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 			ID  int64
 			NIB string
 		}
-		if err := db.Raw("SELECT id, nib FROM recipients WHERE nib IN ? ORDER BY id", part).Scan(&found).Error; err != nil {
+		if err := byKeys(s, db, "id, nib", "recipients", "nib", part, "", "ORDER BY id").Scan(&found).Error; err != nil {
 			return nil, err
 		}
 		for _, r := range found {
@@ -606,19 +605,6 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 		}
 	}
 	return b, nil
-}
-
-// pgIntArray writes integers as a PostgreSQL array literal.
-func pgIntArray(items []int64) string {
-	b := make([]byte, 0, len(items)*8+2)
-	b = append(b, '{')
-	for i, n := range items {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, n, 10)
-	}
-	return string(append(b, '}'))
 }
 
 // recipient is the recipient a row names, as recipientForImport finds it.

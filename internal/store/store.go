@@ -302,12 +302,15 @@ const (
 // set a quarter of the way into a million). Only around the lookups: the
 // foreign-key checks of the INSERTs after them are prepared plans too,
 // and planned anew for each row they cost twice as much (50 of an
-// INSERT's 57 ms a set). fn alone on SQLite.
+// INSERT's 57 ms a set). It also turns JIT off for the rest of the
+// transaction: statistics older than the tables put a lookup of 500 keys
+// above jit_above_cost, and compiling took 58 of its 61 ms. fn alone on
+// SQLite.
 func (s *Store) customPlans(ctx context.Context, fn func() error) error {
 	if s.driver != "postgres" {
 		return fn()
 	}
-	if err := s.conn(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+	if err := s.conn(ctx).Exec("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)").Error; err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
