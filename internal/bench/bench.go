@@ -47,6 +47,10 @@ type Options struct {
 	Load    time.Duration
 	Seed    uint64
 	Out     io.Writer
+	// CopyOnly (PostgreSQL) sets the imports beside COPY only, without
+	// the one-statement insert, which program_totals' statement trigger
+	// makes too slow for a million rows.
+	CopyOnly bool
 	// CPUProfile is a file for a CPU profile of the workloads (server and
 	// clients, after the data is loaded); none when empty.
 	CPUProfile string
