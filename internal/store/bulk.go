@@ -146,12 +146,14 @@ func (s *Store) translateBulk(err error) error {
 // those of a smaller table than the one read (recipients imported a
 // minute before, disbursements grown by the import itself), and 500 keys
 // in an IN list were estimated to match 40 % of the table, which was read
-// whole for each set (13-29 ms a lookup at 200,000 rows).
+// whole for each set (13-29 ms a lookup at 200,000 rows). One key is one
+// equality, which PostgreSQL plans as a probe anyway, and IN then (an
+// approval's flag facts: the LATERAL form made it 0.5 ms slower).
 func byKeys[K int64 | string](s *Store, db *gorm.DB, sel, from, col string, keys []K, cond, tail string, args ...any) *gorm.DB {
 	if cond != "" {
 		cond = " AND " + cond
 	}
-	if s.driver != "postgres" {
+	if s.driver != "postgres" || len(keys) == 1 {
 		return db.Raw("SELECT "+sel+" FROM "+from+" WHERE "+col+" IN ?"+cond+" "+tail, append([]any{keys}, args...)...)
 	}
 	array, typ := "", "text"
