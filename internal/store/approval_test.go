@@ -229,6 +229,20 @@ func TestDisbursementService_Flags(t *testing.T) {
 	})
 }
 
+// flaggedPair is the auditor's red-flag report of 2024, which must list
+// exactly two entries, in its order.
+func (f *flagWorld) flaggedPair(t *testing.T) (report.Flag, report.Flag) {
+	t.Helper()
+	rep, err := f.Store.Overlaps(f.Ctx(f.Auditor), report.Filter{Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Flagged) != 2 {
+		t.Fatalf("flagged %+v; want 2", rep.Flagged)
+	}
+	return rep.Flagged[0], rep.Flagged[1]
+}
+
 // TestReportService_OverlapsFlaggedAlike: rows whose flags read the same
 // share them in the red-flag report, and each keeps its own disbursement,
 // recipient, status and override.
@@ -239,14 +253,7 @@ func TestReportService_OverlapsFlaggedAlike(t *testing.T) {
 	over := f.act(f.Reviewer, f.act(f.Officer, f.draft(f.p, r1, "1000000", "2024-03-01"), "submit", finance.ActionInput{}),
 		"approve", finance.ActionInput{OverrideReason: ptr("BPUM 2024 amount")})
 	waiting := f.act(f.Officer, f.draft(f.p, r2, "1000000", "2024-03-01"), "submit", finance.ActionInput{})
-	rep, err := f.Store.Overlaps(f.Ctx(f.Auditor), report.Filter{Year: 2024})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Flagged) != 2 {
-		t.Fatalf("flagged %+v; want 2", rep.Flagged)
-	}
-	a, b := rep.Flagged[0], rep.Flagged[1]
+	a, b := f.flaggedPair(t)
 	const why = "amount Rp1.000.000 differs from the program's fixed amount Rp2.400.000"
 	if a.DisbursementIDs[0] != over.ID || a.RecipientIDs[0] != r1.ID || !*a.Overridden || a.OverrideReason != "BPUM 2024 amount" ||
 		a.Reason.String() != why+" — approved despite the flags: BPUM 2024 amount" {
@@ -272,14 +279,7 @@ func TestReportService_OverlapsFlagged(t *testing.T) {
 		"approve", finance.ActionInput{OverrideReason: ptr("BPUM 2024 amount")})
 	waiting := f.act(f.Officer, f.draft(f.p, f.recipient(nil), "1000000", "2024-03-01"), "submit", finance.ActionInput{})
 	f.submitted(f.recipient(nil)) // clean: not listed
-	rep, err := f.Store.Overlaps(f.Ctx(f.Auditor), report.Filter{Year: 2024})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Flagged) != 2 {
-		t.Fatalf("flagged %+v; want 2", rep.Flagged)
-	}
-	a, b := rep.Flagged[0], rep.Flagged[1]
+	a, b := f.flaggedPair(t)
 	if a.DisbursementIDs[0] != over.ID || a.Overridden == nil || !*a.Overridden || a.OverrideReason != "BPUM 2024 amount" ||
 		a.Reason.String() != "amount Rp1.200.000 differs from the program's fixed amount Rp2.400.000 — approved despite the flags: BPUM 2024 amount" {
 		t.Errorf("overridden entry %+v", a)
