@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,25 +217,33 @@ func (s *Store) disbursementWhere(ctx context.Context, f finance.DisbursementFil
 }
 
 // disbursementExportSelect reads what an export row holds, columns in the
-// order exportLine scans them.
-const disbursementExportSelect = `SELECT d.id, p.code, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
+// order exportLine scans them. join is how disbursements join programs:
+// "JOIN", or "CROSS JOIN", with which SQLite keeps the tables in the
+// order written and reads disbursements first, by id, whatever the WHERE
+// says of programs (an agency's export otherwise went through its
+// programs' disbursements and sorted them all by id first).
+func disbursementExportSelect(join string) string {
+	return `SELECT d.id, p.code, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
   d.amount, d.tranche, d.form, d.status, d.disbursed_on, d.approved_on, d.paid_on, d.returned_on,
   d.payment_ref, d.note, cu.email, au.email, d.reconciled
 FROM disbursements d
-JOIN programs p ON p.id = d.program_id
+` + join + ` programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id
 JOIN users cu ON cu.id = d.created_by_id
 LEFT JOIN users au ON au.id = d.approved_by_id`
+}
 
 // ExportDisbursements streams the disbursements the actor may see that
-// pass the filter (its page ignored), by id, from one database cursor, so
-// that an export of any size holds a few hundred rows in memory. The
-// cursor is read on a goroutine of its own, a batch ahead of emit: the
-// database's work and the scan (two thirds of an export's CPU) run beside
-// the encoding on a second core, in the cursor's order and snapshot. NIK,
-// phone and account come masked for roles that see masked data. The line
-// emit gets is reused after it returns. Errors: unauthorized, those of
-// emit.
+// pass the filter (its page ignored), by id, so that an export of any
+// size holds a few thousand rows in memory. The database's work and the
+// scan (two thirds of an export's CPU) run on goroutines of their own,
+// ahead of the encoding, which emit does. On SQLite, an export that
+// selects by agency alone (all an actor may see, or one agency's) reads
+// ranges of ids on two connections that share one snapshot, taking turns,
+// so that two cores read (exportRanges); any other reads from one cursor
+// beside emit. NIK, phone and account come masked for roles that see
+// masked data. The line emit gets is reused after it returns. Errors:
+// unauthorized, those of emit.
 func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementFilter, emit func(*finance.DisbursementLine) error) error {
 	actor, err := finance.AuthorizeRead(ctx, nil)
 	if err != nil {
@@ -244,12 +253,8 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	if err != nil {
 		return err
 	}
-	rows, err := s.conn(ctx).Raw(disbursementExportSelect+" "+where+" ORDER BY d.id", args...).Rows()
-	if err != nil {
-		return err
-	}
 	seesAll := actor.SeesPersonalData()
-	return readBeside(rows, func(rows *sql.Rows, l *exportLine) (bool, error) {
+	scan := func(rows *sql.Rows, l *exportLine) (bool, error) {
 		if l.dest == nil {
 			l.dest = l.scanDest()
 		}
@@ -263,7 +268,64 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 			l.line.Mask()
 		}
 		return true, nil
-	}, func(l *exportLine) error { return emit(&l.line) })
+	}
+	out := func(l *exportLine) error { return emit(&l.line) }
+	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
+	if s.driver == "sqlite" && !inTx && f == (finance.DisbursementFilter{Agency: f.Agency, Page: f.Page}) {
+		return s.exportRanges(ctx, disbursementExportSelect("CROSS JOIN")+" "+where+" AND d.id BETWEEN ? AND ? ORDER BY d.id", args, scan, out)
+	}
+	rows, err := s.conn(ctx).Raw(disbursementExportSelect("JOIN")+" "+where+" ORDER BY d.id", args...).Rows()
+	if err != nil {
+		return err
+	}
+	return readBeside(rows, scan, out)
+}
+
+// Ranged exports: how many connections read, and how many ids a range
+// covers (at most that many rows, one batch of inOrder). Two readers keep
+// pace with one encoder: on the 2-core machine of issue 16 a row took
+// about 4 µs to read and 2 µs to encode.
+const (
+	exportReaders = 2
+	exportSpan    = 1024
+)
+
+// exportRanges runs q, which ends in "d.id BETWEEN ? AND ? ORDER BY
+// d.id", over consecutive ranges of exportSpan ids from the lowest id to
+// the highest, on connections that share one snapshot (snapshotConns),
+// range i on the (i mod readers)th, and gives fn the rows in id order.
+func (s *Store) exportRanges(ctx context.Context, q string, args []any, scan func(*sql.Rows, *exportLine) (bool, error), fn func(*exportLine) error) error {
+	conns, release, err := s.snapshotConns(ctx, exportReaders)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var lo, hi int64
+	if err := conns[0].QueryRowContext(ctx, "SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM disbursements").Scan(&lo, &hi); err != nil {
+		return err
+	}
+	fillers := make([]filler[exportLine], len(conns))
+	for k, c := range conns {
+		next := lo + int64(k)*exportSpan
+		fillers[k] = func(b []exportLine) (int, bool, error) {
+			if next > hi {
+				return 0, false, nil
+			}
+			from := next
+			next += int64(len(conns)) * exportSpan
+			rows, err := c.QueryContext(ctx, q, append(slices.Clip(args), from, from+exportSpan-1)...)
+			if err != nil {
+				return 0, false, err
+			}
+			defer rows.Close()
+			n, err := scanInto(rows, b, scan)
+			if err == nil {
+				err = rows.Err()
+			}
+			return n, true, err
+		}
+	}
+	return inOrder(exportSpan, fillers, fn)
 }
 
 // exportLine is one row of disbursementExportSelect as it is scanned: text

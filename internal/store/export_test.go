@@ -33,3 +33,6 @@ func NamesByKeys(s *Store, ctx context.Context, names []string) ([]string, error
 	})
 	return out, err
 }
+
+// ExportSpan is how many ids a range of a ranged export covers.
+const ExportSpan = exportSpan
