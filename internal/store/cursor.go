@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"database/sql"
 	"sync"
 )
@@ -54,8 +53,9 @@ type filler[T any] func(b []T) (n int, ok bool, err error)
 // until the filler whose turn it is has no more. Each filler has three
 // batches going round (one being filled, one waiting, one at fn), so
 // that with two fillers two batches are read at once while fn works. It
-// stops at the first error of either side; on an error of fn, or a
-// panic, the fillers are stopped before it returns.
+// stops at the first error in batch order, of fn or of the filler whose
+// batch is next; on an error of fn, or a panic, the fillers are stopped
+// before it returns.
 func inOrder[T any](size int, fillers []filler[T], fn func(*T) error) error {
 	const inFlight = 3
 	full, free := make([]chan []T, len(fillers)), make([]chan []T, len(fillers))
@@ -102,7 +102,8 @@ func inOrder[T any](size int, fillers []filler[T], fn func(*T) error) error {
 		k := i % len(fillers)
 		b, open := <-full[k]
 		if !open {
-			break
+			halt()
+			return errs[k] // the batches after it were never to be given
 		}
 		for j := range b {
 			if err := fn(&b[j]); err != nil {
@@ -111,6 +112,4 @@ func inOrder[T any](size int, fillers []filler[T], fn func(*T) error) error {
 		}
 		free[k] <- b[:cap(b)]
 	}
-	halt()
-	return cmp.Or(errs...)
 }

@@ -217,33 +217,28 @@ func (s *Store) disbursementWhere(ctx context.Context, f finance.DisbursementFil
 }
 
 // disbursementExportSelect reads what an export row holds, columns in the
-// order exportLine scans them. join is how disbursements join programs:
-// "JOIN", or "CROSS JOIN", with which SQLite keeps the tables in the
-// order written and reads disbursements first, by id, whatever the WHERE
-// says of programs (an agency's export otherwise went through its
-// programs' disbursements and sorted them all by id first).
-func disbursementExportSelect(join string) string {
-	return `SELECT d.id, p.code, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
+// order exportLine scans them.
+const disbursementExportSelect = `SELECT d.id, p.code, d.recipient_id, r.name, r.nik, r.phone, r.bank_code, r.account_no,
   d.amount, d.tranche, d.form, d.status, d.disbursed_on, d.approved_on, d.paid_on, d.returned_on,
   d.payment_ref, d.note, cu.email, au.email, d.reconciled
 FROM disbursements d
-` + join + ` programs p ON p.id = d.program_id
+JOIN programs p ON p.id = d.program_id
 JOIN recipients r ON r.id = d.recipient_id
 JOIN users cu ON cu.id = d.created_by_id
 LEFT JOIN users au ON au.id = d.approved_by_id`
-}
 
 // ExportDisbursements streams the disbursements the actor may see that
 // pass the filter (its page ignored), by id, so that an export of any
 // size holds a few thousand rows in memory. The database's work and the
 // scan (two thirds of an export's CPU) run on goroutines of their own,
-// ahead of the encoding, which emit does. On SQLite, an export that
-// selects by agency alone (all an actor may see, or one agency's) reads
-// ranges of ids on two connections that share one snapshot, taking turns,
-// so that two cores read (exportRanges); any other reads from one cursor
-// beside emit. NIK, phone and account come masked for roles that see
-// masked data. The line emit gets is reused after it returns. Errors:
-// unauthorized, those of emit.
+// ahead of the encoding, which emit does. On SQLite, an export of every
+// disbursement (a role that sees all agencies, no filter) reads ranges of
+// ids on two connections that share one snapshot, taking turns, so that
+// two cores read (exportRanges); any other reads from one cursor beside
+// emit: one agency's rows are found through its programs, not by reading
+// every id, and PostgreSQL's server does the reading. NIK, phone and
+// account come masked for roles that see masked data. The line emit gets
+// is reused after it returns. Errors: unauthorized, those of emit.
 func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementFilter, emit func(*finance.DisbursementLine) error) error {
 	actor, err := finance.AuthorizeRead(ctx, nil)
 	if err != nil {
@@ -271,10 +266,10 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	}
 	out := func(l *exportLine) error { return emit(&l.line) }
 	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
-	if s.driver == "sqlite" && !inTx && f == (finance.DisbursementFilter{Agency: f.Agency, Page: f.Page}) {
-		return s.exportRanges(ctx, disbursementExportSelect("CROSS JOIN")+" "+where+" AND d.id BETWEEN ? AND ? ORDER BY d.id", args, scan, out)
+	if s.driver == "sqlite" && !inTx && actor.SeesAllAgencies() && f == (finance.DisbursementFilter{Page: f.Page}) {
+		return s.exportRanges(ctx, disbursementExportSelect+" "+where+" AND d.id BETWEEN ? AND ? ORDER BY d.id", args, scan, out)
 	}
-	rows, err := s.conn(ctx).Raw(disbursementExportSelect("JOIN")+" "+where+" ORDER BY d.id", args...).Rows()
+	rows, err := s.conn(ctx).Raw(disbursementExportSelect+" "+where+" ORDER BY d.id", args...).Rows()
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,14 @@ import (
 // transaction's snapshot is the last commit when it first reads, and a
 // connection's PRAGMA data_version changes when another connection has
 // committed since its last read. So each connection reads its
-// data_version, then each begins and reads it again: when neither the
-// first's nor another's has changed, no commit came between the first
-// version read and the last begin, and both began on the same commit. One
-// that a commit overtook is let go, and the read goes on with fewer: a
-// writer is never waited for. release ends the transactions and gives the
-// connections back.
+// data_version, then each begins and reads it again. Every first reading
+// comes before every begin, so when neither the first connection's
+// version nor another's has changed, no commit came from the first's
+// first reading to the other's begin, and both began on the same commit.
+// One that a commit overtook is let go, and the read goes on with fewer:
+// a writer is never waited for. (A checkpoint that restarts the WAL
+// changes the version too, which only costs a reader.) release ends the
+// transactions and gives the connections back.
 func (s *Store) snapshotConns(ctx context.Context, n int) (conns []*sql.Conn, release func(), err error) {
 	db, err := s.db.DB()
 	if err != nil {
