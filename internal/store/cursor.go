@@ -15,14 +15,10 @@ import (
 // rows hold the connection.
 func readBeside[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (keep bool, err error), fn func(*T) error) error {
 	defer rows.Close()
-	done := false
 	return inOrder(256, []filler[T]{func(b []T) (int, bool, error) {
-		if done {
-			return 0, false, nil
-		}
-		n, err := scanInto(rows, b, scan)
+		n, err := scanInto(rows, b, scan) // once the rows have ended, none
 		if err == nil && n < len(b) {
-			done, err = true, rows.Err()
+			err = rows.Err()
 		}
 		return n, n > 0, err
 	}}, fn)
