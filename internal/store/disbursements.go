@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -234,7 +233,7 @@ LEFT JOIN users au ON au.id = d.approved_by_id`
 // ahead of the encoding, which emit does. On SQLite, an export of every
 // disbursement (a role that sees all agencies, no filter) reads ranges of
 // ids on two connections that share one snapshot, taking turns, so that
-// two cores read (exportRanges); any other reads from one cursor beside
+// two cores read (readRanges); any other reads from one cursor beside
 // emit: one agency's rows are found through its programs, not by reading
 // every id, and PostgreSQL's server does the reading. NIK, phone and
 // account come masked for roles that see masked data. The line emit gets
@@ -267,60 +266,14 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	out := func(l *exportLine) error { return emit(&l.line) }
 	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
 	if s.driver == "sqlite" && !inTx && actor.SeesAllAgencies() && f == (finance.DisbursementFilter{Page: f.Page}) {
-		return s.exportRanges(ctx, disbursementExportSelect+" "+where+" AND d.id BETWEEN ? AND ? ORDER BY d.id", args, scan, out)
+		return readRanges(ctx, s, "SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM disbursements",
+			disbursementExportSelect+" "+where+" AND d.id BETWEEN ? AND ? ORDER BY d.id", args, scan, out)
 	}
 	rows, err := s.conn(ctx).Raw(disbursementExportSelect+" "+where+" ORDER BY d.id", args...).Rows()
 	if err != nil {
 		return err
 	}
 	return readBeside(rows, scan, out)
-}
-
-// Ranged exports: how many connections read, and how many ids a range
-// covers (at most that many rows, one batch of inOrder). Two readers keep
-// pace with one encoder: on the 2-core machine of issue 16 a row took
-// about 4 µs to read and 2 µs to encode.
-const (
-	exportReaders = 2
-	exportSpan    = 1024
-)
-
-// exportRanges runs q, which ends in "d.id BETWEEN ? AND ? ORDER BY
-// d.id", over consecutive ranges of exportSpan ids from the lowest id to
-// the highest, on connections that share one snapshot (snapshotConns),
-// range i on the (i mod readers)th, and gives fn the rows in id order.
-func (s *Store) exportRanges(ctx context.Context, q string, args []any, scan func(*sql.Rows, *exportLine) (bool, error), fn func(*exportLine) error) error {
-	conns, release, err := s.snapshotConns(ctx, exportReaders)
-	if err != nil {
-		return err
-	}
-	defer release()
-	var lo, hi int64
-	if err := conns[0].QueryRowContext(ctx, "SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM disbursements").Scan(&lo, &hi); err != nil {
-		return err
-	}
-	fillers := make([]filler[exportLine], len(conns))
-	for k, c := range conns {
-		next := lo + int64(k)*exportSpan
-		fillers[k] = func(b []exportLine) (int, bool, error) {
-			if next > hi {
-				return 0, false, nil
-			}
-			from := next
-			next += int64(len(conns)) * exportSpan
-			rows, err := c.QueryContext(ctx, q, append(slices.Clip(args), from, from+exportSpan-1)...)
-			if err != nil {
-				return 0, false, err
-			}
-			defer rows.Close()
-			n, err := scanInto(rows, b, scan)
-			if err == nil {
-				err = rows.Err()
-			}
-			return n, true, err
-		}
-	}
-	return inOrder(exportSpan, fillers, fn)
 }
 
 // exportLine is one row of disbursementExportSelect as it is scanned: text

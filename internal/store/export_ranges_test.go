@@ -116,11 +116,11 @@ func TestExportDisbursements_Ranges(t *testing.T) {
 		t.Fatalf("CreateProgram: %v", err)
 	}
 	// ours, then more than two ranges of the other agency's, then ours
-	draftsIn(t, w, w.Officer, p, store.ExportSpan+7)
-	draftsIn(t, w, w.OtherOfficer, other, 2*store.ExportSpan+3)
+	draftsIn(t, w, w.Officer, p, store.RangeSpan+7)
+	draftsIn(t, w, w.OtherOfficer, other, 2*store.RangeSpan+3)
 	draftsIn(t, w, w.Officer, p, 5)
 	ours, theirs := idsOf(t, w, p), idsOf(t, w, other)
-	if len(ours) != store.ExportSpan+12 || len(theirs) != 2*store.ExportSpan+3 || ours[store.ExportSpan+7] < theirs[len(theirs)-1] {
+	if len(ours) != store.RangeSpan+12 || len(theirs) != 2*store.RangeSpan+3 || ours[store.RangeSpan+7] < theirs[len(theirs)-1] {
 		t.Fatalf("seeded %d and %d drafts, the last of ours before theirs", len(ours), len(theirs))
 	}
 	all := slices.Sorted(slices.Values(slices.Concat(ours, theirs)))
@@ -154,7 +154,7 @@ func TestExportDisbursements_Ranges(t *testing.T) {
 	// Each way of stopping in the second range leaves the store whole: a
 	// write and a whole export follow.
 	stop := errors.New("sink full")
-	const at = store.ExportSpan + 3
+	const at = store.RangeSpan + 3
 	for _, c := range []struct {
 		name string
 		sink func(cancel func()) error // what the sink does at row at
@@ -207,9 +207,9 @@ func TestExportDisbursements_OneSnapshot(t *testing.T) {
 	t.Parallel()
 	w := dbtest.NewWorld(t)
 	p := newProgram(t, w, "BPUM-SNAP-2024", "100000000000")
-	draftsIn(t, w, w.Officer, p, store.ExportSpan+10)
+	draftsIn(t, w, w.Officer, p, store.RangeSpan+10)
 	ids := idsOf(t, w, p)
-	a, b := ids[0], ids[store.ExportSpan+5] // the first and the second range
+	a, b := ids[0], ids[store.RangeSpan+5] // the first and the second range
 
 	db, err := w.Store.DB()
 	if err != nil {

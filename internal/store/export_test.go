@@ -34,5 +34,5 @@ func NamesByKeys(s *Store, ctx context.Context, names []string) ([]string, error
 	return out, err
 }
 
-// ExportSpan is how many ids a range of a ranged export covers.
-const ExportSpan = exportSpan
+// RangeSpan is how many ids a range of readRanges covers.
+const RangeSpan = rangeSpan

@@ -1,17 +1,19 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"context"
-	"pilar/internal/report"
+	"gorm.io/gorm"
 
 	"pilar/internal/finance"
 	"pilar/internal/money"
+	"pilar/internal/report"
 )
 
 // HistoryRow is one recipient_history row: a recipient's size class,
@@ -151,7 +153,7 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 	}
 	lastFY := asOfT.Year() - 1
 	// hist is one recipient's rows, oldest first, all up to as_of.
-	err = s.registryStates(ctx, registryKeys[f.GroupBy], prev, where, args, func(hist []registryState) {
+	err = s.registryStates(ctx, registryKeys[f.GroupBy], prev, where, args, f.Region == "", func(hist []registryState) {
 		now := &hist[len(hist)-1]
 		var then *registryState
 		naik := int64(0)
@@ -220,31 +222,41 @@ func (s *Store) RegistryReport(ctx context.Context, f report.Filter) (*report.Re
 // reflection per row and column, and a slice of them all, cost several
 // times the query. For the same reason it reads only the columns the
 // registry counts with, and a name and region only for a koperasi: each
-// text column read is a string made for every row.
-func (s *Store) registryStates(ctx context.Context, key, prev, where string, args []any, fn func(hist []registryState)) error {
-	rows, err := s.conn(ctx).Raw(`SELECT h.recipient_id, h.valid_from <= ?, h.size_class, h.active, h.last_rat_year,
-  h.business_volume, h.assets, h.workforce, r.kind, `+key+`,
+// text column read is a string made for every row. The rows are read
+// beside fn; on SQLite a whole registry (whole: where narrows by date
+// only) by ranges of recipients on two connections, since SQLite's
+// stepping through the join is most of the report's time (issue 16).
+func (s *Store) registryStates(ctx context.Context, key, prev, where string, args []any, whole bool, fn func(hist []registryState)) error {
+	q := `SELECT h.recipient_id, h.valid_from <= ?, h.size_class, h.active, h.last_rat_year,
+  h.business_volume, h.assets, h.workforce, r.kind, ` + key + `,
   CASE WHEN r.kind = 'koperasi' THEN r.name ELSE '' END, CASE WHEN r.kind = 'koperasi' THEN r.region_code ELSE '' END
 FROM recipient_history h JOIN recipients r ON r.id = h.recipient_id
-WHERE `+where+` ORDER BY h.recipient_id, h.valid_from`, append([]any{prev}, args...)...).Rows()
-	if err != nil {
-		return err
+WHERE ` + where
+	args = append([]any{prev}, args...)
+	scan := func(rows *sql.Rows, st *registryState) (bool, error) {
+		return true, rows.Scan(&st.RecipientID, &st.ByPrev, &st.SizeClass, &st.Active, &st.LastRATYear,
+			&st.BusinessVolume, &st.Assets, &st.Workforce, &st.Kind, &st.Key, &st.Name, &st.KoperasiRegion)
 	}
-	defer rows.Close()
 	var hist []registryState
-	for rows.Next() {
-		var st registryState
-		if err := rows.Scan(&st.RecipientID, &st.ByPrev, &st.SizeClass, &st.Active, &st.LastRATYear,
-			&st.BusinessVolume, &st.Assets, &st.Workforce, &st.Kind, &st.Key, &st.Name, &st.KoperasiRegion); err != nil {
-			return err
-		}
+	each := func(st *registryState) error {
 		if len(hist) > 0 && hist[0].RecipientID != st.RecipientID {
 			fn(hist)
 			hist = hist[:0]
 		}
-		hist = append(hist, st)
+		hist = append(hist, *st)
+		return nil
 	}
-	if err := rows.Err(); err != nil {
+	var err error
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); s.driver == "sqlite" && !inTx && whole {
+		err = readRanges(ctx, s, "SELECT COALESCE(MIN(recipient_id), 1), COALESCE(MAX(recipient_id), 0) FROM recipient_history",
+			q+" AND h.recipient_id BETWEEN ? AND ? ORDER BY h.recipient_id, h.valid_from", args, scan, each)
+	} else {
+		var rows *sql.Rows
+		if rows, err = s.conn(ctx).Raw(q+" ORDER BY h.recipient_id, h.valid_from", args...).Rows(); err == nil {
+			err = readBeside(rows, scan, each)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if len(hist) > 0 {

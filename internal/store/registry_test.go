@@ -1,11 +1,15 @@
 package store_test
 
 import (
+	"context"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"pilar/internal/dbtest"
 	"pilar/internal/finance"
 	"pilar/internal/report"
+	"pilar/internal/store"
 )
 
 // regWorld records recipients with history through the real services.
@@ -224,4 +228,79 @@ func TestRegistry(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRegistry_Ranges: a registry of more recipients than two ranges
+// hold, which on SQLite is read by ranges of recipients on two
+// connections, counts every recipient once with all its history rows
+// (those at the ranges' edges included), lists the overdue koperasi in
+// id order, and is the same report as the one-cursor read inside a
+// transaction and as a region's.
+func TestRegistry_Ranges(t *testing.T) {
+	t.Parallel()
+	w := dbtest.NewWorld(t)
+	ctx := w.Ctx(w.Admin)
+	n := 2*store.RangeSpan + 10
+	rs := make([]store.BulkRecipient, n)
+	var edges, overdue int
+	for i := range rs {
+		r := &finance.Recipient{Kind: "umkm", Name: fmt.Sprintf("Usaha %d", i), NIK: fmt.Sprintf("647201450190%04d", i+1), Sector: "kuliner",
+			SizeClass: "mikro", RegionCode: "64.72", Workforce: ptr(2)}
+		hist := []store.HistoryRow{{ValidFrom: "2023-01-01", SizeClass: "mikro", Workforce: ptr(2)}}
+		// The recipients on either side of each range's end grew twice,
+		// once in the year to as_of.
+		if k := i % store.RangeSpan; k == 0 || k == store.RangeSpan-1 {
+			edges++
+			r.SizeClass = "menengah"
+			hist = append(hist, store.HistoryRow{ValidFrom: "2024-01-01", SizeClass: "kecil", Workforce: ptr(2)},
+				store.HistoryRow{ValidFrom: "2025-01-01", SizeClass: "menengah", Workforce: ptr(2)})
+		}
+		if i%300 == 7 {
+			overdue++
+			r = &finance.Recipient{Kind: "koperasi", Name: fmt.Sprintf("Koperasi %d", i), LegalNumber: fmt.Sprintf("AHU-%04d", i),
+				RegionCode: "65", Active: ptr(true), LastRATYear: ptr(2020)}
+			hist = []store.HistoryRow{{ValidFrom: "2023-01-01", Active: ptr(true), LastRATYear: ptr(2020)}}
+		}
+		rs[i] = store.BulkRecipient{Recipient: r, History: hist}
+	}
+	if err := w.Store.BulkRecipients(ctx, "test registry", rs); err != nil {
+		t.Fatalf("BulkRecipients: %v", err)
+	}
+	f := report.Filter{Year: 2025, AsOf: "2025-06-30", GroupBy: "size_class"}
+	got, err := w.Store.RegistryReport(w.Ctx(w.Officer), f)
+	if err != nil {
+		t.Fatalf("RegistryReport: %v", err)
+	}
+	umkm := n - overdue
+	if got.Totals.Count != int64(n) || got.Totals.NaikKelas != int64(edges) || got.Totals.Workforce != int64(2*umkm) ||
+		regRow(got, "menengah").Count != int64(edges) || regRow(got, "mikro").Count != int64(umkm-edges) {
+		t.Fatalf("totals %+v, menengah %+v, mikro %+v; want %d recipients, %d naik kelas, workforce %d, %d menengah",
+			got.Totals, regRow(got, "menengah"), regRow(got, "mikro"), n, edges, 2*umkm, edges)
+	}
+	if got.Koperasi.Total != int64(overdue) || got.Koperasi.RATOverdue != int64(overdue) || len(got.RATOverdue) != overdue {
+		t.Fatalf("koperasi %+v with %d overdue listed; want %d, all overdue", got.Koperasi, len(got.RATOverdue), overdue)
+	}
+	for k, o := range got.RATOverdue {
+		if want := rs[7+300*k].Recipient.ID; o.ID != want {
+			t.Fatalf("overdue koperasi %d is recipient %d, want %d (in id order)", k, o.ID, want)
+		}
+	}
+	var inTx *report.Registry
+	if err := w.Store.InTx(w.Ctx(w.Officer), func(ctx context.Context) (err error) {
+		inTx, err = w.Store.RegistryReport(ctx, f)
+		return err
+	}); err != nil {
+		t.Fatalf("RegistryReport in a transaction: %v", err)
+	}
+	if !reflect.DeepEqual(got, inTx) {
+		t.Fatalf("ranged report\n%+v\ndiffers from the one-cursor report\n%+v", got, inTx)
+	}
+	f.Region = "64"
+	region, err := w.Store.RegistryReport(w.Ctx(w.Officer), f)
+	if err != nil {
+		t.Fatalf("RegistryReport of region 64: %v", err)
+	}
+	if region.Totals.Count != int64(umkm) || region.Totals.NaikKelas != int64(edges) || region.Koperasi.Total != 0 {
+		t.Fatalf("region 64: totals %+v, koperasi %+v; want %d umkm, %d naik kelas, no koperasi", region.Totals, region.Koperasi, umkm, edges)
+	}
 }
