@@ -36,3 +36,17 @@ func NamesByKeys(s *Store, ctx context.Context, names []string) ([]string, error
 
 // RangeSpan is how many ids a range of readRanges covers.
 const RangeSpan = rangeSpan
+
+// ReadTogether is readTogether over reads that are given a count of a
+// table's rows as the read sees them, for tests of its one snapshot.
+func ReadTogether(s *Store, ctx context.Context, reads ...func(count func(table string) (int64, error)) error) error {
+	fns := make([]func(context.Context) error, len(reads))
+	for i, read := range reads {
+		fns[i] = func(ctx context.Context) error {
+			return read(func(table string) (n int64, err error) {
+				return n, s.conn(ctx).Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error
+			})
+		}
+	}
+	return s.readTogether(ctx, fns...)
+}

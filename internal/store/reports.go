@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -313,40 +314,7 @@ func (s *Store) Coverage(ctx context.Context, f report.Filter) (*report.Coverage
 	if err != nil {
 		return nil, err
 	}
-	var out *report.Coverage
-	return out, s.serialRead(ctx, func(ctx context.Context) (err error) {
-		out, err = s.coverage(ctx, sc, f)
-		return err
-	})
-}
-
-// serialRead runs fn's reads in a transaction of their own without
-// parallel workers on PostgreSQL (on SQLite, or in a transaction ctx
-// already carries, it just runs fn). Coverage's
-// plans hash the sums per recipient under a join whose outer side alone
-// is split among workers: each worker computed every sum again, three
-// times the work on the 2-core server the issue measures on, and slower
-// than one process doing it once (about 0.8 s against 1.1-1.6 s for the
-// totals at a million rows). Nor does it JIT-compile: the overlaps'
-// statements, whose row estimates PostgreSQL cannot make (a unary plus, an
-// EXISTS it must not flatten), were planned for millions of rows and spent
-// over a second compiling what runs in milliseconds.
-func (s *Store) serialRead(ctx context.Context, fn func(ctx context.Context) error) error {
-	if s.driver != "postgres" {
-		return fn(ctx)
-	}
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return fn(ctx)
-	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SET LOCAL max_parallel_workers_per_gather = 0").Error; err != nil {
-			return err
-		}
-		if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
-			return err
-		}
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
+	return s.coverage(ctx, sc, f)
 }
 
 func (s *Store) coverage(ctx context.Context, sc *scope, f report.Filter) (*report.Coverage, error) {
@@ -386,10 +354,17 @@ ORDER BY 1, 2`
 			key, key, coverageSums, perRecipient, key)
 	}
 	var rows []coverageRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	var tot, totals coverageRow
+	reads := []func(ctx context.Context) error{func(ctx context.Context) error { return s.conn(ctx).Raw(q, args...).Scan(&rows).Error }}
+	if f.GroupBy == "program" && s.driver != "postgres" {
+		// A recipient paid by two programs is reached once in the totals.
+		reads = append(reads, func(ctx context.Context) error {
+			return s.conn(ctx).Raw("SELECT "+coverageSums+" FROM ("+perRecipient+") x JOIN recipients r ON r.id = x.rid", slices.Concat(coverageSumsArgs, sc.args)...).Scan(&totals).Error
+		})
+	}
+	if err := s.readTogether(ctx, reads...); err != nil {
 		return nil, err
 	}
-	var tot, totals coverageRow
 	for _, r := range rows {
 		if r.Total {
 			totals = r
@@ -401,14 +376,9 @@ ORDER BY 1, 2`
 		out.Rows = append(out.Rows, row)
 		tot.Target, tot.Reached, tot.Female, tot.Male, tot.Amount = tot.Target+r.Target, tot.Reached+r.Reached, tot.Female+r.Female, tot.Male+r.Male, tot.Amount.Add(r.Amount)
 	}
-	if f.GroupBy == "program" {
-		// A recipient paid by two programs is reached once in the totals.
+	if f.GroupBy == "program" { // the totals' row (PostgreSQL) or query (SQLite)
 		target := tot.Target
-		if s.driver == "postgres" {
-			tot = totals
-		} else if err := s.conn(ctx).Raw("SELECT "+coverageSums+" FROM ("+perRecipient+") x JOIN recipients r ON r.id = x.rid", slices.Concat(coverageSumsArgs, sc.args)...).Scan(&tot).Error; err != nil {
-			return nil, err
-		}
+		tot = totals
 		tot.Target = target
 	}
 	out.Totals = report.CoverageFigures{Target: tot.Target, Reached: tot.Reached, Female: tot.Female, Male: tot.Male,
@@ -433,54 +403,121 @@ var liveArgs = []any{statusArg(finance.Live)}
 // the actor may see: one NIK, NIB or bank account under several
 // recipients, recipients paid by several programs, recipients outside a
 // program's eligible size classes or region, and amounts different from a
-// program's fixed amount. Errors: unauthorized, bad_request, forbidden,
+// program's fixed amount. Its sections are read on one snapshot
+// (readTogether). Errors: unauthorized, bad_request, forbidden,
 // validation_failed.
 func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps, error) {
 	sc, err := s.reportScope(ctx, report.KindOverlaps, &f)
 	if err != nil {
 		return nil, err
 	}
-	var out *report.Overlaps
-	return out, s.serialRead(ctx, func(ctx context.Context) (err error) {
-		out, err = s.overlaps(ctx, sc, f)
-		return err
-	})
-}
-
-func (s *Store) overlaps(ctx context.Context, sc *scope, f report.Filter) (*report.Overlaps, error) {
-	var err error
 	actor := finance.ActorFrom(ctx)
 	out := &report.Overlaps{Year: f.Year, Agency: sc.agencyName()}
-	shared := []struct {
-		dst       *[]report.Flag
-		col, base string
-		what      string
-	}{
-		{&out.SharedNIK, "r.nik", "r.nik", "NIK"},
-		{&out.SharedNIB, "r.nib", "r.nib", "NIB"},
-		{&out.SharedAccount, "r.bank_code || ' ' || r.account_no", "r.account_no", "account"},
-	}
-	for _, sh := range shared {
-		if *sh.dst, err = s.sharedIdentifier(ctx, sc, sh.col, sh.base, sh.what, actor); err != nil {
-			return nil, err
+	section := func(dst *[]report.Flag, read func(ctx context.Context, sc *scope) ([]report.Flag, error)) func(context.Context) error {
+		return func(ctx context.Context) (err error) {
+			*dst, err = read(ctx, sc)
+			return err
 		}
 	}
-	if out.MultiProgram, err = s.multiProgram(ctx, sc); err != nil {
-		return nil, err
+	shared := func(col, base, what string) func(ctx context.Context, sc *scope) ([]report.Flag, error) {
+		return func(ctx context.Context, sc *scope) ([]report.Flag, error) {
+			return s.sharedIdentifier(ctx, sc, col, base, what, actor)
+		}
 	}
-	if out.Ineligible, err = s.ineligible(ctx, sc); err != nil {
-		return nil, err
-	}
-	if out.AmountMismatch, err = s.amountMismatch(ctx, sc); err != nil {
-		return nil, err
-	}
-	if out.ReturnedNotClosed, err = s.returnedNotClosed(ctx, sc); err != nil {
-		return nil, err
-	}
-	if out.Flagged, err = s.flagged(ctx, sc); err != nil {
+	// The slowest first, so that the other connection takes the rest.
+	err = s.readTogether(ctx,
+		section(&out.MultiProgram, s.multiProgram),
+		section(&out.Flagged, s.flagged),
+		section(&out.SharedNIK, shared("r.nik", "r.nik", "NIK")),
+		section(&out.SharedNIB, shared("r.nib", "r.nib", "NIB")),
+		section(&out.SharedAccount, shared("r.bank_code || ' ' || r.account_no", "r.account_no", "account")),
+		section(&out.Ineligible, s.ineligible),
+		section(&out.AmountMismatch, s.amountMismatch),
+		section(&out.ReturnedNotClosed, s.returnedNotClosed))
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// readTogether runs reads that make one answer, each writing its own part
+// of it, on one snapshot, and gives the first error in the order of reads.
+//
+// On PostgreSQL they run in order in one repeatable-read, read-only
+// transaction (or in the transaction ctx carries), without parallel
+// workers and without JIT. Coverage's plans hash the sums per recipient
+// under a join whose outer side alone is split among workers: each
+// worker computed every sum again, three times the work on the 2-core
+// server the issue measures on, and slower than one process doing it once
+// (about 0.8 s against 1.1-1.6 s for the totals at a million rows). And
+// the overlaps' statements, whose row estimates PostgreSQL cannot make (a
+// unary plus, an EXISTS it must not flatten), were planned for millions
+// of rows and spent over a second compiling what runs in milliseconds.
+//
+// On SQLite (outside a transaction) they run on two connections in read
+// transactions that share one snapshot (snapshotConns), each taking the
+// next read when it is free, so that two cores read; a panic in one is
+// raised again here once the other has ended.
+func (s *Store) readTogether(ctx context.Context, fns ...func(ctx context.Context) error) error {
+	oneByOne := func(ctx context.Context) error {
+		for _, fn := range fns {
+			if err := fn(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
+		return oneByOne(ctx)
+	}
+	if s.driver == "postgres" {
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SET LOCAL max_parallel_workers_per_gather = 0").Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+				return err
+			}
+			return oneByOne(context.WithValue(ctx, txKey{}, tx))
+		}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	}
+	conns, release, err := s.snapshotConns(ctx, rangeReaders)
+	if err != nil {
+		return err
+	}
+	defer release()
+	next := make(chan int, len(fns))
+	for i := range fns {
+		next <- i
+	}
+	close(next)
+	errs, panics := make([]error, len(fns)), make([]any, len(conns))
+	var wg sync.WaitGroup
+	for k, c := range conns {
+		db := s.db.WithContext(ctx).Session(&gorm.Session{})
+		db.Statement.ConnPool = c // as gorm's Begin binds a transaction
+		cctx := context.WithValue(ctx, txKey{}, db)
+		wg.Go(func() {
+			defer func() { panics[k] = recover() }()
+			for i := range next {
+				if errs[i] = fns[i](cctx); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sharedIdentifier lists the groups of recipients sharing one value of
