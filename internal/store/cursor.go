@@ -28,7 +28,8 @@ func readBeside[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (keep bool, err 
 
 // scanInto scans rows into b from its start, reusing the rows it held,
 // until it holds limit rows (0: no limit) or the rows end, and returns
-// the rows it kept.
+// the rows it kept. Past b's capacity the rows move to a larger array: a
+// row that points into itself must tell when it has moved.
 func scanInto[T any](rows *sql.Rows, b []T, limit int, scan func(*sql.Rows, *T) (bool, error)) ([]T, error) {
 	b = b[:0]
 	for (limit == 0 || len(b) < limit) && rows.Next() {

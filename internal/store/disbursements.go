@@ -249,13 +249,7 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 	}
 	seesAll := actor.SeesPersonalData()
 	scan := func(rows *sql.Rows, l *exportLine) (bool, error) {
-		if l.dest == nil {
-			l.dest = l.scanDest()
-		}
-		if err := rows.Scan(l.dest...); err != nil {
-			return false, err
-		}
-		if err := l.finish(); err != nil {
+		if err := l.scan(rows); err != nil {
 			return false, err
 		}
 		if !seesAll {
@@ -282,8 +276,11 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 // into the line's types by finish. A million rows scan without an
 // allocation of their own.
 type exportLine struct {
-	line                                     finance.DisbursementLine
-	dest                                     []any // scanDest, made on the first row
+	line finance.DisbursementLine
+	// dest is scanDest, made on the first row, and self the line it
+	// points into: a batch that grows moves its lines (scanInto).
+	dest                                     []any
+	self                                     *exportLine
 	id, recipient, amount, tranche           any
 	status                                   string
 	approvedOn, paidOn, returnedOn, approver sql.NullString
@@ -294,6 +291,17 @@ func (l *exportLine) scanDest() []any {
 	return []any{&l.id, &d.Program, &l.recipient, &d.RecipientName, &d.RecipientNIK, &d.RecipientPhone, &d.BankCode, &d.AccountNo,
 		&l.amount, &l.tranche, &d.Form, &l.status, &d.DisbursedOn, &l.approvedOn, &l.paidOn, &l.returnedOn,
 		&d.PaymentRef, &d.Note, &d.CreatedBy, &l.approver, &d.Reconciled}
+}
+
+// scan reads the current row of rows into the line.
+func (l *exportLine) scan(rows *sql.Rows) error {
+	if l.self != l {
+		l.dest, l.self = l.scanDest(), l
+	}
+	if err := rows.Scan(l.dest...); err != nil {
+		return err
+	}
+	return l.finish()
 }
 
 func (l *exportLine) finish() error {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -454,10 +455,15 @@ func (s *Store) Overlaps(ctx context.Context, f report.Filter) (*report.Overlaps
 // unary plus, an EXISTS it must not flatten), were planned for millions
 // of rows and spent over a second compiling what runs in milliseconds.
 //
-// On SQLite (outside a transaction) they run on two connections in read
-// transactions that share one snapshot (snapshotConns), each taking the
-// next read when it is free, so that two cores read; a panic in one is
-// raised again here once the other has ended.
+// On SQLite (outside a transaction) two or more reads run on two
+// connections in read transactions that share one snapshot
+// (snapshotConns), each taking the next read when it is free, so that two
+// cores read. The first error or panic stops the reads not yet begun; a
+// panic is raised again here once the other connection's read has ended.
+//
+// The reads must only read: the context they get carries, on SQLite, a
+// read connection in place of a transaction, whose writes the ROLLBACK
+// at the end would undo.
 func (s *Store) readTogether(ctx context.Context, fns ...func(ctx context.Context) error) error {
 	oneByOne := func(ctx context.Context) error {
 		for _, fn := range fns {
@@ -467,8 +473,8 @@ func (s *Store) readTogether(ctx context.Context, fns ...func(ctx context.Contex
 		}
 		return nil
 	}
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
-		return oneByOne(ctx)
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || s.driver == "sqlite" && len(fns) < 2 {
+		return oneByOne(ctx) // one SQLite statement is one snapshot already
 	}
 	if s.driver == "postgres" {
 		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -492,15 +498,24 @@ func (s *Store) readTogether(ctx context.Context, fns ...func(ctx context.Contex
 	}
 	close(next)
 	errs, panics := make([]error, len(fns)), make([]any, len(conns))
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for k, c := range conns {
 		db := s.db.WithContext(ctx).Session(&gorm.Session{})
 		db.Statement.ConnPool = c // as gorm's Begin binds a transaction
 		cctx := context.WithValue(ctx, txKey{}, db)
 		wg.Go(func() {
-			defer func() { panics[k] = recover() }()
+			defer func() {
+				if panics[k] = recover(); panics[k] != nil {
+					failed.Store(true)
+				}
+			}()
 			for i := range next {
+				if failed.Load() {
+					return
+				}
 				if errs[i] = fns[i](cctx); errs[i] != nil {
+					failed.Store(true)
 					return
 				}
 			}
