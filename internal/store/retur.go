@@ -145,17 +145,18 @@ func (s *Store) OpenReturns(ctx context.Context) ([]*finance.OpenReturn, error) 
 	if err != nil {
 		return nil, err
 	}
-	q, args := openReturnSQL, []any{statusArg(finance.Returned)}
-	if !actor.SeesAllAgencies() {
-		q += " AND p.agency_id = ?"
-		args = append(args, agencyOf(actor))
+	if actor.SeesAllAgencies() {
+		return s.openReturns(ctx, "1 = 1")
 	}
-	return s.openReturns(ctx, q+" ORDER BY d.returned_on, d.id", args...)
+	return s.openReturns(ctx, "p.agency_id = ?", agencyOf(actor))
 }
 
-func (s *Store) openReturns(ctx context.Context, q string, args ...any) ([]*finance.OpenReturn, error) {
+// openReturns lists the open returns whose rows pass where (over
+// openReturnSQL's tables, with args), oldest first, with their age.
+func (s *Store) openReturns(ctx context.Context, where string, args ...any) ([]*finance.OpenReturn, error) {
 	out := []*finance.OpenReturn{}
-	if err := s.conn(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+	q := openReturnSQL + " AND " + where + " ORDER BY d.returned_on, d.id"
+	if err := s.conn(ctx).Raw(q, append([]any{statusArg(finance.Returned)}, args...)...).Scan(&out).Error; err != nil {
 		return nil, err
 	}
 	today := s.Now().UTC().Truncate(24 * time.Hour)
@@ -170,7 +171,7 @@ func (s *Store) openReturns(ctx context.Context, q string, args ...any) ([]*fina
 // returnedNotClosed is the red flag of returned money in the report's
 // scope that is neither deposited nor paid again.
 func (s *Store) returnedNotClosed(ctx context.Context, sc *scope) ([]report.Flag, error) {
-	open, err := s.openReturns(ctx, openReturnSQL+" AND "+sc.where+" ORDER BY d.returned_on, d.id", append([]any{statusArg(finance.Returned)}, sc.args...)...)
+	open, err := s.openReturns(ctx, sc.where, sc.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +234,14 @@ ORDER BY s.key`, k[0], k[1], sc.where)
 		Key, Label                                             string
 		Paid, Matched, Returned, ReturnedNotClosed, Mismatched money.Amount
 	}
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	// The sums and the open returns they count, on one snapshot.
+	err = s.readTogether(ctx,
+		func(ctx context.Context) error { return s.conn(ctx).Raw(q, args...).Scan(&rows).Error },
+		func(ctx context.Context) (err error) {
+			out.OpenReturns, err = s.openReturns(ctx, sc.where, sc.args...)
+			return err
+		})
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -242,7 +250,5 @@ ORDER BY s.key`, k[0], k[1], sc.where)
 		out.Totals.Add(row.ReconFigures)
 		out.Rows = append(out.Rows, row)
 	}
-	out.OpenReturns, err = s.openReturns(ctx, openReturnSQL+" AND "+sc.where+" ORDER BY d.returned_on, d.id",
-		append([]any{statusArg(finance.Returned)}, sc.args...)...)
-	return out, err
+	return out, nil
 }
