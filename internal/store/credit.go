@@ -277,30 +277,33 @@ func (s *Store) CreditReport(ctx context.Context, f report.Filter) (*report.Cred
 	}
 	where := "p.kind = ? AND " + sc.where
 	args := append([]any{finance.KindCredit}, sc.args...)
+	loanWhere := where + " AND d.status IN ?"
+	loanArgs := append(slices.Clone(args), statusArg(finance.Realized))
 	var progs []*finance.Program
-	if err := s.conn(ctx).Raw(programSelect+" WHERE "+where+" ORDER BY p.code", args...).Scan(&progs).Error; err != nil {
+	var rows []creditLoanRow
+	var reps []finance.Repayment
+	// The programs' funds, their loans and the repayments, on one snapshot.
+	err = s.readTogether(ctx,
+		func(ctx context.Context) error {
+			return s.conn(ctx).Raw(programSelect+" WHERE "+where+" ORDER BY p.code", args...).Scan(&progs).Error
+		},
+		func(ctx context.Context) error {
+			return s.conn(ctx).Raw(`SELECT d.id, d.amount, d.disbursed_on, d.paid_on, p.code AS program_code, r.region_code,
+  l.tenor_months, l.interest_rate, l.first_due_on, p.schedule_kind, p.subsidy_rate
+FROM disbursements d JOIN loans l ON l.disbursement_id = d.id JOIN programs p ON p.id = d.program_id
+JOIN recipients r ON r.id = d.recipient_id WHERE `+loanWhere+` ORDER BY d.id`, loanArgs...).Scan(&rows).Error
+		},
+		func(ctx context.Context) error {
+			return s.conn(ctx).Raw(`SELECT rp.* FROM repayments rp JOIN disbursements d ON d.id = rp.disbursement_id
+JOIN programs p ON p.id = d.program_id WHERE `+loanWhere+` ORDER BY rp.disbursement_id, rp.paid_on, rp.id`, loanArgs...).Scan(&reps).Error
+		})
+	if err != nil {
 		return nil, err
 	}
 	programs := make([]report.CreditProgram, len(progs))
 	for i, p := range progs {
 		p.ComputeRemaining()
 		programs[i] = report.CreditProgram{Code: p.Code, Name: p.Name, Revolving: p.Revolving, Available: p.Available}
-	}
-	loanWhere := where + " AND d.status IN ?"
-	loanArgs := append(slices.Clone(args), statusArg(finance.Realized))
-	var rows []creditLoanRow
-	err = s.conn(ctx).Raw(`SELECT d.id, d.amount, d.disbursed_on, d.paid_on, p.code AS program_code, r.region_code,
-  l.tenor_months, l.interest_rate, l.first_due_on, p.schedule_kind, p.subsidy_rate
-FROM disbursements d JOIN loans l ON l.disbursement_id = d.id JOIN programs p ON p.id = d.program_id
-JOIN recipients r ON r.id = d.recipient_id WHERE `+loanWhere+` ORDER BY d.id`, loanArgs...).Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	var reps []finance.Repayment
-	err = s.conn(ctx).Raw(`SELECT rp.* FROM repayments rp JOIN disbursements d ON d.id = rp.disbursement_id
-JOIN programs p ON p.id = d.program_id WHERE `+loanWhere+` ORDER BY rp.disbursement_id, rp.paid_on, rp.id`, loanArgs...).Scan(&reps).Error
-	if err != nil {
-		return nil, err
 	}
 	byLoan := map[int64][]finance.Repayment{}
 	for _, r := range reps {
