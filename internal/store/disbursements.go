@@ -258,8 +258,7 @@ func (s *Store) ExportDisbursements(ctx context.Context, f finance.DisbursementF
 		return true, nil
 	}
 	out := func(l *exportLine) error { return emit(&l.line) }
-	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
-	if s.driver == "sqlite" && !inTx && actor.SeesAllAgencies() && f == (finance.DisbursementFilter{Page: f.Page}) {
+	if s.readsApart(ctx) && actor.SeesAllAgencies() && f == (finance.DisbursementFilter{Page: f.Page}) {
 		return readRanges(ctx, s, "SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM disbursements",
 			disbursementExportSelect+" "+where+" AND d.id BETWEEN ? AND ? ORDER BY d.id", args, scan, out)
 	}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"pilar/internal/finance"
 	"pilar/internal/money"
 	"pilar/internal/report"
@@ -247,7 +245,7 @@ WHERE ` + where
 		return nil
 	}
 	var err error
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); s.driver == "sqlite" && !inTx && whole {
+	if s.readsApart(ctx) && whole {
 		err = readRanges(ctx, s, "SELECT COALESCE(MIN(recipient_id), 1), COALESCE(MAX(recipient_id), 0) FROM recipient_history",
 			q+" AND h.recipient_id BETWEEN ? AND ? ORDER BY h.recipient_id, h.valid_from", args, scan, each)
 	} else {

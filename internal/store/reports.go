@@ -473,10 +473,7 @@ func (s *Store) readTogether(ctx context.Context, fns ...func(ctx context.Contex
 		}
 		return nil
 	}
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || s.driver == "sqlite" && len(fns) < 2 {
-		return oneByOne(ctx) // one SQLite statement is one snapshot already
-	}
-	if s.driver == "postgres" {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); s.driver == "postgres" && !inTx {
 		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if err := tx.Exec("SET LOCAL max_parallel_workers_per_gather = 0").Error; err != nil {
 				return err
@@ -486,6 +483,9 @@ func (s *Store) readTogether(ctx context.Context, fns ...func(ctx context.Contex
 			}
 			return oneByOne(context.WithValue(ctx, txKey{}, tx))
 		}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	}
+	if !s.readsApart(ctx) || len(fns) < 2 {
+		return oneByOne(ctx) // in a transaction; or one SQLite statement, one snapshot already
 	}
 	conns, release, err := s.snapshotConns(ctx, rangeReaders)
 	if err != nil {

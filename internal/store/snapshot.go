@@ -4,7 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+
+	"gorm.io/gorm"
 )
+
+// readsApart reports whether a read may be spread over connections that
+// share one snapshot (snapshotConns): on SQLite, outside a transaction,
+// whose writes the other connections would not see.
+func (s *Store) readsApart(ctx context.Context) bool {
+	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
+	return s.driver == "sqlite" && !inTx
+}
 
 // snapshotConns takes up to n connections of a SQLite database's pool,
 // each in a read transaction, all on one snapshot: the first always, and
