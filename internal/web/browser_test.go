@@ -696,7 +696,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		"petugas.kaltim@pilar.demo": {"/", "/programs", "/programs/PEN-KALTIM-2021", "/recipients", "/recipients/1",
 			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/disbursements/batch?program=PEN-KALTIM-2021", "/import",
 			"/reports/realization", "/reports/realization?group_by=month", "/reports/coverage?group_by=region", "/reports/overlaps"},
-		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1"},
+		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1", "/disbursements/2"},
 		"auditor@pilar.demo":      {"/disbursements/1/audit", "/audit", "/audit/verify"},
 		"admin@pilar.demo":        {"/admin/users", "/admin/agencies", "/admin/tokens", "/programs/new"},
 	}
@@ -713,6 +713,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 				b.do("viewport", chromedp.EmulateViewport(width, 844, chromedp.EmulateScale(1)))
 				b.open(p)
 				b.fitsWidth(fmt.Sprintf("%s at %d px as %s", p, width, who))
+				b.buttonsReadable(fmt.Sprintf("%s as %s", p, who))
 				if shots != "" {
 					png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 					if err == nil {
