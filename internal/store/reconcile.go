@@ -527,7 +527,7 @@ func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.R
 	out.Totals.UnmatchedLines = money.FromSen(abs)
 	err = s.eachMatch(ctx, users, "m.reconciliation_id = ? AND m.rule = ?", []any{id, recon.RuleAmountMismatch}, func(m *finance.Match) error {
 		return sink.Item("amount_mismatches", &finance.AmountMismatch{MatchID: m.ID, DisbursementID: m.DisbursementID,
-			LineID: m.LineID, Difference: m.Difference, Confirmed: m.Confirmed})
+			LineID: m.LineID, Difference: m.Difference, Confirmed: m.Confirmed, BookingDate: m.BookingDate})
 	})
 	if err != nil {
 		return err
