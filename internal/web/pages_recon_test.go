@@ -153,3 +153,26 @@ func TestPages_ReconciliationMismatchDate(t *testing.T) {
 		t.Errorf("the mismatch reads %q, want its booking date 6 Maret 2024", got)
 	}
 }
+
+// TestPages_StatementFormatNames: the statement pages name the formats as
+// banks do (CSV, MT940, camt.053), not by their codes.
+func TestPages_StatementFormatNames(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	e := m.e
+	st := m.statement(permCell{clerk: e.w.Officer}, "")
+	body := m.send(e.w.Officer, "GET", fmt.Sprintf("/statements/%d", st), nil).Body.String()
+	if !strings.Contains(body, "<dd>CSV ") {
+		t.Errorf("the statement's format is not named CSV: %.2000s", body)
+	}
+	list := m.send(e.w.Officer, "GET", "/statements", nil).Body.String()
+	var options []string
+	for _, o := range elements(t, list, func(n *html.Node) bool {
+		return n.Data == "option" && n.Parent != nil && attr(n.Parent, "name") == "format"
+	}) {
+		options = append(options, text(o))
+	}
+	if got := strings.Join(options, " "); got != "CSV MT940 camt.053" {
+		t.Errorf("format choices %q", got)
+	}
+}
