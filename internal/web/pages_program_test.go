@@ -34,7 +34,7 @@ func TestPages_BudgetRevision(t *testing.T) {
 	t.Run("BelowCommittedStaysOnThePage", func(t *testing.T) {
 		rec := m.send(e.w.Reviewer, "POST", page+"/budget-revisions", url.Values{"budget": {"299.99"}, "reason": {"APBD-P"}})
 		body := rec.Body.String()
-		if rec.Code != 422 || revisionForms(body) != 1 || inputValue(t, body, "budget") != "299.99" || !strings.Contains(body, "300.00") {
+		if rec.Code != 422 || revisionForms(body) != 1 || inputValue(t, body, "budget") != "299.99" || !strings.Contains(body, "sudah mengikat Rp300;") {
 			t.Fatalf("%d: %.1500s", rec.Code, body)
 		}
 	})
