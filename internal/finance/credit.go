@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"pilar/internal/i18n"
 	"pilar/internal/money"
 )
 
@@ -144,7 +145,7 @@ func NewLoan(in LoanInput, disbursedOn string) (*Loan, error) {
 	case ValidDate(l.FirstDueOn) != "":
 		f.Add("loan.first_due_on", ValidDate(l.FirstDueOn))
 	case l.FirstDueOn <= disbursedOn:
-		f.Add("loan.first_due_on", "must be after the disbursement date %s", disbursedOn)
+		f.Add("loan.first_due_on", "must be after the disbursement date %s", i18n.Day(disbursedOn))
 	}
 	return l, f.Err()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"pilar/internal/i18n"
 	"pilar/internal/money"
 )
 
@@ -147,7 +148,7 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 		l.DisbursementID = d.ID
 		d.Loan = l
 	} else if d.Loan != nil && d.Loan.FirstDueOn <= d.DisbursedOn {
-		f.Add("loan.first_due_on", "must be after the disbursement date %s", d.DisbursedOn)
+		f.Add("loan.first_due_on", "must be after the disbursement date %s", i18n.Day(d.DisbursedOn))
 	}
 }
 

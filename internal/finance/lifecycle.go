@@ -318,7 +318,7 @@ func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, err
 		return nil, err
 	}
 	if r.Budget.Cmp(p.Used()) < 0 {
-		return nil, Errorf(EBudgetExceeded, "program %s has already committed %s; the budget cannot go below that", p.Code, p.Used())
+		return nil, Errorf(EBudgetExceeded, "program %s has already committed %s; the budget cannot go below that", p.Code, p.Used().Rupiah())
 	}
 	return r, nil
 }

@@ -169,6 +169,7 @@ type AmountMismatch struct {
 	LineID         int64        `json:"line_id"`
 	Difference     money.Amount `json:"difference"`
 	Confirmed      bool         `json:"confirmed"`
+	BookingDate    string       `json:"booking_date"` // the line's
 }
 
 // Ambiguity is an unmatched line with the disbursements it could be.

@@ -32,6 +32,13 @@ func init() {
 		"code.sector.perikanan":         {"Perikanan", "Fisheries"},
 		"code.sector.jasa":              {"Jasa", "Services"},
 		"code.sector.industri":          {"Industri pengolahan", "Manufacturing"},
+		"code.format.csv":               {"CSV", "CSV"},
+		"code.format.mt940":             {"MT940", "MT940"},
+		"code.format.camt053":           {"camt.053", "camt.053"},
+		"code.schedule_kind.annuity":    {"Anuitas", "Annuity"},
+		"code.schedule_kind.flat":       {"Flat", "Flat"},
+		"code.kind.payment":             {"Pembayaran", "Payment"},
+		"code.kind.retur":               {"Dana retur", "Return"},
 	})
 }
 

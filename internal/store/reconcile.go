@@ -26,19 +26,21 @@ type reconRow struct {
 	CreatedAt   time.Time
 }
 
+// matchRow is a row of recon_matches; its JSON names are those of the
+// audit trail's entries, like every other record's.
 type matchRow struct {
-	ID               int64
-	ReconciliationID int64
-	DisbursementID   int64
-	LineID           int64
-	Kind             string
-	Rule             string
-	Difference       money.Amount
-	Confirmed        bool
-	CreatedByID      int64
-	ConfirmedByID    *int64
-	CreatedAt        time.Time
-	ConfirmedAt      *time.Time
+	ID               int64        `json:"id"`
+	ReconciliationID int64        `json:"reconciliation_id"`
+	DisbursementID   int64        `json:"disbursement_id"`
+	LineID           int64        `json:"line_id"`
+	Kind             string       `json:"kind"`
+	Rule             string       `json:"rule"`
+	Difference       money.Amount `json:"difference"`
+	Confirmed        bool         `json:"confirmed"`
+	CreatedByID      int64        `json:"created_by_id"`
+	ConfirmedByID    *int64       `json:"confirmed_by_id"`
+	CreatedAt        time.Time    `json:"created_at"`
+	ConfirmedAt      *time.Time   `json:"confirmed_at"`
 }
 
 func (matchRow) TableName() string { return "recon_matches" }
@@ -525,7 +527,7 @@ func (s *Store) EachReconciliation(ctx context.Context, id int64, sink finance.R
 	out.Totals.UnmatchedLines = money.FromSen(abs)
 	err = s.eachMatch(ctx, users, "m.reconciliation_id = ? AND m.rule = ?", []any{id, recon.RuleAmountMismatch}, func(m *finance.Match) error {
 		return sink.Item("amount_mismatches", &finance.AmountMismatch{MatchID: m.ID, DisbursementID: m.DisbursementID,
-			LineID: m.LineID, Difference: m.Difference, Confirmed: m.Confirmed})
+			LineID: m.LineID, Difference: m.Difference, Confirmed: m.Confirmed, BookingDate: m.BookingDate})
 	})
 	if err != nil {
 		return err

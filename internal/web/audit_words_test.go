@@ -67,3 +67,22 @@ func TestAuditWordsCoverStore(t *testing.T) {
 	check("action", actions, auditActions)
 	check("entity", entities, auditEntities)
 }
+
+// TestChanges_GoNames: entries logged from a struct without JSON names
+// ("DisbursementID", "CreatedAt") read like the others: snake-case fields,
+// named in words, and the change's own timestamp left out.
+func TestChanges_GoNames(t *testing.T) {
+	got := changes("", `{"ID":2,"DisbursementID":3,"LineID":4,"CreatedByID":5,"CreatedAt":"2024-03-05T01:02:03Z"}`)
+	var fields []string
+	for _, c := range got {
+		fields = append(fields, c.Field)
+	}
+	if want := []string{"created_by_id", "disbursement_id", "id", "line_id"}; !slices.Equal(fields, want) {
+		t.Errorf("fields %v, want %v", fields, want)
+	}
+	for _, f := range fields {
+		if w := fieldWord("id", f); w == f {
+			t.Errorf("%s has no word", f)
+		}
+	}
+}

@@ -87,6 +87,13 @@ WHERE p.agency_id = (SELECT agency_id FROM users WHERE email = 'petugas.kaltim@p
 		t.Errorf("the first match reads %q, want its rule by name", matches)
 	}
 	officer.contains("mismatch waiting", "selisih jumlah", "Menunggu konfirmasi")
+	// On a phone the open disbursements and lines stack, their tables
+	// scrolling in their boxes, not the page.
+	officer.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1)))
+	officer.open(page)
+	officer.fitsWidth("reconciliation at 390 px")
+	officer.buttonsReadable("reconciliation")
+	officer.do("desktop", chromedp.EmulateViewport(1280, 900, chromedp.EmulateScale(1)))
 	officer.noConsoleErrors()
 
 	reviewer := newChrome(t, s)

@@ -664,6 +664,28 @@ func TestBrowserLanguage(t *testing.T) {
 	b.noConsoleErrors()
 }
 
+// fitsWidth fails the test if the page the tab shows scrolls sideways: a
+// table wider than the window scrolls inside its own box.
+func (b *chrome) fitsWidth(what string) {
+	b.t.Helper()
+	got := b.eval(`document.documentElement.scrollWidth + " " + window.innerWidth`)
+	var sw, iw int
+	fmt.Sscan(got, &sw, &iw)
+	if sw > iw {
+		wide := b.eval(`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".scroll")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`)
+		b.t.Errorf("%s: scrollWidth %d > %d; too wide: %s", what, sw, iw, wide)
+	}
+}
+
+// buttonsReadable fails the test if a visible button's label has the
+// colour of its background, which only the cascade of style rules shows.
+func (b *chrome) buttonsReadable(what string) {
+	b.t.Helper()
+	if bad := b.eval(`[...document.querySelectorAll("button")].filter(e => e.offsetParent && e.textContent.trim() && getComputedStyle(e).color === getComputedStyle(e).backgroundColor).map(e => e.textContent.trim()).join(", ")`); bad != "" {
+		b.t.Errorf("%s: buttons whose label is the colour of their background: %s", what, bad)
+	}
+}
+
 // TestBrowserPhoneWidth opens each main page at 390 px wide, as each role
 // that uses it: nothing may scroll sideways. With PILAR_SCREENSHOTS set it
 // saves a screenshot of each page at 390 and 1280 px there.
@@ -674,7 +696,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		"petugas.kaltim@pilar.demo": {"/", "/programs", "/programs/PEN-KALTIM-2021", "/recipients", "/recipients/1",
 			"/recipients/new", "/disbursements", "/disbursements/new?program=PEN-KALTIM-2021&recipient_q=Warung", "/disbursements/batch?program=PEN-KALTIM-2021", "/import",
 			"/reports/realization", "/reports/realization?group_by=month", "/reports/coverage?group_by=region", "/reports/overlaps"},
-		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1"},
+		"reviu.kaltim@pilar.demo": {"/review", "/disbursements/1", "/disbursements/2"},
 		"auditor@pilar.demo":      {"/disbursements/1/audit", "/audit", "/audit/verify"},
 		"admin@pilar.demo":        {"/admin/users", "/admin/agencies", "/admin/tokens", "/programs/new"},
 	}
@@ -690,13 +712,8 @@ func TestBrowserPhoneWidth(t *testing.T) {
 				}
 				b.do("viewport", chromedp.EmulateViewport(width, 844, chromedp.EmulateScale(1)))
 				b.open(p)
-				got := b.eval(`document.documentElement.scrollWidth + " " + window.innerWidth`)
-				var sw, iw int
-				fmt.Sscan(got, &sw, &iw)
-				if sw > iw {
-					wide := b.eval(`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".scroll")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`)
-					t.Errorf("%s at %d px as %s: scrollWidth %d > %d; too wide: %s", p, width, who, sw, iw, wide)
-				}
+				b.fitsWidth(fmt.Sprintf("%s at %d px as %s", p, width, who))
+				b.buttonsReadable(fmt.Sprintf("%s as %s", p, who))
 				if shots != "" {
 					png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 					if err == nil {

@@ -3,7 +3,10 @@ package web
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +43,15 @@ type auditData struct {
 // amountFields are the audited fields that hold rupiah.
 var amountFields = map[string]bool{"amount": true, "budget": true, "previous_budget": true, "capital": true,
 	"annual_sales": true, "amount_per_recipient": true, "committed": true, "realized": true,
-	"original_budget": true, "remaining": true, "business_volume": true, "assets": true}
+	"original_budget": true, "remaining": true, "business_volume": true, "assets": true,
+	"available": true, "principal_repaid": true, "opening_balance": true, "closing_balance": true,
+	"difference": true, "interest": true, "principal": true, "excess": true}
+
+// rateFields are the audited fields that hold a percentage a year.
+var rateFields = map[string]bool{"interest_rate": true, "subsidy_rate": true}
+
+// dayFields are the audited days whose names do not end in _on.
+var dayFields = map[string]bool{"period_from": true, "period_to": true, "as_of": true}
 
 // ledger turns audit entries into events for lang, naming people by the
 // users' names where the reader may list users.
@@ -83,10 +94,14 @@ func (s *Server) ledger(c echo.Context, entries []*finance.AuditEntry) []auditEv
 			ev.Link = "/recipients/" + e.EntityID
 		}
 		for _, ch := range changes(e.Before, e.After) {
-			before, after := valueWords(lang, ch.Field, ch.Before), valueWords(lang, ch.Field, ch.After)
-			// People by name: a user's email in a value is the user; an
-			// agency by its name.
-			for _, byKey := range []map[string]string{names, agencies} {
+			before, after := s.valueWords(lang, ch.Field, ch.Before), s.valueWords(lang, ch.Field, ch.After)
+			// People by name: a user's email in a value is the user, and so
+			// is a user's id in a ..._by_id field; an agency by its name.
+			byKeys := []map[string]string{names, agencies}
+			if strings.HasSuffix(ch.Field, "_by_id") {
+				byKeys = []map[string]string{userIDs}
+			}
+			for _, byKey := range byKeys {
 				if ch.Field == "email" {
 					break // a user's own email stays what it is
 				}
@@ -113,15 +128,42 @@ func fieldWord(lang, field string) string {
 }
 
 // valueWords writes a value as a person reads it: rupiah for amounts,
-// statuses and forms by name, days as dates.
-func valueWords(lang, field, v string) string {
+// statuses and forms by name, days as dates, times in the offices' zone,
+// a nested record (a loan's terms) field by field.
+func (s *Server) valueWords(lang, field, v string) string {
 	switch {
-	case v == "":
+	case v == "" || v == "{}" || v == "[]":
 		return "–"
 	case amountFields[field]:
 		if d, err := decimal.NewFromString(v); err == nil {
 			return money.FromDecimal(d).Rupiah()
 		}
+	case rateFields[field]:
+		if d, err := decimal.NewFromString(v); err == nil {
+			return i18n.Decimal(lang, d.StringFixed(2)) + "%"
+		}
+	case field == "tenor_months":
+		if n, err := strconv.Atoi(v); err == nil {
+			return i18n.T(lang, "credit.months", n)
+		}
+	case field == "rule":
+		return i18n.T(lang, "recon.rule."+v)
+	case field == "rules": // matches by rule: {"reference": 3}
+		var counts map[string]int64
+		if json.Unmarshal([]byte(v), &counts) != nil {
+			return v
+		}
+		words := make([]string, 0, len(counts))
+		for _, rule := range slices.Sorted(maps.Keys(counts)) {
+			words = append(words, i18n.T(lang, "recon.rule."+rule)+": "+i18n.Number(lang, counts[rule]))
+		}
+		return strings.Join(words, ", ")
+	case strings.HasSuffix(field, "_at"):
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return i18n.DateTime(lang, t.In(s.loc))
+		}
+	case dayFields[field]:
+		return i18n.Date(lang, v)
 	case codeFields[field]:
 		return i18n.Name(lang, field, v)
 	case field == "region_code":
@@ -151,6 +193,26 @@ func valueWords(lang, field, v string) string {
 		return i18n.T(lang, "common.no")
 	case strings.HasSuffix(field, "_on") || field == "starts_on" || field == "ends_on":
 		return i18n.Date(lang, v)
+	case strings.HasPrefix(v, "{"): // a nested record: each field in words
+		var m map[string]any
+		if json.Unmarshal([]byte(v), &m) != nil {
+			return v
+		}
+		words := make([]string, 0, len(m))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			words = append(words, fieldWord(lang, k)+" "+s.valueWords(lang, k, text(m, k)))
+		}
+		return strings.Join(words, " · ")
+	case strings.HasPrefix(v, "["): // a list of numbers or words: 1, 2, 3
+		var list []any
+		if json.Unmarshal([]byte(v), &list) != nil {
+			return v
+		}
+		words := make([]string, len(list))
+		for i, x := range list {
+			words[i] = strings.Trim(fmt.Sprint(x), `"`)
+		}
+		return strings.Join(words, ", ")
 	}
 	return v
 }
@@ -158,7 +220,7 @@ func valueWords(lang, field, v string) string {
 // codeFields are the audited fields that hold a code with a name
 // (i18n.Name): "kind" "grant" -> "Bantuan hibah".
 var codeFields = map[string]bool{"status": true, "form": true, "kind": true, "funding_source": true,
-	"size_class": true, "sector": true, "role": true}
+	"size_class": true, "sector": true, "role": true, "format": true, "schedule_kind": true}
 
 func orDash(s string) string {
 	if s == "" {
@@ -209,6 +271,7 @@ func changes(before, after string) []auditChange {
 	var b, a map[string]any
 	json.Unmarshal([]byte(before), &b)
 	json.Unmarshal([]byte(after), &a)
+	b, a = snakeKeys(b), snakeKeys(a)
 	seen := map[string]bool{}
 	for _, m := range []map[string]any{b, a} {
 		for k := range m {
@@ -224,6 +287,35 @@ func changes(before, after string) []auditChange {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
+}
+
+// snakeKeys renames Go field names to JSON's snake case ("DisbursementID"
+// -> "disbursement_id"): the matches of a reconciliation were logged from a
+// struct without JSON names once, and the log keeps its entries for ever.
+func snakeKeys(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[snake(k)] = v
+	}
+	return out
+}
+
+func snake(k string) string {
+	if k == "" || k[0] < 'A' || k[0] > 'Z' {
+		return k
+	}
+	k = strings.ReplaceAll(k, "ID", "Id")
+	var b strings.Builder
+	for i, r := range k {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // text is a JSON value as a person reads it: strings bare, absent as "".

@@ -26,7 +26,7 @@ func TestPages_Loan(t *testing.T) {
 			"loan.tenor_months": {"3"}, "loan.interest_rate": {"12,0"}, "loan.first_due_on": {"2024-01-05"}}
 		rec := m.send(e.w.Officer, "POST", "/disbursements/new", form)
 		invalid := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "input" && attr(n, "aria-invalid") == "true" })
-		if rec.Code != 422 || len(invalid) != 1 || attr(invalid[0], "name") != "loan.first_due_on" || !strings.Contains(rec.Body.String(), "harus setelah tanggal penyaluran 2024-01-10") {
+		if rec.Code != 422 || len(invalid) != 1 || attr(invalid[0], "name") != "loan.first_due_on" || !strings.Contains(rec.Body.String(), "harus setelah tanggal penyaluran 10 Januari 2024") {
 			t.Fatalf("first due before the loan: %d %.3000s", rec.Code, rec.Body.String())
 		}
 		form.Set("loan.first_due_on", "2024-02-10")

@@ -34,7 +34,7 @@ func TestPages_BudgetRevision(t *testing.T) {
 	t.Run("BelowCommittedStaysOnThePage", func(t *testing.T) {
 		rec := m.send(e.w.Reviewer, "POST", page+"/budget-revisions", url.Values{"budget": {"299.99"}, "reason": {"APBD-P"}})
 		body := rec.Body.String()
-		if rec.Code != 422 || revisionForms(body) != 1 || inputValue(t, body, "budget") != "299.99" || !strings.Contains(body, "300.00") {
+		if rec.Code != 422 || revisionForms(body) != 1 || inputValue(t, body, "budget") != "299.99" || !strings.Contains(body, "sudah mengikat Rp300;") {
 			t.Fatalf("%d: %.1500s", rec.Code, body)
 		}
 	})
@@ -55,4 +55,28 @@ func TestPages_BudgetRevision(t *testing.T) {
 			t.Fatalf("program after revision: %v", p)
 		}
 	})
+}
+
+// TestPages_ProgramSizeClasses: the program page lists the eligible size
+// classes by name with commas between them, as the audit trail does.
+func TestPages_ProgramSizeClasses(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	e := m.e
+	p := programBody("DAK-SIZES-2024", "1000.00")
+	p["eligible_size_classes"] = []string{"mikro", "kecil"}
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", p), 201)
+	body := m.send(e.w.Officer, "GET", "/programs/DAK-SIZES-2024", nil).Body.String()
+	var got string
+	for _, dt := range elements(t, body, func(n *html.Node) bool { return n.Data == "dt" && text(n) == "Kelas usaha yang berhak" }) {
+		for dd := dt.NextSibling; dd != nil; dd = dd.NextSibling {
+			if dd.Type == html.ElementNode {
+				got = text(dd)
+				break
+			}
+		}
+	}
+	if got != "Mikro, Kecil" {
+		t.Errorf("eligible size classes read %q, want %q", got, "Mikro, Kecil")
+	}
 }

@@ -303,7 +303,7 @@ func (s *Server) renderReconciliation(c echo.Context, status int, fields map[str
 	v.Matches = rc.Matched
 	for _, m := range rc.AmountMismatches {
 		v.Matches = append(v.Matches, &finance.Match{ID: m.MatchID, DisbursementID: m.DisbursementID, LineID: m.LineID,
-			Rule: "amount_mismatch", Difference: m.Difference, Kind: "payment"})
+			Rule: "amount_mismatch", Difference: m.Difference, Kind: "payment", BookingDate: m.BookingDate})
 	}
 	for _, m := range v.Matches {
 		disb(m.DisbursementID)

@@ -117,3 +117,62 @@ func TestPages_ReturClosure(t *testing.T) {
 		t.Error("still in the open list")
 	}
 }
+
+// TestPages_ReconciliationMismatchDate: a line whose reference names a
+// disbursement of another amount waits among the matches with its booking
+// date, like every other match.
+func TestPages_ReconciliationMismatchDate(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	e := m.e
+	body := m.disbursementBody(permCell{side: e.w.Agency})
+	body["payment_ref"] = "TRX-SELISIH-1"
+	id := int64(m.api(e.w.Officer, "POST", "/api/v1/disbursements", body)["id"].(float64))
+	m.api(e.w.Officer, "POST", fmt.Sprintf("/api/v1/disbursements/%d/submit", id), map[string]any{})
+	m.api(e.w.Admin, "POST", fmt.Sprintf("/api/v1/disbursements/%d/approve", id), map[string]any{"override_reason": "test"})
+	m.api(e.w.Admin, "POST", fmt.Sprintf("/api/v1/disbursements/%d/pay", id), map[string]any{"paid_on": "2024-03-05"})
+	// the bank took a transfer fee of Rp2.500
+	req := multipartRequest(t, "POST", "/api/v1/statements?format=csv&account=0123456789", "st.csv",
+		"booking_date,amount,reference\n2024-03-06,-2397500,TRX-SELISIH-1\n")
+	req.Header.Set("Authorization", "Bearer "+e.tokens[e.w.Officer])
+	rec := serve(e, req)
+	var out struct {
+		Statements []struct{ ID int64 } `json:"statements"`
+	}
+	decodeJSON(t, rec.Body.Bytes(), &out)
+	rc := m.api(e.w.Officer, "POST", "/api/v1/reconciliations", map[string]any{"statement_id": out.Statements[0].ID})
+	if n := len(rc["amount_mismatches"].([]any)); n != 1 {
+		t.Fatalf("%d amount mismatches: %v", n, rc)
+	}
+	page := m.send(e.w.Officer, "GET", fmt.Sprintf("/reconciliations/%d", int64(rc["id"].(float64))), nil).Body.String()
+	rows := elements(t, page, func(n *html.Node) bool { return n.Data == "tr" && strings.HasPrefix(attr(n, "id"), "match-") })
+	if len(rows) != 1 {
+		t.Fatalf("%d match rows: %.3000s", len(rows), page)
+	}
+	if got := text(rows[0]); !strings.Contains(got, "6 Maret 2024") || !strings.Contains(got, "selisih jumlah") {
+		t.Errorf("the mismatch reads %q, want its booking date 6 Maret 2024", got)
+	}
+}
+
+// TestPages_StatementFormatNames: the statement pages name the formats as
+// banks do (CSV, MT940, camt.053), not by their codes.
+func TestPages_StatementFormatNames(t *testing.T) {
+	t.Parallel()
+	m := newMatrix(t)
+	e := m.e
+	st := m.statement(permCell{clerk: e.w.Officer}, "")
+	body := m.send(e.w.Officer, "GET", fmt.Sprintf("/statements/%d", st), nil).Body.String()
+	if !strings.Contains(body, "<dd>CSV ") {
+		t.Errorf("the statement's format is not named CSV: %.2000s", body)
+	}
+	list := m.send(e.w.Officer, "GET", "/statements", nil).Body.String()
+	var options []string
+	for _, o := range elements(t, list, func(n *html.Node) bool {
+		return n.Data == "option" && n.Parent != nil && attr(n.Parent, "name") == "format"
+	}) {
+		options = append(options, text(o))
+	}
+	if got := strings.Join(options, " "); got != "CSV MT940 camt.053" {
+		t.Errorf("format choices %q", got)
+	}
+}
