@@ -125,6 +125,10 @@ func (r *Recipient) Patch(in RecipientInput) error {
 	return f.Err()
 }
 
+// optAmount reads an optional amount in plain notation, as every amount of
+// the JSON API is (API.md); pages and imports turn the Indonesian forms
+// ("2.400.000") into it first, so "10.000" cannot mean Rp10.000 here and
+// Rp10 in a disbursement's amount.
 func optAmount(f Fields, field string, dst **money.Amount, src *money.Raw) {
 	if src == nil {
 		return
@@ -133,7 +137,7 @@ func optAmount(f Fields, field string, dst **money.Amount, src *money.Raw) {
 	if *src == "" {
 		return
 	}
-	a, err := money.ParseLocal(string(*src))
+	a, err := money.Parse(string(*src))
 	if err != nil {
 		f.AddMsg(field, amountMsg(err))
 		return

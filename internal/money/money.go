@@ -130,8 +130,8 @@ func (e *ErrAmount) Error() string { return e.Reason }
 func refuse(reason string) error { return &ErrAmount{reason} }
 
 // Parse reads an amount in plain decimal notation ("2400000", "2400000.50")
-// and applies Pilar's rules: greater than zero, at most two decimals, at most
-// 10^15. Errors are *ErrAmount with a message for users.
+// and applies Pilar's rules: greater than zero, at most two decimals as
+// written, at most 10^15. Errors are *ErrAmount with a message for users.
 func Parse(s string) (Amount, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -139,6 +139,11 @@ func Parse(s string) (Amount, error) {
 	}
 	if !plainRe.MatchString(s) {
 		return Zero, refuse("must be a plain decimal number such as 2400000.00")
+	}
+	// More than two decimals as written is refused even when they are
+	// zeros: "10.000" is ten thousand to an Indonesian writer, not Rp10.
+	if _, frac, ok := strings.Cut(s, "."); ok && len(frac) > 2 {
+		return Zero, refuse("must have at most 2 decimals")
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {

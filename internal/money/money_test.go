@@ -16,7 +16,10 @@ func TestParse(t *testing.T) {
 		{"0.10", "0.10", ""},
 		{"1234567.89", "1234567.89", ""},
 		{"1.5", "1.50", ""},
-		{"1.500", "1.50", ""},
+		{"1.50", "1.50", ""},
+		{"1.500", "", "must have at most 2 decimals"}, // 1500 to an Indonesian writer
+		{"10.000", "", "must have at most 2 decimals"},
+		{"2400000.000", "", "must have at most 2 decimals"},
 		{"1000000000000000", "1000000000000000.00", ""},
 		{"1000000000000000.01", "", "must not exceed 1000000000000000"},
 		{"0", "", "must be greater than zero"},

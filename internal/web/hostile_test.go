@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -259,4 +260,50 @@ func TestHostileInput(t *testing.T) {
 			t.Fatalf("disbursement import: %v", dm)
 		}
 	})
+}
+
+// TestAmountNotation: every amount of the JSON API is read in plain
+// notation with at most two decimals as written, in every field alike:
+// "10.000" (ten thousand to an Indonesian writer) is refused, not taken
+// as Rp10 in one field and Rp10.000 in another; nothing is written.
+func TestAmountNotation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	program, recipient, draft := hostileWorld(t, e)
+	before := e.auditRows(t)
+	for _, tc := range []struct {
+		method, path, field string
+		body                map[string]any
+	}{
+		{"PATCH", fmt.Sprintf("/api/v1/disbursements/%d", draft), "amount", map[string]any{}},
+		{"POST", "/api/v1/disbursements", "amount", map[string]any{"program": program, "recipient_id": recipient, "disbursed_on": "2024-03-01", "tranche": 2}},
+		{"POST", "/api/v1/programs/" + program + "/budget-revisions", "budget", map[string]any{"reason": "APBD-P"}},
+		{"PATCH", fmt.Sprintf("/api/v1/recipients/%d", recipient), "capital", map[string]any{}},
+		{"PATCH", fmt.Sprintf("/api/v1/recipients/%d", recipient), "annual_sales", map[string]any{}},
+		{"POST", "/api/v1/recipients", "capital", map[string]any{"kind": "umkm", "name": "Usaha Baru", "nik": "6472014506800002"}},
+	} {
+		for _, v := range []any{"10.000", "2.400.000", "2400000.000", json.Number("10.000")} {
+			body := map[string]any{tc.field: v}
+			for k, x := range tc.body {
+				body[k] = x
+			}
+			m := e.expect(t, e.do(t, e.w.Admin, tc.method, tc.path, body), http.StatusUnprocessableEntity)
+			if errorCode(m) != "validation_failed" || errorField(m, tc.field) == "" {
+				t.Fatalf("%s %s %s=%v: %v", tc.method, tc.path, tc.field, v, m)
+			}
+		}
+	}
+	if after := e.auditRows(t); after != before {
+		t.Fatalf("refused amounts grew the audit trail from %d to %d", before, after)
+	}
+	// Pages take the Indonesian forms and hand on the plain one.
+	m := newMatrix(t)
+	rec := m.send(m.e.w.Officer, "POST", "/recipients/new", url.Values{"kind": {"umkm"}, "name": {"Usaha Halaman"}, "nik": {"6472014506800003"}, "capital": {"10.000"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("page with capital 10.000: %d %.500s", rec.Code, rec.Body.String())
+	}
+	loc, _, _ := strings.Cut(rec.Header().Get("Location"), "?")
+	if r := m.e.expect(t, m.e.do(t, m.e.w.Admin, "GET", "/api/v1"+loc, nil), 200); r["capital"] != "10000.00" {
+		t.Fatalf("capital 10.000 typed on the page is %v, want 10000.00", r["capital"])
+	}
 }

@@ -124,14 +124,16 @@ type reviewData struct {
 // reviewPage is a reviewer's approval queue: the submitted disbursements of
 // their agency (every agency for an admin).
 func (s *Server) reviewPage(c echo.Context) error {
-	return s.renderReview(c, reviewData{}, nil, nil)
-}
-
-func (s *Server) renderReview(c echo.Context, data reviewData, form url.Values, fields map[string]finance.Msg) error {
 	page, err := pageListPage(c)
 	if err != nil {
 		return err
 	}
+	return s.renderReview(c, page, reviewData{}, nil, nil)
+}
+
+// renderReview shows the queue at page (read by the caller before it acts,
+// so that a bad ?limit= or ?cursor= is refused before anything changes).
+func (s *Server) renderReview(c echo.Context, page finance.Page, data reviewData, form url.Values, fields map[string]finance.Msg) error {
 	queue, next, err := s.disbursements.FindDisbursements(c.Request().Context(), finance.DisbursementFilter{
 		Status: finance.StatusSubmitted, Page: page})
 	if err != nil {
@@ -152,6 +154,10 @@ func (s *Server) reviewDecide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	page, err := pageListPage(c)
+	if err != nil {
+		return err
+	}
 	action := f.form.Get("action")
 	if action != finance.ActionApprove && action != finance.ActionReject {
 		return finance.Errorf(finance.EBadRequest, "choose approve or reject")
@@ -165,12 +171,12 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		return s.renderReview(c, reviewData{}, f.form, map[string]finance.Msg{formError: finance.M("review.nothing")})
+		return s.renderReview(c, page, reviewData{}, f.form, map[string]finance.Msg{formError: finance.M("review.nothing")})
 	}
 	in := finance.ActionInput{Note: f.str("note"), Reason: f.str("reason"), OverrideReason: f.str("override_reason")}
 	// A rejection without a reason is refused once, before any row is tried.
 	if _, msgs, ok := refusal(finance.CheckReason(action, in)); ok {
-		return s.renderReview(c, reviewData{}, f.form, msgs)
+		return s.renderReview(c, page, reviewData{}, f.form, msgs)
 	}
 	results, err := s.lifecycle.ActOnDisbursements(c.Request().Context(), ids, action, in)
 	if err != nil {
@@ -191,5 +197,5 @@ func (s *Server) reviewDecide(c echo.Context) error {
 		}
 		data.Results = append(data.Results, row)
 	}
-	return s.renderReview(c, data, nil, nil)
+	return s.renderReview(c, page, data, nil, nil)
 }

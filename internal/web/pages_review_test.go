@@ -72,6 +72,26 @@ func TestPages_LifeCycle(t *testing.T) {
 			t.Fatalf("%d: %d done, %d refused: %.2000s", rec.Code, len(done), len(refused), body)
 		}
 	})
+	t.Run("BadPageRefusedBeforeDeciding", func(t *testing.T) {
+		// The queue shown after a decision is read at ?limit= and
+		// ?cursor=; a bad one is a 400 that must leave every
+		// disbursement as it was, not one answered after approving.
+		m, e, ids := pageLifeCycle(t)
+		before := e.auditRows(t)
+		for _, q := range []string{"limit=-1", "limit=abc", "cursor=zz"} {
+			if rec := m.send(e.w.Reviewer, "POST", "/review?"+q, url.Values{"id": ids, "action": {"approve"}}); rec.Code != 400 {
+				t.Fatalf("?%s: %d %.300s", q, rec.Code, rec.Body.String())
+			}
+		}
+		for _, id := range ids {
+			if d := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/disbursements/"+id, nil), 200); d["status"] != "submitted" {
+				t.Errorf("disbursement %s is %v after a refused decision", id, d["status"])
+			}
+		}
+		if after := e.auditRows(t); after != before {
+			t.Fatalf("the audit trail grew from %d to %d on refused decisions", before, after)
+		}
+	})
 	t.Run("ButtonsFollowRoleAndState", func(t *testing.T) {
 		m, e, ids := pageLifeCycle(t, "approve")
 		forms := func(body string) []string {
