@@ -173,6 +173,20 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 	return f.Err()
 }
 
+// TrancheTaken is the refusal of a disbursement because its recipient
+// already has disbursement holder in the program and tranche. It names the
+// recipient by business name and the program by name, as people know them,
+// and nothing personal (no NIK, phone or account), so every role may read
+// it. differs says the holder has another amount or date (an import skips
+// a row equal to its holder). Error: duplicate.
+func TrancheTaken(recipient, program string, tranche int, holder int64, differs bool) error {
+	if differs {
+		return Errorf(EDuplicate, "%s already has disbursement #%d in program %s, tranche %d, with another amount or date",
+			recipient, holder, program, tranche)
+	}
+	return Errorf(EDuplicate, "%s already has disbursement #%d in program %s, tranche %d", recipient, holder, program, tranche)
+}
+
 // DisbursementFilter narrows a disbursement list.
 type DisbursementFilter struct {
 	Program     string

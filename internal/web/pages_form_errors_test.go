@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"pilar/internal/finance"
+)
+
+// sendIn is m.send for a page in lang (the lang cookie the language
+// switch sets).
+func (m *matrix) sendIn(lang string, u *finance.User, method, path string, form url.Values) *httptest.ResponseRecorder {
+	m.t.Helper()
+	cookie, csrf := m.session(u)
+	var req *http.Request
+	if method == http.MethodGet {
+		req = httptest.NewRequest(method, path, nil)
+	} else {
+		form.Set("_csrf", csrf)
+		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.AddCookie(&http.Cookie{Name: "pilar_session", Value: cookie})
+	req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+	return serve(m.e, req)
+}
+
+// formErrors is what a refused form shows: the alert about the whole form,
+// the hint to check the marked fields, and each field's message.
+type formErrors struct {
+	alert  string
+	hint   bool
+	fields map[string]string
+}
+
+func formErrorsOf(t *testing.T, body, hint string) formErrors {
+	t.Helper()
+	out := formErrors{fields: map[string]string{}}
+	for _, n := range elements(t, body, func(n *html.Node) bool { return strings.Contains(attr(n, "class"), "error") }) {
+		switch {
+		case attr(n, "role") == "alert":
+			out.alert = strings.TrimSpace(text(n))
+		case attr(n, "class") == "field-error":
+			out.fields[strings.TrimPrefix(attr(n, "id"), "err-")] = strings.TrimSpace(text(n))
+		case strings.TrimSpace(text(n)) == hint:
+			out.hint = true
+		}
+	}
+	return out
+}
+
+// TestPages_DisbursementFormErrors: the disbursement form says what is wrong
+// as people read it, in both languages: a taken tranche names the recipient
+// and the program, not their ids, and no personal data.
+func TestPages_DisbursementFormErrors(t *testing.T) {
+	m := newMatrix(t)
+	e := m.e
+	e.expect(t, e.do(t, e.w.Admin, "POST", "/api/v1/programs", programBody("PEN-FORM-2024", "1000000000")), 201)
+	r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Warung Bu Sari",
+		"nik": "6472014107900001", "phone": "081234567890", "account_no": "1234567890"}), 201)
+	held := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
+		"program": "PEN-FORM-2024", "recipient_id": r["id"], "amount": "2400000", "disbursed_on": "2024-03-01"}), 201)
+	hints := map[string]string{"id": "Periksa kembali isian yang ditandai.", "en": "Please check the marked fields."}
+	form := func() url.Values {
+		return url.Values{"program": {"PEN-FORM-2024"}, "recipient_id": {jsonID(r)}, "amount": {"2.400.000"}, "tranche": {"1"},
+			"form": {"transfer"}, "disbursed_on": {"2024-03-02"}, "payment_ref": {"TRX-9"}}
+	}
+
+	t.Run("TrancheTakenNamesRecipientAndProgram", func(t *testing.T) {
+		for lang, want := range map[string]string{
+			"id": "Warung Bu Sari sudah memiliki penyaluran #" + jsonID(held) + " di program Pelatihan PEN-FORM-2024, tahap 1",
+			"en": "Warung Bu Sari already has disbursement #" + jsonID(held) + " in program Pelatihan PEN-FORM-2024, tranche 1",
+		} {
+			rec := m.sendIn(lang, e.w.Officer, "POST", "/disbursements/new", form())
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: %d", lang, rec.Code)
+			}
+			got := formErrorsOf(t, rec.Body.String(), hints[lang])
+			if got.alert != want || len(got.fields) != 0 {
+				t.Errorf("%s: alert %q, hint %v, fields %v; want %q alone", lang, got.alert, got.hint, got.fields, want)
+			}
+			for _, personal := range []string{"6472014107900001", "1234567890", "81234567890"} {
+				if strings.Contains(got.alert, personal) {
+					t.Errorf("%s: the message shows personal data %s", lang, personal)
+				}
+			}
+		}
+	})
+
+	t.Run("APIKeepsItsCode", func(t *testing.T) {
+		in := map[string]any{"program": "PEN-FORM-2024", "recipient_id": r["id"], "amount": "2400000", "disbursed_on": "2024-03-02"}
+		got := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", in), http.StatusConflict)
+		body := got["error"].(map[string]any)
+		want := "Warung Bu Sari already has disbursement #" + jsonID(held) + " in program Pelatihan PEN-FORM-2024, tranche 1"
+		if body["code"] != "duplicate" || body["message"] != want || body["fields"] != nil {
+			t.Errorf("API error %v; want duplicate, %q, no fields", body, want)
+		}
+		in["amount"] = "abc" // the API's example is its own notation
+		got = e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", in), http.StatusUnprocessableEntity)
+		if msg := errorField(got, "amount"); msg != "must be a plain decimal number such as 2400000.00" {
+			t.Errorf("API amount message %q", msg)
+		}
+	})
+
+}
