@@ -108,7 +108,7 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 	if in.Amount != nil {
 		a, err := money.Parse(string(*in.Amount))
 		if err != nil {
-			f.AddMsg("amount", amountMsg(err))
+			f.AddMsg("amount", AmountMsg(err))
 		}
 		d.Amount = a
 	}

@@ -53,7 +53,7 @@ var messageWords = map[string][2]string{
 	"must be a Kemendagri region code such as 64 or 64.72":                                                {"harus kode wilayah Kemendagri seperti 64 atau 64.72", ""},
 	"must be a date as YYYY-MM-DD (or DD/MM/YYYY)":                                                        {"harus tanggal berbentuk YYYY-MM-DD (atau DD/MM/YYYY)", ""},
 	"must be a date as YYYY-MM-DD":                                                                        {"harus tanggal berbentuk YYYY-MM-DD", ""},
-	"must be a plain decimal number such as 2400000.00":                                                   {"harus bilangan desimal biasa seperti 2400000.00", ""},
+	"must be a plain decimal number such as %s":                                                           {"harus bilangan desimal biasa seperti %s", ""},
 	"must be a whole number":                                                                              {"harus bilangan bulat", ""},
 	"must be a year between 2000 and 2100":                                                                {"harus tahun antara 2000 dan 2100", ""},
 	"must be a year such as 2024":                                                                         {"harus tahun seperti 2024", ""},

@@ -122,7 +122,7 @@ func TestBatch_Grid(t *testing.T) {
 			{"Warung Bu Sari", "", "Warung Bu Sari sudah memiliki penyaluran #1 di program Pelatihan BATCH-2024, tahap 1"},
 			{"6472014107900099", "", "Penerima: tidak ada penerima dengan nama, NIK atau NIB ini; daftarkan penerima dahulu"},
 			{"Sari", "", "Penerima: beberapa penerima cocok; tulis NIK-nya atau pilih dari pencarian"},
-			{b.niks[2], "abc", "Nilai: harus bilangan desimal biasa seperti 2400000.00"},
+			{b.niks[2], "abc", "Nilai: harus bilangan desimal biasa seperti 2.400.000"},
 		}
 		if len(got) != len(wantRows) {
 			t.Fatalf("grid %v, want %d rows", got, len(wantRows))

@@ -102,23 +102,36 @@ func (f *formInput) str(name string) *string {
 
 // raw reads an amount field. People type amounts the Indonesian way
 // (2.400.000 or 1.500,50), as in spreadsheets; those are rewritten in plain
-// notation, and anything else goes on as typed for the domain to judge.
+// notation. One in no notation the form reads is a message for the field,
+// whose example is what the form takes (2.400.000), not the JSON API's
+// plain 2400000.00; anything else (an empty optional amount, a zero) goes
+// on as typed for the domain to judge.
 func (f *formInput) raw(name string) *money.Raw {
 	v := f.str(name)
 	if v == nil {
 		return nil
 	}
-	r := localAmount(*v)
+	r, msg := localAmount(*v)
+	if msg != nil {
+		f.fields.AddMsg(name, *msg)
+	}
 	return &r
 }
 
-// localAmount is an amount as typed, in plain notation when it is one.
-func localAmount(v string) money.Raw {
+// localAmount is an amount as typed, in plain notation when it is one, and
+// the refusal of one in no notation money.ParseLocal reads.
+func localAmount(v string) (money.Raw, *finance.Msg) {
 	r := money.Raw(strings.TrimSpace(v))
-	if a, err := money.ParseLocal(string(r)); err == nil {
-		r = money.Raw(a.String())
+	a, err := money.ParseLocal(string(r))
+	if err == nil {
+		return money.Raw(a.String()), nil
 	}
-	return r
+	var ea *money.ErrAmount
+	if errors.As(err, &ea) && ea.Reason == money.NotANumber {
+		m := finance.AmountMsg(err)
+		return r, &m
+	}
+	return r, nil
 }
 
 func (f *formInput) int(name string) *int {

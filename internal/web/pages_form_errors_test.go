@@ -57,7 +57,9 @@ func formErrorsOf(t *testing.T, body, hint string) formErrors {
 // TestPages_DisbursementFormErrors: the disbursement form says what is wrong
 // as people read it, in both languages: a taken tranche names the recipient
 // and the program, not their ids, and no personal data; it marks no field,
-// so the page does not ask to check the marked fields.
+// so the page does not ask to check the marked fields; an unreadable
+// amount's example is one the form takes (2.400.000), while the JSON API
+// keeps its own (2400000.00).
 func TestPages_DisbursementFormErrors(t *testing.T) {
 	m := newMatrix(t)
 	e := m.e
@@ -108,4 +110,23 @@ func TestPages_DisbursementFormErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("AmountExampleIsWhatTheFormTakes", func(t *testing.T) {
+		for lang, want := range map[string]string{
+			"id": "harus bilangan desimal biasa seperti 2.400.000",
+			"en": "must be a plain decimal number such as 2.400.000",
+		} {
+			f := form()
+			f.Set("tranche", "2")
+			f.Set("amount", "Rp 2,4 juta")
+			rec := m.sendIn(lang, e.w.Officer, "POST", "/disbursements/new", f)
+			if got := formErrorsOf(t, rec.Body.String(), hints[lang]); rec.Code != http.StatusUnprocessableEntity || got.fields["amount"] != want {
+				t.Errorf("%s: %d, amount %q; want %q", lang, rec.Code, got.fields["amount"], want)
+			}
+		}
+		f := form()
+		f.Set("tranche", "2")
+		if rec := m.sendIn("id", e.w.Officer, "POST", "/disbursements/new", f); rec.Code != http.StatusSeeOther {
+			t.Fatalf("the example's notation: %d", rec.Code)
+		}
+	})
 }
