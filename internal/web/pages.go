@@ -164,6 +164,34 @@ func (f *formInput) done(call func() error) (map[string]finance.Msg, error) {
 	return nil, err
 }
 
+// alsoCheck adds, when the form's own numbers were unreadable (so done
+// will not call the service), the messages check gives the other fields:
+// check applies the service's rules to the input and writes nothing. One
+// submit then shows every refused field, not one now and the rest next
+// time; a field's own message comes first.
+func (f *formInput) alsoCheck(check func() error) {
+	if len(f.fields) == 0 {
+		return
+	}
+	var fe *finance.Error
+	if errors.As(check(), &fe) && fe.Code == finance.EValidation {
+		for k, m := range fe.Fields {
+			f.fields.AddMsg(k, m)
+		}
+	}
+}
+
+// checkDraft applies to d, without writing, the rules of its program
+// (finance.Disbursement.CheckAgainst), as the service would, when the
+// program can be read (else the service says what is wrong with it).
+func (s *Server) checkDraft(c echo.Context, d *finance.Disbursement) error {
+	p, err := s.programs.FindProgramByCode(c.Request().Context(), d.Program)
+	if err != nil {
+		return nil
+	}
+	return d.CheckAgainst(p)
+}
+
 type dashboardData struct {
 	Programs                    []*finance.Program
 	Next                        string                  // the next page of programs, or ""
@@ -719,6 +747,13 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 	} else if _, ok := f.fields["recipient_id"]; !ok {
 		f.fields.Add("recipient_id", i18n.T(lang, "pick.required"))
 	}
+	f.alsoCheck(func() error {
+		d, err := finance.NewDisbursement(in)
+		if err != nil {
+			return err
+		}
+		return s.checkDraft(c, d)
+	})
 	var d *finance.Disbursement
 	fields, err := f.done(func() (err error) { d, err = s.disbursements.CreateDisbursement(c.Request().Context(), in); return err })
 	if err != nil {

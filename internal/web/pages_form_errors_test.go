@@ -56,10 +56,10 @@ func formErrorsOf(t *testing.T, body, hint string) formErrors {
 
 // TestPages_DisbursementFormErrors: the disbursement form says what is wrong
 // as people read it, in both languages: a taken tranche names the recipient
-// and the program, not their ids, and no personal data; it marks no field,
-// so the page does not ask to check the marked fields; an unreadable
-// amount's example is one the form takes (2.400.000), while the JSON API
-// keeps its own (2400000.00).
+// and the program (not their ids) and marks no field, so no "check the
+// marked fields"; malformed fields are all refused in one submit, each
+// keeping what was typed; an unreadable amount's example is one the form
+// takes (2.400.000), while the JSON API keeps its own (2400000.00).
 func TestPages_DisbursementFormErrors(t *testing.T) {
 	m := newMatrix(t)
 	e := m.e
@@ -103,7 +103,7 @@ func TestPages_DisbursementFormErrors(t *testing.T) {
 		if body["code"] != "duplicate" || body["message"] != want || body["fields"] != nil {
 			t.Errorf("API error %v; want duplicate, %q, no fields", body, want)
 		}
-		in["amount"] = "abc" // the API's example is its own notation
+		in["amount"] = "abc"
 		got = e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", in), http.StatusUnprocessableEntity)
 		if msg := errorField(got, "amount"); msg != "must be a plain decimal number such as 2400000.00" {
 			t.Errorf("API amount message %q", msg)
@@ -129,4 +129,71 @@ func TestPages_DisbursementFormErrors(t *testing.T) {
 			t.Fatalf("the example's notation: %d", rec.Code)
 		}
 	})
+
+	t.Run("EveryFieldRefusedAtOnce", func(t *testing.T) {
+		for lang, want := range map[string]map[string]string{
+			"id": {"tranche": "harus bilangan bulat", "amount": "harus bilangan desimal biasa seperti 2.400.000",
+				"disbursed_on": "harus tanggal berbentuk YYYY-MM-DD"},
+			"en": {"tranche": "must be a whole number", "amount": "must be a plain decimal number such as 2.400.000",
+				"disbursed_on": "must be a date as YYYY-MM-DD"},
+		} {
+			f := form()
+			f.Set("tranche", "satu")
+			f.Set("amount", "2.400.000 rupiah")
+			f.Set("disbursed_on", "2 Maret")
+			rec := m.sendIn(lang, e.w.Officer, "POST", "/disbursements/new", f)
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: %d", lang, rec.Code)
+			}
+			body := rec.Body.String()
+			got := formErrorsOf(t, body, hints[lang])
+			if !got.hint || got.alert != "" || len(got.fields) != len(want) {
+				t.Errorf("%s: hint %v, alert %q, fields %v; want the hint and %v", lang, got.hint, got.alert, got.fields, want)
+			}
+			for k, msg := range want {
+				if !strings.HasPrefix(got.fields[k], msg) {
+					t.Errorf("%s: %s: %q, want %q", lang, k, got.fields[k], msg)
+				}
+			}
+			for _, k := range []string{"tranche", "amount", "disbursed_on", "payment_ref"} {
+				if v := inputValue(t, body, k); v != f.Get(k) {
+					t.Errorf("%s: %s shows %q, typed %q", lang, k, v, f.Get(k))
+				}
+			}
+		}
+		if n := len(listDisbursements(t, m)); n != 2 {
+			t.Errorf("%d disbursements after the refusals, want 2", n)
+		}
+	})
+
+	t.Run("EditRefusesEveryFieldAtOnce", func(t *testing.T) {
+		page := "/disbursements/" + jsonID(held) + "/edit"
+		f := formValues(t, m.send(e.w.Officer, "GET", page, nil).Body.String(), page)
+		f.Del("_csrf")
+		f.Set("tranche", "2x")
+		f.Set("disbursed_on", "2025-01-01") // after the program's end: a rule of the program
+		rec := m.sendIn("id", e.w.Officer, "POST", page, f)
+		got := formErrorsOf(t, rec.Body.String(), hints["id"])
+		if rec.Code != http.StatusUnprocessableEntity || len(got.fields) != 2 || got.fields["tranche"] != "harus bilangan bulat" ||
+			!strings.HasPrefix(got.fields["disbursed_on"], "harus dalam masa program") {
+			t.Errorf("%d: fields %v", rec.Code, got.fields)
+		}
+		f.Set("amount", "dua juta")
+		f.Set("disbursed_on", "kemarin")
+		got = formErrorsOf(t, m.sendIn("id", e.w.Officer, "POST", page, f).Body.String(), hints["id"])
+		if len(got.fields) != 3 || got.fields["amount"] != "harus bilangan desimal biasa seperti 2.400.000" ||
+			got.fields["disbursed_on"] != "harus tanggal berbentuk YYYY-MM-DD" {
+			t.Errorf("fields %v", got.fields)
+		}
+		if d := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/disbursements/"+jsonID(held), nil), 200); d["amount"] != "2400000.00" || d["tranche"] != 1.0 {
+			t.Errorf("the refused edits changed the draft: %v", d)
+		}
+	})
+}
+
+func listDisbursements(t *testing.T, m *matrix) []any {
+	t.Helper()
+	got := m.e.expect(t, m.e.do(t, m.e.w.Admin, "GET", "/api/v1/disbursements?program=PEN-FORM-2024", nil), 200)
+	items, _ := got["items"].([]any)
+	return items
 }
