@@ -197,3 +197,26 @@ func listDisbursements(t *testing.T, m *matrix) []any {
 	items, _ := got["items"].([]any)
 	return items
 }
+
+// TestPages_ErrorTitles: a refused or missing page is titled for what it
+// is, not "something went wrong".
+func TestPages_ErrorTitles(t *testing.T) {
+	m := newMatrix(t)
+	for _, c := range []struct {
+		path, lang, title string
+		status            int
+	}{
+		{"/admin/users", "id", "Akses ditolak", http.StatusForbidden},
+		{"/admin/users", "en", "Access denied", http.StatusForbidden},
+		{"/disbursements/999999", "id", "Tidak ditemukan", http.StatusNotFound},
+		{"/disbursements/999999", "en", "Not found", http.StatusNotFound},
+		{"/no-such-page", "id", "Tidak ditemukan", http.StatusNotFound},
+	} {
+		rec := m.sendIn(c.lang, m.e.w.Officer, "GET", c.path, nil)
+		h1 := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "h1" })
+		title := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "title" })
+		if rec.Code != c.status || len(h1) != 1 || text(h1[0]) != c.title || len(title) != 1 || !strings.HasPrefix(text(title[0]), c.title+" ") {
+			t.Errorf("%s (%s): %d, title %q; want %d %q", c.path, c.lang, rec.Code, text(title[0]), c.status, c.title)
+		}
+	}
+}
