@@ -359,7 +359,7 @@ func NewRepayment(in RepaymentInput, today string) (*Repayment, error) {
 	if in.Amount == nil {
 		f.Add("amount", "is required")
 	} else if a, err := money.Parse(string(*in.Amount)); err != nil {
-		f.AddMsg("amount", amountMsg(err))
+		f.AddMsg("amount", AmountMsg(err))
 	} else {
 		r.Amount = a
 	}

@@ -108,7 +108,7 @@ func (d *Disbursement) apply(in DisbursementInput, f Fields) {
 	if in.Amount != nil {
 		a, err := money.Parse(string(*in.Amount))
 		if err != nil {
-			f.AddMsg("amount", amountMsg(err))
+			f.AddMsg("amount", AmountMsg(err))
 		}
 		d.Amount = a
 	}
@@ -171,6 +171,20 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 		f.Add("amount", "must be %s, the program's fixed amount per recipient", p.AmountPerRecipient.String())
 	}
 	return f.Err()
+}
+
+// TrancheTaken is the refusal of a disbursement because its recipient
+// already has disbursement holder in the program and tranche. It names the
+// recipient by business name and the program by name, as people know them,
+// and nothing personal (no NIK, phone or account), so every role may read
+// it. differs says the holder has another amount or date (an import skips
+// a row equal to its holder). Error: duplicate.
+func TrancheTaken(recipient, program string, tranche int, holder int64, differs bool) error {
+	if differs {
+		return Errorf(EDuplicate, "%s already has disbursement #%d in program %s, tranche %d, with another amount or date",
+			recipient, holder, program, tranche)
+	}
+	return Errorf(EDuplicate, "%s already has disbursement #%d in program %s, tranche %d", recipient, holder, program, tranche)
 }
 
 // DisbursementFilter narrows a disbursement list.

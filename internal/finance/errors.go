@@ -156,12 +156,13 @@ func FieldError(field, key string, args ...any) error {
 	return Fields{field: Msg{key, args}}.Err()
 }
 
-// amountMsg is the message of an amount refused by money.Parse: its reason
-// is a message key (money.ErrAmount).
-func amountMsg(err error) Msg {
+// AmountMsg is the message of an amount refused by money.Parse or
+// money.ParseLocal: its reason is a message key with arguments
+// (money.ErrAmount).
+func AmountMsg(err error) Msg {
 	var ea *money.ErrAmount
 	if errors.As(err, &ea) {
-		return Msg{Key: ea.Reason}
+		return Msg{Key: ea.Reason, Args: ea.Args}
 	}
 	return Msg{Key: err.Error()}
 }

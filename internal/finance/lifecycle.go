@@ -304,7 +304,7 @@ func NewBudgetRevision(p *Program, in BudgetRevisionInput) (*BudgetRevision, err
 	if in.Budget == nil {
 		f.Add("budget", "is required")
 	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
-		f.AddMsg("budget", amountMsg(err))
+		f.AddMsg("budget", AmountMsg(err))
 	} else {
 		r.Budget = b
 	}

@@ -80,7 +80,7 @@ func NewProgram(in ProgramInput) (*Program, error) {
 	if in.Budget == nil {
 		f.Add("budget", "is required")
 	} else if b, err := money.Parse(string(*in.Budget)); err != nil {
-		f.AddMsg("budget", amountMsg(err))
+		f.AddMsg("budget", AmountMsg(err))
 	} else {
 		p.Budget, p.OriginalBudget = b, b
 	}
@@ -144,7 +144,7 @@ func (p *Program) apply(in ProgramInput, f Fields) {
 		if *in.AmountPerRecipient != "" {
 			a, err := money.Parse(string(*in.AmountPerRecipient))
 			if err != nil {
-				f.AddMsg("amount_per_recipient", amountMsg(err))
+				f.AddMsg("amount_per_recipient", AmountMsg(err))
 			}
 			p.AmountPerRecipient = &a
 		}

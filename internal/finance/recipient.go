@@ -139,7 +139,7 @@ func optAmount(f Fields, field string, dst **money.Amount, src *money.Raw) {
 	}
 	a, err := money.Parse(string(*src))
 	if err != nil {
-		f.AddMsg(field, amountMsg(err))
+		f.AddMsg(field, AmountMsg(err))
 		return
 	}
 	*dst = &a

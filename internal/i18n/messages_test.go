@@ -32,6 +32,16 @@ func messageKeys(t *testing.T, root string) map[string]string {
 			return err
 		}
 		lit := func(e ast.Expr) {
+			// A constant of the file (money.NotANumber) stands for its text.
+			if id, ok := e.(*ast.Ident); ok && id.Obj != nil && id.Obj.Kind == ast.Con {
+				if vs, ok := id.Obj.Decl.(*ast.ValueSpec); ok {
+					for i, n := range vs.Names {
+						if n.Name == id.Name && i < len(vs.Values) {
+							e = vs.Values[i]
+						}
+					}
+				}
+			}
 			if b, ok := e.(*ast.BasicLit); ok && b.Kind == token.STRING {
 				if s, err := strconv.Unquote(b.Value); err == nil && s != "" {
 					keys[s] = fset.Position(b.Pos()).String()

@@ -827,7 +827,7 @@ func (m *mapper) amount(v []string, name string, f finance.Fields) *money.Raw {
 	}
 	a, err := money.ParseLocal(*s)
 	if err != nil {
-		f.Add(name, err.Error())
+		f.AddMsg(name, finance.AmountMsg(err))
 		return nil
 	}
 	r := money.Raw(a.String())

@@ -278,7 +278,7 @@ func TestImport_Disbursements(t *testing.T) {
 		{6, "recipient_nik", "no recipient has this NIK; import or register the recipient first", finance.Msg{}},
 		{7, "program", "no program has this code", finance.Msg{}},
 		{8, "amount", "must be greater than zero; disbursed_on: must be a date as YYYY-MM-DD (or DD/MM/YYYY)", finance.Msg{}},
-		{9, "", "recipient 2 already has disbursement 3 in program PEN-2024, tranche 1, with another amount or date", finance.Msg{}},
+		{9, "", "B already has disbursement #3 in program Program PEN-2024, tranche 1, with another amount or date", finance.Msg{}},
 	}
 	if !reflect.DeepEqual(plainErrors(res.Errors), want) {
 		t.Errorf("errors\n%+v\nwant\n%+v", res.Errors, want)

@@ -121,13 +121,33 @@ var (
 	idCommaRe = regexp.MustCompile(`^[0-9]+,[0-9]{1,2}$`)
 )
 
-// ErrAmount describes why an amount was refused; its text is meant for users
-// and is a message key (English; finance.Msg, Indonesian in internal/i18n).
-type ErrAmount struct{ Reason string }
+// ErrAmount describes why an amount was refused; its text is meant for users:
+// Reason is a message key (English; finance.Msg, Indonesian in
+// internal/i18n) and Args its arguments.
+type ErrAmount struct {
+	Reason string
+	Args   []any
+}
 
-func (e *ErrAmount) Error() string { return e.Reason }
+func (e *ErrAmount) Error() string {
+	if len(e.Args) == 0 {
+		return e.Reason
+	}
+	return fmt.Sprintf(e.Reason, e.Args...)
+}
 
-func refuse(reason string) error { return &ErrAmount{reason} }
+func refuse(reason string, args ...any) error { return &ErrAmount{reason, args} }
+
+// NotANumber is the reason of an amount in a notation the parser does not
+// read; its argument is an example of one it does: PlainExample for Parse
+// (the JSON API), LocalExample for ParseLocal (forms, spreadsheets).
+const NotANumber = "must be a plain decimal number such as %s"
+
+// The examples NotANumber gives.
+const (
+	PlainExample = "2400000.00"
+	LocalExample = "2.400.000"
+)
 
 // Parse reads an amount in plain decimal notation ("2400000", "2400000.50")
 // and applies Pilar's rules: greater than zero, at most two decimals as
@@ -138,7 +158,7 @@ func Parse(s string) (Amount, error) {
 		return Zero, refuse("is required")
 	}
 	if !plainRe.MatchString(s) {
-		return Zero, refuse("must be a plain decimal number such as 2400000.00")
+		return Zero, refuse(NotANumber, PlainExample)
 	}
 	// More than two decimals as written is refused even when they are
 	// zeros: "10.000" is ten thousand to an Indonesian writer, not Rp10.
@@ -147,7 +167,7 @@ func Parse(s string) (Amount, error) {
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return Zero, refuse("must be a plain decimal number such as 2400000.00")
+		return Zero, refuse(NotANumber, PlainExample)
 	}
 	return check(d)
 }
@@ -165,7 +185,12 @@ func ParseLocal(s string) (Amount, error) {
 	case idCommaRe.MatchString(s):
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	return Parse(s)
+	a, err := Parse(s)
+	if e, ok := err.(*ErrAmount); ok && e.Reason == NotANumber {
+		// Say what this parser reads: Indonesian grouping, which people type.
+		return a, refuse(NotANumber, LocalExample)
+	}
+	return a, err
 }
 
 func check(d decimal.Decimal) (Amount, error) {

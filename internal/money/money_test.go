@@ -64,6 +64,25 @@ func TestParseLocal(t *testing.T) {
 	}
 }
 
+// TestParseLocal_Refused: an amount in no notation ParseLocal reads is
+// refused with an example in the notation it does read (2.400.000), not
+// Parse's plain one; its other refusals are Parse's.
+func TestParseLocal_Refused(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"abc":           "must be a plain decimal number such as 2.400.000",
+		"2,400,000":     "must be a plain decimal number such as 2.400.000",
+		"1e3":           "must be a plain decimal number such as 2.400.000",
+		"0":             "must be greater than zero",
+		"1.234.567,891": "must have at most 2 decimals",
+		"":              "is required",
+	} {
+		if _, err := ParseLocal(in); err == nil || err.Error() != want {
+			t.Errorf("ParseLocal(%q) error = %v, want %q", in, err, want)
+		}
+	}
+}
+
 func TestRupiah(t *testing.T) {
 	t.Parallel()
 	for sen, want := range map[int64]string{

@@ -108,14 +108,21 @@ func (s *Store) trancheConflict(ctx context.Context, err error, d *finance.Disbu
 	var id int64
 	db.Raw(`SELECT id FROM disbursements WHERE program_id = ? AND recipient_id = ? AND tranche = ?
 		AND status NOT IN ?`, d.ProgramID, d.RecipientID, d.Tranche, statusArg(finance.Void)).Scan(&id)
-	return trancheTaken(d, id)
+	return trancheTaken(db, d, id, false)
 }
 
-// trancheTaken is the refusal of d because disbursement id holds its
-// recipient, program and tranche.
-func trancheTaken(d *finance.Disbursement, id int64) error {
-	return finance.Errorf(finance.EDuplicate,
-		"recipient %d already has disbursement %d in program %s, tranche %d", d.RecipientID, id, d.Program, d.Tranche)
+// trancheTaken is the refusal of d because disbursement holder holds its
+// recipient, program and tranche (finance.TrancheTaken), with the
+// recipient's and the program's names read through db; differs says the
+// holder has another amount or date. Errors: duplicate, or the read's.
+func trancheTaken(db *gorm.DB, d *finance.Disbursement, holder int64, differs bool) error {
+	var names struct{ Recipient, Program string }
+	err := db.Raw(`SELECT r.name AS recipient, p.name AS program FROM recipients r, programs p WHERE r.id = ? AND p.code = ?`,
+		d.RecipientID, d.Program).Scan(&names).Error
+	if err != nil {
+		return err
+	}
+	return finance.TrancheTaken(names.Recipient, names.Program, d.Tranche, holder, differs)
 }
 
 func (s *Store) disbursementByID(ctx context.Context, id int64) (*finance.Disbursement, error) {

@@ -127,7 +127,7 @@ func TestCreateDisbursement_Grouped(t *testing.T) {
 			t.Errorf("call %d: %d audit entries, want 1", i, n)
 		}
 	}
-	if want := fmt.Sprintf("already has disbursement %d in program", got[0].ID); errs[2] == nil || !strings.Contains(errs[2].Error(), want) {
+	if want := fmt.Sprintf("already has disbursement #%d in program", got[0].ID); errs[2] == nil || !strings.Contains(errs[2].Error(), want) {
 		t.Errorf("duplicate: %v, want it to name %d", errs[2], got[0].ID)
 	}
 	ds, _, err := w.Store.FindDisbursements(w.Ctx(w.Admin), finance.DisbursementFilter{})

@@ -111,8 +111,9 @@ func (s *Store) ImportHistoricalSet(ctx context.Context, rows []finance.Disburse
 				if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
 					out[i].Outcome = finance.ImportSkipped
 				} else {
-					out[i].Err = finance.Errorf(finance.EDuplicate, "recipient %d already has disbursement %d in program %s, tranche %d, with another amount or date",
-						d.RecipientID, h.ID, d.Program, d.Tranche)
+					if out[i].Err = trancheTaken(s.conn(ctx), d, h.ID, true); finance.ErrorCode(out[i].Err) == finance.EInternal {
+						return out[i].Err
+					}
 				}
 				continue
 			}

@@ -125,13 +125,13 @@ func TestImportHistoricalSet_RowsInteract(t *testing.T) {
 			t.Errorf("row %d: flags %+v; want %q", i, set[i].Flags, msg)
 		}
 	}
-	if got, want := fmt.Sprint(set[3].Err), fmt.Sprintf("duplicate: recipient %d already has disbursement %d in program HIST-A-2024, tranche 1, with another amount or date", r1.ID, first); got != want {
+	if got, want := fmt.Sprint(set[3].Err), fmt.Sprintf("duplicate: %s already has disbursement #%d in program Program HIST-A-2024, tranche 1, with another amount or date", r1.Name, first); got != want {
 		t.Errorf("row 3: %s; want %s", got, want)
 	}
 	// One row at a time: the same outcomes, flags and refusals (the
 	// disbursement ids aside, which the rolled-back first run used up on
 	// PostgreSQL).
-	ids := regexp.MustCompile(`disbursement \d+`)
+	ids := regexp.MustCompile(`disbursement #\d+`)
 	byRow, _ := run(1)
 	for i := range rows {
 		s, r := set[i], byRow[i]

@@ -50,7 +50,7 @@ func checkImported(t *testing.T, round int, out []finance.RowOutcome, taken int,
 	for i, o := range out {
 		switch {
 		case i == taken:
-			want := fmt.Sprintf("already has disbursement %d in program", holder)
+			want := fmt.Sprintf("already has disbursement #%d in program", holder)
 			if finance.ErrorCode(o.Err) != finance.EDuplicate || !strings.Contains(o.Err.Error(), want) {
 				t.Fatalf("round %d: row %d: %v, want a duplicate naming disbursement %d", round, i, o.Err, holder)
 			}

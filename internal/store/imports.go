@@ -371,8 +371,9 @@ func (s *Store) ImportDisbursements(ctx context.Context, rows []finance.Disburse
 					if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
 						out[i].Outcome = finance.ImportSkipped
 					} else {
-						out[i].Err = finance.Errorf(finance.EDuplicate, "recipient %d already has disbursement %d in program %s, tranche %d, with another amount or date",
-							rid, h.ID, d.Program, d.Tranche)
+						if out[i].Err = trancheTaken(s.conn(ctx), d, h.ID, true); finance.ErrorCode(out[i].Err) == finance.EInternal {
+							return out[i].Err
+						}
 					}
 					continue
 				}
@@ -427,7 +428,12 @@ func (s *Store) insertSet(ctx context.Context, pending []*finance.Disbursement, 
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				var id int64
 				id, err = s.holdMeanwhile(ctx, d, b)
-				out[at[k]].Err = trancheTaken(d, id)
+				if err == nil {
+					out[at[k]].Err = trancheTaken(s.conn(ctx), d, id, false)
+					if finance.ErrorCode(out[at[k]].Err) == finance.EInternal {
+						err = out[at[k]].Err
+					}
+				}
 			}
 			if err != nil {
 				break
@@ -692,8 +698,7 @@ func (s *Store) importSubmitted(ctx context.Context, row finance.DisbursementRow
 		if h.Amount.Equal(d.Amount) && h.DisbursedOn == d.DisbursedOn {
 			return finance.ImportSkipped, nil
 		}
-		return 0, finance.Errorf(finance.EDuplicate, "recipient %d already has disbursement %d in program %s, tranche %d, with another amount or date",
-			rid, h.ID, d.Program, d.Tranche)
+		return 0, trancheTaken(s.conn(ctx), d, h.ID, true)
 	}
 	err = s.importRow(ctx, func(ctx context.Context) error {
 		created, err := s.CreateDisbursement(ctx, in)

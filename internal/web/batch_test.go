@@ -119,10 +119,10 @@ func TestBatch_Grid(t *testing.T) {
 		}
 		got := gridRows(t, body)
 		wantRows := []gridRow{
-			{"Warung Bu Sari", "", "penerima " + b.ids[0] + " sudah memiliki penyaluran 1 di program BATCH-2024, tahap 1"},
+			{"Warung Bu Sari", "", "Warung Bu Sari sudah memiliki penyaluran #1 di program Pelatihan BATCH-2024, tahap 1"},
 			{"6472014107900099", "", "Penerima: tidak ada penerima dengan nama, NIK atau NIB ini; daftarkan penerima dahulu"},
 			{"Sari", "", "Penerima: beberapa penerima cocok; tulis NIK-nya atau pilih dari pencarian"},
-			{b.niks[2], "abc", "Nilai: harus bilangan desimal biasa seperti 2400000.00"},
+			{b.niks[2], "abc", "Nilai: harus bilangan desimal biasa seperti 2.400.000"},
 		}
 		if len(got) != len(wantRows) {
 			t.Fatalf("grid %v, want %d rows", got, len(wantRows))

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"pilar/internal/finance"
+	"pilar/internal/i18n"
 )
 
 var statusOf = map[string]int{
@@ -88,6 +89,19 @@ func apiLang(c echo.Context) string {
 type errorPage struct {
 	errorDetail
 	RequestID string
+}
+
+// pageTitle says what kind of refusal the page is: a page one may not see
+// or one that is not there is no failure ("Terjadi kesalahan"); other
+// errors keep the general title.
+func (p errorPage) pageTitle(lang string) string {
+	switch p.Code {
+	case finance.EForbidden:
+		return i18n.T(lang, "error.title.forbidden")
+	case finance.ENotFound:
+		return i18n.T(lang, "error.title.not_found")
+	}
+	return ""
 }
 
 // classify turns any error into a status and the messages users may see.

@@ -102,23 +102,36 @@ func (f *formInput) str(name string) *string {
 
 // raw reads an amount field. People type amounts the Indonesian way
 // (2.400.000 or 1.500,50), as in spreadsheets; those are rewritten in plain
-// notation, and anything else goes on as typed for the domain to judge.
+// notation. One in no notation the form reads is a message for the field,
+// whose example is what the form takes (2.400.000), not the JSON API's
+// plain 2400000.00; anything else (an empty optional amount, a zero) goes
+// on as typed for the domain to judge.
 func (f *formInput) raw(name string) *money.Raw {
 	v := f.str(name)
 	if v == nil {
 		return nil
 	}
-	r := localAmount(*v)
+	r, msg := localAmount(*v)
+	if msg != nil {
+		f.fields.AddMsg(name, *msg)
+	}
 	return &r
 }
 
-// localAmount is an amount as typed, in plain notation when it is one.
-func localAmount(v string) money.Raw {
+// localAmount is an amount as typed, in plain notation when it is one, and
+// the refusal of one in no notation money.ParseLocal reads.
+func localAmount(v string) (money.Raw, *finance.Msg) {
 	r := money.Raw(strings.TrimSpace(v))
-	if a, err := money.ParseLocal(string(r)); err == nil {
-		r = money.Raw(a.String())
+	a, err := money.ParseLocal(string(r))
+	if err == nil {
+		return money.Raw(a.String()), nil
 	}
-	return r
+	var ea *money.ErrAmount
+	if errors.As(err, &ea) && ea.Reason == money.NotANumber {
+		m := finance.AmountMsg(err)
+		return r, &m
+	}
+	return r, nil
 }
 
 func (f *formInput) int(name string) *int {
@@ -149,6 +162,34 @@ func (f *formInput) done(call func() error) (map[string]finance.Msg, error) {
 		return map[string]finance.Msg{formError: fe.Msg}, nil
 	}
 	return nil, err
+}
+
+// alsoCheck adds, when the form's own numbers were unreadable (so done
+// will not call the service), the messages check gives the other fields:
+// check applies the service's rules to the input and writes nothing. One
+// submit then shows every refused field, not one now and the rest next
+// time; a field's own message comes first.
+func (f *formInput) alsoCheck(check func() error) {
+	if len(f.fields) == 0 {
+		return
+	}
+	var fe *finance.Error
+	if errors.As(check(), &fe) && fe.Code == finance.EValidation {
+		for k, m := range fe.Fields {
+			f.fields.AddMsg(k, m)
+		}
+	}
+}
+
+// checkDraft applies to d, without writing, the rules of its program
+// (finance.Disbursement.CheckAgainst), as the service would, when the
+// program can be read (else the service says what is wrong with it).
+func (s *Server) checkDraft(c echo.Context, d *finance.Disbursement) error {
+	p, err := s.programs.FindProgramByCode(c.Request().Context(), d.Program)
+	if err != nil {
+		return nil
+	}
+	return d.CheckAgainst(p)
 }
 
 type dashboardData struct {
@@ -706,6 +747,13 @@ func (s *Server) createDisbursementPage(c echo.Context) error {
 	} else if _, ok := f.fields["recipient_id"]; !ok {
 		f.fields.Add("recipient_id", i18n.T(lang, "pick.required"))
 	}
+	f.alsoCheck(func() error {
+		d, err := finance.NewDisbursement(in)
+		if err != nil {
+			return err
+		}
+		return s.checkDraft(c, d)
+	})
 	var d *finance.Disbursement
 	fields, err := f.done(func() (err error) { d, err = s.disbursements.CreateDisbursement(c.Request().Context(), in); return err })
 	if err != nil {

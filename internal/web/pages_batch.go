@@ -231,6 +231,7 @@ func (s *Server) saveBatchPage(c echo.Context) error {
 	case len(rows) > batchMaxRows:
 		f.fields.Add(formError, "at most %d rows at once; use the import page for more", batchMaxRows)
 	}
+	common := f.raw("amount") // an unreadable one is refused once, at the field
 	if len(f.fields) > 0 {
 		v, err := s.batchData(c, f.form, rows)
 		if err != nil {
@@ -239,7 +240,6 @@ func (s *Server) saveBatchPage(c echo.Context) error {
 		return render(http.StatusUnprocessableEntity, v, f.fields)
 	}
 	lang := langOf(c, s.cfg.Lang)
-	common := f.raw("amount")
 	var results []batchResult
 	var refused []batchRow
 	fields := map[string]finance.Msg{}
@@ -293,7 +293,10 @@ func (s *Server) recordBatchRow(c echo.Context, in finance.DisbursementInput, co
 	in.RecipientID = &r.ID
 	in.Amount = common
 	if row.Amount != "" {
-		a := localAmount(row.Amount)
+		a, msg := localAmount(row.Amount)
+		if msg != nil {
+			return batchResult{}, finance.Fields{"amount": *msg}.Err()
+		}
 		in.Amount = &a
 	}
 	d, err := s.disbursements.CreateDisbursement(c.Request().Context(), in)

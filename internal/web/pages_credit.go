@@ -54,6 +54,9 @@ func (s *Server) recordRepaymentPage(c echo.Context) error {
 		return err
 	}
 	in := finance.RepaymentInput{PaidOn: f.str("paid_on"), Amount: f.raw("amount"), Reference: f.str("reference")}
+	if len(f.fields) > 0 { // an amount the form cannot read
+		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, f.fields)
+	}
 	_, err = s.credit.RecordRepayment(c.Request().Context(), id, in)
 	if finance.ErrorCode(err) == finance.EConflict { // out of date order, or already repaid
 		return s.renderDisbursement(c, http.StatusConflict, id, map[string]finance.Msg{formError: err.(*finance.Error).Msg})

@@ -63,6 +63,16 @@ func (s *Server) updateDisbursementPage(c echo.Context) error {
 	}
 	in := finance.DisbursementInput{Amount: f.raw("amount"), Tranche: f.int("tranche"), Form: f.str("form"),
 		DisbursedOn: f.str("disbursed_on"), PaymentRef: f.str("payment_ref"), Note: f.str("note"), Loan: loanInput(f)}
+	f.alsoCheck(func() error {
+		d, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		if err := d.Patch(in); err != nil {
+			return err
+		}
+		return s.checkDraft(c, d)
+	})
 	fields, err := f.done(func() error { _, err := s.disbursements.UpdateDisbursement(c.Request().Context(), id, in); return err })
 	if err != nil {
 		return err

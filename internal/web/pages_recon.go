@@ -52,14 +52,11 @@ func (s *Server) closeReturnPage(c echo.Context) error {
 	}
 	in := finance.ReturClosureInput{Kind: f.str("kind"), Treasury: f.str("treasury"), ClosedOn: f.str("closed_on"),
 		Reference: f.str("reference"), Note: f.str("note")}
-	if v := f.form.Get("amount"); v != "" {
-		if a, err := money.ParseLocal(v); err == nil {
-			raw := money.Raw(a.String())
-			in.Amount = &raw
-		} else {
-			raw := money.Raw(v)
-			in.Amount = &raw
-		}
+	if f.form.Get("amount") != "" {
+		in.Amount = f.raw("amount")
+	}
+	if len(f.fields) > 0 { // an amount the form cannot read
+		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, f.fields)
 	}
 	if v := f.form.Get("repayment_id"); v != "" {
 		var rid int64

@@ -273,6 +273,18 @@ func (v view) With(data any) view {
 // Err is the validation message of a form field.
 func (v view) Err(name string) string { return v.Errors[name] }
 
+// Marked reports whether a field has a message of its own, so the page may
+// say "check the marked fields"; a message about the whole form (a
+// duplicate, a budget refusal) marks none.
+func (v view) Marked() bool {
+	for k := range v.Errors {
+		if k != formError {
+			return true
+		}
+	}
+	return false
+}
+
 // Can reports whether the signed-in user's role may do the act.
 func (v view) Can(act string) bool { return v.User != nil && v.User.Actor().Can(finance.Act(act)) }
 
