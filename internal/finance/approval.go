@@ -153,7 +153,7 @@ func ComputeFlags(d *Disbursement, f FlagFacts) Flags {
 		add(FlagAmountMismatch, M("amount %s differs from the program's fixed amount %s", d.Amount.Rupiah(), p.AmountPerRecipient.Rupiah()))
 	}
 	if p != nil && (d.DisbursedOn < p.StartsOn || d.DisbursedOn > p.EndsOn) {
-		add(FlagOutsidePeriod, M("disbursed_on %s is outside the program's period %s..%s", i18n.Day(d.DisbursedOn), i18n.Day(p.StartsOn), i18n.Day(p.EndsOn)))
+		add(FlagOutsidePeriod, M("disbursed_on %s is outside the program's period, %s to %s", i18n.Day(d.DisbursedOn), i18n.Day(p.StartsOn), i18n.Day(p.EndsOn)))
 	}
 	for _, x := range d.Flags {
 		if x.Kind == FlagPaidAfterEnd {

@@ -162,7 +162,7 @@ func (d *Disbursement) CheckAgainst(p *Program) error {
 	}
 	f := Fields{}
 	if d.DisbursedOn < p.StartsOn || d.DisbursedOn > p.EndsOn {
-		f.Add("disbursed_on", "must be within the program's period %s..%s", p.StartsOn, p.EndsOn)
+		f.Add("disbursed_on", "must be within the program's period, %s to %s", i18n.Day(p.StartsOn), i18n.Day(p.EndsOn))
 	}
 	if d.Loan != nil && p.Kind != KindCredit {
 		f.Add("loan", "only a disbursement of a credit program carries loan terms")

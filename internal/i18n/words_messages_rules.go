@@ -9,7 +9,7 @@ var ruleMessageWords = map[string][2]string{
 	"is required: this disbursement is flagged (%s); say why it is approved all the same": {"wajib diisi: penyaluran ini ditandai (%s); jelaskan mengapa tetap disetujui", ""},
 	"must be at most 1000 characters":                                                                                                 {"paling panjang 1000 karakter", ""},
 	"must be at most 200 characters":                                                                                                  {"paling panjang 200 karakter", ""},
-	"must be within the program's period %s..%s":                                                                                      {"harus dalam masa program %s..%s", ""},
+	"must be within the program's period, %s to %s":                                                                                   {"harus dalam masa program, %s sampai %s", ""},
 	"is required: who issued the list (such as BKD Provinsi Kaltim or Dukcapil)":                                                      {"wajib diisi: penerbit daftar (misalnya BKD Provinsi Kaltim atau Dukcapil)", ""},
 	"the header names neither a nik nor a nib column (the first row must be the header)":                                              {"baris judul tidak memuat kolom nik maupun nib (baris pertama harus baris judul)", ""},
 	"needs a nik or nib column":                                                                                                       {"memerlukan kolom nik atau nib", ""},

@@ -205,7 +205,7 @@ func TestDisbursementService_Flags(t *testing.T) {
 			_, err := f.Store.CreateDisbursement(f.Ctx(f.Officer), finance.DisbursementInput{
 				Program: ptr(f.p.Code), RecipientID: ptr(f.recipient(nil).ID), Amount: raw("2400000"), DisbursedOn: ptr(on)})
 			var fe *finance.Error
-			if !errorAs(err, &fe) || fe.Fields["disbursed_on"].String() != "must be within the program's period 2024-01-01..2024-06-30" {
+			if !errorAs(err, &fe) || fe.Fields["disbursed_on"].String() != "must be within the program's period, 1 January 2024 to 30 June 2024" {
 				t.Fatalf("disbursed_on %s: %v", on, err)
 			}
 		}

@@ -59,7 +59,7 @@ func TestAPI_Flags(t *testing.T) {
 		r := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/recipients", map[string]any{"kind": "umkm", "name": "Usaha " + nik, "nik": nik}), 201)
 		m := e.expect(t, e.do(t, e.w.Officer, "POST", "/api/v1/disbursements", map[string]any{
 			"program": "BPUM-FLAG-2024", "recipient_id": r["id"], "amount": "2400000", "disbursed_on": "2024-07-01"}), 422)
-		if errorField(m, "disbursed_on") != "must be within the program's period 2024-01-01..2024-06-30" {
+		if errorField(m, "disbursed_on") != "must be within the program's period, 1 January 2024 to 30 June 2024" {
 			t.Fatalf("outside the period: %v", m)
 		}
 	})

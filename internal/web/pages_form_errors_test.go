@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,6 +12,10 @@ import (
 
 	"pilar/internal/finance"
 )
+
+// periodInWords is the refusal of a date outside the program's period, its
+// days written as people read them ("1 Januari 2024"), not as ISO days.
+var periodInWords = regexp.MustCompile(`^harus dalam masa program, \d{1,2} \pL+ \d{4} sampai \d{1,2} \pL+ \d{4}$`)
 
 // sendIn is m.send for a page in lang (the lang cookie the language
 // switch sets).
@@ -175,7 +180,7 @@ func TestPages_DisbursementFormErrors(t *testing.T) {
 		rec := m.sendIn("id", e.w.Officer, "POST", page, f)
 		got := formErrorsOf(t, rec.Body.String(), hints["id"])
 		if rec.Code != http.StatusUnprocessableEntity || len(got.fields) != 2 || got.fields["tranche"] != "harus bilangan bulat" ||
-			!strings.HasPrefix(got.fields["disbursed_on"], "harus dalam masa program") {
+			!periodInWords.MatchString(got.fields["disbursed_on"]) {
 			t.Errorf("%d: fields %v", rec.Code, got.fields)
 		}
 		f.Set("amount", "dua juta")
