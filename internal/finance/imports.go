@@ -104,6 +104,12 @@ type ImportService interface {
 	// unauthorized, forbidden, and internal ones, which write nothing of
 	// the batch.
 	ImportDisbursements(ctx context.Context, rows []DisbursementRow, submit bool) ([]RowOutcome, error)
+	// ReserveLookups sets aside, for an import by an actor who sees masked
+	// data, what is left of the hour's identifier lookups (ImportLookups),
+	// carried by the context it gives; release, once the import's
+	// transactions have ended, counts those its rows made and gives back
+	// the rest. Others get ctx as it is. Errors: internal.
+	ReserveLookups(ctx context.Context) (_ context.Context, release func() error, _ error)
 }
 
 // RepaymentRow is one row of a repayments file: the loan by its id

@@ -18,6 +18,7 @@ var ruleMessageWords = map[string][2]string{
 	"the database is busy (a large import is writing); try again in a few seconds":                                                    {"basis data sedang sibuk (impor besar sedang menulis); coba lagi beberapa detik lagi", ""},
 	"exclusion list %d was already withdrawn":                                                                                         {"daftar pengecualian %d sudah ditarik", ""},
 	"exclusion lists need a key: set exclusion.key in config.yaml (or PILAR_EXCLUSION_KEY) to 32 or more random characters":           {"daftar pengecualian memerlukan kunci: isi exclusion.key di config.yaml (atau PILAR_EXCLUSION_KEY) dengan 32 karakter acak atau lebih", ""},
+	"the NIK lookups of this hour are used up (%d); the row was not checked. Try again after %s, or ask an admin":                     {"pencarian NIK dalam satu jam ini sudah habis (%d); baris ini tidak diperiksa. Coba lagi setelah %s, atau hubungi admin", ""},
 	"you have looked up %d identifiers (NIK, NIB, account or phone) this hour, the most allowed; try again after %s, or ask an admin": {"Anda sudah mencari %d identitas (NIK, NIB, rekening atau telepon) dalam satu jam ini, batas yang diizinkan; coba lagi setelah %s, atau hubungi admin", ""},
 	"an umkm with this NIK is already registered":                                                                                     {"UMKM dengan NIK ini sudah terdaftar", ""},
 	"already registered": {"sudah terdaftar", ""},

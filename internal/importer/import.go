@@ -131,7 +131,17 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 // refused rows), and the service's internal errors,
 // which stop the import (batches already committed stay).
 func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
+	release := func() error { return nil }
+	if opt.Kind != Recipients { // the kinds whose rows name a recipient by NIK
+		var err error
+		if ctx, release, err = svc.ReserveLookups(ctx); err != nil {
+			return nil, err
+		}
+	}
 	res, err := run(ctx, svc, rows, opt)
+	if rerr := release(); err == nil {
+		err = rerr
+	}
 	if opt.Observer != nil {
 		outcome := "ok"
 		switch code := finance.ErrorCode(err); {

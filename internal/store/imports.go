@@ -484,6 +484,7 @@ type importBatch struct {
 	byNIB    map[string][]int64 // the recipients holding a NIB, at most two
 	programs map[string]*finance.Program
 	held     map[trancheKey]*finance.Disbursement // live ones, id 0 while pending
+	lookups  *finance.ImportLookups               // the import's share, nil for an actor who sees the data
 }
 
 // loadImportBatch reads the recipients, programs and held tranches the
@@ -610,6 +611,8 @@ func (s *Store) loadImportBatch(ctx context.Context, rows []finance.Disbursement
 			return nil, err
 		}
 	}
+	// Only the rows' answers spend the import's lookups, not this reading.
+	b.lookups = finance.ImportLookupsOf(ctx)
 	return b, nil
 }
 
@@ -621,10 +624,7 @@ func (b *importBatch) recipient(row finance.DisbursementRow) (int64, error) {
 			return 0, finance.FieldError("recipient_nik", msg)
 		}
 		id, ok := b.byNIK[row.RecipientNIK]
-		if !ok {
-			return 0, finance.FieldError("recipient_nik", "no recipient has this NIK; import or register the recipient first")
-		}
-		return id, nil
+		return id, b.lookups.Answer(ok, "recipient_nik")
 	case row.RecipientNIB != "":
 		if msg := finance.ValidNIB(row.RecipientNIB); msg != "" {
 			return 0, finance.FieldError("recipient_nib", msg)
@@ -748,9 +748,12 @@ func (s *Store) recipientNamed(ctx context.Context, column, value, field string)
 	if err := q.Pluck("id", &ids).Error; err != nil {
 		return 0, err
 	}
+	if column == "nik" {
+		if err := finance.ImportLookupsOf(ctx).Answer(len(ids) > 0, field); err != nil {
+			return 0, err
+		}
+	}
 	switch {
-	case len(ids) == 0 && column == "nik":
-		return 0, finance.FieldError(field, "no recipient has this NIK; import or register the recipient first")
 	case len(ids) == 0 && column == "nib":
 		return 0, finance.FieldError(field, "no recipient has this NIB; import or register the recipient first")
 	case len(ids) == 0:

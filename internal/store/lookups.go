@@ -102,3 +102,46 @@ func (s *Store) FindLookupExcesses(ctx context.Context) ([]*finance.LookupExcess
 	}
 	return out, err
 }
+
+// ReserveLookups sets aside for one import what is left of the actor's
+// identifier lookups this hour (finance.ImportLookups), so that imports
+// running side by side cannot each spend the whole hour's; release counts
+// the lookups the rows made, in the audit trail as one entry, and gives
+// back the rest. An import that never gets to release (a crash) leaves the
+// hour's lookups spent: it fails closed. Roles that see personal data are
+// not counted. Errors: internal.
+func (s *Store) ReserveLookups(ctx context.Context) (context.Context, func() error, error) {
+	actor := finance.ActorFrom(ctx)
+	if actor == nil || actor.SeesPersonalData() {
+		return ctx, func() error { return nil }, nil
+	}
+	secs := int64(finance.LookupWindow / time.Second)
+	hour := s.Now().Unix() / secs
+	limit := s.lookupLimit()
+	var left int
+	err := s.InTx(context.WithoutCancel(ctx), func(tctx context.Context) error {
+		var n int
+		if err := s.conn(tctx).Raw(`INSERT INTO identifier_lookups (user_id, hour, lookups) VALUES (?, ?, 0)
+			ON CONFLICT (user_id, hour) DO UPDATE SET lookups = identifier_lookups.lookups
+			RETURNING lookups`, actor.UserID, hour).Scan(&n).Error; err != nil {
+			return err
+		}
+		left = max(limit-n, 0)
+		return s.conn(tctx).Exec("UPDATE identifier_lookups SET lookups = lookups + ? WHERE user_id = ? AND hour = ?", left, actor.UserID, hour).Error
+	})
+	if err != nil {
+		return ctx, nil, err
+	}
+	l := finance.NewImportLookups(left, limit, time.Unix((hour+1)*secs, 0))
+	release := func() error {
+		return s.InTx(context.WithoutCancel(ctx), func(tctx context.Context) error {
+			var n int
+			if err := s.conn(tctx).Raw("UPDATE identifier_lookups SET lookups = lookups - ? WHERE user_id = ? AND hour = ? RETURNING lookups",
+				l.Unused(), actor.UserID, hour).Scan(&n).Error; err != nil || l.Used() == 0 {
+				return err
+			}
+			return s.audit(tctx, "lookup", "identifier", "nik", nil, map[string]any{"field": "nik", "import_rows": l.Used(), "lookups_this_hour": n, "limit": limit})
+		})
+	}
+	return finance.WithImportLookups(ctx, l), release, nil
+}
