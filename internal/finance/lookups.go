@@ -115,6 +115,24 @@ func (l *ImportLookups) Answer(found bool, field string) error {
 	return nil
 }
 
+// Spend takes n lookups at once if that many are left, and says whether
+// it did: the counts of a refused atomic recipients import answer, for
+// each row it looked up, whether its NIK is registered. A nil l (an actor
+// who sees the data) always can.
+func (l *ImportLookups) Spend(n int) bool {
+	if l == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n > l.left {
+		return false
+	}
+	l.left -= n
+	l.used += n
+	return true
+}
+
 type importLookupsKey struct{}
 
 // WithImportLookups carries an import's share of lookups in ctx.

@@ -131,12 +131,9 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 // refused rows), and the service's internal errors,
 // which stop the import (batches already committed stay).
 func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
-	release := func() error { return nil }
-	if opt.Kind != Recipients { // the kinds whose rows name a recipient by NIK
-		var err error
-		if ctx, release, err = svc.ReserveLookups(ctx); err != nil {
-			return nil, err
-		}
+	ctx, release, err := svc.ReserveLookups(ctx)
+	if err != nil {
+		return nil, err
 	}
 	res, err := run(ctx, svc, rows, opt)
 	if rerr := release(); err == nil {
@@ -356,6 +353,12 @@ func run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options)
 			return nil
 		})
 		if errors.Is(err, errAtomicRefused) {
+			// Which of the rows would have been created and which skipped
+			// says, of each, whether its NIK is registered.
+			if opt.Kind == Recipients && !finance.ImportLookupsOf(ctx).Spend(res.Created+res.Updated+res.Skipped) {
+				res.Created, res.Updated, res.Skipped, res.SkippedRows = 0, 0, 0, []int{}
+				return res, finance.Errorf(finance.EValidation, "%d of %d rows were refused; as the import is atomic, nothing was written. The other rows are not counted as created or skipped: that would answer more NIK lookups than are left this hour", res.Failed, res.Rows)
+			}
 			return res, finance.Errorf(finance.EValidation, "%d of %d rows were refused; as the import is atomic, nothing was written", res.Failed, res.Rows)
 		}
 		return res, err

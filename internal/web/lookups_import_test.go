@@ -29,7 +29,9 @@ func (e *env) lookupsOf(t testing.TB, u *finance.User, at time.Time) int {
 // refused because no recipient has its NIK counts as a lookup, refused
 // atomic imports included (they write nothing, but still answer); once the
 // hour's lookups are spent, every row naming a NIK is refused alike, found
-// or not. Lookups an import set aside and did not need are given back.
+// or not. A refused atomic recipients import's counts answer it for every
+// row: they cost a lookup a row, and are not given past what is left.
+// Lookups an import set aside and did not need are given back.
 func TestLookupLimit_Import(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2024, 3, 1, 9, 0, 5, 0, time.UTC)
@@ -140,6 +142,45 @@ func TestLookupLimit_Import(t *testing.T) {
 		}
 		if n := e.lookupsOf(t, e.w.Officer, at); n != 1 {
 			t.Fatalf("%d lookups, want 1", n)
+		}
+	})
+	recipients := func(niks ...string) string {
+		var b strings.Builder
+		b.WriteString("kind,name,nik\n")
+		for _, n := range niks {
+			b.WriteString("umkm,Usaha " + n + "," + n + "\n")
+		}
+		return b.String()
+	}
+	t.Run("RecipientsAtomicCounted", func(t *testing.T) {
+		// A refused atomic recipients import answers, through its counts,
+		// whether each row's NIK is registered: one lookup a row.
+		e := setup(t, 2)
+		m := importAs(t, e, e.w.Officer, "/api/v1/recipients/import?atomic=true", recipients(nik(0), nik(20), "123"), 422)
+		if m["created"] != 1.0 || m["skipped"] != 1.0 || fmt.Sprint(m["skipped_rows"]) != "[2]" || m["failed"] != 1.0 {
+			t.Fatalf("%v", m)
+		}
+		if n := e.lookupsOf(t, e.w.Officer, at); n != 2 {
+			t.Fatalf("%d lookups, want 2", n)
+		}
+	})
+	t.Run("RecipientsAtomicWithheld", func(t *testing.T) {
+		// More rows than lookups left: the counts are not given, the row
+		// errors are, and nothing is spent.
+		e := setup(t, 2)
+		m := importAs(t, e, e.w.Officer, "/api/v1/recipients/import?atomic=true", recipients(nik(0), nik(20), nik(21), "123"), 422)
+		errs := rowErrors(m)
+		if m["created"] != 0.0 || m["skipped"] != 0.0 || fmt.Sprint(m["skipped_rows"]) != "[]" || m["failed"] != 1.0 || len(errs) != 1 || errs[5] == "" ||
+			!strings.Contains(fmt.Sprint(m["error"]), "not counted as created or skipped") {
+			t.Fatalf("%v", m)
+		}
+		if n := e.lookupsOf(t, e.w.Officer, at); n != 0 {
+			t.Fatalf("%d lookups spent by an answer that gave no counts", n)
+		}
+		// The admin, who sees the NIKs, gets the counts.
+		m = importAs(t, e, e.w.Admin, "/api/v1/recipients/import?atomic=true", recipients(nik(0), nik(20), nik(21), "123"), 422)
+		if m["created"] != 2.0 || m["skipped"] != 1.0 {
+			t.Fatalf("admin: %v", m)
 		}
 	})
 	t.Run("AdminNotCounted", func(t *testing.T) {
