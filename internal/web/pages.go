@@ -398,6 +398,7 @@ func (s *Server) createProgramPage(c echo.Context) error {
 	strict := f.form.Get("amount_per_recipient_strict") != ""
 	in.AmountPerRecipientStrict = &strict
 	creditProgramInput(f, &in)
+	f.alsoCheck(func() error { _, err := finance.NewProgram(in); return err })
 	var p *finance.Program
 	fields, err := f.done(func() (err error) { p, err = s.programs.CreateProgram(c.Request().Context(), in); return err })
 	if err != nil {
@@ -501,6 +502,7 @@ func (s *Server) createRecipientPage(c echo.Context) error {
 		return err
 	}
 	in := recipientInputOf(f)
+	f.alsoCheck(func() error { _, err := finance.NewRecipient(in); return err })
 	var r *finance.Recipient
 	fields, err := f.done(func() (err error) { r, err = s.recipients.CreateRecipient(c.Request().Context(), in); return err })
 	if err != nil {

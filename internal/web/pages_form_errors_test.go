@@ -196,6 +196,38 @@ func TestPages_DisbursementFormErrors(t *testing.T) {
 	})
 }
 
+// TestPages_NewFormsRefuseEveryFieldAtOnce: the new-program and
+// new-recipient forms, like the disbursement forms, say in one submit what
+// is wrong with every field, an unreadable whole number included, and
+// write nothing.
+func TestPages_NewFormsRefuseEveryFieldAtOnce(t *testing.T) {
+	m := newMatrix(t)
+	e := m.e
+	t.Run("Program", func(t *testing.T) {
+		f := url.Values{"code": {"PEN-ALL-2024"}, "name": {""}, "kind": {"training"}, "funding_source": {"DAK"}, "agency": {"DKUMKM-KALTIM"},
+			"fiscal_year": {"dua ribu"}, "budget": {"1.000.000"}, "starts_on": {"2024-01-01"}, "ends_on": {"kemarin"}, "status": {"active"}}
+		rec := m.sendIn("id", e.w.Admin, "POST", "/programs/new", f)
+		got := formErrorsOf(t, rec.Body.String(), "Periksa kembali isian yang ditandai.")
+		if rec.Code != http.StatusUnprocessableEntity || got.fields["fiscal_year"] != "harus bilangan bulat" ||
+			got.fields["name"] == "" || got.fields["ends_on"] == "" {
+			t.Fatalf("%d: fields %v", rec.Code, got.fields)
+		}
+		e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/programs/PEN-ALL-2024", nil), 404)
+	})
+	t.Run("Recipient", func(t *testing.T) {
+		f := url.Values{"kind": {"koperasi"}, "name": {"Koperasi Maju"}, "legal_number": {""}, "members": {"banyak"}, "phone": {"telepon"}}
+		rec := m.sendIn("id", e.w.Officer, "POST", "/recipients/new", f)
+		got := formErrorsOf(t, rec.Body.String(), "Periksa kembali isian yang ditandai.")
+		if rec.Code != http.StatusUnprocessableEntity || got.fields["members"] != "harus bilangan bulat" || got.fields["legal_number"] == "" || got.fields["phone"] == "" {
+			t.Fatalf("%d: fields %v", rec.Code, got.fields)
+		}
+		list := e.expect(t, e.do(t, e.w.Admin, "GET", "/api/v1/recipients", nil), 200)
+		if n := len(list["items"].([]any)); n != 0 {
+			t.Fatalf("%d recipients written by refused forms", n)
+		}
+	})
+}
+
 func listDisbursements(t *testing.T, m *matrix) []any {
 	t.Helper()
 	got := m.e.expect(t, m.e.do(t, m.e.w.Admin, "GET", "/api/v1/disbursements?program=PEN-FORM-2024", nil), 200)
