@@ -104,7 +104,7 @@ func TestPages_Loan(t *testing.T) {
 			t.Fatalf("repay: %d %.2000s", rec.Code, rec.Body.String())
 		}
 		rec := m.send(e.w.Officer, "POST", page+"/repayments", url.Values{"paid_on": {"2024-02-01"}, "amount": {"100"}})
-		if rec.Code != 409 || !strings.Contains(rec.Body.String(), "angsuran bertanggal 2024-02-10 sudah dicatat") {
+		if rec.Code != 409 || !strings.Contains(rec.Body.String(), "angsuran bertanggal 10 Februari 2024 sudah dicatat") {
 			t.Fatalf("out of order: %d %.3000s", rec.Code, rec.Body.String())
 		}
 		rec = m.send(e.w.Officer, "POST", page+"/repayments", url.Values{"amount": {"abc"}})
