@@ -1,0 +1,52 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// TestPages_CreditRepaymentFormErrors: the repayment form of a loan's page,
+// sent with what people mistype, answers with the loan again (never a 500):
+// every refused field says why next to it, in the reader's language, with
+// days written as people read them, and the form keeps what was typed so
+// that only the mistake is typed again.
+func TestPages_CreditRepaymentFormErrors(t *testing.T) {
+	m := newMatrix(t)
+	e := m.e
+	id, _ := paidLoanAPI(t, e, "annuity") // lent on 10 January 2024
+	page := "/disbursements/" + itoa64(id)
+	action := page + "/repayments"
+	cases := []struct {
+		name, paidOn, amount, ref, field string
+		msg                              map[string]string
+	}{
+		{"Empty", "", "", "", "amount", map[string]string{"id": "wajib diisi", "en": "is required"}},
+		{"Letters", "2024-02-10", "dua juta", "TRX-A", "amount",
+			map[string]string{"id": "harus bilangan desimal biasa seperti 2.400.000", "en": "must be a plain decimal number such as 2.400.000"}},
+		{"BeforeTheLoan", "2024-01-09", "3.400.221,13", "TRX-B", "paid_on",
+			map[string]string{"id": "tidak boleh sebelum pinjaman dicairkan (10 Januari 2024)", "en": "must not be before the loan was paid out (10 January 2024)"}},
+	}
+	for _, c := range cases {
+		for _, lang := range []string{"id", "en"} {
+			t.Run(c.name+"/"+lang, func(t *testing.T) {
+				sent := url.Values{"paid_on": {c.paidOn}, "amount": {c.amount}, "reference": {c.ref}}
+				rec := m.sendIn(lang, e.w.Officer, "POST", action, sent)
+				body := rec.Body.String()
+				if rec.Code != http.StatusUnprocessableEntity {
+					t.Fatalf("status %d: %.2000s", rec.Code, body)
+				}
+				got := formErrorsOf(t, body, "")
+				if got.fields[c.field] != c.msg[lang] || len(got.fields) != 1 {
+					t.Errorf("fields %v, want %s: %q", got.fields, c.field, c.msg[lang])
+				}
+				kept := formValues(t, body, action)
+				for _, k := range []string{"paid_on", "amount", "reference"} {
+					if kept.Get(k) != sent.Get(k) {
+						t.Errorf("%s: the form shows %q, %q was typed", k, kept.Get(k), sent.Get(k))
+					}
+				}
+			})
+		}
+	}
+}
