@@ -24,6 +24,7 @@ func TestPages_CreditRepaymentFormErrors(t *testing.T) {
 		{"Empty", "", "", "", "amount", map[string]string{"id": "wajib diisi", "en": "is required"}},
 		{"Letters", "2024-02-10", "dua juta", "TRX-A", "amount",
 			map[string]string{"id": "harus bilangan desimal biasa seperti 2.400.000", "en": "must be a plain decimal number such as 2.400.000"}},
+		{"Negative", "2024-02-10", "-5.000", "TRX-N", "amount", map[string]string{"id": "harus lebih dari nol", "en": "must be greater than zero"}},
 		{"BeforeTheLoan", "2024-01-09", "3.400.221,13", "TRX-B", "paid_on",
 			map[string]string{"id": "tidak boleh sebelum pinjaman dicairkan (10 Januari 2024)", "en": "must not be before the loan was paid out (10 January 2024)"}},
 	}
