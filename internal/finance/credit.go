@@ -331,7 +331,9 @@ type Repayment struct {
 	Excess         money.Amount `json:"excess"`
 	CreatedByID    int64        `json:"-"`
 	CreatedBy      string       `json:"created_by" gorm:"->"`
-	CreatedAt      time.Time    `json:"created_at"`
+	// CreatedByName is the name of who recorded it, for pages.
+	CreatedByName string    `json:"-" gorm:"->"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // RepaymentInput is what a client sends to record a repayment.

@@ -3,7 +3,10 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // TestPages_CreditRepaymentFormErrors: the repayment form of a loan's page,
@@ -49,5 +52,34 @@ func TestPages_CreditRepaymentFormErrors(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPages_CreditRepaymentsNameWhoRecorded: the loan page's repayments
+// say who recorded each by name, as the disbursement's facts do, not by
+// sign-in email.
+func TestPages_CreditRepaymentsNameWhoRecorded(t *testing.T) {
+	m := newMatrix(t)
+	e := m.e
+	id, _ := paidLoanAPI(t, e, "annuity")
+	page := "/disbursements/" + itoa64(id)
+	if rec := m.send(e.w.Officer, "POST", page+"/repayments", url.Values{"paid_on": {"2024-02-10"}, "amount": {"3.400.221,13"}, "reference": {"TRX-1"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("repay: %d %.2000s", rec.Code, rec.Body.String())
+	}
+	body := m.send(e.w.Auditor, "GET", page, nil).Body.String()
+	rows := elements(t, body, func(n *html.Node) bool {
+		return n.Data == "tr" && n.Parent != nil && n.Parent.Data == "tbody" && hasAncestorClass(n, "repayments")
+	})
+	if len(rows) != 1 {
+		t.Fatalf("%d repayments: %.3000s", len(rows), body)
+	}
+	var last *html.Node
+	for c := rows[0].FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.Data == "td" {
+			last = c
+		}
+	}
+	if who := strings.TrimSpace(text(last)); who != e.w.Officer.Name || strings.Contains(text(rows[0]), e.w.Officer.Email) {
+		t.Errorf("recorded by %q, want %q", who, e.w.Officer.Name)
 	}
 }
