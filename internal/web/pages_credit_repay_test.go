@@ -83,3 +83,49 @@ func TestPages_CreditRepaymentsNameWhoRecorded(t *testing.T) {
 		t.Errorf("recorded by %q, want %q", who, e.w.Officer.Name)
 	}
 }
+
+// TestPages_CreditFiguresInTheReadersNotation: a loan's rates and the
+// credit report's NPL ratio are written with the reader's decimal mark
+// ("12,00% per tahun", "12.00% a year"), the loan's kolektibilitas is
+// labelled as a title, and the credit report's wide table scrolls in its
+// own box instead of pushing the page sideways.
+func TestPages_CreditFiguresInTheReadersNotation(t *testing.T) {
+	m := newMatrix(t)
+	e := m.e
+	id, _ := paidLoanAPI(t, e, "annuity") // 12 % a year, unpaid since 2024: macet
+	page := "/disbursements/" + itoa64(id)
+	want := map[string][]string{
+		"id": {"12,00% per tahun · anuitas", "6,00% per tahun", "Kolektibilitas", "100,00"},
+		"en": {"12.00% a year · annuity", "6.00% a year", "Collectability", "100.00"},
+	}
+	for lang, w := range want {
+		body := m.sendIn(lang, e.w.Auditor, "GET", page, nil).Body.String()
+		facts := texts(t, body, func(n *html.Node) bool { return n.Data == "dd" || n.Data == "dt" })
+		for _, s := range w[:3] {
+			if !contains(facts, s) {
+				t.Errorf("%s: the loan's facts %q lack %q", lang, facts, s)
+			}
+		}
+		rec := m.sendIn(lang, e.w.Auditor, "GET", "/reports/credit?year=2024", nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s report: %d", lang, rec.Code)
+		}
+		tables := elements(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "table" && attr(n.Parent, "class") != "scroll" })
+		if len(tables) != 0 {
+			t.Errorf("%s: %d credit report tables outside a scroll box", lang, len(tables))
+		}
+		total := texts(t, rec.Body.String(), func(n *html.Node) bool { return n.Data == "tfoot" })
+		if len(total) == 0 || !strings.Contains(total[0], w[3]) {
+			t.Errorf("%s: NPL ratio in the totals %q, want %s", lang, total, w[3])
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.TrimSpace(x) == s {
+			return true
+		}
+	}
+	return false
+}

@@ -73,7 +73,7 @@ func TestPages_Loan(t *testing.T) {
 		if got["schedule_kind"] != "flat" || got["subsidy_rate"] != "5.50" || got["revolving"] != true {
 			t.Fatalf("program %v", got)
 		}
-		if body := m.send(e.w.Admin, "GET", "/programs/DANA-BERGULIR-PAGE", nil).Body.String(); !strings.Contains(body, "Dapat disalurkan lagi (dana bergulir)") || !strings.Contains(body, "5.50% per tahun") {
+		if body := m.send(e.w.Admin, "GET", "/programs/DANA-BERGULIR-PAGE", nil).Body.String(); !strings.Contains(body, "Dapat disalurkan lagi (dana bergulir)") || !strings.Contains(body, "5,50% per tahun") {
 			t.Fatalf("program page: %.3000s", body)
 		}
 		// A grant ignores the credit fields the form always sends.
