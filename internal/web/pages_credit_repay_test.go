@@ -129,3 +129,29 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestPages_CreditSubsidyClaimsNameTheProgram: the subsidy claims (their
+// own report and the credit report's table) name each program next to its
+// code, and link to it.
+func TestPages_CreditSubsidyClaimsNameTheProgram(t *testing.T) {
+	m := newMatrix(t)
+	e := m.e
+	id, _ := paidLoanAPI(t, e, "annuity")
+	d := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/disbursements/"+itoa64(id), nil), 200)
+	code, _ := d["program"].(string)
+	p := e.expect(t, e.do(t, e.w.Officer, "GET", "/api/v1/programs/"+code, nil), 200)
+	name, _ := p["name"].(string)
+	if name == "" || name == code {
+		t.Fatalf("program %v", p)
+	}
+	for _, page := range []string{"/reports/subsidy?year=2024", "/reports/credit?year=2024"} {
+		body := m.send(e.w.Reviewer, "GET", page, nil).Body.String()
+		cells := texts(t, body, func(n *html.Node) bool {
+			return n.Data == "td" && n.Parent != nil && n.Parent.Parent != nil && n.Parent.Parent.Data == "tbody" && strings.Contains(text(n), code) && n.PrevSibling == nil
+		})
+		links := elements(t, body, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/programs/"+code })
+		if len(cells) == 0 || !strings.Contains(cells[len(cells)-1], name) || len(links) == 0 {
+			t.Errorf("%s: program cells %q, want %q named and linked", page, cells, name)
+		}
+	}
+}
