@@ -331,7 +331,9 @@ type Repayment struct {
 	Excess         money.Amount `json:"excess"`
 	CreatedByID    int64        `json:"-"`
 	CreatedBy      string       `json:"created_by" gorm:"->"`
-	CreatedAt      time.Time    `json:"created_at"`
+	// CreatedByName is the name of who recorded it, for pages.
+	CreatedByName string    `json:"-" gorm:"->"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // RepaymentInput is what a client sends to record a repayment.
@@ -354,7 +356,7 @@ func NewRepayment(in RepaymentInput, today string) (*Repayment, error) {
 	if msg := ValidDate(r.PaidOn); msg != "" {
 		f.Add("paid_on", msg)
 	} else if r.PaidOn > today {
-		f.Add("paid_on", "must not be after today (%s)", today)
+		f.Add("paid_on", "must not be after today (%s)", i18n.Day(today))
 	}
 	if in.Amount == nil {
 		f.Add("amount", "is required")
@@ -393,13 +395,13 @@ func NewLedger(t LoanTerms) *Ledger {
 // validation_failed, conflict.
 func (l *Ledger) CheckRepayment(r *Repayment) error {
 	if l.RepaidOn != "" {
-		return Errorf(EConflict, "this loan was repaid in full on %s", l.RepaidOn)
+		return Errorf(EConflict, "this loan was repaid in full on %s", i18n.Day(l.RepaidOn))
 	}
 	if r.PaidOn < l.Terms.StartOn {
-		return FieldError("paid_on", "must not be before the loan was paid out (%s)", l.Terms.StartOn)
+		return FieldError("paid_on", "must not be before the loan was paid out (%s)", i18n.Day(l.Terms.StartOn))
 	}
 	if r.PaidOn < l.last {
-		return Errorf(EConflict, "a repayment dated %s is already recorded; repayments are recorded in date order", l.last)
+		return Errorf(EConflict, "a repayment dated %s is already recorded; repayments are recorded in date order", i18n.Day(l.last))
 	}
 	return nil
 }

@@ -42,6 +42,7 @@ func init() {
 		"credit.revolving_help":                  {"Dana bergulir: pokok yang kembali dapat disalurkan lagi", "Revolving fund: principal repaid may be lent again"},
 		"credit.payoff":                          {"Pelunasan hari ini", "Payoff today"},
 		"credit.days_past_due":                   {"Hari tunggakan", "Days past due"},
+		"credit.kolektibilitas":                  {"Kolektibilitas", "Collectability"},
 		"credit.kol.1":                           {"1 Lancar", "1 Current"},
 		"credit.kol.2":                           {"2 Dalam Perhatian Khusus", "2 Special mention"},
 		"credit.kol.3":                           {"3 Kurang Lancar", "3 Substandard"},

@@ -117,8 +117,8 @@ func (a *Amount) scanText(s string) error {
 var (
 	plainRe = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 	// Indonesian spreadsheet style: 2.400.000 or 2.400.000,50 or 1234567,89
-	idDotsRe  = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$`)
-	idCommaRe = regexp.MustCompile(`^[0-9]+,[0-9]{1,2}$`)
+	idDotsRe  = regexp.MustCompile(`^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$`)
+	idCommaRe = regexp.MustCompile(`^-?[0-9]+,[0-9]{1,2}$`)
 )
 
 // ErrAmount describes why an amount was refused; its text is meant for users:
@@ -172,9 +172,10 @@ func Parse(s string) (Amount, error) {
 	return check(d)
 }
 
-// ParseLocal reads an amount as Parse does and also accepts the forms
-// Indonesian spreadsheets use: "2.400.000", "2.400.000,00", "1234567,89".
-func ParseLocal(s string) (Amount, error) {
+// LocalPlain is an amount written the Indonesian way ("Rp2.400.000",
+// "-5.000", "1234567,89") in the plain notation Parse reads ("2400000",
+// "-5000", "1234567.89"); other text comes back trimmed, for Parse to judge.
+func LocalPlain(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "Rp"), "rp")
 	s = strings.TrimSpace(s)
@@ -185,7 +186,13 @@ func ParseLocal(s string) (Amount, error) {
 	case idCommaRe.MatchString(s):
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	a, err := Parse(s)
+	return s
+}
+
+// ParseLocal reads an amount as Parse does and also accepts the forms
+// Indonesian spreadsheets use: "2.400.000", "2.400.000,00", "1234567,89".
+func ParseLocal(s string) (Amount, error) {
+	a, err := Parse(LocalPlain(s))
 	if e, ok := err.(*ErrAmount); ok && e.Reason == NotANumber {
 		// Say what this parser reads: Indonesian grouping, which people type.
 		return a, refuse(NotANumber, LocalExample)

@@ -76,6 +76,11 @@ func TestParseLocal_Refused(t *testing.T) {
 		"0":             "must be greater than zero",
 		"1.234.567,891": "must have at most 2 decimals",
 		"":              "is required",
+		// A minus sign is read with the grouping after it: minus five
+		// thousand, not five with three decimals.
+		"-5.000":   "must be greater than zero",
+		"-1.500,5": "must be greater than zero",
+		"-12,50":   "must be greater than zero",
 	} {
 		if _, err := ParseLocal(in); err == nil || err.Error() != want {
 			t.Errorf("ParseLocal(%q) error = %v, want %q", in, err, want)

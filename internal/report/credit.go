@@ -63,11 +63,13 @@ type CreditRow struct {
 // month ("2024-07"), over the loans current on each day of it, to the
 // report's date.
 type SubsidyClaim struct {
-	Program string       `json:"program"`
-	Month   string       `json:"month"`
-	Label   finance.Msg  `json:"label"`
-	Loans   int64        `json:"loans"`
-	Subsidy money.Amount `json:"subsidy"`
+	Program string `json:"program"`
+	// ProgramName is the program's name, for pages (the code is its key).
+	ProgramName string       `json:"-"`
+	Month       string       `json:"month"`
+	Label       finance.Msg  `json:"label"`
+	Loans       int64        `json:"loans"`
+	Subsidy     money.Amount `json:"subsidy"`
 }
 
 // Credit is the credit report of a fiscal year's credit programs as of a date.
@@ -148,6 +150,10 @@ func BuildCredit(f Filter, asOf, agency string, programs []CreditProgram, loans 
 			row(strconv.Itoa(k), finance.KolektibilitasNames[k])
 		}
 	}
+	names := map[string]string{}
+	for _, p := range programs {
+		names[p.Code] = p.Name
+	}
 	claims := map[[2]string]*SubsidyClaim{}
 	for _, l := range loans {
 		if l.Terms.StartOn > asOf {
@@ -176,7 +182,7 @@ func BuildCredit(f Filter, asOf, agency string, programs []CreditProgram, loans 
 			fig.Subsidy = fig.Subsidy.Add(s)
 			c := claims[[2]string{l.Program, month}]
 			if c == nil {
-				c = &SubsidyClaim{Program: l.Program, Month: month, Label: PeriodLabel(month)}
+				c = &SubsidyClaim{Program: l.Program, ProgramName: names[l.Program], Month: month, Label: PeriodLabel(month)}
 				claims[[2]string{l.Program, month}] = c
 			}
 			c.Loans++

@@ -58,7 +58,7 @@ func (s *Store) loadLoans(ctx context.Context, ds []*finance.Disbursement) error
 // then as recorded.
 func (s *Store) repaymentsOf(ctx context.Context, disbursementID int64) ([]finance.Repayment, error) {
 	var out []finance.Repayment
-	err := s.conn(ctx).Raw(`SELECT rp.*, u.email AS created_by FROM repayments rp JOIN users u ON u.id = rp.created_by_id
+	err := s.conn(ctx).Raw(`SELECT rp.*, u.email AS created_by, u.name AS created_by_name FROM repayments rp JOIN users u ON u.id = rp.created_by_id
 		WHERE rp.disbursement_id = ? ORDER BY rp.paid_on, rp.id`, disbursementID).Scan(&out).Error
 	return out, err
 }
@@ -164,8 +164,8 @@ func (s *Store) RecordRepayment(ctx context.Context, id int64, in finance.Repaym
 			return err
 		}
 		r.Interest, r.Principal, r.Excess = l.Apply(r.PaidOn, r.Amount)
-		r.DisbursementID, r.CreatedByID, r.CreatedBy, r.CreatedAt = id, actor.UserID, actor.Email, s.now(ctx)
-		if err := s.conn(ctx).Omit("CreatedBy").Create(r).Error; err != nil {
+		r.DisbursementID, r.CreatedByID, r.CreatedBy, r.CreatedByName, r.CreatedAt = id, actor.UserID, actor.Email, actor.Name, s.now(ctx)
+		if err := s.conn(ctx).Omit("CreatedBy", "CreatedByName").Create(r).Error; err != nil {
 			return err
 		}
 		rid = r.ID

@@ -104,8 +104,8 @@ func (f *formInput) str(name string) *string {
 // (2.400.000 or 1.500,50), as in spreadsheets; those are rewritten in plain
 // notation. One in no notation the form reads is a message for the field,
 // whose example is what the form takes (2.400.000), not the JSON API's
-// plain 2400000.00; anything else (an empty optional amount, a zero) goes
-// on as typed for the domain to judge.
+// plain 2400000.00; anything else (an empty optional amount, a zero, a
+// negative) goes on in plain notation for the domain to judge.
 func (f *formInput) raw(name string) *money.Raw {
 	v := f.str(name)
 	if v == nil {
@@ -131,7 +131,10 @@ func localAmount(v string) (money.Raw, *finance.Msg) {
 		m := finance.AmountMsg(err)
 		return r, &m
 	}
-	return r, nil
+	// Refused for another reason (zero, negative, too many decimals, empty):
+	// the domain judges it in plain notation, so that "-5.000" is minus
+	// five thousand, not five with three decimals.
+	return money.Raw(money.LocalPlain(v)), nil
 }
 
 func (f *formInput) int(name string) *int {

@@ -55,14 +55,14 @@ func (s *Server) recordRepaymentPage(c echo.Context) error {
 	}
 	in := finance.RepaymentInput{PaidOn: f.str("paid_on"), Amount: f.raw("amount"), Reference: f.str("reference")}
 	if len(f.fields) > 0 { // an amount the form cannot read
-		return s.renderDisbursement(c, http.StatusUnprocessableEntity, id, f.fields)
+		return s.renderDisbursementForm(c, http.StatusUnprocessableEntity, id, f.form, f.fields)
 	}
 	_, err = s.credit.RecordRepayment(c.Request().Context(), id, in)
 	if finance.ErrorCode(err) == finance.EConflict { // out of date order, or already repaid
-		return s.renderDisbursement(c, http.StatusConflict, id, map[string]finance.Msg{formError: err.(*finance.Error).Msg})
+		return s.renderDisbursementForm(c, http.StatusConflict, id, f.form, map[string]finance.Msg{formError: err.(*finance.Error).Msg})
 	}
 	if status, msgs, ok := refusal(err); ok {
-		return s.renderDisbursement(c, status, id, msgs)
+		return s.renderDisbursementForm(c, status, id, f.form, msgs)
 	}
 	if err != nil {
 		return err

@@ -73,7 +73,7 @@ func TestPages_Loan(t *testing.T) {
 		if got["schedule_kind"] != "flat" || got["subsidy_rate"] != "5.50" || got["revolving"] != true {
 			t.Fatalf("program %v", got)
 		}
-		if body := m.send(e.w.Admin, "GET", "/programs/DANA-BERGULIR-PAGE", nil).Body.String(); !strings.Contains(body, "Dapat disalurkan lagi (dana bergulir)") || !strings.Contains(body, "5.50% per tahun") {
+		if body := m.send(e.w.Admin, "GET", "/programs/DANA-BERGULIR-PAGE", nil).Body.String(); !strings.Contains(body, "Dapat disalurkan lagi (dana bergulir)") || !strings.Contains(body, "5,50% per tahun") {
 			t.Fatalf("program page: %.3000s", body)
 		}
 		// A grant ignores the credit fields the form always sends.
@@ -104,7 +104,7 @@ func TestPages_Loan(t *testing.T) {
 			t.Fatalf("repay: %d %.2000s", rec.Code, rec.Body.String())
 		}
 		rec := m.send(e.w.Officer, "POST", page+"/repayments", url.Values{"paid_on": {"2024-02-01"}, "amount": {"100"}})
-		if rec.Code != 409 || !strings.Contains(rec.Body.String(), "angsuran bertanggal 2024-02-10 sudah dicatat") {
+		if rec.Code != 409 || !strings.Contains(rec.Body.String(), "angsuran bertanggal 10 Februari 2024 sudah dicatat") {
 			t.Fatalf("out of order: %d %.3000s", rec.Code, rec.Body.String())
 		}
 		rec = m.send(e.w.Officer, "POST", page+"/repayments", url.Values{"amount": {"abc"}})

@@ -41,6 +41,13 @@ func (s *Server) disbursementPage(c echo.Context) error {
 // renderDisbursement shows one disbursement and its action buttons, with
 // fields' messages from a refused action.
 func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields map[string]finance.Msg) error {
+	return s.renderDisbursementForm(c, status, id, nil, fields)
+}
+
+// renderDisbursementForm is renderDisbursement showing the form that was
+// refused with what was typed in it (the repayment form: its date, amount
+// and reference are not lost to a mistyped amount).
+func (s *Server) renderDisbursementForm(c echo.Context, status int, id int64, form url.Values, fields map[string]finance.Msg) error {
 	d, err := s.disbursements.FindDisbursementByID(c.Request().Context(), id)
 	if err != nil {
 		return err
@@ -55,7 +62,7 @@ func (s *Server) renderDisbursement(c echo.Context, status int, id int64, fields
 		}
 		v.CanRepay = d.Status == finance.StatusPaid && v.Loan.Position.RepaidOn == "" && a.Can(finance.ActRecordRepayment) && a.InAgency(d.AgencyID)
 	}
-	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, nil, fields)
+	return s.renderForm(c, status, "disbursement", "nav.disbursements", v, form, fields)
 }
 
 // actOnDisbursementPage is the form behind a disbursement's buttons: it

@@ -234,6 +234,10 @@ func (v view) Pct(part, whole money.Amount) string { return v.Percent(report.Per
 // Percent writes a report percentage the page's way ("73,41" in Indonesian).
 func (v view) Percent(p report.Pct) string { return i18n.Decimal(v.Lang, string(p)) }
 
+// Rate writes a loan's or program's rate a year the page's way: "6,00" in
+// Indonesian, "6.00" in English.
+func (v view) Rate(r finance.Rate) string { return i18n.Decimal(v.Lang, r.String()) }
+
 // Num writes a count (int, int64 or *int) with the page's thousands separator:
 // "21.013" in Indonesian, "21,013" in English.
 func (v view) Num(n any) string {
