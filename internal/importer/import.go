@@ -131,9 +131,16 @@ func Import(ctx context.Context, svc finance.ImportService, r io.Reader, opt Opt
 // refused rows), and the service's internal errors,
 // which stop the import (batches already committed stay).
 func Run(ctx context.Context, svc finance.ImportService, rows Rows, opt Options) (*Result, error) {
-	ctx, release, err := svc.ReserveLookups(ctx)
-	if err != nil {
-		return nil, err
+	// The imports whose answers can tell whether a NIK is registered
+	// without writing: rows naming a recipient by NIK, and the counts of a
+	// refused atomic recipients import. Others leave the hour's lookups
+	// free for the user's searches.
+	release := func() error { return nil }
+	if opt.Kind != Recipients || opt.Atomic {
+		var err error
+		if ctx, release, err = svc.ReserveLookups(ctx); err != nil {
+			return nil, err
+		}
 	}
 	res, err := run(ctx, svc, rows, opt)
 	if rerr := release(); err == nil {

@@ -183,6 +183,19 @@ func TestLookupLimit_Import(t *testing.T) {
 			t.Fatalf("admin: %v", m)
 		}
 	})
+	t.Run("RecipientsNotAtomicReserveNothing", func(t *testing.T) {
+		// A recipients import that writes what it reads asks no lookups
+		// and holds none of the hour's while it runs.
+		e := setup(t, 2)
+		if m := importAs(t, e, e.w.Officer, "/api/v1/recipients/import", recipients(nik(20)), 200); m["created"] != 1.0 {
+			t.Fatalf("%v", m)
+		}
+		db, _ := e.w.Store.DB()
+		var rows int
+		if err := db.QueryRow("SELECT COUNT(*) FROM identifier_lookups WHERE user_id = $1", e.w.Officer.ID).Scan(&rows); err != nil || rows != 0 {
+			t.Fatalf("%d lookup rows (%v) after a recipients import that is not atomic", rows, err)
+		}
+	})
 	t.Run("AdminNotCounted", func(t *testing.T) {
 		e := setup(t, 1)
 		m := importAs(t, e, e.w.Admin, "/api/v1/disbursements/import", file(nik(10), nik(11), nik(12)), 200)
